@@ -1,0 +1,133 @@
+// Parser for /etc/hal.conf (`key = value`) and the hal.* kernel command line overrides.
+#include "common/config.hpp"
+
+namespace hal {
+namespace {
+
+template <class Enum>
+struct NamedValue {
+    std::string_view name;
+    Enum value;
+};
+
+constexpr NamedValue<Accel> kAccels[] = {{"auto", Accel::kAuto}, {"kvm", Accel::kKvm}, {"tcg", Accel::kTcg}};
+constexpr NamedValue<DiskBus> kDiskBuses[] = {
+    {"virtio", DiskBus::kVirtio}, {"ide", DiskBus::kIde}, {"ahci", DiskBus::kAhci}, {"nvme", DiskBus::kNvme}};
+// `unsafe` is deliberately absent: it drops the guest's flushes and loses data on power loss.
+constexpr NamedValue<DiskCache> kDiskCaches[] = {{"writeback", DiskCache::kWriteback},
+                                                 {"none", DiskCache::kNone},
+                                                 {"writethrough", DiskCache::kWritethrough},
+                                                 {"directsync", DiskCache::kDirectsync}};
+constexpr NamedValue<NicModel> kNicModels[] = {
+    {"none", NicModel::kNone}, {"virtio", NicModel::kVirtio}, {"e1000", NicModel::kE1000}, {"e1000e", NicModel::kE1000e}};
+constexpr NamedValue<Machine> kMachines[] = {{"pc", Machine::kPc}, {"q35", Machine::kQ35}};
+constexpr NamedValue<bool> kBooleans[] = {{"yes", true}, {"no", false}, {"true", true},
+                                          {"false", false}, {"1", true},   {"0", false}};
+
+template <class Enum, size_t N>
+bool parse_named(std::string_view text, const NamedValue<Enum> (&table)[N], Enum& out) {
+    for (const auto& entry : table) {
+        if (entry.name == text) {
+            out = entry.value;
+            return true;
+        }
+    }
+    return false;
+}
+
+template <class Enum, size_t N>
+const char* name_of(Enum value, const NamedValue<Enum> (&table)[N]) {
+    for (const auto& entry : table)
+        if (entry.value == value) return entry.name.data();
+    return "?";
+}
+
+bool parse_count(std::string_view text, uint32_t minimum, uint32_t maximum, uint32_t& out) {
+    const auto number = parse_unsigned(text);
+    if (!number || *number < minimum || *number > maximum) return false;
+    out = static_cast<uint32_t>(*number);
+    return true;
+}
+
+// `auto` stores 0; otherwise a count within bounds.
+bool parse_auto_count(std::string_view text, uint32_t minimum, uint32_t maximum, uint32_t& out) {
+    if (text == "auto") {
+        out = 0;
+        return true;
+    }
+    return parse_count(text, minimum, maximum, out);
+}
+
+bool fail(ConfigError& error, const char* message) {
+    error.message = message;
+    return false;
+}
+
+}  // namespace
+
+bool apply_config_setting(Config& config, std::string_view key, std::string_view value, ConfigError& error) {
+    if (!error.key.assign(key)) error.key.assign(key.substr(0, decltype(error.key)::kCapacity - 1));
+    if (key == "disk") {
+        if (value.empty() || value.front() != '/') return fail(error, "disk must be an absolute path");
+        return config.disk.assign(value) || fail(error, "disk path is too long");
+    }
+    if (key == "disk_timeout")
+        return parse_count(value, 0, 3600, config.disk_timeout_seconds) ||
+               fail(error, "disk_timeout must be seconds between 0 and 3600");
+    if (key == "disk_bus")
+        return parse_named(value, kDiskBuses, config.disk_bus) ||
+               fail(error, "disk_bus must be virtio, ide, ahci or nvme");
+    if (key == "disk_cache")
+        return parse_named(value, kDiskCaches, config.disk_cache) ||
+               fail(error, "disk_cache must be writeback, none, writethrough or directsync");
+    if (key == "machine")
+        return parse_named(value, kMachines, config.machine) || fail(error, "machine must be pc or q35");
+    if (key == "accel")
+        return parse_named(value, kAccels, config.accel) || fail(error, "accel must be auto, kvm or tcg");
+    if (key == "memory")
+        return parse_auto_count(value, 16, 16u * 1024 * 1024, config.memory_mib) ||
+               fail(error, "memory must be auto or MiB between 16 and 16777216");
+    if (key == "memory_reserve")
+        return parse_count(value, 0, 16u * 1024 * 1024, config.memory_reserve_mib) ||
+               fail(error, "memory_reserve must be MiB");
+    if (key == "cpus")
+        return parse_auto_count(value, 1, 1024, config.cpus) || fail(error, "cpus must be auto or 1 to 1024");
+    if (key == "nic")
+        return parse_named(value, kNicModels, config.nic) || fail(error, "nic must be none, virtio, e1000 or e1000e");
+    if (key == "qemu_args") return config.qemu_args.assign(value) || fail(error, "qemu_args is too long");
+    if (key == "debug") return parse_named(value, kBooleans, config.debug) || fail(error, "debug must be yes or no");
+    return fail(error, "unknown key");
+}
+
+bool parse_config(std::string_view text, Config& config, ConfigError& error) {
+    LineReader reader(text);
+    std::string_view line;
+    while (reader.next(line)) {
+        line = trim(strip_comment(line));
+        if (line.empty()) continue;
+        error.line = reader.number();
+        error.key.clear();
+        const size_t equals = line.find('=');
+        if (equals == std::string_view::npos) {
+            error.key.assign(line.substr(0, decltype(error.key)::kCapacity - 1));
+            return fail(error, "expected `key = value`");
+        }
+        const std::string_view key = trim(line.substr(0, equals));
+        if (key.empty()) return fail(error, "missing key before `=`");
+        if (!apply_config_setting(config, key, trim(line.substr(equals + 1)), error)) return false;
+    }
+    if (config.disk.empty()) {
+        error.line = 0;
+        error.key.assign("disk");
+        return fail(error, "required key is missing");
+    }
+    return true;
+}
+
+const char* accel_name(Accel accel) { return name_of(accel, kAccels); }
+const char* disk_bus_name(DiskBus bus) { return name_of(bus, kDiskBuses); }
+const char* disk_cache_name(DiskCache cache) { return name_of(cache, kDiskCaches); }
+const char* nic_model_name(NicModel nic) { return name_of(nic, kNicModels); }
+const char* machine_name(Machine machine) { return name_of(machine, kMachines); }
+
+}  // namespace hal

@@ -1,0 +1,70 @@
+// The HAL configuration: its fields, defaults and the parser shared by hal-init and mkinitrd-hal.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "common/text.hpp"
+
+namespace hal {
+
+enum class Accel { kAuto, kKvm, kTcg };
+enum class DiskBus { kVirtio, kIde, kAhci, kNvme };
+enum class DiskCache { kWriteback, kNone, kWritethrough, kDirectsync };
+enum class NicModel { kNone, kVirtio, kE1000, kE1000e };
+enum class Machine { kPc, kQ35 };
+
+inline constexpr size_t kQemuArgsCapacity = 1024;
+
+struct Config {
+    FixedString<kPathCapacity> disk;       // block device (or file) the guest boots from
+    uint32_t disk_timeout_seconds = 30;    // how long hal-init waits for the disk to appear
+    DiskBus disk_bus = DiskBus::kVirtio;   // how the guest sees the disk
+    DiskCache disk_cache = DiskCache::kWriteback;
+    Machine machine = Machine::kPc;
+    Accel accel = Accel::kAuto;
+    uint32_t memory_mib = 0;               // 0 = auto: a share of host memory minus the reserve
+    uint32_t memory_reserve_mib = 256;     // kept for the host when memory is auto
+    uint32_t cpus = 0;                     // 0 = auto: every host CPU
+    NicModel nic = NicModel::kVirtio;      // guest NIC on QEMU user-mode networking
+    FixedString<kQemuArgsCapacity> qemu_args;  // extra arguments, split on whitespace
+    bool debug = false;                    // debug-level logging
+};
+
+// What went wrong where: the caller prefixes the file name (or "kernel command line").
+struct ConfigError {
+    unsigned line = 0;
+    FixedString<64> key;
+    const char* message = "";
+};
+
+// Parses `key = value` lines with `#` comments into `config` (which keeps its defaults for
+// keys not given). Stops at the first error. A config without `disk` is an error.
+bool parse_config(std::string_view text, Config& config, ConfigError& error);
+
+// Sets one key; the message in `error` says why a key or value is rejected.
+bool apply_config_setting(Config& config, std::string_view key, std::string_view value, ConfigError& error);
+
+// Applies `hal.KEY=VALUE` words of a kernel command line; `hal.debug` alone means debug = yes.
+// Words that fail are reported through `report` and skipped; the rest still apply.
+template <class Report>
+void apply_cmdline_overrides(Config& config, std::string_view cmdline, Report&& report) {
+    std::string_view word;
+    while (next_word(cmdline, word)) {
+        if (!starts_with(word, "hal.")) continue;
+        word.remove_prefix(4);
+        const size_t equals = word.find('=');
+        const std::string_view key = word.substr(0, equals);
+        const std::string_view value = equals == std::string_view::npos ? std::string_view("yes") : word.substr(equals + 1);
+        ConfigError error;
+        if (!apply_config_setting(config, key, value, error)) report(key, value, error);
+    }
+}
+
+const char* accel_name(Accel accel);
+const char* disk_bus_name(DiskBus bus);
+const char* disk_cache_name(DiskCache cache);
+const char* nic_model_name(NicModel nic);
+const char* machine_name(Machine machine);
+
+}  // namespace hal

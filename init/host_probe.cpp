@@ -1,0 +1,31 @@
+// Host facts from /dev/kvm, /proc/cpuinfo, /proc/meminfo and /sys CPU lists.
+#include "init/host_probe.hpp"
+
+#include "init/sys/sys.hpp"
+#include "launcher/host_facts.hpp"
+
+namespace hal {
+namespace {
+
+// Only the first CPU's block of /proc/cpuinfo matters; 16 KiB holds it on any machine.
+constexpr size_t kCpuinfoPrefix = 16 * 1024;
+char g_text[kCpuinfoPrefix];
+
+}  // namespace
+
+HostFacts probe_host() {
+    HostFacts facts;
+    if (auto kvm = sys::open_file("/dev/kvm", sys::kReadWrite); kvm.ok()) {
+        facts.kvm_device = true;
+        sys::close_fd(kvm.value());
+    }
+    if (auto size = sys::read_file_prefix("/proc/cpuinfo", g_text, sizeof g_text); size.ok())
+        facts.cpu_virtualization = cpuinfo_has_virtualization({g_text, size.value()});
+    if (auto size = sys::read_file_prefix("/proc/meminfo", g_text, sizeof g_text); size.ok())
+        facts.memory_total_kib = meminfo_total_kib({g_text, size.value()}).value_or(0);
+    if (auto size = sys::read_file("/sys/devices/system/cpu/online", g_text, sizeof g_text); size.ok())
+        facts.cpus = cpu_list_count({g_text, size.value()}).value_or(1);
+    return facts;
+}
+
+}  // namespace hal

@@ -1,0 +1,150 @@
+// hal-init, PID 1 of the HAL image. main() is the boot plan; each step lives in its own file.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "common/config.hpp"
+#include "common/image_layout.hpp"
+#include "init/devices.hpp"
+#include "init/host_probe.hpp"
+#include "init/log.hpp"
+#include "init/modules.hpp"
+#include "init/mounts.hpp"
+#include "init/power.hpp"
+#include "init/supervisor.hpp"
+#include "init/sys/sys.hpp"
+#include "launcher/launcher.hpp"
+
+namespace hal {
+namespace {
+
+constexpr size_t kConfigCapacity = 16 * 1024;
+constexpr size_t kCmdlineCapacity = 4096;
+char g_config_text[kConfigCapacity];
+char g_cmdline[kCmdlineCapacity];
+Config g_config;
+Argv g_qemu_argv;
+char* g_qemu_environment[] = {const_cast<char*>("PATH=/usr/bin:/bin"), const_cast<char*>("HOME=/"),
+                              const_cast<char*>("TERM=linux"), nullptr};
+
+// Step 2: /etc/hal.conf, then hal.* words from the kernel command line.
+void load_config() {
+    const auto size = sys::read_file(layout::kConfig, g_config_text, sizeof g_config_text);
+    if (!size.ok()) {
+        char what[160];
+        std::snprintf(what, sizeof what, "cannot read %s: %s", layout::kConfig, std::strerror(size.error().code));
+        fail_boot(what);
+    }
+    ConfigError error;
+    if (!parse_config({g_config_text, size.value()}, g_config, error)) {
+        char what[256];
+        std::snprintf(what, sizeof what, "%s line %u: key '%s': %s", layout::kConfig, error.line, error.key.c_str(),
+                      error.message);
+        fail_boot(what);
+    }
+    if (const auto cmdline = sys::read_file("/proc/cmdline", g_cmdline, sizeof g_cmdline); cmdline.ok()) {
+        apply_cmdline_overrides(g_config, {g_cmdline, cmdline.value()},
+                                [](std::string_view key, std::string_view value, const ConfigError& bad) {
+                                    log_warning("config: kernel command line hal.%.*s=%.*s ignored: %s",
+                                                static_cast<int>(key.size()), key.data(),
+                                                static_cast<int>(value.size()), value.data(), bad.message);
+                                });
+    }
+    log::set_debug(g_config.debug);
+    log_info("config: disk=%s bus=%s machine=%s accel=%s nic=%s", g_config.disk.c_str(),
+             disk_bus_name(g_config.disk_bus), machine_name(g_config.machine), accel_name(g_config.accel),
+             nic_model_name(g_config.nic));
+}
+
+// Step 4: the guest's disk must exist before QEMU opens it.
+void wait_for_disk() {
+    const auto waited = wait_for_path(g_config.disk.c_str(), g_config.disk_timeout_seconds * 1000ull);
+    if (!waited) {
+        char what[kPathCapacity + 64];
+        std::snprintf(what, sizeof what, "disk %s did not appear within %u s", g_config.disk.c_str(),
+                      g_config.disk_timeout_seconds);
+        fail_boot(what);
+    }
+    log_info("devices: disk %s present after %llu ms", g_config.disk.c_str(), static_cast<unsigned long long>(*waited));
+}
+
+// Step 6: decide from host facts, build argv, start QEMU.
+pid_t launch_qemu() {
+    if (!sys::path_exists(layout::kQemu)) {
+        char what[128];
+        std::snprintf(what, sizeof what, "QEMU binary %s is missing from the image", layout::kQemu);
+        fail_boot(what);
+    }
+    const HostFacts facts = probe_host();
+    const LaunchPlan plan = plan_launch(g_config, facts);
+    if (plan.accel_warning)
+        log_warning("launch: accel %s: %s", accel_name(plan.accel), plan.accel_reason);
+    if (!build_qemu_argv(g_config, plan, layout::kQemu, g_qemu_argv).ok())
+        fail_boot("QEMU command line does not fit (qemu_args too long?)");
+    log_info("launch: accel=%s (%s), %u CPUs, %u MiB; exec %s", accel_name(plan.accel), plan.accel_reason, plan.cpus,
+             plan.memory_mib, layout::kQemu);
+    for (size_t i = 1; i < g_qemu_argv.size(); ++i) log_debug("launch: argv[%zu] = %s", i, g_qemu_argv[i]);
+    const auto pid = sys::spawn(g_qemu_argv.data(), g_qemu_environment);
+    if (!pid.ok()) {
+        char what[96];
+        std::snprintf(what, sizeof what, "cannot start QEMU: %s: %s", pid.error().operation,
+                      std::strerror(pid.error().code));
+        fail_boot(what);
+    }
+    return pid.value();
+}
+
+[[noreturn]] void run_boot_plan() {
+    // 0. Nothing may kill PID 1: block signals first, read them from a signalfd later.
+    const auto signal_fd = sys::block_signals();
+    sys::disable_ctrl_alt_del();
+
+    // 1. Early mounts and the kernel log.
+    const Status mounted = mount_early_filesystems();
+    log::use_kmsg();
+    // Userspace writes to /dev/kmsg are rate-limited by default, which would drop our lines.
+    (void)sys::write_file("/proc/sys/kernel/printk_devkmsg", "on\n");
+    log_info("hal-init starting");
+    if (!mounted.ok()) fail_boot("early mounts failed");
+    if (!signal_fd.ok()) fail_boot("cannot block signals / open signalfd");
+    log_info("mounts: /proc /sys /dev /tmp /run ready");
+
+    // 2. Configuration.
+    load_config();
+
+    // 3. Kernel modules, in the packer's order.
+    const auto release = sys::kernel_release();
+    const ModuleLoadSummary modules = load_listed_modules(release.ok() ? release.value() : "unknown");
+    log_info("modules: %u of %u loaded in %llu ms, %u failed", modules.loaded, modules.listed,
+             static_cast<unsigned long long>(modules.elapsed_ms), modules.failed);
+
+    // 4. Devices.
+    wait_for_disk();
+
+    // 5. Network: the guest uses QEMU's user-mode network; the host's own DHCP client is not
+    //    part of this image yet.
+
+    // 6. Launch.
+    const pid_t qemu = launch_qemu();
+    log_info("supervise: QEMU running as pid %d", static_cast<int>(qemu));
+
+    // 7. Supervise until QEMU ends.
+    const QemuExit ended = supervise_qemu(signal_fd.value(), qemu);
+    char description[96];
+    log_info("supervise: QEMU %s", describe_exit(ended.status, description, sizeof description));
+
+    // 8. Power off.
+    power_off_host("QEMU ended");
+}
+
+}  // namespace
+}  // namespace hal
+
+int main() {
+    if (getpid() != 1) {
+        std::fprintf(stderr, "hal-init: must run as PID 1 (the /init of a mkinitrd-hal image)\n");
+        return 2;
+    }
+    hal::run_boot_plan();
+}

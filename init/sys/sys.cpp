@@ -1,0 +1,224 @@
+// Thin syscall wrappers for hal-init: each returns Result<> with the failing operation named.
+#include "init/sys/sys.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace hal::sys {
+
+Result<int> open_file(const char* path, OpenMode mode) {
+    const int flags = mode == kReadOnly ? O_RDONLY : mode == kWriteOnly ? O_WRONLY : O_RDWR;
+    const int fd = ::open(path, flags | O_CLOEXEC);
+    if (fd < 0) return error_from_errno("open");
+    return fd;
+}
+
+void close_fd(int fd) {
+    if (fd >= 0) ::close(fd);
+}
+
+Status write_all(int fd, const char* data, size_t size) {
+    while (size > 0) {
+        const ssize_t written = ::write(fd, data, size);
+        if (written < 0) {
+            if (errno == EINTR) continue;
+            return error_from_errno("write");
+        }
+        data += written;
+        size -= static_cast<size_t>(written);
+    }
+    return ok_status();
+}
+
+namespace {
+
+// Reads until EOF or until the buffer (less the terminator) is full; `full` reports the latter.
+Result<size_t> read_into(const char* path, char* buffer, size_t capacity, bool& full) {
+    const int fd = TRY(open_file(path, kReadOnly));
+    size_t used = 0;
+    full = false;
+    while (true) {
+        if (used + 1 >= capacity) {
+            full = true;
+            break;
+        }
+        const ssize_t got = ::read(fd, buffer + used, capacity - 1 - used);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            const Error error = error_from_errno("read");
+            ::close(fd);
+            return error;
+        }
+        if (got == 0) break;
+        used += static_cast<size_t>(got);
+    }
+    if (full) {
+        // Full buffer: it fits only if the file ends exactly here.
+        char probe;
+        ssize_t more;
+        do more = ::read(fd, &probe, 1);
+        while (more < 0 && errno == EINTR);
+        full = more != 0;
+    }
+    ::close(fd);
+    buffer[used] = '\0';
+    return used;
+}
+
+}  // namespace
+
+Result<size_t> read_file(const char* path, char* buffer, size_t capacity) {
+    bool full = false;
+    const size_t size = TRY(read_into(path, buffer, capacity, full));
+    if (full) return Error{"read (file larger than buffer)", EFBIG};
+    return size;
+}
+
+Result<size_t> read_file_prefix(const char* path, char* buffer, size_t capacity) {
+    bool full = false;
+    return read_into(path, buffer, capacity, full);
+}
+
+Status write_file(const char* path, std::string_view content) {
+    const int fd = TRY(open_file(path, kWriteOnly));
+    const Status status = write_all(fd, content.data(), content.size());
+    ::close(fd);
+    return status;
+}
+
+bool path_exists(const char* path) {
+    struct stat info;
+    return ::stat(path, &info) == 0;
+}
+
+Status make_directory(const char* path, unsigned mode) {
+    if (::mkdir(path, mode) == 0 || errno == EEXIST) return ok_status();
+    return error_from_errno("mkdir");
+}
+
+Status mount_filesystem(const char* source, const char* target, const char* type, unsigned long flags,
+                        const char* options) {
+    if (::mount(source, target, type, flags, options) != 0) return error_from_errno("mount");
+    return ok_status();
+}
+
+Status load_module(const char* path) {
+    const int fd = TRY(open_file(path, kReadOnly));
+    const long result = ::syscall(SYS_finit_module, fd, "", 0);
+    const int saved = errno;
+    ::close(fd);
+    if (result != 0 && saved != EEXIST) return Error{"finit_module", saved};
+    return ok_status();
+}
+
+Result<const char*> kernel_release() {
+    static struct utsname names;
+    if (::uname(&names) != 0) return error_from_errno("uname");
+    return static_cast<const char*>(names.release);
+}
+
+namespace {
+
+// Faults must stay deliverable: blocking them makes the kernel kill the process outright.
+constexpr int kFaultSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGABRT};
+
+}  // namespace
+
+Result<int> block_signals() {
+    sigset_t blocked;
+    sigfillset(&blocked);
+    for (int fault : kFaultSignals) sigdelset(&blocked, fault);
+    if (::sigprocmask(SIG_SETMASK, &blocked, nullptr) != 0) return error_from_errno("sigprocmask");
+    const int fd = ::signalfd(-1, &blocked, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (fd < 0) return error_from_errno("signalfd");
+    return fd;
+}
+
+Result<int> read_signal(int signal_fd) {
+    struct signalfd_siginfo info;
+    const ssize_t got = ::read(signal_fd, &info, sizeof info);
+    if (got < 0) {
+        if (errno == EAGAIN) return 0;
+        return error_from_errno("read signalfd");
+    }
+    if (got != sizeof info) return Error{"read signalfd (short)", EIO};
+    return static_cast<int>(info.ssi_signo);
+}
+
+void disable_ctrl_alt_del() { ::reboot(RB_DISABLE_CAD); }
+
+Result<pid_t> spawn(char* const* argv, char* const* envp) {
+    const pid_t pid = ::fork();
+    if (pid < 0) return error_from_errno("fork");
+    if (pid > 0) return pid;
+    // Child: give back what PID 1 took for itself, then exec. Only async-signal-safe calls.
+    sigset_t none;
+    sigemptyset(&none);
+    for (int signal = 1; signal < NSIG; ++signal) ::signal(signal, SIG_DFL);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::syscall(SYS_close_range, 3u, ~0u, 0u);
+    ::setsid();
+    ::execve(argv[0], argv, envp);
+    ::_exit(127);
+}
+
+Status send_signal(pid_t pid, int signal) {
+    if (::kill(pid, signal) != 0) return error_from_errno("kill");
+    return ok_status();
+}
+
+Result<bool> wait_readable(int fd, int timeout_ms) {
+    struct pollfd watched = {fd, POLLIN, 0};
+    while (true) {
+        const int ready = ::poll(&watched, 1, timeout_ms);
+        if (ready >= 0) return ready > 0;
+        if (errno != EINTR) return error_from_errno("poll");
+    }
+}
+
+Result<ChildExit> reap_child() {
+    ChildExit child;
+    const pid_t pid = ::waitpid(-1, &child.status, WNOHANG);
+    if (pid < 0) return error_from_errno("waitpid");
+    child.pid = pid;
+    return child;
+}
+
+uint64_t monotonic_ms() {
+    struct timespec now;
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<uint64_t>(now.tv_sec) * 1000u + static_cast<uint64_t>(now.tv_nsec) / 1000000u;
+}
+
+void sleep_ms(uint32_t milliseconds) {
+    struct timespec duration = {static_cast<time_t>(milliseconds / 1000), static_cast<long>(milliseconds % 1000) * 1000000L};
+    while (::nanosleep(&duration, &duration) != 0 && errno == EINTR) {
+    }
+}
+
+void sync_disks() { ::sync(); }
+
+Status power_off() {
+    ::reboot(RB_POWER_OFF);
+    return error_from_errno("reboot(RB_POWER_OFF)");
+}
+
+Status restart_host() {
+    ::reboot(RB_AUTOBOOT);
+    return error_from_errno("reboot(RB_AUTOBOOT)");
+}
+
+}  // namespace hal::sys

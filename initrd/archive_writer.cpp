@@ -1,0 +1,178 @@
+// libarchive newc + gzip writer with fixed owners, clamped mtimes and temp-file-then-rename.
+#include "initrd/archive_writer.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <memory>
+
+namespace hal::pack {
+namespace {
+
+struct ArchiveDeleter {
+    void operator()(struct archive* archive) const { archive_write_free(archive); }
+};
+struct EntryDeleter {
+    void operator()(struct archive_entry* entry) const { archive_entry_free(entry); }
+};
+
+constexpr size_t kCopyBuffer = 1 << 16;
+
+std::string archive_failure(struct archive* archive, const std::string& what) {
+    const char* message = archive_error_string(archive);
+    return what + ": " + (message ? message : "libarchive error");
+}
+
+class ImageWriter {
+public:
+    ImageWriter(const ArchiveOptions& options, std::string& error) : options_(options), error_(error) {}
+
+    bool open(int fd) {
+        archive_.reset(archive_write_new());
+        if (!archive_) return fail("archive_write_new failed");
+        const std::string level = std::to_string(options_.gzip_level);
+        if (archive_write_set_format_cpio_newc(archive_.get()) != ARCHIVE_OK ||
+            archive_write_add_filter_gzip(archive_.get()) != ARCHIVE_OK ||
+            // No timestamp in the gzip header: identical inputs give identical bytes.
+            archive_write_set_filter_option(archive_.get(), "gzip", "timestamp", nullptr) != ARCHIVE_OK ||
+            archive_write_set_filter_option(archive_.get(), "gzip", "compression-level", level.c_str()) != ARCHIVE_OK ||
+            archive_write_set_bytes_in_last_block(archive_.get(), 1) != ARCHIVE_OK ||
+            archive_write_open_fd(archive_.get(), fd) != ARCHIVE_OK)
+            return fail(archive_failure(archive_.get(), "cannot set up the cpio writer"));
+        return true;
+    }
+
+    bool write(const PlanEntry& planned, int64_t inode) {
+        std::unique_ptr<struct archive_entry, EntryDeleter> entry(archive_entry_new());
+        archive_entry_set_pathname(entry.get(), planned.image_path.c_str() + 1);  // cpio paths are relative
+        archive_entry_set_uid(entry.get(), 0);
+        archive_entry_set_gid(entry.get(), 0);
+        archive_entry_set_ino64(entry.get(), inode);
+        archive_entry_set_mtime(entry.get(), generated_mtime(), 0);
+        archive_entry_set_size(entry.get(), 0);
+        int source = -1;
+        switch (planned.kind) {
+            case PlanEntry::Kind::kDirectory:
+                archive_entry_set_filetype(entry.get(), AE_IFDIR);
+                archive_entry_set_nlink(entry.get(), 2);
+                break;
+            case PlanEntry::Kind::kCharDevice:
+                archive_entry_set_filetype(entry.get(), AE_IFCHR);
+                archive_entry_set_rdevmajor(entry.get(), planned.major);
+                archive_entry_set_rdevminor(entry.get(), planned.minor);
+                archive_entry_set_nlink(entry.get(), 1);
+                break;
+            case PlanEntry::Kind::kFile: {
+                archive_entry_set_filetype(entry.get(), AE_IFREG);
+                archive_entry_set_nlink(entry.get(), 1);
+                if (planned.host_path.empty()) {
+                    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(planned.content.size()));
+                    break;
+                }
+                source = ::open(planned.host_path.c_str(), O_RDONLY | O_CLOEXEC);
+                struct stat info;
+                if (source < 0 || ::fstat(source, &info) != 0) {
+                    error_ = planned.host_path + ": " + std::strerror(errno);
+                    if (source >= 0) ::close(source);
+                    return false;
+                }
+                archive_entry_set_size(entry.get(), info.st_size);
+                archive_entry_set_mtime(entry.get(), clamped(info.st_mtime), 0);
+                break;
+            }
+        }
+        archive_entry_set_perm(entry.get(), planned.mode & 07777);
+        bool written = archive_write_header(archive_.get(), entry.get()) == ARCHIVE_OK;
+        if (!written) error_ = archive_failure(archive_.get(), planned.image_path);
+        if (written && planned.kind == PlanEntry::Kind::kFile)
+            written = source >= 0 ? copy_data(source, planned) : write_data(planned.content.data(), planned.content.size(), planned);
+        if (source >= 0) ::close(source);
+        return written;
+    }
+
+    bool close() {
+        if (archive_write_close(archive_.get()) != ARCHIVE_OK)
+            return fail(archive_failure(archive_.get(), "cannot finish the archive"));
+        return true;
+    }
+
+private:
+    bool fail(const std::string& message) {
+        error_ = message;
+        return false;
+    }
+
+    int64_t clamped(int64_t mtime) const {
+        return options_.source_date_epoch && mtime > *options_.source_date_epoch ? *options_.source_date_epoch : mtime;
+    }
+    int64_t generated_mtime() const {
+        return options_.source_date_epoch ? *options_.source_date_epoch : static_cast<int64_t>(std::time(nullptr));
+    }
+
+    bool write_data(const char* data, size_t size, const PlanEntry& planned) {
+        if (size == 0) return true;
+        if (archive_write_data(archive_.get(), data, size) != static_cast<la_ssize_t>(size))
+            return fail(archive_failure(archive_.get(), planned.image_path));
+        return true;
+    }
+
+    bool copy_data(int source, const PlanEntry& planned) {
+        std::unique_ptr<char[]> buffer(new char[kCopyBuffer]);
+        while (true) {
+            const ssize_t got = ::read(source, buffer.get(), kCopyBuffer);
+            if (got < 0) {
+                if (errno == EINTR) continue;
+                return fail(planned.host_path + ": read: " + std::strerror(errno));
+            }
+            if (got == 0) return true;
+            if (!write_data(buffer.get(), static_cast<size_t>(got), planned)) return false;
+        }
+    }
+
+    const ArchiveOptions& options_;
+    std::string& error_;
+    std::unique_ptr<struct archive, ArchiveDeleter> archive_;
+};
+
+}  // namespace
+
+bool write_image(const std::vector<PlanEntry>& entries, const std::string& output, const ArchiveOptions& options,
+                 std::string& error) {
+    std::string temporary = output + ".tmp.XXXXXX";
+    const int fd = ::mkstemp(temporary.data());
+    if (fd < 0) {
+        error = "cannot create a temporary file beside " + output + ": " + std::strerror(errno);
+        return false;
+    }
+    bool ok = true;
+    {
+        ImageWriter writer(options, error);
+        ok = writer.open(fd);
+        int64_t inode = 1;
+        for (const auto& entry : entries) {
+            if (!ok) break;
+            ok = writer.write(entry, inode++);
+        }
+        ok = ok && writer.close();
+    }
+    if (ok && (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0)) {
+        error = temporary + ": " + std::strerror(errno);
+        ok = false;
+    }
+    ::close(fd);
+    if (ok && ::rename(temporary.c_str(), output.c_str()) != 0) {
+        error = "cannot rename " + temporary + " to " + output + ": " + std::strerror(errno);
+        ok = false;
+    }
+    if (!ok) ::unlink(temporary.c_str());
+    return ok;
+}
+
+}  // namespace hal::pack

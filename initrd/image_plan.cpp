@@ -1,0 +1,186 @@
+// The packer's plan: validates every input and decides each image entry; writes nothing.
+#include "initrd/image_plan.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "common/config.hpp"
+#include "common/image_layout.hpp"
+#include "initrd/elf_closure.hpp"
+#include "initrd/module_resolver.hpp"
+#include "launcher/firmware.hpp"
+
+namespace hal::pack {
+namespace {
+
+bool read_text(const std::string& path, std::string& text, std::string& error) {
+    std::ifstream stream(path, std::ios::binary);
+    if (!stream) {
+        error = "cannot read " + path;
+        return false;
+    }
+    std::ostringstream buffer;
+    buffer << stream.rdbuf();
+    text = buffer.str();
+    return true;
+}
+
+bool is_directory(const std::string& path) {
+    struct stat info;
+    return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
+}
+
+bool is_file(const std::string& path) {
+    struct stat info;
+    return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
+std::string parent_of(const std::string& path) {
+    const size_t slash = path.rfind('/');
+    return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
+}
+
+bool plan_config(const PackInputs& inputs, FilePlan& plan, Config& config, std::string& error) {
+    std::string text;
+    if (!read_text(inputs.config, text, error)) return false;
+    ConfigError problem;
+    if (!parse_config(text, config, problem)) {
+        error = inputs.config + (problem.line ? " line " + std::to_string(problem.line) : std::string()) + ": key '" +
+                std::string(problem.key.view()) + "': " + problem.message;
+        return false;
+    }
+    return plan.add_generated_file(layout::kConfig, text, 0644, error);
+}
+
+bool plan_modules(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary, std::string& error) {
+    const std::string kernel_dir = inputs.module_root + "/lib/modules/" + inputs.kernel_version;
+    const std::string image_dir = std::string(layout::kModulesDir) + "/" + inputs.kernel_version;
+    if (!is_directory(kernel_dir)) {
+        error = "no modules for kernel " + inputs.kernel_version + ": " + kernel_dir + " does not exist";
+        return false;
+    }
+    std::string list_text, dep_text, builtin_text;
+    if (!read_text(inputs.modules_list, list_text, error)) return false;
+    if (!read_text(kernel_dir + "/modules.dep", dep_text, error)) {
+        error += " (run depmod for kernel " + inputs.kernel_version + ")";
+        return false;
+    }
+    std::vector<ModuleRequest> requests;
+    ModuleIndex index;
+    Resolution resolution;
+    if (!parse_module_list(list_text, inputs.modules_list, requests, error) ||
+        !parse_modules_dep(dep_text, kernel_dir + "/modules.dep", index, error))
+        return false;
+    std::string ignored;
+    if (read_text(kernel_dir + "/modules.builtin", builtin_text, ignored)) {
+        parse_modules_builtin(builtin_text, index);
+        if (!plan.add_generated_file(image_dir + "/modules.builtin", builtin_text, 0644, error)) return false;
+    }
+    if (!resolve_modules(requests, index, inputs.modules_list, inputs.kernel_version, resolution, error)) return false;
+    std::string load_list;
+    for (const auto& path : resolution.load_order) {
+        if (!path.ends_with(".ko")) {
+            error = kernel_dir + "/" + path + ": compressed modules are not supported yet";
+            return false;
+        }
+        if (!plan.add_host_file(image_dir + "/" + path, kernel_dir + "/" + path, 0644, error)) return false;
+        load_list += path + "\n";
+    }
+    for (const auto& name : resolution.builtin) summary.notes.push_back("module " + name + " is built into the kernel");
+    for (const auto& name : resolution.missing_optional)
+        summary.notes.push_back("optional module " + name + " is not available for kernel " + inputs.kernel_version);
+    summary.modules = resolution.load_order.size();
+    return plan.add_generated_file(image_dir + "/" + layout::kModulesLoad, load_list, 0644, error) &&
+           plan.add_generated_file(image_dir + "/modules.dep", filtered_modules_dep(resolution, index), 0644, error);
+}
+
+// QEMU loads accelerators and some devices from its module directory at run time; the TCG
+// accelerator is required whenever KVM is not usable.
+std::string find_qemu_module_dir(const std::string& prefix) {
+    for (const char* relative : {"/lib/x86_64-linux-gnu/qemu", "/lib64/qemu", "/lib/qemu"}) {
+        if (is_directory(prefix + relative)) return prefix + relative;
+    }
+    return {};
+}
+
+bool plan_qemu(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary, std::string& error) {
+    ElfInfo info;
+    if (!read_elf_info(inputs.qemu, info, error)) return false;
+    if (!plan.add_host_file(layout::kQemu, inputs.qemu, 0755, error)) return false;
+    summary.static_qemu = info.is_static();
+    if (summary.static_qemu) return true;
+
+    const std::string prefix = parent_of(parent_of(inputs.qemu));
+    const std::string module_dir = inputs.qemu_module_dir.empty() ? find_qemu_module_dir(prefix) : inputs.qemu_module_dir;
+    std::vector<std::string> roots = {inputs.qemu};
+    if (!module_dir.empty()) {
+        const std::string accel = module_dir + "/accel-tcg-x86_64.so";
+        if (is_file(accel)) {
+            // Keep the module where QEMU, relocated to /usr/bin in the image, will look.
+            const std::string image_path =
+                module_dir.rfind(prefix, 0) == 0 ? "/usr" + module_dir.substr(prefix.size()) + "/accel-tcg-x86_64.so"
+                                                 : module_dir + "/accel-tcg-x86_64.so";
+            if (!plan.add_host_file(image_path, accel, 0644, error)) return false;
+            roots.push_back(accel);
+        }
+    }
+    std::vector<PackedObject> objects;
+    if (!library_closure(roots, host_library_search(), objects, error)) return false;
+    for (const auto& object : objects)
+        if (!plan.add_host_file(object.image_path, object.host_path, 0755, error)) return false;
+    summary.libraries = objects.size();
+    return true;
+}
+
+bool plan_firmware(const PackInputs& inputs, const Config& config, FilePlan& plan, PlanSummary& summary,
+                   std::string& error) {
+    std::vector<std::string> dirs = inputs.firmware_dirs;
+    const std::string prefix = parent_of(parent_of(inputs.qemu));
+    for (const char* relative : {"/share/qemu", "/share/seabios", "/lib/ipxe/qemu"}) dirs.push_back(prefix + relative);
+    for (std::string_view name : firmware_for(config).view()) {
+        const auto found = std::find_if(dirs.begin(), dirs.end(),
+                                        [&](const std::string& dir) { return is_file(dir + "/" + std::string(name)); });
+        if (found == dirs.end()) {
+            error = "firmware " + std::string(name) + " not found in:";
+            for (const auto& dir : dirs) error += " " + dir;
+            return false;
+        }
+        if (!plan.add_host_file(std::string(layout::kFirmwareDir) + "/" + std::string(name),
+                                *found + "/" + std::string(name), 0644, error))
+            return false;
+        ++summary.firmware;
+    }
+    return true;
+}
+
+bool plan_init(const PackInputs& inputs, FilePlan& plan, std::string& error) {
+    ElfInfo info;
+    if (!read_elf_info(inputs.init, info, error)) return false;
+    if (!info.is_static()) {
+        error = inputs.init + " is dynamically linked; /init must be a static program";
+        return false;
+    }
+    return plan.add_host_file(layout::kInit, inputs.init, 0755, error);
+}
+
+bool plan_skeleton(FilePlan& plan, std::string& error) {
+    for (const char* dir : {"/dev", "/proc", "/sys", "/tmp", "/run", "/etc", "/root"})
+        if (!plan.add_directory(dir, 0755, error)) return false;
+    // The kernel opens /dev/console for PID 1's stdio before /init runs.
+    return plan.add_char_device("/dev/console", 5, 1, 0600, error) &&
+           plan.add_char_device("/dev/null", 1, 3, 0666, error);
+}
+
+}  // namespace
+
+bool plan_image(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary, std::string& error) {
+    Config config;
+    return plan_config(inputs, plan, config, error) && plan_skeleton(plan, error) && plan_init(inputs, plan, error) &&
+           plan_modules(inputs, plan, summary, error) && plan_qemu(inputs, plan, summary, error) &&
+           plan_firmware(inputs, config, plan, summary, error);
+}
+
+}  // namespace hal::pack

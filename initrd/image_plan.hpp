@@ -1,0 +1,32 @@
+// Turns the packer's inputs into a complete file plan: config, modules, QEMU, firmware, init.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "initrd/file_plan.hpp"
+
+namespace hal::pack {
+
+struct PackInputs {
+    std::string kernel_version;
+    std::string module_root = "/";   // holds lib/modules/KVER
+    std::string modules_list;
+    std::string config;
+    std::string qemu;
+    std::string init;
+    std::vector<std::string> firmware_dirs;  // searched first, before QEMU's own data dirs
+    std::string qemu_module_dir;             // empty: derived from the QEMU binary's prefix
+};
+
+struct PlanSummary {
+    size_t modules = 0;
+    size_t libraries = 0;
+    size_t firmware = 0;
+    bool static_qemu = false;
+    std::vector<std::string> notes;  // things worth telling the user (builtin/optional modules)
+};
+
+bool plan_image(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary, std::string& error);
+
+}  // namespace hal::pack

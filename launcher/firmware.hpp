@@ -1,0 +1,22 @@
+// Which QEMU firmware files a configuration needs: the packer packs exactly these.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#include "common/config.hpp"
+
+namespace hal {
+
+inline constexpr size_t kMaxFirmwareFiles = 8;
+
+struct FirmwareList {
+    std::string_view names[kMaxFirmwareFiles];
+    size_t count = 0;
+    std::span<const std::string_view> view() const { return {names, count}; }
+};
+
+FirmwareList firmware_for(const Config& config);
+
+}  // namespace hal

@@ -1,0 +1,22 @@
+// Pure parsers for the /proc and /sys texts hal-init turns into HostFacts.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace hal {
+
+// True when the first "flags" line of /proc/cpuinfo lists vmx (Intel) or svm (AMD).
+bool cpuinfo_has_virtualization(std::string_view cpuinfo);
+
+// "GenuineIntel" / "AuthenticAMD" from the first vendor_id line, empty when absent.
+std::string_view cpuinfo_vendor(std::string_view cpuinfo);
+
+// MemTotal in KiB from /proc/meminfo.
+std::optional<uint64_t> meminfo_total_kib(std::string_view meminfo);
+
+// Number of CPUs in a kernel CPU list such as "0-3,8,10-11" (/sys/devices/system/cpu/online).
+std::optional<uint32_t> cpu_list_count(std::string_view list);
+
+}  // namespace hal

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the build, `make run` and `make check` need; a no-op when
+# they are all present. Run as root on a fresh machine (CI is root).
+set -euo pipefail
+
+packages=(
+    g++ make binutils            # host tools and GNU as for the boot-sector payload
+    musl-tools musl-dev          # static musl build of hal-init
+    libarchive-dev zlib1g-dev    # mkinitrd-hal's cpio writer
+    doctest-dev                  # unit tests
+    python3 python3-pytest       # boot tests
+    qemu-system-x86              # outer VM for tests and `make run`, inner QEMU bundled by default
+    kmod                         # depmod for the downloaded test kernel
+    apt-utils ca-certificates
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+    [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+if [[ $(id -u) -ne 0 ]]; then
+    echo "install-deps: missing Debian packages: ${missing[*]} (run this script as root)" >&2
+    exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,135 @@
+"""Helpers for the boot tests: build images and disks, boot them in QEMU (TCG), read the console."""
+import gzip
+import os
+import re
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BUILD = REPO / "build"
+MKINITRD = BUILD / "mkinitrd-hal"
+BOOTSECTOR = REPO / "tests" / "boot" / "guest" / "bootsector.S"
+
+PANIC_PATTERNS = ("Kernel panic", "Attempted to kill init")
+TIMESTAMP = re.compile(r"^\[\s*(\d+\.\d+)\]\s(.*)$")
+
+
+@dataclass
+class Kernel:
+    root: Path
+    release: str
+    image: Path
+
+
+def find_kernel(root: Path) -> Kernel:
+    releases = sorted(p.name for p in (root / "lib" / "modules").iterdir())
+    assert releases, f"no lib/modules/* under {root}"
+    release = releases[-1]
+    return Kernel(root=root, release=release, image=root / "boot" / f"vmlinuz-{release}")
+
+
+def pack(kernel: Kernel, output: Path, *, config: Path | None = None, modules: Path | None = None,
+         extra: list[str] | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Runs mkinitrd-hal and returns the completed process (the caller checks the outcome)."""
+    command = [str(MKINITRD), "-k", kernel.release, "--moddir", str(kernel.root)]
+    if config is not None:
+        command += ["--config", str(config)]
+    if modules is not None:
+        command += ["--modules", str(modules)]
+    command += (extra or []) + [str(output)]
+    return subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})})
+
+
+def make_disk(output: Path, marker: str, *, loop_forever: bool = False) -> Path:
+    """A raw disk whose boot sector (assembled with GNU as) prints `marker` on COM1."""
+    flags = ["-DLOOP_FOREVER"] if loop_forever else []
+    subprocess.run(["bash", str(REPO / "scripts" / "make-disk.sh"), str(BOOTSECTOR), marker, str(output), *flags],
+                   check=True)
+    return output
+
+
+@dataclass
+class Boot:
+    console: str
+    returncode: int | None
+    seconds: float
+    timed_out: bool
+
+    def lines(self) -> list[str]:
+        return self.console.replace("\r", "").split("\n")
+
+    def hal_lines(self) -> list[tuple[float, str]]:
+        """(kernel timestamp, message) of every hal-init line on the console."""
+        found = []
+        for line in self.lines():
+            match = TIMESTAMP.match(line)
+            if match and match.group(2).startswith("hal-init: "):
+                found.append((float(match.group(1)), match.group(2)[len("hal-init: "):]))
+        return found
+
+    def first_time(self, prefix: str) -> float:
+        for stamp, message in self.hal_lines():
+            if message.startswith(prefix):
+                return stamp
+        raise AssertionError(f"no hal-init line starting with {prefix!r} in:\n{self.console}")
+
+    def assert_no_panic(self):
+        for pattern in PANIC_PATTERNS:
+            assert pattern not in self.console, f"{pattern!r} on the console:\n{self.console}"
+
+    def assert_in_order(self, *needles: str):
+        position = 0
+        for needle in needles:
+            found = self.console.find(needle, position)
+            assert found >= 0, f"{needle!r} missing (or out of order) after offset {position} in:\n{self.console}"
+            position = found + len(needle)
+
+
+def boot(kernel: Kernel, image: Path, console_log: Path, *, disks: list[Path] = (), append: str = "",
+         nic: bool = True, timeout: float = 240, memory_mib: int = 1024) -> Boot:
+    """Boots the outer VM under TCG with `disks` on virtio-blk; waits for QEMU to exit."""
+    command = ["qemu-system-x86_64", "-machine", "pc", "-accel", "tcg", "-smp", "2", "-m", str(memory_mib),
+               "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+               "-serial", f"file:{console_log}",
+               "-kernel", str(kernel.image), "-initrd", str(image),
+               "-append", f"console=ttyS0 panic=-1 {append}".strip()]
+    for disk in disks:
+        command += ["-drive", f"file={disk},format=raw,if=virtio"]
+    if nic:
+        command += ["-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0"]
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    timed_out = False
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        process.kill()
+        output, _ = process.communicate()
+    seconds = time.monotonic() - started
+    console = console_log.read_text(errors="replace") if console_log.exists() else ""
+    if output:
+        console += "\n[outer qemu] " + output.decode(errors="replace")
+    return Boot(console=console, returncode=None if timed_out else process.returncode, seconds=seconds,
+                timed_out=timed_out)
+
+
+def read_newc(image: Path) -> dict[str, tuple[int, bytes, int]]:
+    """Our own reader for a gzip newc cpio: {path: (mode, data, mtime)}, to check the packer's output."""
+    data = gzip.decompress(image.read_bytes())
+    entries = {}
+    offset = 0
+    while True:
+        header = data[offset:offset + 110]
+        assert header[:6] == b"070701", f"bad newc magic at {offset}"
+        fields = [int(header[6 + 8 * i:14 + 8 * i], 16) for i in range(13)]
+        mode, mtime, file_size, name_size = fields[1], fields[5], fields[6], fields[11]
+        name_start = offset + 110
+        name = data[name_start:name_start + name_size - 1].decode()
+        data_start = (name_start + name_size + 3) & ~3
+        if name == "TRAILER!!!":
+            return entries
+        entries[name] = (mode, data[data_start:data_start + file_size], mtime)
+        offset = (data_start + file_size + 3) & ~3

@@ -1,0 +1,146 @@
+"""The spine end to end: mkinitrd-hal packs, hal-init boots, the bundled QEMU boots the disk."""
+import os
+import uuid
+
+import pytest
+
+from halvm import REPO, boot, make_disk, pack, read_newc
+
+
+@pytest.fixture(scope="module")
+def default_image(kernel, tmp_path_factory):
+    output = tmp_path_factory.mktemp("image") / "hal.img"
+    result = pack(kernel, output)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+def test_boot_reaches_guest_and_powers_off(kernel, default_image, tmp_path, figures):
+    marker = f"HAL-GUEST-{uuid.uuid4().hex[:12]}"
+    disk = make_disk(tmp_path / "disk.img", marker)
+    result = boot(kernel, default_image, tmp_path / "console.log", disks=[disk])
+    result.assert_no_panic()
+    assert not result.timed_out, f"outer VM did not power off within the bound:\n{result.console}"
+    assert result.returncode == 0
+    result.assert_in_order(
+        "hal-init: hal-init starting",
+        "hal-init: mounts: /proc /sys /dev /tmp /run ready",
+        "hal-init: config: disk=/dev/vda bus=virtio",
+        "hal-init: modules: ",
+        "hal-init: devices: disk /dev/vda present after",
+        "hal-init: launch: accel=",
+        "hal-init: supervise: QEMU running as pid",
+        marker,
+        "hal-init: supervise: QEMU exited with status 0",
+        "hal-init: power: QEMU ended; syncing disks and powering off",
+        "reboot: Power down",
+    )
+    start = result.first_time("hal-init starting")
+    launch = result.first_time("launch:")
+    figures.append(f"spine boot: hal-init start -> QEMU exec {1000 * (launch - start):.0f} ms (kernel timestamps), "
+                   f"whole outer VM run {result.seconds:.1f} s, image {default_image.stat().st_size} bytes, "
+                   f"hal-init {(REPO / 'build' / 'hal-init').stat().st_size} bytes")
+
+
+def test_modules_load_in_dependency_order_without_unknown_symbols(kernel, default_image, tmp_path):
+    disk = make_disk(tmp_path / "disk.img", "HAL-ORDER")
+    result = boot(kernel, default_image, tmp_path / "console.log", disks=[disk])
+    result.assert_no_panic()
+    assert "Unknown symbol" not in result.console, result.console
+    # Only a vendor KVM module may fail (the outer VM's CPU has one vendor at most).
+    failures = [message for _, message in result.hal_lines() if "finit_module failed" in message]
+    assert all(message.startswith(("modules: kvm_intel", "modules: kvm_amd")) for message in failures), failures
+
+
+def test_missing_disk_logs_and_powers_off_cleanly(kernel, tmp_path):
+    config = tmp_path / "hal.conf"
+    config.write_text("disk = /dev/disk-that-is-not-there\ndisk_timeout = 3\n")
+    image = tmp_path / "hal.img"
+    packed = pack(kernel, image, config=config)
+    assert packed.returncode == 0, packed.stderr
+    result = boot(kernel, image, tmp_path / "console.log", disks=[])
+    result.assert_no_panic()
+    assert not result.timed_out, result.console
+    assert result.returncode == 0
+    result.assert_in_order(
+        "hal-init: fatal: disk /dev/disk-that-is-not-there did not appear within 3 s",
+        "hal-init: power: fatal setup error; syncing disks and powering off",
+        "reboot: Power down",
+    )
+    assert "supervise: QEMU running" not in result.console
+
+
+def test_kernel_command_line_overrides_config(kernel, default_image, tmp_path):
+    result = boot(kernel, default_image, tmp_path / "console.log", disks=[],
+                  append="hal.disk=/dev/overridden hal.disk_timeout=1 hal.colour=blue")
+    result.assert_no_panic()
+    result.assert_in_order(
+        "hal-init: config: kernel command line hal.colour=blue ignored: unknown key",
+        "hal-init: config: disk=/dev/overridden",
+        "hal-init: fatal: disk /dev/overridden did not appear within 1 s",
+        "reboot: Power down",
+    )
+
+
+def test_image_contents(kernel, default_image):
+    entries = read_newc(default_image)
+    for path in ["init", "etc/hal.conf", "dev/console", "usr/bin/qemu-system-x86_64",
+                 "usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so", "lib64/ld-linux-x86-64.so.2",
+                 "lib/x86_64-linux-gnu/libglib-2.0.so.0", "usr/share/qemu/bios-256k.bin",
+                 "usr/share/qemu/efi-virtio.rom", "usr/share/qemu/kvmvapic.bin",
+                 f"lib/modules/{kernel.release}/modules.dep"]:
+        assert path in entries, f"{path} missing from the image"
+    assert entries["init"][0] & 0o777 == 0o755
+    assert entries["etc/hal.conf"][1] == (REPO / "configs" / "hal.conf").read_bytes()
+    # The firmware is the real file, not a dangling symlink to /usr/share/seabios.
+    assert entries["usr/share/qemu/bios-256k.bin"][1] == open("/usr/share/seabios/bios-256k.bin", "rb").read()
+    order = entries[f"lib/modules/{kernel.release}/modules.load"][1].decode().split()
+    names = [path.rsplit("/", 1)[1] for path in order]
+    for dependency, dependent in [("virtio_ring.ko", "virtio.ko"), ("virtio.ko", "virtio_blk.ko"),
+                                  ("virtio_pci_modern_dev.ko", "virtio_pci.ko"), ("kvm.ko", "kvm-intel.ko"),
+                                  ("libata.ko", "ahci.ko"), ("nvme-core.ko", "nvme.ko")]:
+        assert names.index(dependency) < names.index(dependent), names
+    assert len(names) == len(set(names))
+    for path in order:
+        assert f"lib/modules/{kernel.release}/{path}" in entries
+
+
+def test_image_is_reproducible_with_source_date_epoch(kernel, tmp_path):
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    first, second = tmp_path / "first.img", tmp_path / "second.img"
+    assert pack(kernel, first, env=env).returncode == 0
+    assert pack(kernel, second, env=env).returncode == 0
+    assert first.read_bytes() == second.read_bytes()
+    assert all(mtime <= 1700000000 for _, _, mtime in read_newc(first).values())
+
+
+@pytest.mark.parametrize("config_text, expected", [
+    ("disk = /dev/vda\nmemory = plenty\n", "line 2: key 'memory': memory must be"),
+    ("disk = /dev/vda\ncolour = blue\n", "line 2: key 'colour': unknown key"),
+    ("memory = 512\n", "key 'disk': required key is missing"),
+])
+def test_packer_rejects_bad_config_and_keeps_old_image(kernel, tmp_path, config_text, expected):
+    config = tmp_path / "bad.conf"
+    config.write_text(config_text)
+    output = tmp_path / "hal.img"
+    output.write_bytes(b"previous good image")
+    result = pack(kernel, output, config=config)
+    assert result.returncode == 1
+    assert f"{config}" in result.stderr and expected in result.stderr, result.stderr
+    assert output.read_bytes() == b"previous good image"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.conf", "hal.img"]
+
+
+def test_packer_names_unknown_module_and_kernel(kernel, tmp_path):
+    modules = tmp_path / "modules.list"
+    modules.write_text("virtio_blk\nno_such_module\noptional_missing?\n")
+    result = pack(kernel, tmp_path / "hal.img", modules=modules)
+    assert result.returncode == 1
+    assert f"{modules} line 2: module 'no_such_module' not found for kernel {kernel.release}" in result.stderr
+
+
+def test_packer_reports_missing_qemu(kernel, tmp_path):
+    result = pack(kernel, tmp_path / "hal.img", extra=["--qemu", str(tmp_path / "no-qemu")])
+    assert result.returncode == 1
+    assert str(tmp_path / "no-qemu") in result.stderr
+    assert not (tmp_path / "hal.img").exists()

@@ -1,0 +1,105 @@
+// Unit tests for the hal.conf parser and the hal.* kernel command line overrides.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "common/config.hpp"
+
+using hal::Config;
+using hal::ConfigError;
+
+namespace {
+
+Config parse_ok(std::string_view text) {
+    Config config;
+    ConfigError error;
+    const bool ok = hal::parse_config(text, config, error);
+    INFO("error: line " << error.line << " key " << error.key.c_str() << ": " << error.message);
+    CHECK(ok);
+    return config;
+}
+
+}  // namespace
+
+TEST_CASE("config: shipped defaults file -> parses with disk /dev/vda") {
+    const Config config = parse_ok(
+        "# comment\n\n disk = /dev/vda  # trailing comment\nmemory = auto\ncpus = auto\nqemu_args =\n");
+    CHECK(config.disk.view() == "/dev/vda");
+    CHECK(config.memory_mib == 0);
+    CHECK(config.cpus == 0);
+    CHECK(config.qemu_args.empty());
+}
+
+TEST_CASE("config: every key with a valid value -> stored") {
+    const Config config = parse_ok(
+        "disk=/dev/nvme0n1\ndisk_timeout=5\ndisk_bus=nvme\ndisk_cache=none\nmachine=q35\naccel=tcg\n"
+        "memory=2048\nmemory_reserve=512\ncpus=4\nnic=e1000e\nqemu_args=-rtc base=utc\ndebug=yes\r\n");
+    CHECK(config.disk.view() == "/dev/nvme0n1");
+    CHECK(config.disk_timeout_seconds == 5);
+    CHECK(config.disk_bus == hal::DiskBus::kNvme);
+    CHECK(config.disk_cache == hal::DiskCache::kNone);
+    CHECK(config.machine == hal::Machine::kQ35);
+    CHECK(config.accel == hal::Accel::kTcg);
+    CHECK(config.memory_mib == 2048);
+    CHECK(config.memory_reserve_mib == 512);
+    CHECK(config.cpus == 4);
+    CHECK(config.nic == hal::NicModel::kE1000e);
+    CHECK(config.qemu_args.view() == "-rtc base=utc");
+    CHECK(config.debug);
+}
+
+TEST_CASE("config: bad lines -> error naming line, key and reason") {
+    struct Case {
+        const char* text;
+        unsigned line;
+        const char* key;
+        const char* message_part;
+    };
+    const Case cases[] = {
+        {"disk = /dev/vda\ncolour = blue\n", 2, "colour", "unknown key"},
+        {"disk = /dev/vda\n\n\nmemory = lots\n", 4, "memory", "memory must be"},
+        {"disk = /dev/vda\nmemory = 8\n", 2, "memory", "memory must be"},
+        {"disk = /dev/vda\ncpus = 0\n", 2, "cpus", "cpus must be"},
+        {"disk = /dev/vda\ncpus = -1\n", 2, "cpus", "cpus must be"},
+        {"disk = /dev/vda\ndisk_timeout = 99999999999999999999999\n", 2, "disk_timeout", "seconds"},
+        {"disk = /dev/vda\ndisk_cache = unsafe\n", 2, "disk_cache", "writeback"},
+        {"disk = /dev/vda\naccel = hvf\n", 2, "accel", "auto, kvm or tcg"},
+        {"disk = vda\n", 1, "disk", "absolute path"},
+        {"disk = /dev/vda\njust some words\n", 2, "just some words", "key = value"},
+        {"disk = /dev/vda\n = value\n", 2, "", "missing key"},
+        {"memory = 1024\n", 0, "disk", "required key is missing"},
+        {"disk = /dev/vda\ndebug = maybe\n", 2, "debug", "yes or no"},
+    };
+    for (const Case& test : cases) {
+        CAPTURE(test.text);
+        Config config;
+        ConfigError error;
+        CHECK_FALSE(hal::parse_config(test.text, config, error));
+        CHECK(error.line == test.line);
+        CHECK(error.key.view() == test.key);
+        CHECK(std::string(error.message).find(test.message_part) != std::string::npos);
+    }
+}
+
+TEST_CASE("config: overlong disk path -> error, not truncation") {
+    const std::string text = "disk = /" + std::string(400, 'x') + "\n";
+    Config config;
+    ConfigError error;
+    CHECK_FALSE(hal::parse_config(text, config, error));
+    CHECK(std::string(error.message).find("too long") != std::string::npos);
+    CHECK(config.disk.empty());
+}
+
+TEST_CASE("config: kernel command line hal.* words -> override, others ignored") {
+    Config config = parse_ok("disk = /dev/vda\n");
+    std::vector<std::string> rejected;
+    hal::apply_cmdline_overrides(config, "console=ttyS0 hal.disk=/dev/sdb hal.debug quiet hal.cpus=2 hal.bogus=1 hal.memory=x",
+                                 [&](std::string_view key, std::string_view, const ConfigError&) {
+                                     rejected.emplace_back(key);
+                                 });
+    CHECK(config.disk.view() == "/dev/sdb");
+    CHECK(config.debug);
+    CHECK(config.cpus == 2);
+    CHECK(rejected == std::vector<std::string>{"bogus", "memory"});
+}

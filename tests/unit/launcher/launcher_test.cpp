@@ -1,0 +1,195 @@
+// Unit tests for the launcher's decisions and the QEMU argv it builds.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "common/config.hpp"
+#include "launcher/firmware.hpp"
+#include "launcher/launcher.hpp"
+
+using hal::Accel;
+using hal::Config;
+using hal::HostFacts;
+
+namespace {
+
+Config base_config() {
+    Config config;
+    config.disk.assign("/dev/vda");
+    return config;
+}
+
+HostFacts host(bool kvm_device, bool virtualization, uint32_t cpus = 4, uint64_t memory_mib = 8192) {
+    HostFacts facts;
+    facts.kvm_device = kvm_device;
+    facts.cpu_virtualization = virtualization;
+    facts.cpus = cpus;
+    facts.memory_total_kib = memory_mib * 1024;
+    return facts;
+}
+
+std::vector<std::string> argv_of(const Config& config, const HostFacts& facts) {
+    hal::Argv argv;
+    const auto plan = hal::plan_launch(config, facts);
+    REQUIRE(hal::build_qemu_argv(config, plan, "/usr/bin/qemu-system-x86_64", argv).ok());
+    std::vector<std::string> result;
+    for (size_t i = 0; i < argv.size(); ++i) result.emplace_back(argv[i]);
+    CHECK(argv.data()[argv.size()] == nullptr);
+    return result;
+}
+
+// The value following `option` in argv, or "" when absent.
+std::string value_after(const std::vector<std::string>& argv, const std::string& option, size_t nth = 0) {
+    for (size_t i = 0; i + 1 < argv.size(); ++i)
+        if (argv[i] == option && nth-- == 0) return argv[i + 1];
+    return "";
+}
+
+bool contains(const std::vector<std::string>& argv, const std::string& word) {
+    for (const auto& argument : argv)
+        if (argument == word) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("launcher: accel auto table -> kvm only with device and vmx/svm") {
+    struct Case {
+        bool device, flag;
+        Accel expected;
+        bool warning;
+    };
+    const Case cases[] = {{true, true, Accel::kKvm, false},
+                          {true, false, Accel::kTcg, true},
+                          {false, true, Accel::kTcg, true},
+                          {false, false, Accel::kTcg, true}};
+    for (const Case& test : cases) {
+        CAPTURE(test.device);
+        CAPTURE(test.flag);
+        const auto plan = hal::plan_launch(base_config(), host(test.device, test.flag));
+        CHECK(plan.accel == test.expected);
+        CHECK(plan.accel_warning == test.warning);
+    }
+}
+
+TEST_CASE("launcher: kvm usable -> -accel kvm -cpu host") {
+    const auto argv = argv_of(base_config(), host(true, true));
+    CHECK(value_after(argv, "-accel") == "kvm");
+    CHECK(value_after(argv, "-cpu") == "host");
+}
+
+TEST_CASE("launcher: no vmx/svm -> -accel tcg and no -cpu host") {
+    const auto argv = argv_of(base_config(), host(true, false));
+    CHECK(value_after(argv, "-accel") == "tcg");
+    CHECK_FALSE(contains(argv, "-cpu"));
+}
+
+TEST_CASE("launcher: accel = tcg in config -> tcg even with usable kvm") {
+    Config config = base_config();
+    config.accel = Accel::kTcg;
+    CHECK(hal::plan_launch(config, host(true, true)).accel == Accel::kTcg);
+}
+
+TEST_CASE("launcher: accel = kvm without vmx -> kvm as configured, with a warning") {
+    Config config = base_config();
+    config.accel = Accel::kKvm;
+    const auto plan = hal::plan_launch(config, host(true, false));
+    CHECK(plan.accel == Accel::kKvm);
+    CHECK(plan.accel_warning);
+}
+
+TEST_CASE("launcher: cpus auto -> host count; explicit -> config") {
+    CHECK(value_after(argv_of(base_config(), host(true, true, 12)), "-smp") == "12");
+    Config config = base_config();
+    config.cpus = 3;
+    CHECK(value_after(argv_of(config, host(true, true, 12)), "-smp") == "3");
+}
+
+TEST_CASE("launcher: memory auto table -> total minus reserve minus 1/16, at least 64") {
+    struct Case {
+        uint64_t total_mib;
+        uint32_t reserve;
+        uint32_t expected;
+    };
+    const Case cases[] = {{8192, 256, 8192 - 256 - 512}, {1024, 256, 1024 - 256 - 64}, {300, 256, 64}, {0, 256, 64}};
+    for (const Case& test : cases) {
+        CAPTURE(test.total_mib);
+        Config config = base_config();
+        config.memory_reserve_mib = test.reserve;
+        CHECK(hal::plan_launch(config, host(false, false, 1, test.total_mib)).memory_mib == test.expected);
+    }
+    Config fixed = base_config();
+    fixed.memory_mib = 1500;
+    CHECK(value_after(argv_of(fixed, host(false, false)), "-m") == "1500");
+}
+
+TEST_CASE("launcher: fixed options -> nodefaults, no-user-config, firmware dir, console, qmp") {
+    const auto argv = argv_of(base_config(), host(false, false));
+    CHECK(argv[0] == "/usr/bin/qemu-system-x86_64");
+    CHECK(contains(argv, "-nodefaults"));
+    CHECK(contains(argv, "-no-user-config"));
+    CHECK(value_after(argv, "-L") == "/usr/share/qemu");
+    CHECK(value_after(argv, "-chardev") == "stdio,id=console,signal=off");
+    CHECK(value_after(argv, "-serial") == "chardev:console");
+    CHECK(value_after(argv, "-qmp") == "unix:/run/hal/qmp.sock,server=on,wait=off");
+    CHECK(value_after(argv, "-display") == "none");
+}
+
+TEST_CASE("launcher: disk -> format=raw with explicit cache, bus per config") {
+    struct Case {
+        hal::DiskBus bus;
+        const char* device;
+    };
+    const Case cases[] = {{hal::DiskBus::kVirtio, "virtio-blk-pci,drive=disk0,bootindex=0"},
+                          {hal::DiskBus::kIde, "ide-hd,drive=disk0,bus=ide.0,bootindex=0"},
+                          {hal::DiskBus::kAhci, "ahci,id=ahci0"},
+                          {hal::DiskBus::kNvme, "nvme,drive=disk0,serial=hal-disk0,bootindex=0"}};
+    for (const Case& test : cases) {
+        Config config = base_config();
+        config.disk_bus = test.bus;
+        const auto argv = argv_of(config, host(false, false));
+        CHECK(value_after(argv, "-drive") == "file=/dev/vda,format=raw,if=none,id=disk0,cache=writeback");
+        CHECK(value_after(argv, "-device") == test.device);
+    }
+}
+
+TEST_CASE("launcher: nic model -> user netdev and device; none -> no netdev") {
+    Config config = base_config();
+    config.nic = hal::NicModel::kE1000;
+    auto argv = argv_of(config, host(false, false));
+    CHECK(value_after(argv, "-netdev") == "user,id=net0");
+    CHECK(value_after(argv, "-device", 1) == "e1000,netdev=net0");
+    config.nic = hal::NicModel::kNone;
+    argv = argv_of(config, host(false, false));
+    CHECK_FALSE(contains(argv, "-netdev"));
+}
+
+TEST_CASE("launcher: qemu_args -> appended word by word at the end") {
+    Config config = base_config();
+    config.qemu_args.assign("  -rtc   base=utc ");
+    const auto argv = argv_of(config, host(false, false));
+    REQUIRE(argv.size() >= 2);
+    CHECK(argv[argv.size() - 2] == "-rtc");
+    CHECK(argv.back() == "base=utc");
+}
+
+TEST_CASE("launcher: argv beyond capacity -> EOVERFLOW, not truncation") {
+    Config config = base_config();
+    std::string many;
+    for (int i = 0; i < 200; ++i) many += "-x ";
+    config.qemu_args.assign(many);
+    hal::Argv argv;
+    const auto status = hal::build_qemu_argv(config, hal::plan_launch(config, host(false, false)), "/q", argv);
+    CHECK_FALSE(status.ok());
+    CHECK(status.error().code == EOVERFLOW);
+}
+
+TEST_CASE("firmware: virtio nic -> SeaBIOS, vapic, linuxboot and efi-virtio ROM") {
+    Config config = base_config();
+    const auto list = hal::firmware_for(config);
+    std::vector<std::string> names(list.view().begin(), list.view().end());
+    CHECK(names == std::vector<std::string>{"bios-256k.bin", "kvmvapic.bin", "linuxboot_dma.bin", "efi-virtio.rom"});
+    config.nic = hal::NicModel::kNone;
+    CHECK(hal::firmware_for(config).count == 3);
+}
