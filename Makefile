@@ -10,7 +10,8 @@ INIT_CXX := g++ -specs /usr/lib/x86_64-linux-musl/musl-gcc.specs
 INIT_CXXFLAGS := -std=c++20 -Os -fno-exceptions -fno-rtti -fno-threadsafe-statics \
 	-fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections \
 	-D'__GLIBC_PREREQ(a,b)=0' -isystem /usr/include/c++/12 \
-	-isystem /usr/include/x86_64-linux-gnu/c++/12 -I. -Wall -Wextra -Werror
+	-isystem /usr/include/x86_64-linux-gnu/c++/12 -isystem $(BUILD)/musl-kernel-headers -I. \
+	-Wall -Wextra -Werror
 # Linked by the C driver: no libstdc++ (Debian's is built for glibc); init/cxx_support.cpp
 # provides the single hook the headers need.
 INIT_LD := gcc -specs /usr/lib/x86_64-linux-musl/musl-gcc.specs
@@ -20,7 +21,7 @@ HOST_CXX := g++
 HOST_CXXFLAGS := -std=c++20 -O2 -g -I. -Wall -Wextra -Werror
 TEST_CXXFLAGS := -std=c++20 -O1 -g -I. -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all
-HOST_LIBS := -larchive -lz
+HOST_LIBS := -larchive -lz -llzma -lzstd
 
 COMMON_SOURCES := $(wildcard common/*.cpp)
 LAUNCHER_SOURCES := $(wildcard launcher/*.cpp)
@@ -36,7 +37,7 @@ KERNEL_ROOT_FILE := $(BUILD)/kernel-root
 IMAGE := $(BUILD)/hal.img
 DEMO_DISK := $(BUILD)/demo-disk.img
 
-.PHONY: all deps run check unit boot image clean
+.PHONY: all deps run check unit boot bench image clean
 all: $(BUILD)/hal-init $(BUILD)/mkinitrd-hal
 
 deps: $(DEPS_STAMP)
@@ -44,7 +45,16 @@ $(DEPS_STAMP): scripts/install-deps.sh
 	bash scripts/install-deps.sh
 	@mkdir -p $(@D) && touch $@
 
-$(BUILD)/musl/%.o: %.cpp | $(DEPS_STAMP)
+# musl's include path lacks the kernel's UAPI headers (linux/, asm/); point at Debian's.
+KERNEL_HEADERS_STAMP := $(BUILD)/musl-kernel-headers/.ready
+$(KERNEL_HEADERS_STAMP): | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	ln -sfn /usr/include/linux $(@D)/linux
+	ln -sfn /usr/include/asm-generic $(@D)/asm-generic
+	ln -sfn /usr/include/x86_64-linux-gnu/asm $(@D)/asm
+	@touch $@
+
+$(BUILD)/musl/%.o: %.cpp | $(DEPS_STAMP) $(KERNEL_HEADERS_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CXX (musl) $<"
 	@$(INIT_CXX) $(INIT_CXXFLAGS) -MMD -MP -c $< -o $@
@@ -101,6 +111,10 @@ boot: all $(KERNEL_ROOT_FILE)
 check: all $(BUILD)/unit-tests $(ELF_FIXTURES) $(KERNEL_ROOT_FILE)
 	HAL_FIXTURE_DIR=$(BUILD)/fixtures $(BUILD)/unit-tests
 	HAL_KERNEL_ROOT=$$(cat $(KERNEL_ROOT_FILE)) $(PYTHON) -m pytest -v tests
+
+# Figures, not assertions: hal-init against the busybox-script init, same kernel and disk.
+bench: all $(KERNEL_ROOT_FILE)
+	HAL_KERNEL_ROOT=$$(cat $(KERNEL_ROOT_FILE)) $(PYTHON) tests/bench/boot_bench.py
 
 clean:
 	rm -rf $(BUILD)

@@ -21,6 +21,10 @@ constexpr NamedValue<DiskCache> kDiskCaches[] = {{"writeback", DiskCache::kWrite
 constexpr NamedValue<NicModel> kNicModels[] = {
     {"none", NicModel::kNone}, {"virtio", NicModel::kVirtio}, {"e1000", NicModel::kE1000}, {"e1000e", NicModel::kE1000e}};
 constexpr NamedValue<Machine> kMachines[] = {{"pc", Machine::kPc}, {"q35", Machine::kQ35}};
+constexpr NamedValue<ExitAction> kExitActions[] = {{"poweroff", ExitAction::kPowerOff},
+                                                    {"reboot", ExitAction::kReboot},
+                                                    {"restart", ExitAction::kRestart},
+                                                    {"shell", ExitAction::kShell}};
 constexpr NamedValue<bool> kBooleans[] = {{"yes", true}, {"no", false}, {"true", true},
                                           {"false", false}, {"1", true},   {"0", false}};
 
@@ -68,7 +72,9 @@ bool fail(ConfigError& error, const char* message) {
 bool apply_config_setting(Config& config, std::string_view key, std::string_view value, ConfigError& error) {
     if (!error.key.assign(key)) error.key.assign(key.substr(0, decltype(error.key)::kCapacity - 1));
     if (key == "disk") {
-        if (value.empty() || value.front() != '/') return fail(error, "disk must be an absolute path");
+        const bool by_id = (starts_with(value, "serial:") || starts_with(value, "wwid:")) && value.back() != ':';
+        if (value != "auto" && !by_id && (value.empty() || value.front() != '/'))
+            return fail(error, "disk must be an absolute path, auto, serial:TEXT or wwid:TEXT");
         return config.disk.assign(value) || fail(error, "disk path is too long");
     }
     if (key == "disk_timeout")
@@ -96,6 +102,43 @@ bool apply_config_setting(Config& config, std::string_view key, std::string_view
         return parse_named(value, kNicModels, config.nic) || fail(error, "nic must be none, virtio, e1000 or e1000e");
     if (key == "qemu_args") return config.qemu_args.assign(value) || fail(error, "qemu_args is too long");
     if (key == "debug") return parse_named(value, kBooleans, config.debug) || fail(error, "debug must be yes or no");
+    if (key == "load") {
+        for (char c : value)
+            if (!(c == ',' || c == '_' || c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+                return fail(error, "load must be module names separated by commas");
+        return config.load.assign(value) || fail(error, "load is too long");
+    }
+    if (key == "devtmpfs")
+        return parse_named(value, kBooleans, config.devtmpfs) || fail(error, "devtmpfs must be yes or no");
+    if (key == "host_nic") {
+        if (value.empty() || value.find('/') != std::string_view::npos)
+            return fail(error, "host_nic must be none, auto, an interface name or mac:ADDRESS");
+        return config.host_nic.assign(value) || fail(error, "host_nic is too long");
+    }
+    if (key == "powerdown_timeout")
+        return parse_count(value, 1, 86400, config.powerdown_timeout_seconds) ||
+               fail(error, "powerdown_timeout must be seconds between 1 and 86400");
+    if (key == "on_guest_shutdown")
+        return parse_named(value, kExitActions, config.on_guest_shutdown) ||
+               fail(error, "on_guest_shutdown must be poweroff, reboot, restart or shell");
+    if (key == "on_failure")
+        return parse_named(value, kExitActions, config.on_failure) ||
+               fail(error, "on_failure must be poweroff, reboot, restart or shell");
+    if (key == "emergency") {
+        ExitAction action;
+        if (!parse_named(value, kExitActions, action) || action == ExitAction::kRestart)
+            return fail(error, "emergency must be poweroff, reboot or shell");
+        config.emergency = action;
+        return true;
+    }
+    if (key == "restart_limit")
+        return parse_count(value, 0, 100, config.restart_limit) || fail(error, "restart_limit must be 0 to 100");
+    if (key == "restart_window")
+        return parse_count(value, 1, 86400, config.restart_window_seconds) ||
+               fail(error, "restart_window must be seconds between 1 and 86400");
+    if (key == "host_nic_timeout")
+        return parse_count(value, 0, 3600, config.host_nic_timeout_seconds) ||
+               fail(error, "host_nic_timeout must be seconds between 0 and 3600");
     return fail(error, "unknown key");
 }
 
@@ -129,5 +172,6 @@ const char* disk_bus_name(DiskBus bus) { return name_of(bus, kDiskBuses); }
 const char* disk_cache_name(DiskCache cache) { return name_of(cache, kDiskCaches); }
 const char* nic_model_name(NicModel nic) { return name_of(nic, kNicModels); }
 const char* machine_name(Machine machine) { return name_of(machine, kMachines); }
+const char* exit_action_name(ExitAction action) { return name_of(action, kExitActions); }
 
 }  // namespace hal

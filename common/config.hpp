@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/exit_policy.hpp"
 #include "common/text.hpp"
 
 namespace hal {
@@ -16,8 +17,13 @@ enum class Machine { kPc, kQ35 };
 
 inline constexpr size_t kQemuArgsCapacity = 1024;
 
+inline constexpr size_t kModuleListCapacity = 256;
+inline constexpr size_t kDeviceSpecCapacity = 128;
+
 struct Config {
-    FixedString<kPathCapacity> disk;       // block device (or file) the guest boots from
+    // The guest's disk: an absolute path, `auto` (first non-removable whole disk),
+    // `serial:TEXT` or `wwid:TEXT` (matched against sysfs).
+    FixedString<kPathCapacity> disk;
     uint32_t disk_timeout_seconds = 30;    // how long hal-init waits for the disk to appear
     DiskBus disk_bus = DiskBus::kVirtio;   // how the guest sees the disk
     DiskCache disk_cache = DiskCache::kWriteback;
@@ -29,6 +35,18 @@ struct Config {
     NicModel nic = NicModel::kVirtio;      // guest NIC on QEMU user-mode networking
     FixedString<kQemuArgsCapacity> qemu_args;  // extra arguments, split on whitespace
     bool debug = false;                    // debug-level logging
+    FixedString<kModuleListCapacity> load; // extra modules loaded early, comma-separated
+    bool devtmpfs = true;                  // no: create /dev nodes from sysfs instead
+    // The host's NIC: `none`, `auto` (first Ethernet device), a name, or `mac:xx:xx:...`.
+    FixedString<kDeviceSpecCapacity> host_nic;
+    uint32_t host_nic_timeout_seconds = 10;
+    // Supervision: the stop ladder's patience and what happens when QEMU ends.
+    uint32_t powerdown_timeout_seconds = 120;
+    ExitAction on_guest_shutdown = ExitAction::kPowerOff;
+    ExitAction on_failure = ExitAction::kPowerOff;
+    ExitAction emergency = ExitAction::kPowerOff;  // fatal setup errors and exhausted restarts
+    uint32_t restart_limit = 3;
+    uint32_t restart_window_seconds = 300;
 };
 
 // What went wrong where: the caller prefixes the file name (or "kernel command line").
@@ -66,5 +84,6 @@ const char* disk_bus_name(DiskBus bus);
 const char* disk_cache_name(DiskCache cache);
 const char* nic_model_name(NicModel nic);
 const char* machine_name(Machine machine);
+const char* exit_action_name(ExitAction action);
 
 }  // namespace hal

@@ -1,22 +1,127 @@
-// Bounded waiting for device nodes that devtmpfs creates when a driver binds.
+// Disk and NIC discovery from sysfs, and the bounded wait that services uevents.
 #include "init/devices.hpp"
 
+#include <cstring>
+
+#include "init/hardware.hpp"
 #include "init/sys/sys.hpp"
 
 namespace hal {
 namespace {
 
-constexpr uint32_t kPollIntervalMs = 10;
+// Block devices that are never the machine's disk.
+constexpr std::string_view kVirtualDisks[] = {"loop", "ram", "zram", "dm-", "md", "sr", "fd", "nbd"};
+
+bool read_attribute(std::string_view directory, const char* attribute, char* buffer, size_t capacity,
+                    std::string_view& value) {
+    FixedString<kPathCapacity> path;
+    if (!path.assign(directory) || !path.append('/') || !path.append(attribute)) return false;
+    const auto size = sys::read_file(path.c_str(), buffer, capacity);
+    if (!size.ok()) return false;
+    value = trim({buffer, size.value()});
+    return true;
+}
+
+bool is_candidate_disk(const char* name) {
+    for (std::string_view prefix : kVirtualDisks)
+        if (starts_with(name, prefix)) return false;
+    FixedString<kPathCapacity> directory;
+    if (!directory.assign("/sys/block/") || !directory.append(name)) return false;
+    char buffer[64];
+    std::string_view removable, size;
+    if (!read_attribute(directory.view(), "removable", buffer, sizeof buffer, removable) || removable != "0")
+        return false;
+    return read_attribute(directory.view(), "size", buffer, sizeof buffer, size) && size != "0";
+}
+
+bool matches_identity(const char* name, std::string_view kind, std::string_view wanted) {
+    static const char* const kSerialFiles[] = {"serial", "device/serial"};
+    static const char* const kWwidFiles[] = {"wwid", "device/wwid"};
+    FixedString<kPathCapacity> directory;
+    if (!directory.assign("/sys/block/") || !directory.append(name)) return false;
+    char buffer[256];
+    std::string_view value;
+    for (const char* file : kind == "serial" ? kSerialFiles : kWwidFiles)
+        if (read_attribute(directory.view(), file, buffer, sizeof buffer, value) && value == wanted) return true;
+    return false;
+}
+
+bool set_dev_path(DevicePath& path, std::string_view name) { return path.assign("/dev/") && path.append(name); }
+
+bool same_mac(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        const char x = (a[i] >= 'A' && a[i] <= 'F') ? static_cast<char>(a[i] + 32) : a[i];
+        const char y = (b[i] >= 'A' && b[i] <= 'F') ? static_cast<char>(b[i] + 32) : b[i];
+        if (x != y) return false;
+    }
+    return true;
+}
 
 }  // namespace
 
-std::optional<uint64_t> wait_for_path(const char* path, uint64_t timeout_ms) {
-    const uint64_t started = sys::monotonic_ms();
-    while (true) {
-        if (sys::path_exists(path)) return sys::monotonic_ms() - started;
-        if (sys::monotonic_ms() - started >= timeout_ms) return std::nullopt;
-        sys::sleep_ms(kPollIntervalMs);
+bool find_disk(std::string_view spec, DevicePath& path) {
+    if (!spec.empty() && spec.front() == '/') {
+        if (!path.assign(spec)) return false;
+        return sys::path_exists(path.c_str());
     }
+    FixedString<64> best;
+    const bool by_identity = spec != "auto";
+    const size_t colon = spec.find(':');
+    const std::string_view kind = by_identity ? spec.substr(0, colon) : "";
+    const std::string_view wanted = by_identity ? spec.substr(colon + 1) : "";
+    (void)sys::for_each_entry("/sys/block", [&](const char* name) {
+        const bool chosen = by_identity ? matches_identity(name, kind, wanted) : is_candidate_disk(name);
+        // Lowest name first, so `auto` is stable across boots whatever readdir's order.
+        if (chosen && (best.empty() || std::string_view(name) < best.view())) best.assign(name);
+    });
+    if (best.empty() || !set_dev_path(path, best.view())) return false;
+    return sys::path_exists(path.c_str());
+}
+
+bool find_nic(std::string_view spec, NetworkInterface& nic) {
+    const bool by_mac = starts_with(spec, "mac:");
+    const bool automatic = spec == "auto";
+    FixedString<32> best;
+    (void)sys::for_each_entry("/sys/class/net", [&](const char* name) {
+        FixedString<kPathCapacity> directory;
+        if (!directory.assign("/sys/class/net/") || !directory.append(name)) return;
+        char buffer[64];
+        std::string_view value;
+        bool chosen = false;
+        if (by_mac) {
+            chosen = read_attribute(directory.view(), "address", buffer, sizeof buffer, value) &&
+                     same_mac(value, spec.substr(4));
+        } else if (automatic) {
+            // Ethernet (ARPHRD_ETHER = 1) with a device behind it: not lo, not a virtual link.
+            FixedString<kPathCapacity> device;
+            chosen = read_attribute(directory.view(), "type", buffer, sizeof buffer, value) && value == "1" &&
+                     device.assign(directory.view()) && device.append("/device") && sys::path_exists(device.c_str());
+        } else {
+            chosen = spec == name;
+        }
+        if (chosen && (best.empty() || std::string_view(name) < best.view())) best.assign(name);
+    });
+    if (best.empty() || !nic.name.assign(best.view())) return false;
+    FixedString<kPathCapacity> directory;
+    char buffer[64];
+    std::string_view mac;
+    if (directory.assign("/sys/class/net/") && directory.append(best.view()) &&
+        read_attribute(directory.view(), "address", buffer, sizeof buffer, mac))
+        nic.mac.assign(mac);
+    return true;
+}
+
+uint64_t now_ms() { return sys::monotonic_ms(); }
+
+void wait_tick(uint32_t ms) {
+    const int fd = uevent_fd();
+    if (fd < 0) {
+        sys::sleep_ms(ms);
+        return;
+    }
+    const auto readable = sys::wait_readable(fd, static_cast<int>(ms));
+    if (readable.ok() && readable.value()) service_uevents();
 }
 
 }  // namespace hal

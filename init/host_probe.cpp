@@ -11,6 +11,12 @@ namespace {
 constexpr size_t kCpuinfoPrefix = 16 * 1024;
 char g_text[kCpuinfoPrefix];
 
+uint32_t online_cpus() {
+    char list[256];
+    const auto size = sys::read_file("/sys/devices/system/cpu/online", list, sizeof list);
+    return size.ok() ? cpu_list_count({list, size.value()}).value_or(1) : 1;
+}
+
 }  // namespace
 
 HostFacts probe_host() {
@@ -23,8 +29,7 @@ HostFacts probe_host() {
         facts.cpu_virtualization = cpuinfo_has_virtualization({g_text, size.value()});
     if (auto size = sys::read_file_prefix("/proc/meminfo", g_text, sizeof g_text); size.ok())
         facts.memory_total_kib = meminfo_total_kib({g_text, size.value()}).value_or(0);
-    if (auto size = sys::read_file("/sys/devices/system/cpu/online", g_text, sizeof g_text); size.ok())
-        facts.cpus = cpu_list_count({g_text, size.value()}).value_or(1);
+    facts.cpus = online_cpus();
     return facts;
 }
 

@@ -9,7 +9,7 @@
 #include "init/devices.hpp"
 #include "init/host_probe.hpp"
 #include "init/log.hpp"
-#include "init/modules.hpp"
+#include "init/hardware.hpp"
 #include "init/mounts.hpp"
 #include "init/power.hpp"
 #include "init/supervisor.hpp"
@@ -57,20 +57,44 @@ void load_config() {
              nic_model_name(g_config.nic));
 }
 
-// Step 4: the guest's disk must exist before QEMU opens it.
+// Step 4: the guest's disk must exist before QEMU opens it; the config may name it by
+// path, serial, wwid or `auto`, and the launcher gets the path it resolved to.
 void wait_for_disk() {
-    const auto waited = wait_for_path(g_config.disk.c_str(), g_config.disk_timeout_seconds * 1000ull);
+    DevicePath path;
+    const std::string_view spec = g_config.disk.view();
+    const auto waited = wait_for(g_config.disk_timeout_seconds * 1000ull, [&] { return find_disk(spec, path); });
     if (!waited) {
         char what[kPathCapacity + 64];
         std::snprintf(what, sizeof what, "disk %s did not appear within %u s", g_config.disk.c_str(),
                       g_config.disk_timeout_seconds);
         fail_boot(what);
     }
-    log_info("devices: disk %s present after %llu ms", g_config.disk.c_str(), static_cast<unsigned long long>(*waited));
+    if (path.view() == spec)
+        log_info("devices: disk %s present after %llu ms", path.c_str(), static_cast<unsigned long long>(*waited));
+    else
+        log_info("devices: disk %s is %s, present after %llu ms", g_config.disk.c_str(), path.c_str(),
+                 static_cast<unsigned long long>(*waited));
+    g_config.disk.assign(path.view());
+}
+
+// Step 4b: the host NIC, when the config names one; its absence is not fatal.
+void wait_for_host_nic() {
+    const std::string_view spec = g_config.host_nic.view();
+    if (spec.empty() || spec == "none") return;
+    NetworkInterface nic;
+    const auto waited = wait_for(g_config.host_nic_timeout_seconds * 1000ull, [&] { return find_nic(spec, nic); });
+    if (!waited) {
+        log_warning("devices: no host NIC matching %s within %u s; continuing without host network", g_config.host_nic.c_str(),
+                    g_config.host_nic_timeout_seconds);
+        return;
+    }
+    log_info("devices: host NIC %s (%s) for %s, found after %llu ms", nic.name.c_str(), nic.mac.c_str(),
+             g_config.host_nic.c_str(), static_cast<unsigned long long>(*waited));
 }
 
 // Step 6: decide from host facts, build argv, start QEMU.
 pid_t launch_qemu() {
+    // Probed again: /dev/kvm exists only once the KVM modules loaded.
     if (!sys::path_exists(layout::kQemu)) {
         char what[128];
         std::snprintf(what, sizeof what, "QEMU binary %s is missing from the image", layout::kQemu);
@@ -101,7 +125,8 @@ pid_t launch_qemu() {
     sys::disable_ctrl_alt_del();
 
     // 1. Early mounts and the kernel log.
-    const Status mounted = mount_early_filesystems();
+    bool devtmpfs = true;
+    const Status mounted = mount_early_filesystems(devtmpfs);
     log::use_kmsg();
     // Userspace writes to /dev/kmsg are rate-limited by default, which would drop our lines.
     (void)sys::write_file("/proc/sys/kernel/printk_devkmsg", "on\n");
@@ -112,15 +137,24 @@ pid_t launch_qemu() {
 
     // 2. Configuration.
     load_config();
+    if (!devtmpfs || !g_config.devtmpfs) {
+        g_config.devtmpfs = false;
+        const unsigned nodes = use_static_dev(devtmpfs);
+        log_info("devices: %s; /dev is a tmpfs with %u nodes from sysfs", devtmpfs ? "devtmpfs = no" : "no devtmpfs",
+                 nodes);
+    }
 
-    // 3. Kernel modules, in the packer's order.
+    // 3. Kernel modules: the packer's early list and what present devices need, loading in
+    //    the background while step 4 waits for the devices.
     const auto release = sys::kernel_release();
-    const ModuleLoadSummary modules = load_listed_modules(release.ok() ? release.value() : "unknown");
-    log_info("modules: %u of %u loaded in %llu ms, %u failed", modules.loaded, modules.listed,
-             static_cast<unsigned long long>(modules.elapsed_ms), modules.failed);
+    start_hardware(release.ok() ? release.value() : "unknown", g_config);
 
-    // 4. Devices.
+    // 4. Devices; then every queued module must have loaded (KVM decides the accelerator).
     wait_for_disk();
+    wait_for_host_nic();
+    const HardwareSummary hardware = settle_hardware();
+    log_info("modules: %u loaded (%u early, %u for devices), %u failed, in %llu ms", hardware.loaded, hardware.early,
+             hardware.coldplug, hardware.failed, static_cast<unsigned long long>(hardware.elapsed_ms));
 
     // 5. Network: the guest uses QEMU's user-mode network; the host's own DHCP client is not
     //    part of this image yet.

@@ -4,12 +4,14 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <map>
 #include <fstream>
 #include <sstream>
 
 #include "common/config.hpp"
 #include "common/image_layout.hpp"
 #include "initrd/elf_closure.hpp"
+#include "initrd/module_file.hpp"
 #include "initrd/module_resolver.hpp"
 #include "launcher/firmware.hpp"
 
@@ -55,6 +57,40 @@ bool plan_config(const PackInputs& inputs, FilePlan& plan, Config& config, std::
     return plan.add_generated_file(layout::kConfig, text, 0644, error);
 }
 
+bool read_index(const std::string& path, bool required, std::string& text, std::string& error) {
+    if (read_text(path, text, error)) return true;
+    if (required) return false;
+    text.clear();
+    error.clear();
+    return true;
+}
+
+// Firmware named in a module's .modinfo, from the module root's lib/firmware. The kernel
+// also accepts .xz/.zst firmware when it was built to, so those count as found.
+bool plan_module_firmware(const PackInputs& inputs, const std::string& module_path, const std::string& elf,
+                          FilePlan& plan, PlanSummary& summary, std::string& error) {
+    std::vector<std::string> names;
+    std::string problem;
+    if (!modinfo_values(elf, "firmware", names, problem)) {
+        error = module_path + ": " + problem;
+        return false;
+    }
+    const std::string firmware_root = inputs.module_root + "/lib/firmware";
+    for (const auto& name : names) {
+        std::string found;
+        for (const char* suffix : {"", ".xz", ".zst"})
+            if (found.empty() && is_file(firmware_root + "/" + name + suffix)) found = name + suffix;
+        if (found.empty()) {
+            summary.notes.push_back("warning: module " + module_name_of(module_path) + " may need firmware " + name +
+                                    ", not found in " + firmware_root);
+            continue;
+        }
+        if (!plan.add_host_file("/lib/firmware/" + found, firmware_root + "/" + found, 0644, error)) return false;
+        ++summary.module_firmware;
+    }
+    return true;
+}
+
 bool plan_modules(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary, std::string& error) {
     const std::string kernel_dir = inputs.module_root + "/lib/modules/" + inputs.kernel_version;
     const std::string image_dir = std::string(layout::kModulesDir) + "/" + inputs.kernel_version;
@@ -62,39 +98,55 @@ bool plan_modules(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary
         error = "no modules for kernel " + inputs.kernel_version + ": " + kernel_dir + " does not exist";
         return false;
     }
-    std::string list_text, dep_text, builtin_text;
+    std::string list_text, dep_text, builtin_text, alias_text, softdep_text;
     if (!read_text(inputs.modules_list, list_text, error)) return false;
     if (!read_text(kernel_dir + "/modules.dep", dep_text, error)) {
         error += " (run depmod for kernel " + inputs.kernel_version + ")";
         return false;
     }
+    if (!read_index(kernel_dir + "/modules.builtin", false, builtin_text, error) ||
+        !read_index(kernel_dir + "/modules.alias", false, alias_text, error) ||
+        !read_index(kernel_dir + "/modules.softdep", false, softdep_text, error))
+        return false;
     std::vector<ModuleRequest> requests;
     ModuleIndex index;
     Resolution resolution;
     if (!parse_module_list(list_text, inputs.modules_list, requests, error) ||
         !parse_modules_dep(dep_text, kernel_dir + "/modules.dep", index, error))
         return false;
-    std::string ignored;
-    if (read_text(kernel_dir + "/modules.builtin", builtin_text, ignored)) {
-        parse_modules_builtin(builtin_text, index);
-        if (!plan.add_generated_file(image_dir + "/modules.builtin", builtin_text, 0644, error)) return false;
-    }
+    parse_modules_builtin(builtin_text, index);
+    parse_modules_alias(alias_text, index);
+    parse_modules_softdep(softdep_text, index);
     if (!resolve_modules(requests, index, inputs.modules_list, inputs.kernel_version, resolution, error)) return false;
-    std::string load_list;
+
+    // Compressed modules are unpacked here, once, so the image is compressed only as a whole
+    // and hal-init handles plain .ko files.
+    std::map<std::string, std::string> renamed;
     for (const auto& path : resolution.load_order) {
-        if (!path.ends_with(".ko")) {
-            error = kernel_dir + "/" + path + ": compressed modules are not supported yet";
-            return false;
-        }
-        if (!plan.add_host_file(image_dir + "/" + path, kernel_dir + "/" + path, 0644, error)) return false;
-        load_list += path + "\n";
+        std::string elf;
+        if (!read_module(kernel_dir + "/" + path, elf, error)) return false;
+        const std::string plain = plain_module_path(path);
+        const bool compressed = plain != path;
+        if (compressed) renamed[path] = plain;
+        const bool added = compressed ? plan.add_generated_file(image_dir + "/" + plain, elf, 0644, error)
+                                      : plan.add_host_file(image_dir + "/" + path, kernel_dir + "/" + path, 0644, error);
+        if (!added || !plan_module_firmware(inputs, path, elf, plan, summary, error)) return false;
     }
+    std::string load_list;
+    for (const auto& path : resolution.early) load_list += (renamed.count(path) ? renamed[path] : path) + "\n";
     for (const auto& name : resolution.builtin) summary.notes.push_back("module " + name + " is built into the kernel");
     for (const auto& name : resolution.missing_optional)
-        summary.notes.push_back("optional module " + name + " is not available for kernel " + inputs.kernel_version);
+        summary.notes.push_back("optional " + name + " is not available for kernel " + inputs.kernel_version);
     summary.modules = resolution.load_order.size();
+    summary.early_modules = resolution.early.size();
     return plan.add_generated_file(image_dir + "/" + layout::kModulesLoad, load_list, 0644, error) &&
-           plan.add_generated_file(image_dir + "/modules.dep", filtered_modules_dep(resolution, index), 0644, error);
+           plan.add_generated_file(image_dir + "/modules.dep", filtered_modules_dep(resolution, index, renamed), 0644,
+                                   error) &&
+           plan.add_generated_file(image_dir + "/modules.alias", filtered_modules_alias(resolution, index), 0644, error) &&
+           plan.add_generated_file(image_dir + "/modules.softdep", filtered_modules_softdep(resolution, index), 0644,
+                                   error) &&
+           (builtin_text.empty() ||
+            plan.add_generated_file(image_dir + "/modules.builtin", builtin_text, 0644, error));
 }
 
 // QEMU loads accelerators and some devices from its module directory at run time; the TCG

@@ -21,6 +21,8 @@ struct PackInputs {
 
 struct PlanSummary {
     size_t modules = 0;
+    size_t early_modules = 0;    // loaded at boot whatever the hardware
+    size_t module_firmware = 0;
     size_t libraries = 0;
     size_t firmware = 0;
     bool static_qemu = false;

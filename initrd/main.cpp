@@ -117,13 +117,15 @@ int main(int argc, char** argv) {
     hal::pack::PlanSummary summary;
     std::string error;
     if (!hal::pack::plan_image(inputs, plan, summary, error)) return fail(error);
-    for (const auto& note : summary.notes) std::fprintf(stderr, "mkinitrd-hal: note: %s\n", note.c_str());
+    for (const auto& note : summary.notes)
+        std::fprintf(stderr, "mkinitrd-hal: %s%s\n", note.rfind("warning: ", 0) == 0 ? "" : "note: ", note.c_str());
     const auto entries = plan.entries();
     if (!hal::pack::write_image(entries, output, archive, error)) return fail(error);
     struct stat written;
     const long long size = ::stat(output.c_str(), &written) == 0 ? static_cast<long long>(written.st_size) : -1;
-    std::printf("mkinitrd-hal: wrote %s: %zu entries, %zu modules for %s, QEMU %s (%zu libraries), %zu firmware files, %lld bytes\n",
-                output.c_str(), entries.size(), summary.modules, inputs.kernel_version.c_str(),
+    std::printf("mkinitrd-hal: wrote %s: %zu entries, %zu modules (%zu early) for %s, QEMU %s (%zu libraries), "
+                "%zu firmware files, %lld bytes\n",
+                output.c_str(), entries.size(), summary.modules, summary.early_modules, inputs.kernel_version.c_str(),
                 summary.static_qemu ? "static" : "dynamic", summary.libraries, summary.firmware, size);
     return 0;
 }

@@ -1,8 +1,9 @@
-// modules.list and modules.dep parsing, and the depth-first ordering of the load list.
+// modules.list parsing and resolution: dependency-first ordering, soft dependencies, aliases.
 #include "initrd/module_resolver.hpp"
 
 #include <algorithm>
 
+#include "common/glob.hpp"
 #include "common/modules_dep.hpp"
 #include "common/text.hpp"
 
@@ -15,13 +16,6 @@ std::string normalized(std::string_view name) {
     return result;
 }
 
-bool name_of_path(std::string_view path, std::string& name) {
-    ModuleName fixed;
-    if (!module_name_from_path(path, fixed)) return false;
-    name = std::string(fixed.view());
-    return true;
-}
-
 bool valid_module_name(std::string_view name) {
     if (name.empty() || name.size() >= kModuleNameCapacity) return false;
     return std::all_of(name.begin(), name.end(), [](char c) {
@@ -29,7 +23,32 @@ bool valid_module_name(std::string_view name) {
     });
 }
 
-// Depth-first post-order: a module is appended after all of its dependencies.
+std::string line_prefix(const std::string& file, unsigned line) { return file + " line " + std::to_string(line) + ": "; }
+
+// One entry word ("virtio_blk", "pci:v00008086d*?", "@storage") into a request.
+bool parse_entry(std::string_view word, unsigned line, const std::string& file, ModuleRequest& request,
+                 std::string& error) {
+    request = ModuleRequest{};
+    request.line = line;
+    if (ends_with(word, "?")) {
+        request.optional = true;
+        word.remove_suffix(1);
+    }
+    if (word.find(':') != std::string_view::npos) {
+        request.kind = ModuleRequest::Kind::kAlias;
+        request.text = std::string(word);
+        return true;
+    }
+    if (!valid_module_name(word)) {
+        error = line_prefix(file, line) + "'" + std::string(word) + "' is not a module name, alias or @group";
+        return false;
+    }
+    request.text = normalized(word);
+    return true;
+}
+
+// Depth-first post-order: a module is appended after everything it needs, its post-softdeps
+// after it.
 class Orderer {
 public:
     Orderer(const ModuleIndex& index, Resolution& resolution) : index_(index), resolution_(resolution) {}
@@ -52,46 +71,131 @@ public:
             error = "module file " + path + " is named as a dependency but has no modules.dep line";
             return false;
         }
-        // modules.dep lists dependencies so that loading them last-to-first works; walking
-        // them in that order keeps the result close to what modprobe would do.
+        // modules.dep lists dependencies so that loading them last-to-first works.
         const auto& dependencies = found->second;
         for (auto it = dependencies.rbegin(); it != dependencies.rend(); ++it)
             if (!visit(*it, error)) return false;
+        const std::string name = module_name_of(path);
+        if (!visit_softdeps(index_.softdep_pre, name, error)) return false;
         stack_.pop_back();
         done_.insert(path);
         resolution_.load_order.push_back(path);
-        return true;
+        return visit_softdeps(index_.softdep_post, name, error);
     }
 
 private:
+    // Soft dependencies are best effort, as in modprobe: ones the kernel lacks are skipped.
+    bool visit_softdeps(const std::map<std::string, std::vector<std::string>>& table, const std::string& name,
+                        std::string& error) {
+        const auto found = table.find(name);
+        if (found == table.end()) return true;
+        for (const auto& target : found->second)
+            for (const auto& path : softdep_paths(target))
+                if (path != stack_path() && !visit(path, error)) return false;
+        return true;
+    }
+    // A name, or every module an alias matches (as modprobe loads them all).
+    std::vector<std::string> softdep_paths(const std::string& target) const {
+        const auto by_name = index_.path_by_name.find(normalized(target));
+        if (by_name != index_.path_by_name.end()) return {by_name->second};
+        std::vector<std::string> paths;
+        for (const auto& [pattern, module] : index_.aliases) {
+            const auto path = index_.path_by_name.find(module);
+            if (glob_match(pattern, target) && path != index_.path_by_name.end() &&
+                std::find(paths.begin(), paths.end(), path->second) == paths.end())
+                paths.push_back(path->second);
+        }
+        return paths;
+    }
+    std::string stack_path() const { return stack_.empty() ? std::string() : stack_.back(); }
+
     const ModuleIndex& index_;
     Resolution& resolution_;
     std::set<std::string> done_;
     std::vector<std::string> stack_;
 };
 
+bool has_device_alias(const ModuleIndex& index, const std::string& name) {
+    return std::any_of(index.aliases.begin(), index.aliases.end(),
+                       [&](const auto& alias) { return alias.second == name && is_device_alias(alias.first); });
+}
+
 }  // namespace
+
+std::string module_name_of(std::string_view path) {
+    ModuleName name;
+    return module_name_from_path(path, name) ? std::string(name.view()) : std::string();
+}
+
+bool is_device_alias(std::string_view alias) {
+    const size_t colon = alias.find(':');
+    if (colon == std::string_view::npos) return false;
+    const std::string_view bus = alias.substr(0, colon);
+    return bus != "cpu" && bus != "devname";
+}
 
 bool parse_module_list(std::string_view text, const std::string& file_name, std::vector<ModuleRequest>& requests,
                        std::string& error) {
+    std::map<std::string, std::vector<ModuleRequest>> groups;
+    std::vector<std::pair<std::string_view, unsigned>> entries;
     LineReader reader(text);
     std::string_view line;
+    // First pass: group definitions, so a group may be used before it is defined.
     while (reader.next(line)) {
         line = trim(strip_comment(line));
         if (line.empty()) continue;
-        ModuleRequest request;
-        request.line = reader.number();
-        if (ends_with(line, "?")) {
-            request.optional = true;
-            line = trim(line.substr(0, line.size() - 1));
+        const size_t equals = line.find('=');
+        if (line.front() != '@' || equals == std::string_view::npos) {
+            if (line.find_first_of(" \t") != std::string_view::npos) {
+                error = line_prefix(file_name, reader.number()) + "one entry per line (or `@group = entries`)";
+                return false;
+            }
+            entries.emplace_back(line, reader.number());
+            continue;
         }
-        if (!valid_module_name(line)) {
-            error = file_name + " line " + std::to_string(reader.number()) + ": '" + std::string(line) +
-                    "' is not a module name";
+        const std::string name(trim(line.substr(1, equals - 1)));
+        if (!valid_module_name(name)) {
+            error = line_prefix(file_name, reader.number()) + "'@" + name + "' is not a group name";
             return false;
         }
-        request.name = normalized(line);
-        requests.push_back(request);
+        if (groups.count(name)) {
+            error = line_prefix(file_name, reader.number()) + "group @" + name + " is defined twice";
+            return false;
+        }
+        auto& members = groups[name];
+        std::string_view rest = line.substr(equals + 1);
+        std::string_view word;
+        while (next_word(rest, word)) {
+            if (word.front() == '@') {
+                error = line_prefix(file_name, reader.number()) + "group @" + name + " names another group (" +
+                        std::string(word) + "); groups do not nest";
+                return false;
+            }
+            ModuleRequest member;
+            if (!parse_entry(word, reader.number(), file_name, member, error)) return false;
+            member.group = name;
+            members.push_back(member);
+        }
+    }
+    // Second pass: entries in file order, groups expanded in place.
+    for (auto [entry, number] : entries) {
+        if (entry.front() != '@') {
+            ModuleRequest request;
+            if (!parse_entry(entry, number, file_name, request, error)) return false;
+            requests.push_back(request);
+            continue;
+        }
+        const bool optional = ends_with(entry, "?");
+        const std::string name(entry.substr(1, entry.size() - 1 - (optional ? 1 : 0)));
+        const auto group = groups.find(name);
+        if (group == groups.end()) {
+            error = line_prefix(file_name, number) + "group @" + name + " is not defined";
+            return false;
+        }
+        for (ModuleRequest member : group->second) {
+            member.optional = member.optional || optional;
+            requests.push_back(member);
+        }
     }
     return true;
 }
@@ -102,8 +206,8 @@ bool parse_modules_dep(std::string_view text, const std::string& file_name, Modu
     while (reader.next(line)) {
         if (trim(line).empty()) continue;
         DepLine parsed;
-        std::string name;
-        if (!parse_dep_line(line, parsed) || !name_of_path(parsed.module_path, name)) {
+        const std::string name = parse_dep_line(line, parsed) ? module_name_of(parsed.module_path) : "";
+        if (name.empty()) {
             error = file_name + " line " + std::to_string(reader.number()) + ": not a modules.dep line";
             return false;
         }
@@ -121,8 +225,35 @@ void parse_modules_builtin(std::string_view text, ModuleIndex& index) {
     LineReader reader(text);
     std::string_view line;
     while (reader.next(line)) {
-        std::string name;
-        if (name_of_path(trim(line), name)) index.builtin.insert(name);
+        const std::string name = module_name_of(trim(line));
+        if (!name.empty()) index.builtin.insert(name);
+    }
+}
+
+void parse_modules_alias(std::string_view text, ModuleIndex& index) {
+    LineReader reader(text);
+    std::string_view line;
+    while (reader.next(line)) {
+        std::string_view rest = trim(strip_comment(line));
+        std::string_view keyword, pattern, module;
+        if (next_word(rest, keyword) && keyword == "alias" && next_word(rest, pattern) && next_word(rest, module))
+            index.aliases.emplace_back(std::string(pattern), normalized(module));
+    }
+}
+
+void parse_modules_softdep(std::string_view text, ModuleIndex& index) {
+    LineReader reader(text);
+    std::string_view line;
+    while (reader.next(line)) {
+        std::string_view rest = trim(strip_comment(line));
+        std::string_view keyword, module, word;
+        if (!next_word(rest, keyword) || keyword != "softdep" || !next_word(rest, module)) continue;
+        auto* target = &index.softdep_pre[normalized(module)];
+        while (next_word(rest, word)) {
+            if (word == "pre:") target = &index.softdep_pre[normalized(module)];
+            else if (word == "post:") target = &index.softdep_post[normalized(module)];
+            else target->emplace_back(word);
+        }
     }
 }
 
@@ -130,35 +261,95 @@ bool resolve_modules(const std::vector<ModuleRequest>& requests, const ModuleInd
                      const std::string& list_file, const std::string& kernel_version, Resolution& resolution,
                      std::string& error) {
     Orderer orderer(index, resolution);
+    std::set<std::string> early;
+    auto where = [&](const ModuleRequest& request) {
+        return line_prefix(list_file, request.line) + (request.group.empty() ? "" : "@" + request.group + ": ");
+    };
     for (const auto& request : requests) {
-        const auto found = index.path_by_name.find(request.name);
-        if (found == index.path_by_name.end()) {
-            if (index.builtin.count(request.name)) {
-                resolution.builtin.push_back(request.name);
-                continue;
+        std::vector<std::string> paths;
+        if (request.kind == ModuleRequest::Kind::kName) {
+            const auto found = index.path_by_name.find(request.text);
+            if (found != index.path_by_name.end()) {
+                paths.push_back(found->second);
+                if (!has_device_alias(index, request.text)) early.insert(found->second);
+            } else if (index.builtin.count(request.text)) {
+                resolution.builtin.push_back(request.text);
             }
+        } else {
+            // An alias entry: every module one of whose patterns matches it, like modprobe,
+            // or whose pattern the entry matches as a glob (pci:v00008086d* names a vendor).
+            for (const auto& [pattern, module] : index.aliases) {
+                if (!glob_match(pattern, request.text) && !glob_match(request.text, pattern)) continue;
+                const auto found = index.path_by_name.find(module);
+                if (found != index.path_by_name.end() &&
+                    std::find(paths.begin(), paths.end(), found->second) == paths.end())
+                    paths.push_back(found->second);
+            }
+        }
+        const bool satisfied = !paths.empty() || (request.kind == ModuleRequest::Kind::kName &&
+                                                  index.builtin.count(request.text));
+        if (!satisfied) {
             if (request.optional) {
-                resolution.missing_optional.push_back(request.name);
+                resolution.missing_optional.push_back(request.text);
                 continue;
             }
-            error = list_file + " line " + std::to_string(request.line) + ": module '" + request.name +
-                    "' not found for kernel " + kernel_version + " (mark it optional with a trailing '?')";
+            error = where(request) + (request.kind == ModuleRequest::Kind::kAlias ? "alias '" : "module '") +
+                    request.text + "' not found for kernel " + kernel_version + " (mark it optional with a trailing '?')";
             return false;
         }
-        std::string cycle;
-        if (!orderer.visit(found->second, cycle)) {
-            error = list_file + " line " + std::to_string(request.line) + ": module '" + request.name + "': " + cycle;
-            return false;
+        for (const auto& path : paths) {
+            std::string cycle;
+            if (!orderer.visit(path, cycle)) {
+                error = where(request) + "'" + request.text + "': " + cycle;
+                return false;
+            }
         }
     }
+    for (const auto& path : resolution.load_order)
+        if (early.count(path)) resolution.early.push_back(path);
     return true;
 }
 
-std::string filtered_modules_dep(const Resolution& resolution, const ModuleIndex& index) {
+std::string filtered_modules_dep(const Resolution& resolution, const ModuleIndex& index,
+                                 const std::map<std::string, std::string>& renamed) {
+    auto image_path = [&renamed](const std::string& path) {
+        const auto found = renamed.find(path);
+        return found == renamed.end() ? path : found->second;
+    };
     std::string text;
     for (const auto& path : resolution.load_order) {
-        text += path + ":";
-        for (const auto& dependency : index.dependencies.at(path)) text += " " + dependency;
+        text += image_path(path) + ":";
+        for (const auto& dependency : index.dependencies.at(path)) text += " " + image_path(dependency);
+        text += "\n";
+    }
+    return text;
+}
+
+std::string filtered_modules_alias(const Resolution& resolution, const ModuleIndex& index) {
+    std::set<std::string> packed;
+    for (const auto& path : resolution.load_order) packed.insert(module_name_of(path));
+    std::string text;
+    for (const auto& [pattern, module] : index.aliases)
+        if (packed.count(module)) text += "alias " + pattern + " " + module + "\n";
+    return text;
+}
+
+std::string filtered_modules_softdep(const Resolution& resolution, const ModuleIndex& index) {
+    std::string text;
+    for (const auto& path : resolution.load_order) {
+        const std::string name = module_name_of(path);
+        const auto pre = index.softdep_pre.find(name);
+        const auto post = index.softdep_post.find(name);
+        if (pre == index.softdep_pre.end() && post == index.softdep_post.end()) continue;
+        text += "softdep " + name;
+        if (pre != index.softdep_pre.end() && !pre->second.empty()) {
+            text += " pre:";
+            for (const auto& target : pre->second) text += " " + target;
+        }
+        if (post != index.softdep_post.end() && !post->second.empty()) {
+            text += " post:";
+            for (const auto& target : post->second) text += " " + target;
+        }
         text += "\n";
     }
     return text;

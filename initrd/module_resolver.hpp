@@ -1,46 +1,69 @@
-// Resolves modules.list names through the kernel's modules.dep into an ordered load list.
+// modules.list (names, aliases, @groups) resolved through the kernel's modules.dep,
+// modules.softdep, modules.alias and modules.builtin into what the image carries and loads.
 #pragma once
 
 #include <map>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace hal::pack {
 
 struct ModuleRequest {
-    std::string name;       // normalized: '-' -> '_'
-    bool optional = false;  // "name?" in modules.list
+    enum class Kind { kName, kAlias };
+    Kind kind = Kind::kName;
+    std::string text;       // normalized module name ('-' -> '_'), or an alias glob
+    bool optional = false;  // trailing '?'
     unsigned line = 0;
+    std::string group;      // the @group it came from, for messages
 };
 
-// What a kernel ships, from lib/modules/KVER: modules.dep and modules.builtin.
+// What a kernel ships, from lib/modules/KVER.
 struct ModuleIndex {
-    std::map<std::string, std::string> path_by_name;                // name -> "kernel/...ko"
-    std::map<std::string, std::vector<std::string>> dependencies;   // path -> dep paths, as listed
-    std::set<std::string> builtin;                                  // names built into the kernel
+    std::map<std::string, std::string> path_by_name;               // name -> "kernel/...ko"
+    std::map<std::string, std::vector<std::string>> dependencies;  // path -> dep paths, as listed
+    std::vector<std::pair<std::string, std::string>> aliases;      // (glob, module name)
+    std::map<std::string, std::vector<std::string>> softdep_pre;   // name -> names or aliases
+    std::map<std::string, std::vector<std::string>> softdep_post;
+    std::set<std::string> builtin;                                 // names built into the kernel
 };
 
 struct Resolution {
-    std::vector<std::string> load_order;        // module paths, every dependency first
+    std::vector<std::string> load_order;        // every packed module path, dependencies first
+    std::vector<std::string> early;             // paths hal-init loads at boot whatever the hardware
     std::vector<std::string> builtin;           // requested names the kernel has built in
-    std::vector<std::string> missing_optional;  // optional names the kernel does not have
+    std::vector<std::string> missing_optional;  // optional entries the kernel does not have
 };
 
-// modules.list: one module name per line, '#' comments, a trailing '?' marks it optional.
+// modules.list: one entry per line, '#' comments. An entry is a module name, an alias glob
+// (anything with ':'), or @group; a trailing '?' makes it optional. `@name = entry entry...`
+// defines a group (anywhere in the file).
 bool parse_module_list(std::string_view text, const std::string& file_name, std::vector<ModuleRequest>& requests,
                        std::string& error);
 bool parse_modules_dep(std::string_view text, const std::string& file_name, ModuleIndex& index, std::string& error);
 void parse_modules_builtin(std::string_view text, ModuleIndex& index);
+void parse_modules_alias(std::string_view text, ModuleIndex& index);
+void parse_modules_softdep(std::string_view text, ModuleIndex& index);
 
-// Orders the requested modules and their dependencies so that each loads after everything
-// it needs, each module once. Errors name the module, the list line and the kernel version.
+// True for aliases a device's modalias can match (pci:, virtio:, scsi:, acpi*:...), as
+// opposed to request aliases (char-major-*, devname:, fs-*) and CPU feature aliases.
+bool is_device_alias(std::string_view alias);
+
+// Orders the requested modules, their dependencies and soft dependencies so that each
+// loads after everything it needs, each once. Modules named directly that no device alias
+// could load become the early list. Errors name the entry, line and kernel version.
 bool resolve_modules(const std::vector<ModuleRequest>& requests, const ModuleIndex& index,
                      const std::string& list_file, const std::string& kernel_version, Resolution& resolution,
                      std::string& error);
 
-// The modules.dep lines of just the packed modules, in load order.
-std::string filtered_modules_dep(const Resolution& resolution, const ModuleIndex& index);
+// The image's index files: just the packed modules' lines.
+std::string filtered_modules_dep(const Resolution& resolution, const ModuleIndex& index,
+                                 const std::map<std::string, std::string>& renamed = {});
+std::string filtered_modules_alias(const Resolution& resolution, const ModuleIndex& index);
+std::string filtered_modules_softdep(const Resolution& resolution, const ModuleIndex& index);
+
+std::string module_name_of(std::string_view path);
 
 }  // namespace hal::pack

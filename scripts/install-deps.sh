@@ -6,11 +6,13 @@ set -euo pipefail
 packages=(
     g++ make binutils            # host tools and GNU as for the boot-sector payload
     musl-tools musl-dev          # static musl build of hal-init
-    libarchive-dev zlib1g-dev    # mkinitrd-hal's cpio writer
+    libarchive-dev zlib1g-dev    # mkinitrd-hal: cpio writer, gzip modules
+    liblzma-dev libzstd-dev      # mkinitrd-hal: .ko.xz and .ko.zst modules
     doctest-dev                  # unit tests
     python3 python3-pytest       # boot tests
     qemu-system-x86              # outer VM for tests and `make run`, inner QEMU bundled by default
     kmod                         # depmod for the downloaded test kernel
+    busybox-static               # the reference init of `make bench`
     apt-utils ca-certificates
 )
 

@@ -1,7 +1,14 @@
 // Thin syscall wrappers for hal-init: each returns Result<> with the failing operation named.
 #include "init/sys/sys.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <linux/input.h>
+#include <linux/netlink.h>
+#include <sys/ioctl.h>
+#include <sys/un.h>
+#include <sys/socket.h>
+#include <sys/sysmacros.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -104,6 +111,58 @@ bool path_exists(const char* path) {
     return ::stat(path, &info) == 0;
 }
 
+DirectoryHandle* open_directory(const char* path) { return reinterpret_cast<DirectoryHandle*>(::opendir(path)); }
+
+const char* next_entry(DirectoryHandle* directory) {
+    DIR* dir = reinterpret_cast<DIR*>(directory);
+    while (struct dirent* entry = ::readdir(dir)) {
+        const char* name = entry->d_name;
+        if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+        return name;
+    }
+    return nullptr;
+}
+
+void close_directory(DirectoryHandle* directory) { ::closedir(reinterpret_cast<DIR*>(directory)); }
+
+Status make_char_or_block_node(const char* path, bool block, unsigned major, unsigned minor, unsigned mode) {
+    if (::mknod(path, (block ? S_IFBLK : S_IFCHR) | mode, makedev(major, minor)) == 0 || errno == EEXIST)
+        return ok_status();
+    return error_from_errno("mknod");
+}
+
+Status make_symlink(const char* target, const char* path) {
+    if (::symlink(target, path) == 0 || errno == EEXIST) return ok_status();
+    return error_from_errno("symlink");
+}
+
+Result<int> open_uevent_socket() {
+    const int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_KOBJECT_UEVENT);
+    if (fd < 0) return error_from_errno("socket(NETLINK_KOBJECT_UEVENT)");
+    struct sockaddr_nl address = {};
+    address.nl_family = AF_NETLINK;
+    address.nl_groups = 1;  // the kernel's uevent group (udev's rebroadcasts use group 2)
+    if (::bind(fd, reinterpret_cast<struct sockaddr*>(&address), sizeof address) != 0) {
+        const Error error = error_from_errno("bind(NETLINK_KOBJECT_UEVENT)");
+        ::close(fd);
+        return error;
+    }
+    return fd;
+}
+
+Result<size_t> receive_datagram(int fd, char* buffer, size_t capacity) {
+    while (true) {
+        const ssize_t got = ::recv(fd, buffer, capacity, MSG_TRUNC);
+        if (got >= 0) {
+            if (static_cast<size_t>(got) > capacity) return Error{"recv (datagram truncated)", EMSGSIZE};
+            return static_cast<size_t>(got);
+        }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN) return size_t{0};
+        return error_from_errno("recv");
+    }
+}
+
 Status make_directory(const char* path, unsigned mode) {
     if (::mkdir(path, mode) == 0 || errno == EEXIST) return ok_status();
     return error_from_errno("mkdir");
@@ -112,6 +171,11 @@ Status make_directory(const char* path, unsigned mode) {
 Status mount_filesystem(const char* source, const char* target, const char* type, unsigned long flags,
                         const char* options) {
     if (::mount(source, target, type, flags, options) != 0) return error_from_errno("mount");
+    return ok_status();
+}
+
+Status unmount_detached(const char* target) {
+    if (::umount2(target, MNT_DETACH) != 0) return error_from_errno("umount");
     return ok_status();
 }
 
@@ -178,6 +242,53 @@ Result<pid_t> spawn(char* const* argv, char* const* envp) {
 Status send_signal(pid_t pid, int signal) {
     if (::kill(pid, signal) != 0) return error_from_errno("kill");
     return ok_status();
+}
+
+Result<int> connect_unix(const char* path) {
+    struct sockaddr_un address = {};
+    address.sun_family = AF_UNIX;
+    if (std::strlen(path) >= sizeof address.sun_path) return Error{"connect (path too long)", ENAMETOOLONG};
+    std::strcpy(address.sun_path, path);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return error_from_errno("socket(AF_UNIX)");
+    if (::connect(fd, reinterpret_cast<struct sockaddr*>(&address), sizeof address) != 0) {
+        const Error error = error_from_errno("connect");
+        ::close(fd);
+        return error;
+    }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    return fd;
+}
+
+Result<size_t> read_some(int fd, char* buffer, size_t capacity) {
+    while (true) {
+        const ssize_t got = ::read(fd, buffer, capacity);
+        if (got >= 0) return static_cast<size_t>(got);
+        if (errno != EINTR) return error_from_errno("read");
+    }
+}
+
+Status remove_file(const char* path) {
+    if (::unlink(path) == 0 || errno == ENOENT) return ok_status();
+    return error_from_errno("unlink");
+}
+
+Status input_key_bits(int fd, unsigned char* bits, size_t size) {
+    if (::ioctl(fd, EVIOCGBIT(EV_KEY, size), bits) < 0) return error_from_errno("ioctl(EVIOCGBIT)");
+    return ok_status();
+}
+
+Result<bool> wait_any(const int* fds, bool* ready, size_t count, int timeout_ms) {
+    struct pollfd watched[16];
+    if (count > 16) return Error{"poll (too many descriptors)", EINVAL};
+    for (size_t i = 0; i < count; ++i) watched[i] = {fds[i], POLLIN, 0};
+    while (true) {
+        const int result = ::poll(watched, count, timeout_ms);
+        if (result < 0 && errno == EINTR) continue;
+        if (result < 0) return error_from_errno("poll");
+        for (size_t i = 0; i < count; ++i) ready[i] = fds[i] >= 0 && (watched[i].revents & (POLLIN | POLLHUP | POLLERR));
+        return result > 0;
+    }
 }
 
 Result<bool> wait_readable(int fd, int timeout_ms) {

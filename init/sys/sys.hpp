@@ -25,9 +25,22 @@ Result<size_t> read_file_prefix(const char* path, char* buffer, size_t capacity)
 Status write_file(const char* path, std::string_view content);
 
 bool path_exists(const char* path);
+
+// Calls visit(name) for each entry of a directory except "." and "..".
+template <class Visit>
+Status for_each_entry(const char* directory, Visit&& visit);
+
+Status make_char_or_block_node(const char* path, bool block, unsigned major, unsigned minor, unsigned mode);
+Status make_symlink(const char* target, const char* path);  // an existing link is fine
+
+// A non-blocking NETLINK_KOBJECT_UEVENT socket bound to the kernel's multicast group.
+Result<int> open_uevent_socket();
+// One datagram into `buffer`; 0 when none is pending. Truncated datagrams are discarded.
+Result<size_t> receive_datagram(int fd, char* buffer, size_t capacity);
 Status make_directory(const char* path, unsigned mode);  // an existing directory is fine
 Status mount_filesystem(const char* source, const char* target, const char* type, unsigned long flags,
                         const char* options);
+Status unmount_detached(const char* target);  // umount2(MNT_DETACH)
 
 // finit_module(2) on an open file; EEXIST (already loaded) counts as success.
 Status load_module(const char* path);
@@ -46,6 +59,19 @@ void disable_ctrl_alt_del();
 Result<pid_t> spawn(char* const* argv, char* const* envp);
 Status send_signal(pid_t pid, int signal);
 
+// A non-blocking connection to a unix stream socket.
+Result<int> connect_unix(const char* path);
+// read(2) of what is available: 0 at end of file, EAGAIN when nothing is pending.
+Result<size_t> read_some(int fd, char* buffer, size_t capacity);
+Status remove_file(const char* path);  // a missing file is fine
+
+// The KEY_* capability bits of an evdev device (EVIOCGBIT(EV_KEY)).
+Status input_key_bits(int fd, unsigned char* bits, size_t size);
+
+// poll(2) on several descriptors; `ready[i]` tells which are readable. A negative timeout
+// waits forever. Returns false on timeout.
+Result<bool> wait_any(const int* fds, bool* ready, size_t count, int timeout_ms);
+
 // poll(2) for readability; false on timeout. A negative timeout waits forever.
 Result<bool> wait_readable(int fd, int timeout_ms);
 
@@ -63,5 +89,20 @@ void sync_disks();
 // reboot(2) with RB_POWER_OFF / RB_AUTOBOOT; returns only when the call failed.
 Status power_off();
 Status restart_host();
+
+// Directory iteration is in the header so the visitor inlines; it only uses these two calls.
+struct DirectoryHandle;
+DirectoryHandle* open_directory(const char* path);
+const char* next_entry(DirectoryHandle* directory);  // nullptr at the end
+void close_directory(DirectoryHandle* directory);
+
+template <class Visit>
+Status for_each_entry(const char* directory, Visit&& visit) {
+    DirectoryHandle* handle = open_directory(directory);
+    if (!handle) return error_from_errno("opendir");
+    while (const char* name = next_entry(handle)) visit(name);
+    close_directory(handle);
+    return ok_status();
+}
 
 }  // namespace hal::sys

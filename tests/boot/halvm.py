@@ -87,18 +87,38 @@ class Boot:
             position = found + len(needle)
 
 
-def boot(kernel: Kernel, image: Path, console_log: Path, *, disks: list[Path] = (), append: str = "",
-         nic: bool = True, timeout: float = 240, memory_mib: int = 1024) -> Boot:
-    """Boots the outer VM under TCG with `disks` on virtio-blk; waits for QEMU to exit."""
-    command = ["qemu-system-x86_64", "-machine", "pc", "-accel", "tcg", "-smp", "2", "-m", str(memory_mib),
+def disk_arguments(disks) -> list[str]:
+    """QEMU arguments for (path, bus) pairs; bus is virtio, ahci (q35's built-in), ide or nvme:SERIAL."""
+    arguments = []
+    for number, disk in enumerate(disks):
+        path, bus = (disk, "virtio") if isinstance(disk, Path) else disk
+        drive = f"file={path},format=raw,if=none,id=disk{number}"
+        if bus == "virtio":
+            device = f"virtio-blk-pci,drive=disk{number}"
+        elif bus in ("ahci", "ide"):
+            device = f"ide-hd,drive=disk{number},bus=ide.{number}"
+        elif bus.startswith("nvme:"):
+            device = f"nvme,drive=disk{number},serial={bus[5:]}"
+        else:
+            raise ValueError(bus)
+        arguments += ["-drive", drive, "-device", device]
+    return arguments
+
+
+def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: str = "",
+         nic: str | None = "virtio-net-pci", machine: str = "pc", cpu: str | None = None,
+         timeout: float = 240, memory_mib: int = 1024) -> Boot:
+    """Boots the outer VM under TCG with `disks`; waits for QEMU to exit."""
+    command = ["qemu-system-x86_64", "-machine", machine, "-accel", "tcg", "-smp", "2", "-m", str(memory_mib),
                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
                "-serial", f"file:{console_log}",
                "-kernel", str(kernel.image), "-initrd", str(image),
                "-append", f"console=ttyS0 panic=-1 {append}".strip()]
-    for disk in disks:
-        command += ["-drive", f"file={disk},format=raw,if=virtio"]
+    if cpu:
+        command += ["-cpu", cpu]
+    command += disk_arguments(disks)
     if nic:
-        command += ["-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0"]
+        command += ["-netdev", "user,id=net0", "-device", f"{nic},netdev=net0,mac=52:54:00:12:34:56"]
     started = time.monotonic()
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     timed_out = False

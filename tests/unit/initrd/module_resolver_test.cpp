@@ -146,3 +146,130 @@ TEST_CASE("resolver: filtered modules.dep -> only packed modules, in load order"
           "kernel/drivers/virtio/virtio_ring.ko:\nkernel/drivers/virtio/virtio.ko:\n"
           "kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n");
 }
+
+namespace {
+
+constexpr const char* kAliases =
+    "alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci\n"
+    "alias virtio:d00000002v* virtio_blk\n"
+    "alias virtio:d00000001v* virtio_net\n"
+    "alias devname:net/tun tun\n"
+    "alias char-major-10-200 tun\n"
+    "alias cpu:type:x86,ven*fam*mod*:feature:*0085* kvm_intel\n"
+    "alias pci:v00008086d0000100Esv*sd*bc*sc*i* e1000\n"
+    "alias pci:v00008086d000010D3sv*sd*bc*sc*i* e1000e\n";
+constexpr const char* kMoreDeps =
+    "kernel/drivers/net/ethernet/intel/e1000/e1000.ko:\n"
+    "kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko:\n"
+    "kernel/lib/crc-t10dif.ko:\n"
+    "kernel/arch/x86/crypto/crct10dif-pclmul.ko:\n"
+    "kernel/crypto/crct10dif_generic.ko:\n";
+
+ModuleIndex full_index() {
+    ModuleIndex index = index_of((std::string(kModulesDep) + kMoreDeps).c_str());
+    parse_modules_alias(kAliases, index);
+    parse_modules_alias("alias crypto-crct10dif crct10dif_pclmul\nalias crypto-crct10dif crct10dif_generic\n", index);
+    parse_modules_softdep("softdep crc-t10dif pre: crypto-crct10dif\nsoftdep tun post: virtio_blk\n", index);
+    return index;
+}
+
+std::vector<std::string> names(const std::vector<std::string>& paths) {
+    std::vector<std::string> result;
+    for (const auto& path : paths) result.push_back(module_name_of(path));
+    return result;
+}
+
+}  // namespace
+
+TEST_CASE("module list: groups, aliases and optional entries -> expanded in file order") {
+    std::vector<ModuleRequest> requests;
+    std::string error;
+    REQUIRE(parse_module_list("tun\n@net?\n@net = virtio_net e1000?\npci:v00008086d*\n", "modules.list", requests, error));
+    REQUIRE(requests.size() == 4);
+    CHECK(requests[0].text == "tun");
+    CHECK((requests[1].text == "virtio_net" && requests[1].optional && requests[1].group == "net"));
+    CHECK((requests[2].text == "e1000" && requests[2].optional));
+    CHECK(requests[3].kind == ModuleRequest::Kind::kAlias);
+    CHECK(requests[3].text == "pci:v00008086d*");
+}
+
+TEST_CASE("module list: bad groups table -> error naming file and line") {
+    struct Case {
+        const char* text;
+        const char* expected;
+    };
+    const Case cases[] = {
+        {"tun\n@missing\n", "modules.list line 2: group @missing is not defined"},
+        {"@a = tun\n@a = tun\n", "modules.list line 2: group @a is defined twice"},
+        {"@a = tun\n@b = @a\n", "modules.list line 2: group @b names another group"},
+        {"@a = tun bad/name\n", "modules.list line 1: 'bad/name' is not a module name"},
+        {"tun virtio_net\n", "modules.list line 1: one entry per line"},
+    };
+    for (const Case& test : cases) {
+        CAPTURE(test.text);
+        std::vector<ModuleRequest> requests;
+        std::string error;
+        CHECK_FALSE(parse_module_list(test.text, "modules.list", requests, error));
+        CHECK(error.find(test.expected) != std::string::npos);
+    }
+}
+
+TEST_CASE("resolver: alias entry -> every module it names; unknown alias -> error") {
+    const ModuleIndex index = full_index();
+    Resolution resolution;
+    std::string error;
+    REQUIRE(resolve("pci:v00008086d*\n", index, resolution, error));
+    CHECK(names(resolution.load_order) == std::vector<std::string>{"e1000", "e1000e"});
+    CHECK(resolution.early.empty());
+    Resolution concrete;
+    REQUIRE(resolve("pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n", index, concrete, error));
+    CHECK(names(concrete.load_order).back() == "virtio_pci");
+    Resolution none;
+    CHECK_FALSE(resolve("usb:v1234p*\n", index, none, error));
+    CHECK(error.find("alias 'usb:v1234p*' not found for kernel 6.1.0-test") != std::string::npos);
+}
+
+TEST_CASE("resolver: device drivers are coldplug-only; others are early") {
+    const ModuleIndex index = full_index();
+    Resolution resolution;
+    std::string error;
+    REQUIRE(resolve("kvm_intel\nvirtio_blk\ntun\ne1000\n", index, resolution, error));
+    CHECK(names(resolution.early) == std::vector<std::string>{"kvm_intel", "tun"});
+    CHECK(is_device_alias("pci:v00001AF4d*"));
+    CHECK(is_device_alias("acpi*:LNXPWRBN:*"));
+    CHECK_FALSE(is_device_alias("devname:net/tun"));
+    CHECK_FALSE(is_device_alias("cpu:type:x86,ven*fam*mod*:feature:*0085*"));
+    CHECK_FALSE(is_device_alias("char-major-10-200"));
+}
+
+TEST_CASE("resolver: softdep pre (every alias match) before, post after") {
+    const ModuleIndex index = full_index();
+    Resolution resolution;
+    std::string error;
+    REQUIRE(resolve("crc_t10dif\ntun\n", index, resolution, error));
+    const auto order = names(resolution.load_order);
+    const auto position = [&](const char* name) { return std::find(order.begin(), order.end(), name) - order.begin(); };
+    REQUIRE(position("crct10dif_pclmul") < static_cast<long>(order.size()));
+    CHECK(position("crct10dif_pclmul") < position("crc_t10dif"));
+    CHECK(position("crct10dif_generic") < position("crc_t10dif"));
+    CHECK(position("tun") < position("virtio_blk"));
+    CHECK(filtered_modules_softdep(resolution, index).find("softdep crc_t10dif pre: crypto-crct10dif\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("resolver: filtered modules.alias -> only packed modules' aliases") {
+    const ModuleIndex index = full_index();
+    Resolution resolution;
+    std::string error;
+    REQUIRE(resolve("virtio_blk\n", index, resolution, error));
+    CHECK(filtered_modules_alias(resolution, index) == "alias virtio:d00000002v* virtio_blk\n");
+}
+
+TEST_CASE("resolver: compressed module paths renamed in the filtered modules.dep") {
+    const ModuleIndex index = index_of("kernel/a.ko.xz: kernel/b.ko.zst\nkernel/b.ko.zst:\n");
+    Resolution resolution;
+    std::string error;
+    REQUIRE(resolve("a\n", index, resolution, error));
+    CHECK(filtered_modules_dep(resolution, index, {{"kernel/a.ko.xz", "kernel/a.ko"}, {"kernel/b.ko.zst", "kernel/b.ko"}}) ==
+          "kernel/b.ko:\nkernel/a.ko: kernel/b.ko\n");
+}

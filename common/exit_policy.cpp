@@ -1,0 +1,46 @@
+// Exit policy decisions: why QEMU ended -> power off, reboot, restart (bounded) or shell.
+#include "common/exit_policy.hpp"
+
+namespace hal {
+
+void RestartHistory::record(uint64_t now_ms) {
+    times_[count_ % (sizeof times_ / sizeof times_[0])] = now_ms;
+    ++count_;
+}
+
+unsigned RestartHistory::count_since(uint64_t since_ms) const {
+    constexpr unsigned kKept = sizeof times_ / sizeof times_[0];
+    unsigned recent = 0;
+    for (unsigned i = 0; i < kKept && i < count_; ++i)
+        if (times_[i] >= since_ms) ++recent;
+    return recent;
+}
+
+ExitDecision decide_exit(const ExitPolicy& policy, const QemuEnding& ending, const RestartHistory& history,
+                         uint64_t now_ms) {
+    ExitDecision decision;
+    if (ending.stop_requested) {
+        decision.reason = "the host asked to stop";
+        return decision;  // power off: that is what the power button means
+    }
+    const bool clean = ending.exited && ending.exit_status == 0;
+    if (clean) {
+        decision.action = policy.on_guest_shutdown;
+        decision.reason = ending.guest_initiated ? "the guest shut down" : "QEMU exited cleanly";
+    } else {
+        decision.action = policy.on_failure;
+        decision.reason = ending.exited ? "QEMU failed" : "QEMU was killed by a signal";
+    }
+    if (decision.action != ExitAction::kRestart) return decision;
+    const uint64_t window_start = now_ms > policy.restart_window_ms ? now_ms - policy.restart_window_ms : 0;
+    const unsigned recent = history.count_since(window_start);
+    if (recent >= policy.restart_limit) {
+        decision.action = policy.emergency == ExitAction::kRestart ? ExitAction::kPowerOff : policy.emergency;
+        decision.restarts_exhausted = true;
+        return decision;
+    }
+    decision.delay_ms = policy.restart_backoff_ms << (recent < 10 ? recent : 10);
+    return decision;
+}
+
+}  // namespace hal

@@ -1,0 +1,140 @@
+// Parsing of the image's modules.dep / modules.softdep / modules.alias into flat tables.
+#include "common/module_table.hpp"
+
+#include "common/glob.hpp"
+#include "common/text.hpp"
+
+namespace hal {
+
+int ModuleTable::find_name(std::string_view name) const {
+    for (size_t i = 0; i < count_; ++i)
+        if (same_module_name(modules_[i].name.view(), name)) return static_cast<int>(i);
+    return -1;
+}
+
+int ModuleTable::find_path(std::string_view path) const {
+    for (size_t i = 0; i < count_; ++i)
+        if (modules_[i].path == path) return static_cast<int>(i);
+    return -1;
+}
+
+int ModuleTable::add_path(std::string_view path) {
+    const int existing = find_path(path);
+    if (existing >= 0) return existing;
+    if (count_ >= kMaxModules) return -1;
+    ModuleEntry& entry = modules_[count_];
+    if (!module_name_from_path(path, entry.name)) return -1;
+    entry.path = path;
+    return static_cast<int>(count_++);
+}
+
+bool ModuleTable::add_edge(int from, int to, EdgeKind kind) {
+    if (from < 0 || to < 0 || edge_count_ >= kMaxEdges) return false;
+    edges_[edge_count_++] = Edge{static_cast<uint16_t>(from), static_cast<uint16_t>(to), kind};
+    return true;
+}
+
+bool ModuleTable::load_dependencies(std::string_view modules_dep, unsigned& bad_line) {
+    LineReader reader(modules_dep);
+    std::string_view line;
+    while (reader.next(line)) {
+        if (trim(line).empty()) continue;
+        bad_line = reader.number();
+        DepLine parsed;
+        if (!parse_dep_line(line, parsed)) return false;
+        const int module = add_path(parsed.module_path);
+        if (module < 0) return false;
+        std::string_view rest = parsed.dependencies;
+        std::string_view dependency;
+        while (next_word(rest, dependency))
+            if (!add_edge(module, add_path(dependency), EdgeKind::kDependency)) return false;
+    }
+    return true;
+}
+
+// Softdep targets are module names or aliases such as "crct10dif"; like modprobe, every
+// module an alias matches is a target.
+bool ModuleTable::add_softdep_edges(int module, std::string_view word, EdgeKind kind) {
+    const int by_name = find_name(word);
+    if (by_name >= 0) return by_name == module || add_edge(module, by_name, kind);
+    for (size_t i = 0; i < alias_count_; ++i)
+        if (aliases_[i].module != module && glob_match(aliases_[i].pattern, word) &&
+            !add_edge(module, aliases_[i].module, kind))
+            return false;
+    return true;
+}
+
+bool ModuleTable::load_softdeps(std::string_view modules_softdep, unsigned& bad_line) {
+    LineReader reader(modules_softdep);
+    std::string_view line;
+    while (reader.next(line)) {
+        std::string_view rest = trim(strip_comment(line));
+        if (rest.empty()) continue;
+        bad_line = reader.number();
+        std::string_view word, module_name;
+        if (!next_word(rest, word) || word != "softdep" || !next_word(rest, module_name)) return false;
+        const int module = find_name(module_name);
+        if (module < 0) continue;  // not packed: nothing to order
+        EdgeKind kind = EdgeKind::kPreSoftdep;  // words before any "pre:"/"post:" count as pre
+        while (next_word(rest, word)) {
+            if (word == "pre:") kind = EdgeKind::kPreSoftdep;
+            else if (word == "post:") kind = EdgeKind::kPostSoftdep;
+            else if (!add_softdep_edges(module, word, kind)) return false;
+        }
+    }
+    return true;
+}
+
+bool ModuleTable::load_aliases(std::string_view modules_alias, unsigned& bad_line) {
+    LineReader reader(modules_alias);
+    std::string_view line;
+    while (reader.next(line)) {
+        std::string_view rest = trim(strip_comment(line));
+        if (rest.empty()) continue;
+        bad_line = reader.number();
+        std::string_view keyword, pattern, module_name;
+        if (!next_word(rest, keyword) || keyword != "alias" || !next_word(rest, pattern) ||
+            !next_word(rest, module_name))
+            return false;
+        const int module = find_name(module_name);
+        if (module < 0) continue;  // alias of a module the image does not carry
+        if (alias_count_ >= kMaxAliases) return false;
+        aliases_[alias_count_++] = Alias{pattern, static_cast<uint16_t>(module)};
+    }
+    return true;
+}
+
+void ModuleTable::finalize() {
+    // Counting sort of the edges into three adjacency lists (CSR): what a module pulls in,
+    // what it requires, and what it merely follows.
+    uint16_t pull_count[kMaxModules] = {}, hard_count[kMaxModules] = {}, soft_count[kMaxModules] = {};
+    auto waiter = [](const Edge& edge) { return edge.kind == EdgeKind::kPostSoftdep ? edge.to : edge.from; };
+    auto awaited = [](const Edge& edge) { return edge.kind == EdgeKind::kPostSoftdep ? edge.from : edge.to; };
+    for (size_t i = 0; i < edge_count_; ++i) {
+        const Edge& edge = edges_[i];
+        ++pull_count[edge.from];
+        ++(edge.kind == EdgeKind::kDependency ? hard_count : soft_count)[waiter(edge)];
+    }
+    pull_start_[0] = hard_start_[0] = soft_start_[0] = 0;
+    for (size_t i = 0; i < count_; ++i) {
+        pull_start_[i + 1] = static_cast<uint16_t>(pull_start_[i] + pull_count[i]);
+        hard_start_[i + 1] = static_cast<uint16_t>(hard_start_[i] + hard_count[i]);
+        soft_start_[i + 1] = static_cast<uint16_t>(soft_start_[i] + soft_count[i]);
+    }
+    uint16_t pull_fill[kMaxModules] = {}, hard_fill[kMaxModules] = {}, soft_fill[kMaxModules] = {};
+    for (size_t i = 0; i < edge_count_; ++i) {
+        const Edge& edge = edges_[i];
+        pull_list_[pull_start_[edge.from] + pull_fill[edge.from]++] = edge.to;
+        const uint16_t module = waiter(edge);
+        if (edge.kind == EdgeKind::kDependency)
+            hard_list_[hard_start_[module] + hard_fill[module]++] = awaited(edge);
+        else
+            soft_list_[soft_start_[module] + soft_fill[module]++] = awaited(edge);
+    }
+}
+
+bool ModuleTable::alias_matches(std::string_view pattern, std::string_view modalias) {
+    return glob_match(pattern, modalias);
+}
+
+}  // namespace hal

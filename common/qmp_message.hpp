@@ -1,0 +1,33 @@
+// A QMP message parser for hal-init: every message is untrusted input from QEMU, so the
+// parser bounds its size, nesting and token count and never allocates.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace hal {
+
+inline constexpr size_t kQmpMaxMessage = 64 * 1024;
+inline constexpr size_t kJsonMaxTokens = 512;
+inline constexpr unsigned kJsonMaxDepth = 32;
+
+enum class QmpKind { kInvalid, kGreeting, kReturn, kError, kEvent };
+
+struct QmpMessage {
+    QmpKind kind = QmpKind::kInvalid;
+    const char* problem = "";     // why a message is kInvalid
+    std::string_view event;       // "SHUTDOWN", "POWERDOWN", ... (raw JSON string contents)
+    std::string_view error_class; // for kError
+    std::string_view error_text;
+    // SHUTDOWN's data: guest = true when the guest asked for it; reason such as
+    // "guest-shutdown", "host-qmp-quit", "host-signal", "guest-reset".
+    bool has_guest = false;
+    bool guest = false;
+    std::string_view reason;
+};
+
+// Parses one JSON object (one QMP line). Strings are returned as their raw contents between
+// the quotes; QMP's names never contain escapes, and anything we compare against is ASCII.
+QmpMessage parse_qmp_message(std::string_view text);
+
+}  // namespace hal

@@ -1,0 +1,21 @@
+// Parser for kernel uevent messages (NETLINK_KOBJECT_UEVENT): "action@devpath\0KEY=value\0...".
+#pragma once
+
+#include <string_view>
+
+namespace hal {
+
+struct Uevent {
+    std::string_view action;     // add, remove, bind, change...
+    std::string_view devpath;
+    std::string_view subsystem;
+    std::string_view modalias;   // empty when the device has none
+    std::string_view devname;    // node name under /dev, when it has one
+    std::string_view major, minor;  // device numbers, when it has a node
+};
+
+// False for anything that is not a well-formed kernel message (udev's "libudev" messages
+// and truncated datagrams included); every read stays inside `message`.
+bool parse_uevent(std::string_view message, Uevent& event);
+
+}  // namespace hal

@@ -1,0 +1,226 @@
+// Module bring-up: the image's module index, KVM vendor choice, coldplug and uevents.
+#include "init/hardware.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <new>
+
+#include "common/image_layout.hpp"
+#include "common/module_table.hpp"
+#include "common/text.hpp"
+#include "common/uevent.hpp"
+#include "init/device_nodes.hpp"
+#include "init/log.hpp"
+#include "init/module_loader.hpp"
+#include "init/sys/sys.hpp"
+#include "launcher/host_facts.hpp"
+
+namespace hal {
+namespace {
+
+constexpr size_t kDepCapacity = 128 * 1024;
+constexpr size_t kAliasCapacity = 512 * 1024;
+constexpr size_t kSoftdepCapacity = 32 * 1024;
+constexpr size_t kLoadCapacity = 32 * 1024;
+constexpr size_t kCpuinfoPrefix = 16 * 1024;
+constexpr size_t kUeventCapacity = 8192;
+constexpr unsigned kLoaderThreads = 4;  // probes sleep, so more threads than CPUs pays
+
+char g_dep_text[kDepCapacity];
+char g_alias_text[kAliasCapacity];
+char g_softdep_text[kSoftdepCapacity];
+char g_load_text[kLoadCapacity];
+char g_cpuinfo[kCpuinfoPrefix];
+ModuleTable g_table;
+FixedString<kPathCapacity> g_module_directory;
+ModuleLoader* g_loader = nullptr;
+alignas(ModuleLoader) unsigned char g_loader_storage[sizeof(ModuleLoader)];
+int g_uevent_fd = -1;
+bool g_static_nodes = false;
+HardwareSummary g_summary;
+uint64_t g_started_ms = 0;
+
+// Reads one index file of /lib/modules/KVER; a missing optional file is empty text.
+std::string_view read_index(const char* name, char* buffer, size_t capacity, bool required) {
+    FixedString<kPathCapacity> path;
+    if (!path.assign(g_module_directory.view()) || !path.append('/') || !path.append(name)) return {};
+    const auto size = sys::read_file(path.c_str(), buffer, capacity);
+    if (!size.ok()) {
+        if (required || size.error().code != ENOENT)
+            log_warning("modules: cannot read %s: %s", path.c_str(), std::strerror(size.error().code));
+        return {};
+    }
+    return {buffer, size.value()};
+}
+
+bool load_index() {
+    unsigned bad_line = 0;
+    const std::string_view dep = read_index("modules.dep", g_dep_text, sizeof g_dep_text, true);
+    if (!g_table.load_dependencies(dep, bad_line)) {
+        log_error("modules: modules.dep line %u is malformed or exceeds %zu modules", bad_line, kMaxModules);
+        return false;
+    }
+    const std::string_view alias = read_index("modules.alias", g_alias_text, sizeof g_alias_text, false);
+    if (!g_table.load_aliases(alias, bad_line))
+        log_warning("modules: modules.alias line %u is malformed or exceeds %zu aliases; coldplug is partial",
+                    bad_line, kMaxAliases);
+    const std::string_view softdep = read_index("modules.softdep", g_softdep_text, sizeof g_softdep_text, false);
+    if (!g_table.load_softdeps(softdep, bad_line))
+        log_warning("modules: modules.softdep line %u is malformed; soft dependencies are partial", bad_line);
+    g_table.finalize();
+    return true;
+}
+
+unsigned request_module(int index, const char* why) {
+    const unsigned added = g_loader->request(index);
+    if (added > 0)
+        log_debug("modules: queue %s (%s, %u with dependencies)", g_table.entry(static_cast<size_t>(index)).name.c_str(),
+                  why, added);
+    return added;
+}
+
+// The packer's list, minus KVM modules this CPU cannot use.
+void queue_early_modules() {
+    const auto cpuinfo_size = sys::read_file_prefix("/proc/cpuinfo", g_cpuinfo, sizeof g_cpuinfo);
+    const std::string_view cpuinfo = cpuinfo_size.ok() ? std::string_view(g_cpuinfo, cpuinfo_size.value()) : "";
+    const std::string_view vendor = cpuinfo_vendor(cpuinfo);
+    const bool virtualization = cpuinfo_has_virtualization(cpuinfo);
+    bool reported_no_virtualization = false;
+    LineReader reader(read_index(layout::kModulesLoad, g_load_text, sizeof g_load_text, true));
+    std::string_view line;
+    while (reader.next(line)) {
+        line = trim(strip_comment(line));
+        if (line.empty()) continue;
+        const int index = g_table.find_path(line);
+        if (index < 0) {
+            log_warning("modules: %.*s is in modules.load but not in modules.dep", static_cast<int>(line.size()),
+                        line.data());
+            continue;
+        }
+        const char* name = g_table.entry(static_cast<size_t>(index)).name.c_str();
+        switch (kvm_module_decision(name, vendor, virtualization)) {
+            case KvmModule::kNoVirtualization:
+                if (!reported_no_virtualization)
+                    log_info("kvm: the CPU has no vmx/svm flag; KVM modules are not loaded and the guest will use TCG");
+                reported_no_virtualization = true;
+                continue;
+            case KvmModule::kOtherVendor:
+                log_debug("kvm: %s skipped on a %.*s CPU", name, static_cast<int>(vendor.size()), vendor.data());
+                continue;
+            case KvmModule::kLoad:
+            case KvmModule::kNotKvm:
+                break;
+        }
+        g_summary.early += request_module(index, "modules.load");
+    }
+}
+
+// hal.load=a,b: modules the user wants loaded regardless of hardware and CPU.
+void queue_forced_modules(const Config& config) {
+    std::string_view rest = config.load.view();
+    while (!rest.empty()) {
+        const size_t comma = rest.find(',');
+        const std::string_view name = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        if (name.empty()) continue;
+        const int index = g_table.find_name(name);
+        if (index < 0) {
+            log_warning("modules: load=%.*s: no such module in the image", static_cast<int>(name.size()), name.data());
+            continue;
+        }
+        g_summary.early += request_module(index, "load=");
+    }
+}
+
+unsigned queue_for_modalias(std::string_view modalias) {
+    unsigned added = 0;
+    g_table.for_each_match(modalias, [&](int index) { added += request_module(index, "coldplug"); });
+    return added;
+}
+
+// Every device on every bus (but the CPUs: KVM has its own rule above) whose modalias
+// matches a packed module.
+unsigned scan_sysfs() {
+    static char modalias[4096];
+    unsigned added = 0;
+    (void)sys::for_each_entry("/sys/bus", [&](const char* bus) {
+        if (std::strcmp(bus, "cpu") == 0) return;
+        FixedString<kPathCapacity> devices;
+        if (!devices.assign("/sys/bus/") || !devices.append(bus) || !devices.append("/devices")) return;
+        (void)sys::for_each_entry(devices.c_str(), [&](const char* device) {
+            FixedString<kPathCapacity> path;
+            if (!path.assign(devices.view()) || !path.append('/') || !path.append(device) || !path.append("/modalias"))
+                return;
+            const auto size = sys::read_file(path.c_str(), modalias, sizeof modalias);
+            if (size.ok()) added += queue_for_modalias(trim({modalias, size.value()}));
+        });
+    });
+    return added;
+}
+
+}  // namespace
+
+void start_hardware(const char* kernel_release, const Config& config) {
+    g_started_ms = sys::monotonic_ms();
+    g_static_nodes = !config.devtmpfs;
+    // Open the socket first: devices that appear while modules load are not missed.
+    if (auto fd = sys::open_uevent_socket(); fd.ok()) {
+        g_uevent_fd = fd.value();
+    } else {
+        log_warning("devices: %s failed: %s; hotplugged devices will be found by polling only", fd.error().operation,
+                    std::strerror(fd.error().code));
+    }
+    if (!g_module_directory.assign(layout::kModulesDir) || !g_module_directory.append('/') ||
+        !g_module_directory.append(kernel_release) || !load_index()) {
+        log_error("modules: no usable module index for kernel %s; no modules loaded", kernel_release);
+        return;
+    }
+    g_loader = new (g_loader_storage) ModuleLoader(g_table, g_module_directory.c_str());
+    g_loader->start(kLoaderThreads);
+    queue_early_modules();
+    queue_forced_modules(config);
+    // Devices present now; those that appear later (a bus driver probing) arrive as uevents.
+    g_summary.coldplug += scan_sysfs();
+}
+
+HardwareSummary settle_hardware() {
+    if (!g_loader) return g_summary;
+    // A loaded driver may announce devices that need further drivers: drain until quiet.
+    while (true) {
+        g_loader->wait_idle();
+        if (!service_uevents()) break;
+    }
+    g_loader->stop();
+    const LoaderCounts counts = g_loader->counts();
+    g_summary.loaded = counts.loaded;
+    g_summary.failed = counts.failed + counts.skipped;
+    g_summary.elapsed_ms = sys::monotonic_ms() - g_started_ms;
+    g_loader = nullptr;
+    return g_summary;
+}
+
+int uevent_fd() { return g_uevent_fd; }
+
+bool service_uevents() {
+    if (g_uevent_fd < 0) return false;
+    static char message[kUeventCapacity];
+    unsigned added = 0;
+    while (true) {
+        const auto size = sys::receive_datagram(g_uevent_fd, message, sizeof message - 1);
+        if (!size.ok()) {
+            // ENOBUFS: the kernel dropped events; a sysfs scan recovers what they said.
+            if (size.error().code == ENOBUFS && g_loader) added += scan_sysfs();
+            if (size.error().code == ENOBUFS || size.error().code == EMSGSIZE) continue;
+            break;
+        }
+        if (size.value() == 0) break;
+        Uevent event;
+        if (!parse_uevent({message, size.value()}, event) || event.action != "add") continue;
+        if (g_static_nodes) create_node_for_uevent(event);
+        if (g_loader && !event.modalias.empty()) added += queue_for_modalias(event.modalias);
+    }
+    g_summary.coldplug += added;
+    return added > 0;
+}
+
+}  // namespace hal

@@ -1,0 +1,160 @@
+// Unit tests for the image's module table and the parallel load schedule.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <vector>
+
+#include "common/load_plan.hpp"
+#include "common/module_table.hpp"
+
+using hal::LoadPlan;
+using hal::LoadState;
+using hal::ModuleTable;
+
+namespace {
+
+constexpr const char* kDep =
+    "kernel/drivers/virtio/virtio_ring.ko:\n"
+    "kernel/drivers/virtio/virtio.ko:\n"
+    "kernel/drivers/virtio/virtio_pci_modern_dev.ko:\n"
+    "kernel/drivers/virtio/virtio_pci_legacy_dev.ko:\n"
+    "kernel/drivers/virtio/virtio_pci.ko: kernel/drivers/virtio/virtio_pci_legacy_dev.ko "
+    "kernel/drivers/virtio/virtio_pci_modern_dev.ko kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
+    "kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
+    "kernel/net/core/failover.ko:\n"
+    "kernel/drivers/net/net_failover.ko: kernel/net/core/failover.ko\n"
+    "kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko kernel/net/core/failover.ko "
+    "kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
+    "kernel/arch/x86/crypto/crct10dif-pclmul.ko:\n"
+    "kernel/lib/crc-t10dif.ko:\n"
+    "kernel/block/t10-pi.ko: kernel/lib/crc-t10dif.ko\n"
+    "kernel/drivers/scsi/sd_mod.ko: kernel/block/t10-pi.ko\n"
+    "kernel/drivers/net/tun.ko:\n";
+constexpr const char* kAlias =
+    "alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci\n"
+    "alias virtio:d00000002v* virtio_blk\n"
+    "alias virtio:d00000001v* virtio_net\n"
+    "alias crypto-crct10dif crct10dif_pclmul\n"
+    "alias crct10dif crct10dif_pclmul\n"
+    "alias scsi:t-0x00* sd_mod\n"
+    "alias pci:v00008086d0000100Esv*sd*bc*sc*i* e1000\n";  // not in modules.dep: ignored
+constexpr const char* kSoftdep = "softdep crc-t10dif pre: crct10dif\nsoftdep tun post: virtio_blk\n";
+
+std::unique_ptr<ModuleTable> make_table() {
+    auto table = std::make_unique<ModuleTable>();
+    unsigned bad_line = 0;
+    REQUIRE(table->load_dependencies(kDep, bad_line));
+    REQUIRE(table->load_aliases(kAlias, bad_line));
+    REQUIRE(table->load_softdeps(kSoftdep, bad_line));
+    table->finalize();
+    return table;
+}
+
+int index_of(const ModuleTable& table, const char* name) {
+    const int index = table.find_name(name);
+    REQUIRE(index >= 0);
+    return index;
+}
+
+// Runs the plan like N workers: take every ready module (a "wave"), then finish them all.
+// Records the order modules finished in and checks each was handed out only after what it
+// must follow had finished.
+std::vector<int> simulate(const ModuleTable& table, LoadPlan& plan, const std::set<int>& failing = {}) {
+    std::vector<int> finished;
+    std::set<int> done;
+    while (plan.busy()) {
+        std::vector<int> wave;
+        for (int ready; (ready = plan.next_ready()) >= 0;) wave.push_back(ready);
+        if (wave.empty()) break;
+        for (int module : wave) {
+            for (uint16_t before : table.required(module)) CHECK(done.count(before) == 1);
+            for (uint16_t before : table.ordered_after(module))
+                CHECK((done.count(before) == 1 || plan.state(before) == LoadState::kIdle));
+        }
+        for (int module : wave) {
+            plan.finish(module, failing.count(module) == 0);
+            done.insert(module);
+            finished.push_back(module);
+        }
+    }
+    CHECK_FALSE(plan.busy());
+    return finished;
+}
+
+}  // namespace
+
+TEST_CASE("module table: names, paths and aliases of packed modules only") {
+    const auto table = make_table();
+    CHECK(table->size() == 14);
+    CHECK(table->find_name("crc-t10dif") == table->find_name("crc_t10dif"));
+    CHECK(table->find_path("kernel/drivers/net/tun.ko") == table->find_name("tun"));
+    std::vector<int> matches;
+    table->for_each_match("virtio:d00000002v00001AF4", [&](int index) { matches.push_back(index); });
+    CHECK(matches == std::vector<int>{index_of(*table, "virtio_blk")});
+    matches.clear();
+    table->for_each_match("pci:v00008086d0000100Esv00001AF4sd00001100bc02sc00i00", [&](int index) { matches.push_back(index); });
+    CHECK(matches.empty());
+}
+
+TEST_CASE("load plan: request pulls in dependencies and softdeps") {
+    const auto table = make_table();
+    LoadPlan plan(*table);
+    CHECK(plan.request(index_of(*table, "sd_mod")) == 4);  // sd_mod, t10_pi, crc_t10dif, crct10dif_pclmul
+    CHECK(plan.state(index_of(*table, "crct10dif_pclmul")) == LoadState::kWaiting);
+    CHECK(plan.request(index_of(*table, "sd_mod")) == 0);
+}
+
+TEST_CASE("load plan: parallel waves never schedule a dependent before its dependency") {
+    const auto table = make_table();
+    LoadPlan plan(*table);
+    for (const char* name : {"virtio_net", "virtio_blk", "virtio_pci", "sd_mod", "tun"}) plan.request(index_of(*table, name));
+    const auto finished = simulate(*table, plan);
+    CHECK(finished.size() == 14);
+    // Independent modules share the first wave: more than one is ready at once.
+    LoadPlan fresh(*table);
+    for (const char* name : {"virtio_net", "virtio_pci", "sd_mod"}) fresh.request(index_of(*table, name));
+    int first_wave = 0;
+    while (fresh.next_ready() >= 0) ++first_wave;
+    CHECK(first_wave >= 4);
+}
+
+TEST_CASE("load plan: post-softdep loads after its owner") {
+    const auto table = make_table();
+    LoadPlan plan(*table);
+    plan.request(index_of(*table, "tun"));
+    const auto finished = simulate(*table, plan);
+    const auto position = [&](const char* name) {
+        return std::find(finished.begin(), finished.end(), index_of(*table, name)) - finished.begin();
+    };
+    CHECK(position("tun") < position("virtio_blk"));
+}
+
+TEST_CASE("load plan: failed dependency -> dependents skipped, others still load") {
+    const auto table = make_table();
+    LoadPlan plan(*table);
+    plan.request(index_of(*table, "virtio_blk"));
+    plan.request(index_of(*table, "tun"));
+    simulate(*table, plan, {index_of(*table, "virtio")});
+    CHECK(plan.state(index_of(*table, "virtio_blk")) == LoadState::kSkipped);
+    CHECK(plan.failed_prerequisite(index_of(*table, "virtio_blk")) == index_of(*table, "virtio"));
+    CHECK(plan.state(index_of(*table, "tun")) == LoadState::kLoaded);
+}
+
+TEST_CASE("load plan: failed pre-softdep -> module still loads (crct10dif_pclmul without PCLMUL)") {
+    const auto table = make_table();
+    LoadPlan plan(*table);
+    plan.request(index_of(*table, "sd_mod"));
+    simulate(*table, plan, {index_of(*table, "crct10dif_pclmul")});
+    CHECK(plan.state(index_of(*table, "sd_mod")) == LoadState::kLoaded);
+}
+
+TEST_CASE("module table: malformed lines -> line number reported") {
+    auto table = std::make_unique<ModuleTable>();
+    unsigned bad_line = 0;
+    CHECK_FALSE(table->load_dependencies("kernel/a.ko:\nthis is not a dep line\n", bad_line));
+    CHECK(bad_line == 2);
+    CHECK_FALSE(table->load_aliases("alias x a\nalias only-two\n", bad_line));
+    CHECK(bad_line == 2);
+}
