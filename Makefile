@@ -37,7 +37,7 @@ KERNEL_ROOT_FILE := $(BUILD)/kernel-root
 IMAGE := $(BUILD)/hal.img
 DEMO_DISK := $(BUILD)/demo-disk.img
 
-.PHONY: all deps run check unit boot bench image clean
+.PHONY: all deps run check unit boot bench fuzz image clean
 all: $(BUILD)/hal-init $(BUILD)/mkinitrd-hal
 
 deps: $(DEPS_STAMP)
@@ -102,15 +102,40 @@ image: $(IMAGE)
 run: $(IMAGE) $(DEMO_DISK)
 	bash scripts/run-vm.sh $$(cat $(KERNEL_ROOT_FILE)) $(IMAGE) $(DEMO_DISK)
 
+# A static stand-in for QEMU, for the supervision boot tests.
+FAKE_QEMU := $(BUILD)/fixtures/fake-qemu
+$(FAKE_QEMU): tests/fixtures/programs/fake_qemu.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
+
 unit: $(BUILD)/unit-tests $(BUILD)/hal-init $(ELF_FIXTURES)
 	HAL_FIXTURE_DIR=$(BUILD)/fixtures $(BUILD)/unit-tests
 
-boot: all $(KERNEL_ROOT_FILE)
+boot: all $(FAKE_QEMU) $(KERNEL_ROOT_FILE)
 	HAL_KERNEL_ROOT=$$(cat $(KERNEL_ROOT_FILE)) $(PYTHON) -m pytest -v tests/boot
 
-check: all $(BUILD)/unit-tests $(ELF_FIXTURES) $(KERNEL_ROOT_FILE)
+check: all $(BUILD)/unit-tests $(ELF_FIXTURES) $(FAKE_QEMU) $(KERNEL_ROOT_FILE)
 	HAL_FIXTURE_DIR=$(BUILD)/fixtures $(BUILD)/unit-tests
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	HAL_KERNEL_ROOT=$$(cat $(KERNEL_ROOT_FILE)) $(PYTHON) -m pytest -v tests
+
+# libFuzzer targets (clang): `make fuzz` runs each for FUZZ_SECONDS; `make check` runs a
+# short smoke pass so a parser crash fails CI.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := qmp_message
+FUZZ_FLAGS := -std=c++20 -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+$(BUILD)/fuzz/qmp_message: tests/fuzz/qmp_message_fuzz.cpp common/qmp_message.cpp common/qmp_message.hpp | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	clang++ $(FUZZ_FLAGS) tests/fuzz/qmp_message_fuzz.cpp common/qmp_message.cpp -o $@
+
+fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+	@for target in $(FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/fuzz/corpus-$$target && \
+		$(BUILD)/fuzz/$$target -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+			$(BUILD)/fuzz/corpus-$$target tests/fuzz/corpus/$${target%_message} > $(BUILD)/fuzz/$$target.log 2>&1; \
+		status=$$?; echo "fuzz $$target: $$(grep -E '^Done [0-9]+ runs' $(BUILD)/fuzz/$$target.log)"; \
+		if [ $$status -ne 0 ]; then tail -n 40 $(BUILD)/fuzz/$$target.log; exit 1; fi; \
+	done
 
 # Figures, not assertions: hal-init against the busybox-script init, same kernel and disk.
 bench: all $(KERNEL_ROOT_FILE)

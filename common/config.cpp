@@ -136,6 +136,17 @@ bool apply_config_setting(Config& config, std::string_view key, std::string_view
     if (key == "restart_window")
         return parse_count(value, 1, 86400, config.restart_window_seconds) ||
                fail(error, "restart_window must be seconds between 1 and 86400");
+    if (key == "break") {
+        if (value != "modules" && value != "devices" && value != "launch")
+            return fail(error, "break must be modules, devices or launch");
+        return config.break_before.assign(value);
+    }
+    if (key == "shell") {
+        bool shell = false;
+        if (!parse_named(value, kBooleans, shell)) return fail(error, "shell must be yes or no");
+        if (shell) config.break_before.assign("launch");
+        return true;
+    }
     if (key == "host_nic_timeout")
         return parse_count(value, 0, 3600, config.host_nic_timeout_seconds) ||
                fail(error, "host_nic_timeout must be seconds between 0 and 3600");

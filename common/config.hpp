@@ -47,6 +47,8 @@ struct Config {
     ExitAction emergency = ExitAction::kPowerOff;  // fatal setup errors and exhausted restarts
     uint32_t restart_limit = 3;
     uint32_t restart_window_seconds = 300;
+    // hal.break=PHASE (modules, devices, launch) / hal.shell: the rescue shell before it.
+    FixedString<16> break_before;
 };
 
 // What went wrong where: the caller prefixes the file name (or "kernel command line").

@@ -138,11 +138,18 @@ unsigned queue_for_modalias(std::string_view modalias) {
     return added;
 }
 
-// Every device on every bus (but the CPUs: KVM has its own rule above) whose modalias
-// matches a packed module.
+// Every device on every bus (but the CPUs: KVM has its own rule above), and input devices
+// (a class, not a bus: the power button's events need evdev), whose modalias matches a
+// packed module.
 unsigned scan_sysfs() {
     static char modalias[4096];
     unsigned added = 0;
+    (void)sys::for_each_entry("/sys/class/input", [&](const char* device) {
+        FixedString<kPathCapacity> path;
+        if (!path.assign("/sys/class/input/") || !path.append(device) || !path.append("/modalias")) return;
+        const auto size = sys::read_file(path.c_str(), modalias, sizeof modalias);
+        if (size.ok()) added += queue_for_modalias(trim({modalias, size.value()}));
+    });
     (void)sys::for_each_entry("/sys/bus", [&](const char* bus) {
         if (std::strcmp(bus, "cpu") == 0) return;
         FixedString<kPathCapacity> devices;

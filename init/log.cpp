@@ -21,6 +21,7 @@ void use_kmsg() {
 }
 
 void set_debug(bool enabled) { g_debug = enabled; }
+int kmsg_fd() { return g_kmsg_fd; }
 
 void write(Level level, const char* format, ...) {
     if (level == Level::kDebug && !g_debug) return;

@@ -11,6 +11,7 @@ enum class Level { kError = 3, kWarning = 4, kInfo = 6, kDebug = 7 };
 // Switches output from stderr to /dev/kmsg (needs /dev mounted).
 void use_kmsg();
 void set_debug(bool enabled);
+int kmsg_fd();  // -1 before use_kmsg()
 void write(Level level, const char* format, ...) __attribute__((format(printf, 2, 3)));
 
 }  // namespace hal::log

@@ -6,6 +6,7 @@
 
 #include "common/config.hpp"
 #include "common/image_layout.hpp"
+#include "init/crash_guard.hpp"
 #include "init/devices.hpp"
 #include "init/host_probe.hpp"
 #include "init/log.hpp"
@@ -52,6 +53,8 @@ void load_config() {
                                 });
     }
     log::set_debug(g_config.debug);
+    set_emergency_action(g_config.emergency);
+    install_crash_guard(log::kmsg_fd(), g_config.emergency != ExitAction::kReboot);
     log_info("config: disk=%s bus=%s machine=%s accel=%s nic=%s", g_config.disk.c_str(),
              disk_bus_name(g_config.disk_bus), machine_name(g_config.machine), accel_name(g_config.accel),
              nic_model_name(g_config.nic));
@@ -109,6 +112,7 @@ pid_t launch_qemu() {
     log_info("launch: accel=%s (%s), %u CPUs, %u MiB; exec %s", accel_name(plan.accel), plan.accel_reason, plan.cpus,
              plan.memory_mib, layout::kQemu);
     for (size_t i = 1; i < g_qemu_argv.size(); ++i) log_debug("launch: argv[%zu] = %s", i, g_qemu_argv[i]);
+    (void)sys::remove_file(layout::kQmpSocket);  // left over from a previous run
     const auto pid = sys::spawn(g_qemu_argv.data(), g_qemu_environment);
     if (!pid.ok()) {
         char what[96];
@@ -117,6 +121,58 @@ pid_t launch_qemu() {
         fail_boot(what);
     }
     return pid.value();
+}
+
+// hal.break=PHASE: a rescue shell before that phase, for debugging a machine's boot.
+void maybe_break(const char* phase) {
+    if (g_config.break_before.view() != phase) return;
+    char why[64];
+    std::snprintf(why, sizeof why, "hal.break=%s", phase);
+    run_rescue_shell(why);
+}
+
+ExitPolicy exit_policy() {
+    ExitPolicy policy;
+    policy.on_guest_shutdown = g_config.on_guest_shutdown;
+    policy.on_failure = g_config.on_failure;
+    policy.emergency = g_config.emergency;
+    policy.restart_limit = g_config.restart_limit;
+    policy.restart_window_ms = g_config.restart_window_seconds * 1000ull;
+    return policy;
+}
+
+// Steps 6 to 8: launch, supervise, and act on the exit policy until the host powers off.
+[[noreturn]] void run_guest(int signal_fd) {
+    LadderTiming timing;
+    timing.powerdown_timeout_ms = g_config.powerdown_timeout_seconds * 1000ull;
+    const ExitPolicy policy = exit_policy();
+    RestartHistory restarts;
+    prepare_supervision();
+    while (true) {
+        const pid_t qemu = launch_qemu();
+        log_info("supervise: QEMU running as pid %d", static_cast<int>(qemu));
+        const QemuEnding ending = supervise_qemu(signal_fd, qemu, timing);
+        const uint64_t now = sys::monotonic_ms();
+        const ExitDecision decision = decide_exit(policy, ending, restarts, now);
+        if (decision.restarts_exhausted) {
+            log_error("supervise: %s, and QEMU was restarted %u times within %u s; emergency action %s",
+                      decision.reason, policy.restart_limit, g_config.restart_window_seconds,
+                      exit_action_name(decision.action));
+            run_emergency_action("QEMU keeps failing");
+        }
+        log_info("supervise: %s; action %s", decision.reason, exit_action_name(decision.action));
+        switch (decision.action) {
+            case ExitAction::kRestart:
+                log_info("supervise: restarting QEMU in %llu ms", static_cast<unsigned long long>(decision.delay_ms));
+                restarts.record(now);
+                if (!pause_supervised(signal_fd, decision.delay_ms)) power_off_host("the host asked to stop");
+                continue;
+            case ExitAction::kReboot: reboot_host("QEMU ended");
+            case ExitAction::kShell: run_rescue_shell("QEMU ended"); break;
+            case ExitAction::kPowerOff: break;
+        }
+        power_off_host("QEMU ended");
+    }
 }
 
 [[noreturn]] void run_boot_plan() {
@@ -146,10 +202,12 @@ pid_t launch_qemu() {
 
     // 3. Kernel modules: the packer's early list and what present devices need, loading in
     //    the background while step 4 waits for the devices.
+    maybe_break("modules");
     const auto release = sys::kernel_release();
     start_hardware(release.ok() ? release.value() : "unknown", g_config);
 
     // 4. Devices; then every queued module must have loaded (KVM decides the accelerator).
+    maybe_break("devices");
     wait_for_disk();
     wait_for_host_nic();
     const HardwareSummary hardware = settle_hardware();
@@ -159,17 +217,9 @@ pid_t launch_qemu() {
     // 5. Network: the guest uses QEMU's user-mode network; the host's own DHCP client is not
     //    part of this image yet.
 
-    // 6. Launch.
-    const pid_t qemu = launch_qemu();
-    log_info("supervise: QEMU running as pid %d", static_cast<int>(qemu));
-
-    // 7. Supervise until QEMU ends.
-    const QemuExit ended = supervise_qemu(signal_fd.value(), qemu);
-    char description[96];
-    log_info("supervise: QEMU %s", describe_exit(ended.status, description, sizeof description));
-
-    // 8. Power off.
-    power_off_host("QEMU ended");
+    // 6-8. Launch, supervise, and the exit policy; ends in power off (or reboot).
+    maybe_break("launch");
+    run_guest(signal_fd.value());
 }
 
 }  // namespace

@@ -17,9 +17,59 @@ void power_off_host(const char* reason) {
     while (true) sys::sleep_ms(60 * 1000);
 }
 
+void reboot_host(const char* reason) {
+    log_info("power: %s; syncing disks and rebooting", reason);
+    sys::sync_disks();
+    const Status result = sys::restart_host();
+    log_error("power: %s failed: %s; idling instead of exiting", result.error().operation,
+              std::strerror(result.error().code));
+    while (true) sys::sleep_ms(60 * 1000);
+}
+
+namespace {
+ExitAction g_emergency = ExitAction::kPowerOff;
+char* g_shell_environment[] = {const_cast<char*>("PATH=/bin:/usr/bin"), const_cast<char*>("HOME=/root"),
+                               const_cast<char*>("TERM=linux"), nullptr};
+}  // namespace
+
+void set_emergency_action(ExitAction action) { g_emergency = action; }
+
+bool run_rescue_shell(const char* why) {
+    if (!sys::path_exists("/bin/sh")) {
+        log_warning("shell: no rescue shell in this image (build it with mkinitrd-hal --rescue-shell)");
+        return false;
+    }
+    log_info("shell: %s; starting /bin/sh on the console, exit it to continue", why);
+    char* argv[] = {const_cast<char*>("/bin/sh"), nullptr};
+    const auto pid = sys::spawn(argv, g_shell_environment);
+    if (!pid.ok()) {
+        log_error("shell: cannot start /bin/sh: %s", std::strerror(pid.error().code));
+        return false;
+    }
+    // PID 1 blocks SIGCHLD into a signalfd; waiting by polling the reaper is enough here.
+    while (true) {
+        const auto child = sys::reap_child();
+        if (!child.ok()) break;
+        if (child.value().pid == pid.value()) break;
+        sys::sleep_ms(100);
+    }
+    log_info("shell: exited");
+    return true;
+}
+
+void run_emergency_action(const char* reason) {
+    switch (g_emergency) {
+        case ExitAction::kReboot: reboot_host(reason);
+        case ExitAction::kShell: run_rescue_shell(reason); break;
+        case ExitAction::kPowerOff:
+        case ExitAction::kRestart: break;
+    }
+    power_off_host(reason);
+}
+
 void fail_boot(const char* what) {
     log_error("fatal: %s", what);
-    power_off_host("fatal setup error");
+    run_emergency_action("fatal setup error");
 }
 
 }  // namespace hal

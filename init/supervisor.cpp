@@ -1,4 +1,5 @@
-// The supervision loop: a signalfd read after poll, and a WNOHANG reap loop on SIGCHLD.
+// The supervision loop: poll on the signalfd, the QMP socket and the power buttons, with a
+// timeout from the stop ladder; a WNOHANG reap loop on SIGCHLD.
 #include "init/supervisor.hpp"
 
 #include <signal.h>
@@ -7,23 +8,29 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/image_layout.hpp"
 #include "init/log.hpp"
+#include "init/power_button.hpp"
+#include "init/qmp_client.hpp"
 #include "init/sys/sys.hpp"
 
 namespace hal {
 namespace {
 
+constexpr int kQmpRetryMs = 100;
+PowerButtons g_buttons;
+QmpClient g_qmp;
+
 bool is_stop_request(int signal) { return signal == SIGTERM || signal == SIGINT || signal == SIGPWR; }
 
 // Reaps every exited child; true when one of them was QEMU.
-bool reap_children(pid_t qemu, QemuExit& outcome) {
+bool reap_children(pid_t qemu, int& qemu_status) {
     bool qemu_ended = false;
     while (true) {
         const auto child = sys::reap_child();
-        if (!child.ok()) break;  // ECHILD: nobody left
-        if (child.value().pid == 0) break;
+        if (!child.ok() || child.value().pid == 0) break;  // ECHILD: nobody left; 0: none exited
         if (child.value().pid == qemu) {
-            outcome.status = child.value().status;
+            qemu_status = child.value().status;
             qemu_ended = true;
         } else {
             log_debug("supervise: reaped pid %d", static_cast<int>(child.value().pid));
@@ -32,7 +39,59 @@ bool reap_children(pid_t qemu, QemuExit& outcome) {
     return qemu_ended;
 }
 
+const char* step_name(LadderAction action) {
+    switch (action) {
+        case LadderAction::kSendPowerdown: return "system_powerdown";
+        case LadderAction::kSendQuit: return "quit";
+        case LadderAction::kSendTerminate: return "SIGTERM";
+        case LadderAction::kSendKill: return "SIGKILL";
+        case LadderAction::kNone: break;
+    }
+    return "";
+}
+
+void perform(LadderAction action, pid_t qemu, const LadderTiming& timing) {
+    switch (action) {
+        case LadderAction::kNone: return;
+        case LadderAction::kSendPowerdown:
+        case LadderAction::kSendQuit: {
+            const bool sent = g_qmp.execute(step_name(action));
+            if (action == LadderAction::kSendPowerdown)
+                log_info("stop: %s %s; waiting up to %llu s for the guest to power off", step_name(action),
+                         sent ? "sent" : "not sent (no QMP connection)",
+                         static_cast<unsigned long long>(timing.powerdown_timeout_ms / 1000));
+            else
+                log_warning("stop: the guest did not power off in time; QMP %s %s", step_name(action),
+                            sent ? "sent" : "not sent (no QMP connection)");
+            return;
+        }
+        case LadderAction::kSendTerminate:
+        case LadderAction::kSendKill:
+            log_warning("stop: QEMU still running; sending %s", step_name(action));
+            (void)sys::send_signal(qemu, action == LadderAction::kSendKill ? SIGKILL : SIGTERM);
+            return;
+    }
+}
+
+void handle_qmp_message(const QmpMessage& message, QemuEnding& ending) {
+    if (message.kind == QmpKind::kError) {
+        log_warning("qmp: error %.*s: %.*s", static_cast<int>(message.error_class.size()), message.error_class.data(),
+                    static_cast<int>(message.error_text.size()), message.error_text.data());
+        return;
+    }
+    if (message.kind != QmpKind::kEvent) return;
+    log_debug("qmp: event %.*s", static_cast<int>(message.event.size()), message.event.data());
+    if (message.event == "SHUTDOWN") {
+        ending.shutdown_event = true;
+        ending.guest_initiated = message.has_guest && message.guest;
+        log_info("qmp: SHUTDOWN (%s, reason %.*s)", ending.guest_initiated ? "guest" : "host",
+                 static_cast<int>(message.reason.size()), message.reason.data());
+    }
+}
+
 }  // namespace
+
+void prepare_supervision() { g_buttons = open_power_buttons(); }
 
 const char* describe_exit(int status, char* buffer, unsigned size) {
     if (WIFEXITED(status))
@@ -44,32 +103,83 @@ const char* describe_exit(int status, char* buffer, unsigned size) {
     return buffer;
 }
 
-QemuExit supervise_qemu(int signal_fd, pid_t qemu) {
-    QemuExit outcome;
-    bool stop_sent = false;
-    // A child may have ended before the first poll; its SIGCHLD is queued, not lost, but
-    // checking once here keeps the loop's invariant simple.
-    if (reap_children(qemu, outcome)) return outcome;
+QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing) {
+    QemuEnding ending;
+    StopLadder ladder(timing);
+    int status = 0;
+    g_qmp.close();
     while (true) {
-        const auto readable = sys::wait_readable(signal_fd, -1);
-        if (!readable.ok()) {
-            log_warning("supervise: poll failed: %s", std::strerror(readable.error().code));
+        if (!g_qmp.connected() && g_qmp.try_connect(layout::kQmpSocket)) log_debug("qmp: connected");
+        // Descriptors: 0 signals, 1 QMP, then the power buttons.
+        int fds[2 + kMaxPowerButtons] = {signal_fd, g_qmp.fd()};
+        for (size_t i = 0; i < g_buttons.count; ++i) fds[2 + i] = g_buttons.fds[i];
+        bool ready[2 + kMaxPowerButtons] = {};
+        const int64_t deadline = ladder.next_deadline_in(sys::monotonic_ms());
+        int timeout = deadline < 0 ? -1 : static_cast<int>(deadline);
+        if (!g_qmp.connected() && (timeout < 0 || timeout > kQmpRetryMs)) timeout = kQmpRetryMs;
+        const auto polled = sys::wait_any(fds, ready, 2 + g_buttons.count, timeout);
+        if (!polled.ok()) {
+            log_warning("supervise: poll failed: %s", std::strerror(polled.error().code));
             sys::sleep_ms(100);
             continue;
         }
+        bool stop_requested = false;
+        const char* stop_source = "";
+        if (ready[0]) {
+            while (true) {
+                const auto signal = sys::read_signal(signal_fd);
+                if (!signal.ok() || signal.value() == 0) break;
+                const int number = signal.value();
+                if (number == SIGCHLD) {
+                    if (reap_children(qemu, status)) {
+                        ending.exited = WIFEXITED(status);
+                        ending.exit_status = ending.exited ? WEXITSTATUS(status) : WTERMSIG(status);
+                        ending.stop_requested = ladder.active();
+                        char description[96];
+                        log_info("supervise: QEMU %s", describe_exit(status, description, sizeof description));
+                        g_qmp.close();
+                        return ending;
+                    }
+                } else if (is_stop_request(number)) {
+                    stop_requested = true;
+                    stop_source = number == SIGINT ? "Ctrl-Alt-Del" : strsignal(number);
+                } else {
+                    log_info("supervise: ignored signal %d (%s)", number, strsignal(number));
+                }
+            }
+        }
+        if (ready[1] && g_qmp.connected())
+            g_qmp.read([&](const QmpMessage& message) { handle_qmp_message(message, ending); });
+        for (size_t i = 0; i < g_buttons.count; ++i) {
+            if (ready[2 + i] && power_button_pressed(g_buttons.fds[i])) {
+                stop_requested = true;
+                stop_source = "power button";
+            }
+        }
+        const uint64_t now = sys::monotonic_ms();
+        if (stop_requested) {
+            log_info("stop: %s%s", stop_source, ladder.active() ? " (stop already under way)" : "; stopping the guest");
+            perform(ladder.trigger(now), qemu, timing);
+        }
+        perform(ladder.tick(now), qemu, timing);
+    }
+}
+
+bool pause_supervised(int signal_fd, uint64_t delay_ms) {
+    const uint64_t until = sys::monotonic_ms() + delay_ms;
+    while (true) {
+        const uint64_t now = sys::monotonic_ms();
+        if (now >= until) return true;
+        const auto readable = sys::wait_readable(signal_fd, static_cast<int>(until - now));
+        if (!readable.ok() || !readable.value()) continue;
         while (true) {
             const auto signal = sys::read_signal(signal_fd);
             if (!signal.ok() || signal.value() == 0) break;
-            const int number = signal.value();
-            if (number == SIGCHLD) {
-                if (reap_children(qemu, outcome)) return outcome;
-            } else if (is_stop_request(number)) {
-                log_info("supervise: %s received; asking QEMU to stop%s", strsignal(number),
-                         stop_sent ? " (again)" : "");
-                (void)sys::send_signal(qemu, SIGTERM);
-                stop_sent = true;
-            } else {
-                log_debug("supervise: ignored signal %d (%s)", number, strsignal(number));
+            int ignored = 0;
+            if (signal.value() == SIGCHLD) reap_children(-1, ignored);
+            if (is_stop_request(signal.value())) {
+                log_info("stop: %s during the restart pause", strsignal(signal.value()));
+                return false;
             }
         }
     }

@@ -1,17 +1,23 @@
-// Step 7 of the boot plan: run QEMU as a child, handle signals, reap every child.
+// Step 7 of the boot plan: supervise QEMU. Signals, the power button and QMP events feed
+// the stop ladder; every child, orphans included, is reaped.
 #pragma once
 
 #include <sys/types.h>
 
+#include "common/exit_policy.hpp"
+#include "common/stop_ladder.hpp"
+
 namespace hal {
 
-struct QemuExit {
-    int status = 0;  // waitpid status word of QEMU
-};
+// Opens the power buttons once; later launches reuse them.
+void prepare_supervision();
 
-// Waits for `qemu` to end while reaping any other child (orphans re-parented to PID 1).
-// Stop requests (SIGTERM, SIGINT from Ctrl-Alt-Del, SIGPWR) are passed to QEMU as SIGTERM.
-QemuExit supervise_qemu(int signal_fd, pid_t qemu);
+// Runs until `qemu` ends; returns why it ended.
+QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing);
+
+// Waits `delay_ms` while still reaping children and answering signals (a stop request
+// during a restart backoff ends the wait: returns false).
+bool pause_supervised(int signal_fd, uint64_t delay_ms);
 
 // "exited with status 0" / "killed by signal 9 (Killed)" into `buffer`.
 const char* describe_exit(int status, char* buffer, unsigned size);

@@ -63,6 +63,11 @@ public:
                 archive_entry_set_filetype(entry.get(), AE_IFDIR);
                 archive_entry_set_nlink(entry.get(), 2);
                 break;
+            case PlanEntry::Kind::kSymlink:
+                archive_entry_set_filetype(entry.get(), AE_IFLNK);
+                archive_entry_set_symlink(entry.get(), planned.content.c_str());
+                archive_entry_set_nlink(entry.get(), 1);
+                break;
             case PlanEntry::Kind::kCharDevice:
                 archive_entry_set_filetype(entry.get(), AE_IFCHR);
                 archive_entry_set_rdevmajor(entry.get(), planned.major);

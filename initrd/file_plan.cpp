@@ -52,6 +52,15 @@ bool FilePlan::add_generated_file(const std::string& image_path, std::string con
     return add(std::move(entry), error);
 }
 
+bool FilePlan::add_symlink(const std::string& image_path, const std::string& target, std::string& error) {
+    PlanEntry entry;
+    entry.kind = PlanEntry::Kind::kSymlink;
+    entry.image_path = image_path;
+    entry.content = target;
+    entry.mode = 0777;
+    return add(std::move(entry), error);
+}
+
 bool FilePlan::add_char_device(const std::string& image_path, unsigned major, unsigned minor, unsigned mode,
                                std::string& error) {
     PlanEntry entry;

@@ -8,12 +8,12 @@
 namespace hal::pack {
 
 struct PlanEntry {
-    enum class Kind { kDirectory, kFile, kCharDevice };
+    enum class Kind { kDirectory, kFile, kCharDevice, kSymlink };
     Kind kind = Kind::kFile;
     std::string image_path;  // absolute, no trailing slash
     unsigned mode = 0644;    // permission bits only
     std::string host_path;   // for files read from the host (symlinks followed)
-    std::string content;     // for generated files (used when host_path is empty)
+    std::string content;     // for generated files (used when host_path is empty); a symlink's target
     unsigned major = 0, minor = 0;
 };
 
@@ -23,6 +23,7 @@ public:
     bool add_directory(const std::string& image_path, unsigned mode, std::string& error);
     bool add_host_file(const std::string& image_path, const std::string& host_path, unsigned mode, std::string& error);
     bool add_generated_file(const std::string& image_path, std::string content, unsigned mode, std::string& error);
+    bool add_symlink(const std::string& image_path, const std::string& target, std::string& error);
     bool add_char_device(const std::string& image_path, unsigned major, unsigned minor, unsigned mode,
                          std::string& error);
 

@@ -226,13 +226,26 @@ bool plan_skeleton(FilePlan& plan, std::string& error) {
            plan.add_char_device("/dev/null", 1, 3, 0666, error);
 }
 
+// The rescue shell: a static busybox as /bin/busybox, /bin/sh linked to it.
+bool plan_rescue_shell(const PackInputs& inputs, FilePlan& plan, std::string& error) {
+    if (inputs.rescue_shell.empty()) return true;
+    ElfInfo info;
+    if (!read_elf_info(inputs.rescue_shell, info, error)) return false;
+    if (!info.is_static()) {
+        error = inputs.rescue_shell + " is dynamically linked; the rescue shell must be a static busybox";
+        return false;
+    }
+    return plan.add_host_file("/bin/busybox", inputs.rescue_shell, 0755, error) &&
+           plan.add_symlink("/bin/sh", "busybox", error);
+}
+
 }  // namespace
 
 bool plan_image(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary, std::string& error) {
     Config config;
     return plan_config(inputs, plan, config, error) && plan_skeleton(plan, error) && plan_init(inputs, plan, error) &&
            plan_modules(inputs, plan, summary, error) && plan_qemu(inputs, plan, summary, error) &&
-           plan_firmware(inputs, config, plan, summary, error);
+           plan_firmware(inputs, config, plan, summary, error) && plan_rescue_shell(inputs, plan, error);
 }
 
 }  // namespace hal::pack

@@ -17,6 +17,7 @@ struct PackInputs {
     std::string init;
     std::vector<std::string> firmware_dirs;  // searched first, before QEMU's own data dirs
     std::string qemu_module_dir;             // empty: derived from the QEMU binary's prefix
+    std::string rescue_shell;                // a static busybox for /bin/sh, or empty
 };
 
 struct PlanSummary {

@@ -25,6 +25,8 @@ constexpr const char* kUsage =
     "      --init PATH          static hal-init binary (default: build/hal-init)\n"
     "      --firmware-dir DIR   search DIR first for QEMU firmware (repeatable)\n"
     "      --qemu-module-dir DIR  QEMU's run-time module directory (default: derived from --qemu)\n"
+    "      --rescue-shell[=PATH]  pack a static busybox (default /bin/busybox) as /bin/sh for\n"
+    "                           hal.shell, hal.break= and emergency = shell\n"
     "  -h, --help               this text\n";
 
 bool is_executable_file(const std::string& path) {
@@ -63,13 +65,14 @@ int fail(const std::string& message) {
 
 int main(int argc, char** argv) {
     using hal::pack::PackInputs;
-    enum { kModdir = 1000, kModules, kConfig, kQemu, kInit, kFirmwareDir, kQemuModuleDir };
+    enum { kModdir = 1000, kModules, kConfig, kQemu, kInit, kFirmwareDir, kQemuModuleDir, kRescueShell };
     static const struct option kOptions[] = {
         {"kernel", required_argument, nullptr, 'k'},     {"moddir", required_argument, nullptr, kModdir},
         {"modules", required_argument, nullptr, kModules}, {"config", required_argument, nullptr, kConfig},
         {"qemu", required_argument, nullptr, kQemu},     {"init", required_argument, nullptr, kInit},
         {"firmware-dir", required_argument, nullptr, kFirmwareDir},
         {"qemu-module-dir", required_argument, nullptr, kQemuModuleDir},
+        {"rescue-shell", optional_argument, nullptr, kRescueShell},
         {"help", no_argument, nullptr, 'h'},             {nullptr, 0, nullptr, 0},
     };
     const std::string root = repository_root();
@@ -88,6 +91,7 @@ int main(int argc, char** argv) {
             case kInit: inputs.init = optarg; break;
             case kFirmwareDir: inputs.firmware_dirs.push_back(optarg); break;
             case kQemuModuleDir: inputs.qemu_module_dir = optarg; break;
+            case kRescueShell: inputs.rescue_shell = optarg ? optarg : "/bin/busybox"; break;
             case 'h': std::fputs(kUsage, stdout); return 0;
             default: std::fputs(kUsage, stderr); return 2;
         }

@@ -12,7 +12,8 @@ packages=(
     python3 python3-pytest       # boot tests
     qemu-system-x86              # outer VM for tests and `make run`, inner QEMU bundled by default
     kmod                         # depmod for the downloaded test kernel
-    busybox-static               # the reference init of `make bench`
+    busybox-static               # the reference init of `make bench`, and --rescue-shell
+    clang libclang-rt-14-dev     # libFuzzer targets (`make fuzz`)
     apt-utils ca-certificates
 )
 

@@ -1,7 +1,9 @@
 """Helpers for the boot tests: build images and disks, boot them in QEMU (TCG), read the console."""
 import gzip
+import json
 import os
 import re
+import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -105,25 +107,60 @@ def disk_arguments(disks) -> list[str]:
     return arguments
 
 
+def qmp_command(socket_path: Path, command: str) -> dict:
+    """One QMP command to the outer QEMU (the test's hand on the machine's power button)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(10)
+        connection.connect(str(socket_path))
+        stream = connection.makefile("rwb")
+        json.loads(stream.readline())  # greeting
+        for execute in ("qmp_capabilities", command):
+            stream.write(json.dumps({"execute": execute}).encode() + b"\r\n")
+            stream.flush()
+            while True:
+                reply = json.loads(stream.readline())
+                if "return" in reply or "error" in reply:
+                    break
+        return reply
+
+
 def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: str = "",
          nic: str | None = "virtio-net-pci", machine: str = "pc", cpu: str | None = None,
-         timeout: float = 240, memory_mib: int = 1024) -> Boot:
-    """Boots the outer VM under TCG with `disks`; waits for QEMU to exit."""
+         timeout: float = 240, memory_mib: int = 1024, qmp_socket: Path | None = None,
+         when: list | None = None, console_input: bytes | None = None) -> Boot:
+    """Boots the outer VM under TCG with `disks`; waits for QEMU to exit. `when` is a list of
+    (console text, action): each action runs once, as soon as its text appears."""
     command = ["qemu-system-x86_64", "-machine", machine, "-accel", "tcg", "-smp", "2", "-m", str(memory_mib),
                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-               "-serial", f"file:{console_log}",
+               "-chardev", (f"file,id=console,path={console_log}" if console_input is None
+                            else f"pipe,id=console,path={console_log}"),
+               "-serial", "chardev:console",
                "-kernel", str(kernel.image), "-initrd", str(image),
                "-append", f"console=ttyS0 panic=-1 {append}".strip()]
+    if console_input is not None:
+        # QEMU's pipe chardev reads PATH.in and writes PATH.out; plain files work for both.
+        Path(f"{console_log}.in").write_bytes(console_input)
+        Path(f"{console_log}.out").write_bytes(b"")
+        console_log = Path(f"{console_log}.out")
     if cpu:
         command += ["-cpu", cpu]
+    if qmp_socket:
+        command += ["-qmp", f"unix:{qmp_socket},server=on,wait=off"]
     command += disk_arguments(disks)
     if nic:
         command += ["-netdev", "user,id=net0", "-device", f"{nic},netdev=net0,mac=52:54:00:12:34:56"]
     started = time.monotonic()
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     timed_out = False
+    pending = list(when or [])
+    while pending and process.poll() is None and time.monotonic() - started < timeout:
+        text = console_log.read_text(errors="replace") if console_log.exists() else ""
+        for entry in [entry for entry in pending if entry[0] in text]:
+            pending.remove(entry)
+            entry[1]()
+        time.sleep(0.2)
     try:
-        output, _ = process.communicate(timeout=timeout)
+        output, _ = process.communicate(timeout=max(1.0, timeout - (time.monotonic() - started)))
     except subprocess.TimeoutExpired:
         timed_out = True
         process.kill()

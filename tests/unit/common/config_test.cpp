@@ -103,3 +103,35 @@ TEST_CASE("config: kernel command line hal.* words -> override, others ignored")
     CHECK(config.cpus == 2);
     CHECK(rejected == std::vector<std::string>{"bogus", "memory"});
 }
+
+TEST_CASE("config: supervision keys -> stored; emergency restart rejected without effect") {
+    Config config = parse_ok("disk = auto\npowerdown_timeout = 5\non_failure = restart\non_guest_shutdown = reboot\n"
+                             "emergency = shell\nrestart_limit = 4\nrestart_window = 60\nbreak = devices\n");
+    CHECK(config.powerdown_timeout_seconds == 5);
+    CHECK(config.on_failure == hal::ExitAction::kRestart);
+    CHECK(config.on_guest_shutdown == hal::ExitAction::kReboot);
+    CHECK(config.emergency == hal::ExitAction::kShell);
+    CHECK(config.restart_limit == 4);
+    CHECK(config.break_before.view() == "devices");
+    ConfigError error;
+    CHECK_FALSE(hal::apply_config_setting(config, "emergency", "restart", error));
+    CHECK(config.emergency == hal::ExitAction::kShell);
+    CHECK_FALSE(hal::apply_config_setting(config, "break", "network", error));
+    CHECK(hal::apply_config_setting(config, "shell", "yes", error));
+    CHECK(config.break_before.view() == "launch");
+}
+
+TEST_CASE("config: disk specs table -> accepted or rejected") {
+    struct Case {
+        const char* value;
+        bool ok;
+    };
+    const Case cases[] = {{"auto", true}, {"/dev/sda", true}, {"serial:ABC123", true}, {"wwid:naa.5000", true},
+                          {"serial:", false}, {"sda", false}, {"uuid:1234", false}};
+    for (const Case& test : cases) {
+        CAPTURE(test.value);
+        Config config;
+        ConfigError error;
+        CHECK(hal::apply_config_setting(config, "disk", test.value, error) == test.ok);
+    }
+}

@@ -1,0 +1,122 @@
+"""Supervision and shutdown: the power button ladder, exit policy, orphans, signals to PID 1."""
+import uuid
+from pathlib import Path
+
+import pytest
+
+from halvm import BUILD, boot, make_disk, pack, qmp_command
+
+FAKE_QEMU = BUILD / "fixtures" / "fake-qemu"
+FIRMWARE_DIRS = ["--firmware-dir", "/usr/share/qemu", "--firmware-dir", "/usr/share/seabios",
+                 "--firmware-dir", "/usr/lib/ipxe/qemu"]
+
+
+def packed(kernel, directory: Path, config_text: str, *, fake_qemu: bool = False) -> Path:
+    config = directory / "hal.conf"
+    config.write_text(config_text)
+    image = directory / "hal.img"
+    extra = ["--qemu", str(FAKE_QEMU), *FIRMWARE_DIRS] if fake_qemu else []
+    result = pack(kernel, image, config=config, extra=extra)
+    assert result.returncode == 0, result.stderr
+    return image
+
+
+def test_power_button_ladder_reaches_quit_with_a_guest_ignoring_acpi(kernel, tmp_path):
+    image = packed(kernel, tmp_path, "disk = auto\npowerdown_timeout = 3\n")
+    marker = f"HAL-STUBBORN-{uuid.uuid4().hex[:8]}"
+    disk = make_disk(tmp_path / "disk.img", marker, loop_forever=True)
+    qmp = tmp_path / "outer-qmp.sock"
+    replies = []
+    result = boot(kernel, image, tmp_path / "console.log", disks=[disk], qmp_socket=qmp,
+                  when=[(marker, lambda: replies.append(qmp_command(qmp, "system_powerdown")))])
+    result.assert_no_panic()
+    assert not result.timed_out, result.console
+    assert replies == [{"return": {}}]
+    result.assert_in_order(
+        "hal-init: supervise: power button on /dev/input/event",
+        marker,
+        "hal-init: stop: power button; stopping the guest",
+        "hal-init: stop: system_powerdown sent; waiting up to 3 s for the guest to power off",
+        "hal-init: stop: the guest did not power off in time; QMP quit sent",
+        "hal-init: qmp: SHUTDOWN (host, reason host-qmp-quit)",
+        "hal-init: supervise: QEMU exited with status 0",
+        "hal-init: supervise: the host asked to stop; action poweroff",
+        "reboot: Power down",
+    )
+
+
+def test_guest_poweroff_is_seen_as_qmp_shutdown_event(kernel, tmp_path):
+    image = packed(kernel, tmp_path, "disk = auto\n")
+    marker = f"HAL-GUEST-{uuid.uuid4().hex[:8]}"
+    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", marker)])
+    result.assert_no_panic()
+    result.assert_in_order(marker, "hal-init: qmp: SHUTDOWN (guest, reason guest-shutdown)",
+                           "hal-init: supervise: the guest shut down; action poweroff", "reboot: Power down")
+
+
+def test_crashing_qemu_is_restarted_then_emergency_action(kernel, tmp_path):
+    image = packed(kernel, tmp_path, "disk = auto\non_failure = restart\nrestart_limit = 2\n", fake_qemu=True)
+    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", "unused")],
+                  append="hal_test=crash")
+    result.assert_no_panic()
+    assert not result.timed_out, result.console
+    assert result.console.count("fake-qemu: crashing") == 3
+    assert result.console.count("hal-init: supervise: restarting QEMU in") == 2
+    result.assert_in_order(
+        "hal-init: supervise: QEMU killed by signal 9",
+        "hal-init: supervise: QEMU was killed by a signal, and QEMU was restarted 2 times within 300 s; "
+        "emergency action poweroff",
+        "reboot: Power down",
+    )
+
+
+def test_orphans_are_reaped(kernel, tmp_path):
+    image = packed(kernel, tmp_path, "disk = auto\n", fake_qemu=True)
+    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", "unused")],
+                  append="hal_test=orphans")
+    result.assert_no_panic()
+    result.assert_in_order("fake-qemu: orphaned 1000 grandchildren", "fake-qemu: zombies left: 0",
+                           "hal-init: supervise: QEMU exited with status 0", "reboot: Power down")
+
+
+def test_every_catchable_signal_leaves_pid1_running_and_sigterm_stops(kernel, tmp_path):
+    image = packed(kernel, tmp_path, "disk = auto\npowerdown_timeout = 1\n", fake_qemu=True)
+    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", "unused")],
+                  append="hal_test=signals")
+    result.assert_no_panic()
+    assert not result.timed_out, result.console
+    result.assert_in_order(
+        "fake-qemu: sent PID 1 every catchable signal",
+        "hal-init: stop: Terminated; stopping the guest",
+        "hal-init: stop: system_powerdown not sent (no QMP connection)",
+        "hal-init: stop: QEMU still running; sending SIGTERM",
+        "fake-qemu: stopped by SIGTERM",
+        "hal-init: supervise: the host asked to stop; action poweroff",
+        "reboot: Power down",
+    )
+    assert "hal-init: supervise: ignored a fault signal sent by another process" in result.console
+    assert "hal-init: supervise: ignored signal 1 (Hangup)" in result.console
+
+
+def test_rescue_shell_before_launch_then_boot_continues(kernel, tmp_path):
+    config = tmp_path / "hal.conf"
+    config.write_text("disk = auto\n")
+    image = tmp_path / "hal.img"
+    result = pack(kernel, image, config=config, extra=["--rescue-shell"])
+    assert result.returncode == 0, result.stderr
+    marker = f"HAL-AFTER-SHELL-{uuid.uuid4().hex[:8]}"
+    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", marker)],
+                  append="hal.shell", console_input=b"echo RESCUE-$((6*7))\nexit\n")
+    result.assert_no_panic()
+    assert not result.timed_out, result.console
+    result.assert_in_order("hal-init: shell: hal.break=launch; starting /bin/sh on the console",
+                           "RESCUE-42", "hal-init: shell: exited", marker, "reboot: Power down")
+
+
+def test_emergency_shell_without_busybox_falls_back_to_power_off(kernel, tmp_path):
+    image = packed(kernel, tmp_path, "disk = /dev/absent\ndisk_timeout = 1\nemergency = shell\n")
+    result = boot(kernel, image, tmp_path / "console.log", disks=[])
+    result.assert_no_panic()
+    result.assert_in_order("hal-init: fatal: disk /dev/absent did not appear within 1 s",
+                           "hal-init: shell: no rescue shell in this image (build it with mkinitrd-hal --rescue-shell)",
+                           "reboot: Power down")

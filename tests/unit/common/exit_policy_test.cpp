@@ -1,0 +1,80 @@
+// Unit tests for exit policy decisions.
+#include <doctest/doctest.h>
+
+#include <initializer_list>
+
+#include "common/exit_policy.hpp"
+
+using hal::ExitAction;
+
+namespace {
+
+hal::QemuEnding crashed() {
+    hal::QemuEnding ending;
+    ending.exited = false;
+    ending.exit_status = 9;
+    return ending;
+}
+
+hal::QemuEnding guest_shutdown() {
+    hal::QemuEnding ending;
+    ending.exited = true;
+    ending.shutdown_event = true;
+    ending.guest_initiated = true;
+    return ending;
+}
+
+}  // namespace
+
+TEST_CASE("exit policy: defaults table -> power off for every ending") {
+    const hal::ExitPolicy policy;
+    const hal::RestartHistory history;
+    hal::QemuEnding stop;
+    stop.stop_requested = true;
+    stop.exited = true;
+    hal::QemuEnding failed;
+    failed.exited = true;
+    failed.exit_status = 1;
+    for (const auto& ending : {guest_shutdown(), crashed(), stop, failed})
+        CHECK(hal::decide_exit(policy, ending, history, 0).action == ExitAction::kPowerOff);
+}
+
+TEST_CASE("exit policy: host stop request -> power off even when the policy says restart") {
+    hal::ExitPolicy policy;
+    policy.on_guest_shutdown = policy.on_failure = ExitAction::kRestart;
+    hal::QemuEnding stop = guest_shutdown();
+    stop.stop_requested = true;
+    CHECK(hal::decide_exit(policy, stop, {}, 0).action == ExitAction::kPowerOff);
+}
+
+TEST_CASE("exit policy: guest shutdown and failure use their own keys") {
+    hal::ExitPolicy policy;
+    policy.on_guest_shutdown = ExitAction::kReboot;
+    policy.on_failure = ExitAction::kShell;
+    CHECK(hal::decide_exit(policy, guest_shutdown(), {}, 0).action == ExitAction::kReboot);
+    CHECK(hal::decide_exit(policy, crashed(), {}, 0).action == ExitAction::kShell);
+}
+
+TEST_CASE("exit policy: restart with backoff, bounded within the window, then emergency") {
+    hal::ExitPolicy policy;
+    policy.on_failure = ExitAction::kRestart;
+    policy.restart_limit = 3;
+    policy.restart_window_ms = 60000;
+    policy.restart_backoff_ms = 1000;
+    policy.emergency = ExitAction::kReboot;
+    hal::RestartHistory history;
+    uint64_t now = 100000;
+    const uint64_t expected_delays[] = {1000, 2000, 4000};
+    for (uint64_t delay : expected_delays) {
+        const auto decision = hal::decide_exit(policy, crashed(), history, now);
+        CHECK(decision.action == ExitAction::kRestart);
+        CHECK(decision.delay_ms == delay);
+        history.record(now);
+        now += 1000;
+    }
+    const auto exhausted = hal::decide_exit(policy, crashed(), history, now);
+    CHECK(exhausted.restarts_exhausted);
+    CHECK(exhausted.action == ExitAction::kReboot);
+    // Outside the window the count starts over.
+    CHECK(hal::decide_exit(policy, crashed(), history, now + 120000).action == ExitAction::kRestart);
+}

@@ -1,0 +1,76 @@
+// Unit tests for the QMP message parser: real QEMU 7.2 messages and hostile input.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "common/qmp_message.hpp"
+
+using hal::QmpKind;
+
+TEST_CASE("qmp: messages QEMU 7.2 sends table -> kind and fields") {
+    struct Case {
+        const char* text;
+        QmpKind kind;
+    };
+    const Case cases[] = {
+        {R"({"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}, "package": "Debian 1:7.2+dfsg-7"}, "capabilities": ["oob"]}})",
+         QmpKind::kGreeting},
+        {R"({"return": {}})", QmpKind::kReturn},
+        {R"({"return": [{"name": "net0"}]})", QmpKind::kReturn},
+        {R"({"error": {"class": "CommandNotFound", "desc": "The command foo has not been found"}})", QmpKind::kError},
+        {R"({"timestamp": {"seconds": 1700000000, "microseconds": 12}, "event": "POWERDOWN"})", QmpKind::kEvent},
+    };
+    for (const auto& test : cases) {
+        CAPTURE(test.text);
+        CHECK(hal::parse_qmp_message(test.text).kind == test.kind);
+    }
+}
+
+TEST_CASE("qmp: SHUTDOWN event -> guest flag and reason") {
+    const auto guest = hal::parse_qmp_message(
+        R"({"timestamp": {"seconds": 1, "microseconds": 2}, "event": "SHUTDOWN", "data": {"guest": true, "reason": "guest-shutdown"}})"
+        "\r");
+    REQUIRE(guest.kind == QmpKind::kEvent);
+    CHECK(guest.event == "SHUTDOWN");
+    CHECK(guest.has_guest);
+    CHECK(guest.guest);
+    CHECK(guest.reason == "guest-shutdown");
+    const auto host = hal::parse_qmp_message(
+        R"({"event": "SHUTDOWN", "data": {"reason": "host-qmp-quit", "guest": false}, "timestamp": {"seconds": 1, "microseconds": 2}})");
+    CHECK_FALSE(host.guest);
+    CHECK(host.reason == "host-qmp-quit");
+}
+
+TEST_CASE("qmp: error -> class and description") {
+    const auto message = hal::parse_qmp_message(R"({"error": {"class": "GenericError", "desc": "no"}})");
+    CHECK(message.error_class == "GenericError");
+    CHECK(message.error_text == "no");
+}
+
+TEST_CASE("qmp: malformed input table -> invalid with a reason") {
+    const std::string deep = std::string(100, '[') + std::string(100, ']');
+    std::string many = "{\"return\": [";
+    for (int i = 0; i < 1000; ++i) many += "1,";
+    many += "1]}";
+    const std::string cases[] = {
+        "", "   ", "{", "}", "[]", "\"string\"", "{\"return\": }", "{\"return\" {}}", "{return: {}}",
+        "{\"event\": 42}", "{\"event\": \"X\",}", "{\"a\": 1} trailing", "{\"a\": \"unterminated}",
+        "{\"a\": \"bad \\q escape\"}", "{\"a\": \"\\u12\"}", "{\"a\": tru}", "{\"a\": nulls}", "{\"other\": 1}",
+        std::string("{\"a\": \"ctrl\x01\"}"), "{\"error\": \"not an object\"}", deep, many,
+        std::string(hal::kQmpMaxMessage + 1, ' '),
+    };
+    for (const auto& text : cases) {
+        CAPTURE(text.substr(0, 60));
+        const auto message = hal::parse_qmp_message(text);
+        CHECK(message.kind == QmpKind::kInvalid);
+        CHECK(std::string(message.problem).size() > 0);
+    }
+}
+
+TEST_CASE("qmp: every prefix and sub-slice of a valid event -> no out-of-bounds read") {
+    const std::string event =
+        R"({"timestamp": {"seconds": 1, "microseconds": 2}, "event": "SHUTDOWN", "data": {"guest": true, "reason": "guest-reset", "list": [1, -2.5e3, null, "\u00e9"]}})";
+    for (size_t start = 0; start < event.size(); start += 3)
+        for (size_t length = 0; start + length <= event.size(); ++length)
+            (void)hal::parse_qmp_message(std::string_view(event).substr(start, length));
+}
