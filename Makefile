@@ -122,17 +122,21 @@ check: all $(BUILD)/unit-tests $(ELF_FIXTURES) $(FAKE_QEMU) $(KERNEL_ROOT_FILE)
 # libFuzzer targets (clang): `make fuzz` runs each for FUZZ_SECONDS; `make check` runs a
 # short smoke pass so a parser crash fails CI.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := qmp_message
+FUZZ_TARGETS := qmp_message dhcp_packet
 FUZZ_FLAGS := -std=c++20 -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 $(BUILD)/fuzz/qmp_message: tests/fuzz/qmp_message_fuzz.cpp common/qmp_message.cpp common/qmp_message.hpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	clang++ $(FUZZ_FLAGS) tests/fuzz/qmp_message_fuzz.cpp common/qmp_message.cpp -o $@
 
+$(BUILD)/fuzz/dhcp_packet: tests/fuzz/dhcp_packet_fuzz.cpp common/dhcp_packet.cpp common/dhcp_packet.hpp | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	clang++ $(FUZZ_FLAGS) tests/fuzz/dhcp_packet_fuzz.cpp common/dhcp_packet.cpp -o $@
+
 fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@for target in $(FUZZ_TARGETS); do \
 		mkdir -p $(BUILD)/fuzz/corpus-$$target && \
 		$(BUILD)/fuzz/$$target -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-			$(BUILD)/fuzz/corpus-$$target tests/fuzz/corpus/$${target%_message} > $(BUILD)/fuzz/$$target.log 2>&1; \
+			$(BUILD)/fuzz/corpus-$$target tests/fuzz/corpus/$${target%_*} > $(BUILD)/fuzz/$$target.log 2>&1; \
 		status=$$?; echo "fuzz $$target: $$(grep -E '^Done [0-9]+ runs' $(BUILD)/fuzz/$$target.log)"; \
 		if [ $$status -ne 0 ]; then tail -n 40 $(BUILD)/fuzz/$$target.log; exit 1; fi; \
 	done

@@ -147,6 +147,20 @@ bool apply_config_setting(Config& config, std::string_view key, std::string_view
         if (shell) config.break_before.assign("launch");
         return true;
     }
+    if (key == "net.ip" || key == "ip") {
+        const char* problem = "";
+        IpSetting setting;
+        if (!parse_ip_setting(value, setting, problem)) return fail(error, problem);
+        config.net = setting;
+        return true;
+    }
+    if (key == "net.timeout")
+        return parse_count(value, 1, 3600, config.net_timeout_seconds) ||
+               fail(error, "net.timeout must be seconds between 1 and 3600");
+    if (key == "net.required")
+        return parse_named(value, kBooleans, config.net_required) || fail(error, "net.required must be yes or no");
+    if (key == "net.hostname")
+        return parse_named(value, kBooleans, config.net_hostname) || fail(error, "net.hostname must be yes or no");
     if (key == "host_nic_timeout")
         return parse_count(value, 0, 3600, config.host_nic_timeout_seconds) ||
                fail(error, "host_nic_timeout must be seconds between 0 and 3600");

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "common/exit_policy.hpp"
+#include "common/ip_config.hpp"
 #include "common/text.hpp"
 
 namespace hal {
@@ -49,6 +50,11 @@ struct Config {
     uint32_t restart_window_seconds = 300;
     // hal.break=PHASE (modules, devices, launch) / hal.shell: the rescue shell before it.
     FixedString<16> break_before;
+    // The host network: net.ip (and the kernel's ip=) in nfsroot syntax, DHCP by default.
+    IpSetting net;
+    uint32_t net_timeout_seconds = 20;   // DHCP's overall bound for a first lease
+    bool net_required = false;           // yes: no network means the emergency action
+    bool net_hostname = false;           // yes: take the hostname DHCP offers
 };
 
 // What went wrong where: the caller prefixes the file name (or "kernel command line").
@@ -65,12 +71,18 @@ bool parse_config(std::string_view text, Config& config, ConfigError& error);
 // Sets one key; the message in `error` says why a key or value is rejected.
 bool apply_config_setting(Config& config, std::string_view key, std::string_view value, ConfigError& error);
 
-// Applies `hal.KEY=VALUE` words of a kernel command line; `hal.debug` alone means debug = yes.
-// Words that fail are reported through `report` and skipped; the rest still apply.
+// Applies `hal.KEY=VALUE` words of a kernel command line (`hal.debug` alone means debug =
+// yes) and the kernel's own `ip=`. Words that fail are reported through `report` and
+// skipped; the rest still apply.
 template <class Report>
 void apply_cmdline_overrides(Config& config, std::string_view cmdline, Report&& report) {
     std::string_view word;
     while (next_word(cmdline, word)) {
+        if (starts_with(word, "ip=")) {
+            ConfigError error;
+            if (!apply_config_setting(config, "ip", word.substr(3), error)) report("ip", word.substr(3), error);
+            continue;
+        }
         if (!starts_with(word, "hal.")) continue;
         word.remove_prefix(4);
         const size_t equals = word.find('=');

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "common/config.hpp"
@@ -12,6 +13,7 @@
 #include "init/log.hpp"
 #include "init/hardware.hpp"
 #include "init/mounts.hpp"
+#include "init/network.hpp"
 #include "init/power.hpp"
 #include "init/supervisor.hpp"
 #include "init/sys/sys.hpp"
@@ -81,14 +83,16 @@ void wait_for_disk() {
 }
 
 // Step 4b: the host NIC, when the config names one; its absence is not fatal.
+NetworkInterface g_host_nic;
 void wait_for_host_nic() {
     const std::string_view spec = g_config.host_nic.view();
     if (spec.empty() || spec == "none") return;
-    NetworkInterface nic;
+    NetworkInterface& nic = g_host_nic;
     const auto waited = wait_for(g_config.host_nic_timeout_seconds * 1000ull, [&] { return find_nic(spec, nic); });
     if (!waited) {
         log_warning("devices: no host NIC matching %s within %u s; continuing without host network", g_config.host_nic.c_str(),
                     g_config.host_nic_timeout_seconds);
+        nic.name.clear();
         return;
     }
     log_info("devices: host NIC %s (%s) for %s, found after %llu ms", nic.name.c_str(), nic.mac.c_str(),
@@ -167,12 +171,24 @@ ExitPolicy exit_policy() {
                 restarts.record(now);
                 if (!pause_supervised(signal_fd, decision.delay_ms)) power_off_host("the host asked to stop");
                 continue;
-            case ExitAction::kReboot: reboot_host("QEMU ended");
+            case ExitAction::kReboot:
+                release_network();
+                reboot_host("QEMU ended");
             case ExitAction::kShell: run_rescue_shell("QEMU ended"); break;
             case ExitAction::kPowerOff: break;
         }
+        release_network();
         power_off_host("QEMU ended");
     }
+}
+
+// Step 5: the host network; not fatal unless net.required.
+void bring_up_network() {
+    const bool configured = !g_config.host_nic.empty() && g_config.host_nic.view() != "none";
+    if (!configured && g_config.net.device.empty()) return;
+    NetworkOptions options;
+    options.interface = g_host_nic.name.c_str();
+    if (!start_network(g_config, options) && g_config.net_required) fail_boot("network required (net.required) but not up");
 }
 
 [[noreturn]] void run_boot_plan() {
@@ -214,8 +230,8 @@ ExitPolicy exit_policy() {
     log_info("modules: %u loaded (%u early, %u for devices), %u failed, in %llu ms", hardware.loaded, hardware.early,
              hardware.coldplug, hardware.failed, static_cast<unsigned long long>(hardware.elapsed_ms));
 
-    // 5. Network: the guest uses QEMU's user-mode network; the host's own DHCP client is not
-    //    part of this image yet.
+    // 5. Network: the host's own (the guest has QEMU's user-mode network either way).
+    bring_up_network();
 
     // 6-8. Launch, supervise, and the exit policy; ends in power off (or reboot).
     maybe_break("launch");
@@ -225,9 +241,44 @@ ExitPolicy exit_policy() {
 }  // namespace
 }  // namespace hal
 
-int main() {
+namespace hal {
+namespace {
+
+// `hal-init dhcp IFACE [SECONDS] [RESOLV_CONF] [TIMEOUT]`: the network step outside PID 1,
+// for testing the DHCP client against a real server. Keeps the lease for SECONDS
+// (renewing it), then releases it. Exit status 0 when a lease was obtained.
+int run_dhcp_command(int argc, char** argv) {
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: hal-init dhcp IFACE [SECONDS] [RESOLV_CONF] [TIMEOUT]\n");
+        return 2;
+    }
+    Config config;
+    config.net_hostname = false;
+    if (argc > 5) config.net_timeout_seconds = static_cast<uint32_t>(std::atoi(argv[5]));
+    NetworkOptions options;
+    options.interface = argv[2];
+    options.resolv_conf = argc > 4 ? argv[4] : "/etc/resolv.conf";
+    log::set_debug(true);
+    if (!start_network(config, options)) return 1;
+    const uint64_t until = sys::monotonic_ms() + (argc > 3 ? std::atoi(argv[3]) : 0) * 1000ull;
+    while (sys::monotonic_ms() < until) {
+        const uint64_t now = sys::monotonic_ms();
+        int64_t timeout = network_timer_in(now);
+        if (timeout < 0 || timeout > static_cast<int64_t>(until - now)) timeout = static_cast<int64_t>(until - now);
+        const auto readable = sys::wait_readable(network_fd(), static_cast<int>(timeout));
+        service_network(sys::monotonic_ms(), readable.ok() && readable.value());
+    }
+    release_network();
+    return 0;
+}
+
+}  // namespace
+}  // namespace hal
+
+int main(int argc, char** argv) {
     if (getpid() != 1) {
-        std::fprintf(stderr, "hal-init: must run as PID 1 (the /init of a mkinitrd-hal image)\n");
+        if (argc > 1 && std::strcmp(argv[1], "dhcp") == 0) return hal::run_dhcp_command(argc, argv);
+        std::fprintf(stderr, "hal-init: must run as PID 1 (the /init of a mkinitrd-hal image), or: hal-init dhcp IFACE ...\n");
         return 2;
     }
     hal::run_boot_plan();

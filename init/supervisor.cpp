@@ -10,6 +10,7 @@
 
 #include "common/image_layout.hpp"
 #include "init/log.hpp"
+#include "init/network.hpp"
 #include "init/power_button.hpp"
 #include "init/qmp_client.hpp"
 #include "init/sys/sys.hpp"
@@ -110,14 +111,17 @@ QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing)
     g_qmp.close();
     while (true) {
         if (!g_qmp.connected() && g_qmp.try_connect(layout::kQmpSocket)) log_debug("qmp: connected");
-        // Descriptors: 0 signals, 1 QMP, then the power buttons.
-        int fds[2 + kMaxPowerButtons] = {signal_fd, g_qmp.fd()};
-        for (size_t i = 0; i < g_buttons.count; ++i) fds[2 + i] = g_buttons.fds[i];
-        bool ready[2 + kMaxPowerButtons] = {};
-        const int64_t deadline = ladder.next_deadline_in(sys::monotonic_ms());
+        // Descriptors: 0 signals, 1 QMP, 2 the DHCP client, then the power buttons.
+        int fds[3 + kMaxPowerButtons] = {signal_fd, g_qmp.fd(), network_fd()};
+        for (size_t i = 0; i < g_buttons.count; ++i) fds[3 + i] = g_buttons.fds[i];
+        bool ready[3 + kMaxPowerButtons] = {};
+        const uint64_t before = sys::monotonic_ms();
+        const int64_t deadline = ladder.next_deadline_in(before);
+        const int64_t lease_timer = network_timer_in(before);
         int timeout = deadline < 0 ? -1 : static_cast<int>(deadline);
+        if (lease_timer >= 0 && (timeout < 0 || lease_timer < timeout)) timeout = static_cast<int>(lease_timer);
         if (!g_qmp.connected() && (timeout < 0 || timeout > kQmpRetryMs)) timeout = kQmpRetryMs;
-        const auto polled = sys::wait_any(fds, ready, 2 + g_buttons.count, timeout);
+        const auto polled = sys::wait_any(fds, ready, 3 + g_buttons.count, timeout);
         if (!polled.ok()) {
             log_warning("supervise: poll failed: %s", std::strerror(polled.error().code));
             sys::sleep_ms(100);
@@ -150,8 +154,10 @@ QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing)
         }
         if (ready[1] && g_qmp.connected())
             g_qmp.read([&](const QmpMessage& message) { handle_qmp_message(message, ending); });
+        // The lease is kept while QEMU runs: renewals and rebinding happen here.
+        if (network_fd() >= 0) service_network(sys::monotonic_ms(), ready[2]);
         for (size_t i = 0; i < g_buttons.count; ++i) {
-            if (ready[2 + i] && power_button_pressed(g_buttons.fds[i])) {
+            if (ready[3 + i] && power_button_pressed(g_buttons.fds[i])) {
                 stop_requested = true;
                 stop_source = "power button";
             }

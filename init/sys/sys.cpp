@@ -27,8 +27,11 @@
 namespace hal::sys {
 
 Result<int> open_file(const char* path, OpenMode mode) {
-    const int flags = mode == kReadOnly ? O_RDONLY : mode == kWriteOnly ? O_WRONLY : O_RDWR;
-    const int fd = ::open(path, flags | O_CLOEXEC);
+    const int flags = mode == kReadOnly ? O_RDONLY
+                      : mode == kWriteOnly ? O_WRONLY
+                      : mode == kReadWrite ? O_RDWR
+                                           : O_WRONLY | O_CREAT | O_TRUNC;
+    const int fd = ::open(path, flags | O_CLOEXEC, 0644);
     if (fd < 0) return error_from_errno("open");
     return fd;
 }

@@ -11,7 +11,7 @@
 
 namespace hal::sys {
 
-enum OpenMode { kReadOnly, kWriteOnly, kReadWrite };
+enum OpenMode { kReadOnly, kWriteOnly, kReadWrite, kCreateTruncate };
 
 Result<int> open_file(const char* path, OpenMode mode);
 void close_fd(int fd);

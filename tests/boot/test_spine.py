@@ -28,6 +28,7 @@ def test_boot_reaches_guest_and_powers_off(kernel, default_image, tmp_path, figu
         "hal-init: config: disk=auto bus=virtio",
         "hal-init: devices: disk auto is /dev/vda, present after",
         "hal-init: modules: ",
+        "hal-init: network: eth0 lease 10.0.2.15/24",
         "hal-init: launch: accel=",
         "hal-init: supervise: QEMU running as pid",
         marker,

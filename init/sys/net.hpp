@@ -1,0 +1,30 @@
+// Network system calls for hal-init: rtnetlink for links, addresses and routes, and the
+// UDP socket the DHCP client speaks through. IPv4 addresses are in host byte order.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "common/result.hpp"
+
+namespace hal::sys {
+
+Result<int> interface_index(const char* name);
+Status set_link_up(int index);
+Status set_mtu(int index, uint32_t mtu);
+Result<bool> has_carrier(const char* name);  // /sys/class/net/NAME/carrier
+Status add_address(int index, uint32_t address, uint8_t prefix, uint32_t broadcast);
+Status remove_address(int index, uint32_t address, uint8_t prefix);
+// destination/prefix via gateway (gateway 0: on-link).
+Status add_route(int index, uint32_t destination, uint8_t prefix, uint32_t gateway);
+Status set_hostname(const char* name, size_t length);
+
+// RFC 5227 probe: an ARP request for `address` with sender address 0; true when any host
+// answers (or probes for it too) within `timeout_ms`.
+Result<bool> address_in_use(int index, const uint8_t mac[6], uint32_t address, uint32_t timeout_ms);
+
+// UDP port 68 on `interface`, broadcast allowed, non-blocking.
+Result<int> open_dhcp_socket(const char* interface);
+Status send_dhcp(int fd, const uint8_t* packet, size_t size, uint32_t destination);
+
+}  // namespace hal::sys

@@ -1,0 +1,51 @@
+"""Host networking in the image: DHCP from QEMU's user network, static ip=, no NIC at all."""
+import re
+import uuid
+
+import pytest
+
+from halvm import boot, make_disk, pack
+
+
+@pytest.fixture(scope="module")
+def image(kernel, tmp_path_factory):
+    output = tmp_path_factory.mktemp("image") / "hal.img"
+    result = pack(kernel, output)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+def guest(kernel, image, tmp_path, **options):
+    marker = f"HAL-NET-{uuid.uuid4().hex[:8]}"
+    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", marker)], **options)
+    result.assert_no_panic()
+    assert not result.timed_out, result.console
+    return result, marker
+
+
+def test_dhcp_lease_from_qemu_user_network(kernel, image, tmp_path, figures):
+    result, marker = guest(kernel, image, tmp_path)
+    result.assert_in_order("hal-init: devices: host NIC eth0 (52:54:00:12:34:56) for auto",
+                           "hal-init: network: eth0 lease 10.0.2.15/24 gateway 10.0.2.2 from 10.0.2.2, 86400 s",
+                           marker, "hal-init: network: eth0 lease 10.0.2.15 released", "reboot: Power down")
+    bound = re.search(r"bound (\d+) ms after link up", result.console)
+    figures.append(f"network: DHCP lease bound {bound.group(1)} ms after link up (QEMU user network, TCG)")
+
+
+def test_static_ip_from_the_kernel_command_line(kernel, image, tmp_path):
+    result, marker = guest(kernel, image, tmp_path, append="ip=10.0.2.99::10.0.2.2:255.255.255.0::eth0:off")
+    result.assert_in_order("hal-init: network: eth0 static 10.0.2.99/24 gateway 10.0.2.2", marker)
+    assert "hal-init: network: eth0 lease" not in result.console
+
+
+def test_no_nic_still_reaches_the_guest_after_the_bounded_wait(kernel, image, tmp_path):
+    result, marker = guest(kernel, image, tmp_path, nic=None, append="hal.host_nic_timeout=2")
+    result.assert_in_order("hal-init: devices: no host NIC matching auto within 2 s; continuing without host network",
+                           "hal-init: network: no host NIC; continuing without host network", marker,
+                           "reboot: Power down")
+
+
+def test_required_network_missing_takes_the_emergency_action(kernel, image, tmp_path):
+    result, marker = guest(kernel, image, tmp_path, nic=None, append="hal.host_nic_timeout=1 hal.net.required=yes")
+    result.assert_in_order("hal-init: fatal: network required (net.required) but not up", "reboot: Power down")
+    assert marker not in result.console
