@@ -37,7 +37,7 @@ KERNEL_ROOT_FILE := $(BUILD)/kernel-root
 IMAGE := $(BUILD)/hal.img
 DEMO_DISK := $(BUILD)/demo-disk.img
 
-.PHONY: all deps run check unit boot bench fuzz image clean
+.PHONY: all deps run check unit boot bench fuzz image qemu-static clean
 all: $(BUILD)/hal-init $(BUILD)/mkinitrd-hal
 
 deps: $(DEPS_STAMP)
@@ -111,7 +111,7 @@ $(FAKE_QEMU): tests/fixtures/programs/fake_qemu.c | $(DEPS_STAMP)
 unit: $(BUILD)/unit-tests $(BUILD)/hal-init $(ELF_FIXTURES)
 	HAL_FIXTURE_DIR=$(BUILD)/fixtures $(BUILD)/unit-tests
 
-boot: all $(FAKE_QEMU) $(KERNEL_ROOT_FILE)
+boot: all $(FAKE_QEMU) $(ELF_FIXTURES) $(KERNEL_ROOT_FILE)
 	HAL_KERNEL_ROOT=$$(cat $(KERNEL_ROOT_FILE)) $(PYTHON) -m pytest -v tests/boot
 
 check: all $(BUILD)/unit-tests $(ELF_FIXTURES) $(FAKE_QEMU) $(KERNEL_ROOT_FILE)
@@ -140,6 +140,11 @@ fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 		status=$$?; echo "fuzz $$target: $$(grep -E '^Done [0-9]+ runs' $(BUILD)/fuzz/$$target.log)"; \
 		if [ $$status -ne 0 ]; then tail -n 40 $(BUILD)/fuzz/$$target.log; exit 1; fi; \
 	done
+
+# A minimal static qemu-system-x86_64 from Debian's QEMU source, cached outside the
+# repository; mkinitrd-hal prefers it when it exists.
+qemu-static: | $(DEPS_STAMP)
+	bash scripts/build-qemu-static.sh
 
 # Figures, not assertions: hal-init against the busybox-script init, same kernel and disk.
 bench: all $(KERNEL_ROOT_FILE)

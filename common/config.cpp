@@ -159,6 +159,9 @@ bool apply_config_setting(Config& config, std::string_view key, std::string_view
                fail(error, "net.timeout must be seconds between 1 and 3600");
     if (key == "net.required")
         return parse_named(value, kBooleans, config.net_required) || fail(error, "net.required must be yes or no");
+    if (key == "net.arp_check")
+        return parse_count(value, 0, 10000, config.net_arp_check_ms) ||
+               fail(error, "net.arp_check must be milliseconds between 0 and 10000");
     if (key == "net.hostname")
         return parse_named(value, kBooleans, config.net_hostname) || fail(error, "net.hostname must be yes or no");
     if (key == "host_nic_timeout")

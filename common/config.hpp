@@ -55,6 +55,7 @@ struct Config {
     uint32_t net_timeout_seconds = 20;   // DHCP's overall bound for a first lease
     bool net_required = false;           // yes: no network means the emergency action
     bool net_hostname = false;           // yes: take the hostname DHCP offers
+    uint32_t net_arp_check_ms = 200;     // ARP probe before using a leased address; 0: none
 };
 
 // What went wrong where: the caller prefixes the file name (or "kernel command line").

@@ -15,14 +15,13 @@ namespace {
 
 constexpr uint32_t kCarrierPollMs = 20;
 
-constexpr uint32_t kArpProbeMs = 300;  // RFC 5227 waits longer; a boot cannot
-
 struct Network {
     FixedString<32> interface;
     int index = -1;
     int fd = -1;
     const char* resolv_conf = "/etc/resolv.conf";
     bool take_hostname = false;
+    uint32_t arp_check_ms = 0;
     dhcp::MacAddress mac = {};
     dhcp::Client* client = nullptr;
     alignas(dhcp::Client) unsigned char client_storage[sizeof(dhcp::Client)];
@@ -143,9 +142,12 @@ bool handle_step(uint64_t now_ms) {
     }
     send_step();
     if (step.bound) {
-        // Decline an address another host already uses (RFC 2131 4.4.1, RFC 5227 probe).
+        // Decline an address another host already uses (RFC 2131 4.4.1; an RFC 5227 probe,
+        // shorter than its 1-2 s because a booting machine waits on it).
         const uint32_t address = g_network.client->lease().your_address;
-        const auto in_use = sys::address_in_use(g_network.index, g_network.mac, address, kArpProbeMs);
+        const auto in_use = g_network.arp_check_ms == 0
+                                ? Result<bool>(false)
+                                : sys::address_in_use(g_network.index, g_network.mac, address, g_network.arp_check_ms);
         if (in_use.ok() && in_use.value()) {
             char text[16];
             log_warning("network: %s: %s is already in use (ARP); declining it", g_network.interface.c_str(),
@@ -226,6 +228,7 @@ bool start_dhcp(const Config& config, uint64_t deadline) {
 bool start_network(const Config& config, const NetworkOptions& options) {
     g_network.resolv_conf = options.resolv_conf;
     g_network.take_hostname = config.net_hostname;
+    g_network.arp_check_ms = config.net_arp_check_ms;
     if (const auto lo = sys::interface_index("lo"); lo.ok()) (void)sys::set_link_up(lo.value());
     if (config.net.mode == NetMode::kOff) {
         log_info("network: off (ip=off)");

@@ -192,6 +192,9 @@ bool plan_firmware(const PackInputs& inputs, const Config& config, FilePlan& pla
     std::vector<std::string> dirs = inputs.firmware_dirs;
     const std::string prefix = parent_of(parent_of(inputs.qemu));
     for (const char* relative : {"/share/qemu", "/share/seabios", "/lib/ipxe/qemu"}) dirs.push_back(prefix + relative);
+    // A QEMU outside /usr (a cached static build) still uses the distribution's firmware.
+    for (const char* system : {"/usr/share/qemu", "/usr/share/seabios", "/usr/lib/ipxe/qemu"})
+        if (std::find(dirs.begin(), dirs.end(), system) == dirs.end()) dirs.push_back(system);
     for (std::string_view name : firmware_for(config).view()) {
         const auto found = std::find_if(dirs.begin(), dirs.end(),
                                         [&](const std::string& dir) { return is_file(dir + "/" + std::string(name)); });

@@ -21,7 +21,8 @@ constexpr const char* kUsage =
     "      --moddir DIR         root holding lib/modules/KVER (default: /)\n"
     "      --modules FILE       module list (default: the repository's modules.list)\n"
     "      --config FILE        hal.conf to pack (default: the repository's configs/hal.conf)\n"
-    "      --qemu PATH          qemu-system-x86_64 to bundle (default: from PATH)\n"
+    "      --qemu PATH          qemu-system-x86_64 to bundle (default: `make qemu-static`'s\n"
+    "                           cached build, else the one in PATH)\n"
     "      --init PATH          static hal-init binary (default: build/hal-init)\n"
     "      --firmware-dir DIR   search DIR first for QEMU firmware (repeatable)\n"
     "      --qemu-module-dir DIR  QEMU's run-time module directory (default: derived from --qemu)\n"
@@ -54,6 +55,16 @@ std::string repository_root() {
     std::string path(self, static_cast<size_t>(length));
     for (int level = 0; level < 2; ++level) path = path.substr(0, path.rfind('/'));
     return path.empty() ? "/" : path;
+}
+
+// `make qemu-static`'s cached build, when there is one.
+std::string cached_static_qemu() {
+    std::string cache;
+    if (const char* explicit_cache = std::getenv("HAL_CACHE")) cache = explicit_cache;
+    else if (const char* xdg = std::getenv("XDG_CACHE_HOME")) cache = std::string(xdg) + "/mkinitrd-hal";
+    else if (const char* home = std::getenv("HOME")) cache = std::string(home) + "/.cache/mkinitrd-hal";
+    const std::string path = cache + "/qemu-static/current/qemu-system-x86_64";
+    return !cache.empty() && is_executable_file(path) ? path : std::string();
 }
 
 int fail(const std::string& message) {
@@ -105,6 +116,11 @@ int main(int argc, char** argv) {
         struct utsname names;
         if (::uname(&names) != 0) return fail("cannot determine the running kernel; use -k");
         inputs.kernel_version = names.release;
+    }
+    if (inputs.qemu.empty()) {
+        // A static QEMU needs no library closure: smaller image, nothing to drift.
+        inputs.qemu = cached_static_qemu();
+        if (!inputs.qemu.empty()) std::fprintf(stderr, "mkinitrd-hal: note: using the static QEMU %s\n", inputs.qemu.c_str());
     }
     if (inputs.qemu.empty()) {
         inputs.qemu = find_in_path("qemu-system-x86_64");

@@ -7,10 +7,13 @@ import pytest
 from halvm import REPO, boot, make_disk, pack, read_newc
 
 
+SYSTEM_QEMU = ["--qemu", "/usr/bin/qemu-system-x86_64"]  # Debian's dynamic QEMU: the closure path
+
+
 @pytest.fixture(scope="module")
 def default_image(kernel, tmp_path_factory):
     output = tmp_path_factory.mktemp("image") / "hal.img"
-    result = pack(kernel, output)
+    result = pack(kernel, output, extra=SYSTEM_QEMU)
     assert result.returncode == 0, result.stderr
     return output
 
@@ -115,8 +118,8 @@ def test_image_contents(kernel, default_image):
 def test_image_is_reproducible_with_source_date_epoch(kernel, tmp_path):
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     first, second = tmp_path / "first.img", tmp_path / "second.img"
-    assert pack(kernel, first, env=env).returncode == 0
-    assert pack(kernel, second, env=env).returncode == 0
+    assert pack(kernel, first, env=env, extra=SYSTEM_QEMU).returncode == 0
+    assert pack(kernel, second, env=env, extra=SYSTEM_QEMU).returncode == 0
     assert first.read_bytes() == second.read_bytes()
     assert all(mtime <= 1700000000 for _, _, mtime in read_newc(first).values())
 
@@ -151,3 +154,13 @@ def test_packer_reports_missing_qemu(kernel, tmp_path):
     assert result.returncode == 1
     assert str(tmp_path / "no-qemu") in result.stderr
     assert not (tmp_path / "hal.img").exists()
+
+
+def test_packer_names_the_library_a_dynamic_qemu_misses(kernel, tmp_path):
+    # The fixture program needs libfixture.so through $ORIGIN/../lib; copied away, it cannot resolve.
+    program = tmp_path / "qemu-system-x86_64"
+    program.write_bytes((REPO / "build" / "fixtures" / "elf" / "bin" / "fixture_program").read_bytes())
+    program.chmod(0o755)
+    result = pack(kernel, tmp_path / "hal.img", extra=["--qemu", str(program)])
+    assert result.returncode == 1
+    assert f"library libfixture.so needed by {program} not found" in result.stderr
