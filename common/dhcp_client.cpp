@@ -118,7 +118,6 @@ void Client::on_packet(std::span<const uint8_t> packet, uint64_t now_ms, ClientS
     uint64_t rebind_ms = reply.rebinding_seconds ? uint64_t{reply.rebinding_seconds} * 1000 : lease_ms * 7 / 8;
     if (rebind_ms > lease_ms) rebind_ms = lease_ms * 7 / 8;
     if (renew_ms > rebind_ms) renew_ms = rebind_ms / 2;
-    bound_at_ = now_ms;
     renew_at_ = now_ms + renew_ms;
     rebind_at_ = now_ms + rebind_ms;
     expire_at_ = reply.lease_seconds == 0xffffffffu ? UINT64_MAX : now_ms + lease_ms;
@@ -219,19 +218,6 @@ int64_t Client::next_timer_in(uint64_t now_ms) const {
         }
     }
     return -1;
-}
-
-const char* state_name(ClientState state) {
-    switch (state) {
-        case ClientState::kInit: return "init";
-        case ClientState::kSelecting: return "selecting";
-        case ClientState::kRequesting: return "requesting";
-        case ClientState::kBound: return "bound";
-        case ClientState::kRenewing: return "renewing";
-        case ClientState::kRebinding: return "rebinding";
-        case ClientState::kFailed: return "failed";
-    }
-    return "?";
 }
 
 }  // namespace hal::dhcp

@@ -52,7 +52,6 @@ public:
     ClientState state() const { return state_; }
     const Reply& lease() const { return lease_; }
     const char* last_rejection() const { return last_rejection_; }
-    uint64_t renewal_at() const { return renew_at_; }
 
 private:
     void send(ClientStep& step, MessageType type, uint64_t now_ms);
@@ -69,11 +68,10 @@ private:
     uint64_t retransmit_ms_ = 0;
     Reply offer_;
     Reply lease_;
-    uint64_t bound_at_ = 0, renew_at_ = 0, rebind_at_ = 0, expire_at_ = 0;
+    uint64_t renew_at_ = 0, rebind_at_ = 0, expire_at_ = 0;
     const char* last_rejection_ = "";
     bool restart_pending_ = false;  // after a DECLINE
 };
 
-const char* state_name(ClientState state);
 
 }  // namespace hal::dhcp

@@ -15,9 +15,7 @@ public:
     explicit LoadPlan(const ModuleTable& table) : table_(table) {}
 
     // Requests a module and everything it pulls in; returns how many became newly waiting.
-    // Marking a module already loaded (e.g. by a previous boot step) is mark_loaded().
     unsigned request(int index);
-    void mark_loaded(int index) { state_[index] = LoadState::kLoaded; }
 
     // A waiting module whose prerequisites have all loaded, now marked kLoading; -1 when
     // none is ready. Waiting modules whose prerequisite failed become kSkipped here.

@@ -188,7 +188,9 @@ void bring_up_network() {
     if (!configured && g_config.net.device.empty()) return;
     NetworkOptions options;
     options.interface = g_host_nic.name.c_str();
-    if (!start_network(g_config, options) && g_config.net_required) fail_boot("network required (net.required) but not up");
+    // Only a required network holds the guest back; otherwise the lease arrives while QEMU runs.
+    if (!start_network(g_config, options, g_config.net_required) && g_config.net_required)
+        fail_boot("network required (net.required) but not up");
 }
 
 [[noreturn]] void run_boot_plan() {
@@ -222,16 +224,18 @@ void bring_up_network() {
     const auto release = sys::kernel_release();
     start_hardware(release.ok() ? release.value() : "unknown", g_config);
 
-    // 4. Devices; then every queued module must have loaded (KVM decides the accelerator).
+    // 4. Devices; every queued module must have loaded before step 6 (KVM decides the
+    //    accelerator).
     maybe_break("devices");
     wait_for_disk();
     wait_for_host_nic();
+
+    // 5. Network: the host's own (the guest has QEMU's user-mode network either way). It
+    //    needs only the NIC's driver, so it starts while KVM may still be loading.
+    bring_up_network();
     const HardwareSummary hardware = settle_hardware();
     log_info("modules: %u loaded (%u early, %u for devices), %u failed, in %llu ms", hardware.loaded, hardware.early,
              hardware.coldplug, hardware.failed, static_cast<unsigned long long>(hardware.elapsed_ms));
-
-    // 5. Network: the host's own (the guest has QEMU's user-mode network either way).
-    bring_up_network();
 
     // 6-8. Launch, supervise, and the exit policy; ends in power off (or reboot).
     maybe_break("launch");
@@ -259,14 +263,16 @@ int run_dhcp_command(int argc, char** argv) {
     options.interface = argv[2];
     options.resolv_conf = argc > 4 ? argv[4] : "/etc/resolv.conf";
     log::set_debug(true);
-    if (!start_network(config, options)) return 1;
+    if (!start_network(config, options, true)) return 1;
     const uint64_t until = sys::monotonic_ms() + (argc > 3 ? std::atoi(argv[3]) : 0) * 1000ull;
     while (sys::monotonic_ms() < until) {
         const uint64_t now = sys::monotonic_ms();
         int64_t timeout = network_timer_in(now);
         if (timeout < 0 || timeout > static_cast<int64_t>(until - now)) timeout = static_cast<int64_t>(until - now);
-        const auto readable = sys::wait_readable(network_fd(), static_cast<int>(timeout));
-        service_network(sys::monotonic_ms(), readable.ok() && readable.value());
+        const int fds[2] = {network_fd(), network_probe_fd()};
+        bool ready[2] = {};
+        (void)sys::wait_any(fds, ready, 2, static_cast<int>(timeout));
+        service_network(sys::monotonic_ms(), ready[0], ready[1]);
     }
     release_network();
     return 0;

@@ -22,6 +22,10 @@ struct Network {
     const char* resolv_conf = "/etc/resolv.conf";
     bool take_hostname = false;
     uint32_t arp_check_ms = 0;
+    int probe_fd = -1;          // an ARP probe is under way for the address just bound
+    uint64_t probe_deadline = 0;
+    uint64_t bound_at = 0;
+    uint32_t timeout_seconds = 0;
     dhcp::MacAddress mac = {};
     dhcp::Client* client = nullptr;
     alignas(dhcp::Client) unsigned char client_storage[sizeof(dhcp::Client)];
@@ -142,18 +146,15 @@ bool handle_step(uint64_t now_ms) {
     }
     send_step();
     if (step.bound) {
-        // Decline an address another host already uses (RFC 2131 4.4.1; an RFC 5227 probe,
-        // shorter than its 1-2 s because a booting machine waits on it).
-        const uint32_t address = g_network.client->lease().your_address;
-        const auto in_use = g_network.arp_check_ms == 0
-                                ? Result<bool>(false)
-                                : sys::address_in_use(g_network.index, g_network.mac, address, g_network.arp_check_ms);
-        if (in_use.ok() && in_use.value()) {
-            char text[16];
-            log_warning("network: %s: %s is already in use (ARP); declining it", g_network.interface.c_str(),
-                        dhcp::format_address(address, text));
-            g_network.client->decline(now_ms, step);
-            send_step();
+        // Before using the address, probe whether another host has it (RFC 2131 4.4.1, an
+        // RFC 5227 probe shorter than its 1-2 s); the answer is awaited by service_network().
+        g_network.bound_at = now_ms;
+        const auto probe = g_network.arp_check_ms == 0
+                               ? Result<int>(Error{"ARP check", 0})
+                               : sys::open_arp_probe(g_network.index, g_network.mac, g_network.client->lease().your_address);
+        if (probe.ok()) {
+            g_network.probe_fd = probe.value();
+            g_network.probe_deadline = now_ms + g_network.arp_check_ms;
             return false;
         }
         apply_lease(g_network.client->lease(), now_ms);
@@ -165,6 +166,29 @@ bool handle_step(uint64_t now_ms) {
                  g_network.client->lease().lease_seconds);
     }
     return step.bound;
+}
+
+// The probe's outcome: DECLINE on a conflict, otherwise apply the lease once time is up.
+void service_probe(uint64_t now_ms, bool readable) {
+    if (g_network.probe_fd < 0) return;
+    const uint32_t address = g_network.client->lease().your_address;
+    const bool conflict = readable && sys::arp_conflict(g_network.probe_fd, g_network.mac, address);
+    if (!conflict && now_ms < g_network.probe_deadline) return;
+    sys::close_fd(g_network.probe_fd);
+    g_network.probe_fd = -1;
+    if (conflict) {
+        char text[16];
+        log_warning("network: %s: %s is already in use (ARP); declining it", g_network.interface.c_str(),
+                    dhcp::format_address(address, text));
+        g_network.client->decline(now_ms, g_network.step);
+        send_step();
+        return;
+    }
+    apply_lease(g_network.client->lease(), g_network.bound_at);
+}
+
+bool lease_applied() {
+    return g_network.client->state() == dhcp::ClientState::kBound && g_network.probe_fd < 0;
 }
 
 bool start_static(const Config& config) {
@@ -188,7 +212,7 @@ bool wait_carrier(uint64_t deadline) {
     }
 }
 
-bool start_dhcp(const Config& config, uint64_t deadline) {
+bool start_dhcp(const Config& config, uint64_t deadline, bool wait_for_lease) {
     dhcp::MacAddress& mac = g_network.mac;
     if (!read_mac(g_network.interface.c_str(), mac)) {
         log_warning("network: %s has no readable MAC address", g_network.interface.c_str());
@@ -204,28 +228,28 @@ bool start_dhcp(const Config& config, uint64_t deadline) {
     dhcp::ClientTiming timing;
     timing.overall_timeout_ms = deadline > sys::monotonic_ms() ? deadline - sys::monotonic_ms() : 1;
     g_network.client = new (g_network.client_storage) dhcp::Client(mac, timing, random32);
+    g_network.timeout_seconds = config.net_timeout_seconds;
     g_network.client->start(sys::monotonic_ms(), g_network.step);
     send_step();
-    // The first lease is waited for here; renewals happen in the supervision loop.
-    while (true) {
-        const uint64_t now = sys::monotonic_ms();
-        const int64_t timer = g_network.client->next_timer_in(now);
-        const auto readable = sys::wait_readable(g_network.fd, timer < 0 ? 1000 : static_cast<int>(timer));
-        service_network(sys::monotonic_ms(), readable.ok() && readable.value());
-        const dhcp::ClientState state = g_network.client->state();
-        if (state == dhcp::ClientState::kBound) return true;
-        if (state == dhcp::ClientState::kFailed) {
-            log_warning("network: %s: no DHCP lease within %u s%s%s", g_network.interface.c_str(),
-                        config.net_timeout_seconds, *g_network.client->last_rejection() ? "; last packet rejected: " : "",
-                        g_network.client->last_rejection());
-            return false;
-        }
+    if (!wait_for_lease) {
+        log_info("network: %s: DHCP under way; the guest does not wait for the host's lease", g_network.interface.c_str());
+        return true;
     }
+    while (!lease_applied()) {
+        const uint64_t now = sys::monotonic_ms();
+        const int64_t timer = network_timer_in(now);
+        const int fds[2] = {g_network.fd, g_network.probe_fd};
+        bool ready[2] = {};
+        (void)sys::wait_any(fds, ready, 2, timer < 0 ? 1000 : static_cast<int>(timer));
+        service_network(sys::monotonic_ms(), ready[0], ready[1]);
+        if (g_network.client->state() == dhcp::ClientState::kFailed) return false;
+    }
+    return true;
 }
 
 }  // namespace
 
-bool start_network(const Config& config, const NetworkOptions& options) {
+bool start_network(const Config& config, const NetworkOptions& options, bool wait_for_lease) {
     g_network.resolv_conf = options.resolv_conf;
     g_network.take_hostname = config.net_hostname;
     g_network.arp_check_ms = config.net_arp_check_ms;
@@ -256,18 +280,27 @@ bool start_network(const Config& config, const NetworkOptions& options) {
         log_warning("network: %s: no carrier within %u s", interface, config.net_timeout_seconds);
         return false;
     }
-    return config.net.mode == NetMode::kStatic ? start_static(config) : start_dhcp(config, deadline);
+    return config.net.mode == NetMode::kStatic ? start_static(config) : start_dhcp(config, deadline, wait_for_lease);
 }
 
 int network_fd() { return g_network.client ? g_network.fd : -1; }
+int network_probe_fd() { return g_network.probe_fd; }
 
 int64_t network_timer_in(uint64_t now_ms) {
-    return g_network.client ? g_network.client->next_timer_in(now_ms) : -1;
+    if (!g_network.client) return -1;
+    int64_t timer = g_network.client->next_timer_in(now_ms);
+    if (g_network.probe_fd >= 0) {
+        const int64_t probe = g_network.probe_deadline > now_ms ? static_cast<int64_t>(g_network.probe_deadline - now_ms) : 0;
+        if (timer < 0 || probe < timer) timer = probe;
+    }
+    return timer;
 }
 
-void service_network(uint64_t now_ms, bool readable) {
+void service_network(uint64_t now_ms, bool readable, bool probe_readable) {
     if (!g_network.client) return;
+    service_probe(now_ms, probe_readable);
     const dhcp::Reply before = g_network.client->lease();
+    const bool was_failed = g_network.client->state() == dhcp::ClientState::kFailed;
     if (readable) {
         uint8_t packet[dhcp::kMaxMessage];
         while (true) {
@@ -281,10 +314,16 @@ void service_network(uint64_t now_ms, bool readable) {
     g_network.client->on_timer(now_ms, g_network.step);
     if (g_network.step.lost) forget_lease(before);
     handle_step(now_ms);
+    if (!was_failed && g_network.client->state() == dhcp::ClientState::kFailed)
+        log_warning("network: %s: no DHCP lease within %u s%s%s", g_network.interface.c_str(), g_network.timeout_seconds,
+                    *g_network.client->last_rejection() ? "; last packet rejected: " : "",
+                    g_network.client->last_rejection());
 }
 
 void release_network() {
     if (!g_network.client) return;
+    sys::close_fd(g_network.probe_fd);  // an unfinished probe: the lease was never applied
+    g_network.probe_fd = -1;
     const dhcp::Reply lease = g_network.client->lease();
     g_network.client->release(g_network.step);
     if (!g_network.step.send) return;

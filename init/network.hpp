@@ -14,15 +14,18 @@ struct NetworkOptions {
     const char* resolv_conf = "/etc/resolv.conf";
 };
 
-// Brings loopback and the NIC up and configures it; logs one line with the outcome. Returns
-// false when the network could not be set up (not fatal unless net.required).
-bool start_network(const Config& config, const NetworkOptions& options);
+// Brings loopback and the NIC up and configures it; logs one line with the outcome. With
+// `wait_for_lease` false, DHCP goes on in the supervision loop and the guest need not wait
+// for the host's lease. Returns false when the network could not be set up (not fatal
+// unless net.required).
+bool start_network(const Config& config, const NetworkOptions& options, bool wait_for_lease);
 
-// For the supervision loop: the DHCP socket (-1 when none), the ms until the client's next
-// timer (-1 when none), and the handler for both.
+// For the supervision loop: the DHCP socket and the ARP probe socket (-1 when none), the ms
+// until the next timer (-1 when none), and the handler for all of them.
 int network_fd();
+int network_probe_fd();
 int64_t network_timer_in(uint64_t now_ms);
-void service_network(uint64_t now_ms, bool readable);
+void service_network(uint64_t now_ms, bool readable, bool probe_readable);
 // RELEASE the lease on an orderly shutdown.
 void release_network();
 

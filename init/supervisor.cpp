@@ -111,17 +111,18 @@ QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing)
     g_qmp.close();
     while (true) {
         if (!g_qmp.connected() && g_qmp.try_connect(layout::kQmpSocket)) log_debug("qmp: connected");
-        // Descriptors: 0 signals, 1 QMP, 2 the DHCP client, then the power buttons.
-        int fds[3 + kMaxPowerButtons] = {signal_fd, g_qmp.fd(), network_fd()};
-        for (size_t i = 0; i < g_buttons.count; ++i) fds[3 + i] = g_buttons.fds[i];
-        bool ready[3 + kMaxPowerButtons] = {};
+        // Descriptors: 0 signals, 1 QMP, 2 the DHCP client, 3 its ARP probe, then the buttons.
+        constexpr size_t kFixed = 4;
+        int fds[kFixed + kMaxPowerButtons] = {signal_fd, g_qmp.fd(), network_fd(), network_probe_fd()};
+        for (size_t i = 0; i < g_buttons.count; ++i) fds[kFixed + i] = g_buttons.fds[i];
+        bool ready[kFixed + kMaxPowerButtons] = {};
         const uint64_t before = sys::monotonic_ms();
         const int64_t deadline = ladder.next_deadline_in(before);
         const int64_t lease_timer = network_timer_in(before);
         int timeout = deadline < 0 ? -1 : static_cast<int>(deadline);
         if (lease_timer >= 0 && (timeout < 0 || lease_timer < timeout)) timeout = static_cast<int>(lease_timer);
         if (!g_qmp.connected() && (timeout < 0 || timeout > kQmpRetryMs)) timeout = kQmpRetryMs;
-        const auto polled = sys::wait_any(fds, ready, 3 + g_buttons.count, timeout);
+        const auto polled = sys::wait_any(fds, ready, kFixed + g_buttons.count, timeout);
         if (!polled.ok()) {
             log_warning("supervise: poll failed: %s", std::strerror(polled.error().code));
             sys::sleep_ms(100);
@@ -155,9 +156,9 @@ QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing)
         if (ready[1] && g_qmp.connected())
             g_qmp.read([&](const QmpMessage& message) { handle_qmp_message(message, ending); });
         // The lease is kept while QEMU runs: renewals and rebinding happen here.
-        if (network_fd() >= 0) service_network(sys::monotonic_ms(), ready[2]);
+        if (network_fd() >= 0) service_network(sys::monotonic_ms(), ready[2], ready[3]);
         for (size_t i = 0; i < g_buttons.count; ++i) {
-            if (ready[3 + i] && power_button_pressed(g_buttons.fds[i])) {
+            if (ready[kFixed + i] && power_button_pressed(g_buttons.fds[i])) {
                 stop_requested = true;
                 stop_source = "power button";
             }

@@ -5,30 +5,17 @@
 
 #include <algorithm>
 #include <map>
-#include <fstream>
-#include <sstream>
 
 #include "common/config.hpp"
 #include "common/image_layout.hpp"
 #include "initrd/elf_closure.hpp"
+#include "initrd/file_io.hpp"
 #include "initrd/module_file.hpp"
 #include "initrd/module_resolver.hpp"
 #include "launcher/firmware.hpp"
 
 namespace hal::pack {
 namespace {
-
-bool read_text(const std::string& path, std::string& text, std::string& error) {
-    std::ifstream stream(path, std::ios::binary);
-    if (!stream) {
-        error = "cannot read " + path;
-        return false;
-    }
-    std::ostringstream buffer;
-    buffer << stream.rdbuf();
-    text = buffer.str();
-    return true;
-}
 
 bool is_directory(const std::string& path) {
     struct stat info;
@@ -47,7 +34,7 @@ std::string parent_of(const std::string& path) {
 
 bool plan_config(const PackInputs& inputs, FilePlan& plan, Config& config, std::string& error) {
     std::string text;
-    if (!read_text(inputs.config, text, error)) return false;
+    if (!read_whole_file(inputs.config, text, error)) return false;
     ConfigError problem;
     if (!parse_config(text, config, problem)) {
         error = inputs.config + (problem.line ? " line " + std::to_string(problem.line) : std::string()) + ": key '" +
@@ -58,7 +45,7 @@ bool plan_config(const PackInputs& inputs, FilePlan& plan, Config& config, std::
 }
 
 bool read_index(const std::string& path, bool required, std::string& text, std::string& error) {
-    if (read_text(path, text, error)) return true;
+    if (read_whole_file(path, text, error)) return true;
     if (required) return false;
     text.clear();
     error.clear();
@@ -99,8 +86,8 @@ bool plan_modules(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary
         return false;
     }
     std::string list_text, dep_text, builtin_text, alias_text, softdep_text;
-    if (!read_text(inputs.modules_list, list_text, error)) return false;
-    if (!read_text(kernel_dir + "/modules.dep", dep_text, error)) {
+    if (!read_whole_file(inputs.modules_list, list_text, error)) return false;
+    if (!read_whole_file(kernel_dir + "/modules.dep", dep_text, error)) {
         error += " (run depmod for kernel " + inputs.kernel_version + ")";
         return false;
     }

@@ -7,8 +7,8 @@
 #include <zstd.h>
 
 #include <cstring>
-#include <fstream>
-#include <sstream>
+
+#include "initrd/file_io.hpp"
 
 namespace hal::pack {
 namespace {
@@ -105,14 +105,8 @@ bool unzstd(const std::string& input, std::string& output, std::string& error) {
 }
 
 bool read_module(const std::string& path, std::string& contents, std::string& error) {
-    std::ifstream stream(path, std::ios::binary);
-    if (!stream) {
-        error = "cannot read " + path;
-        return false;
-    }
-    std::ostringstream buffer;
-    buffer << stream.rdbuf();
-    std::string raw = buffer.str();
+    std::string raw;
+    if (!read_whole_file(path, raw, error)) return false;
     bool ok = true;
     if (ends_with(path, ".ko.gz")) ok = gunzip(raw, contents, error);
     else if (ends_with(path, ".ko.xz")) ok = unxz(raw, contents, error);

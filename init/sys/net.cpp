@@ -152,7 +152,7 @@ Status set_hostname(const char* name, size_t length) {
     return ok_status();
 }
 
-Result<bool> address_in_use(int index, const uint8_t mac[6], uint32_t address, uint32_t timeout_ms) {
+Result<int> open_arp_probe(int index, const uint8_t mac[6], uint32_t address) {
     const int fd = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_ARP));
     if (fd < 0) return error_from_errno("socket(AF_PACKET)");
     sockaddr_ll link = {};
@@ -172,21 +172,19 @@ Result<bool> address_in_use(int index, const uint8_t mac[6], uint32_t address, u
         ::close(fd);
         return error;
     }
-    const uint64_t deadline = monotonic_ms() + timeout_ms;
-    bool in_use = false;
-    while (!in_use) {
-        const uint64_t now = monotonic_ms();
-        if (now >= deadline) break;
-        const auto readable = wait_readable(fd, static_cast<int>(deadline - now));
-        if (!readable.ok() || !readable.value()) continue;
-        uint8_t answer[64];
+    return fd;
+}
+
+bool arp_conflict(int fd, const uint8_t mac[6], uint32_t address) {
+    const uint32_t target = htonl(address);
+    uint8_t answer[64];
+    while (true) {
         const ssize_t got = ::recv(fd, answer, sizeof answer, 0);
+        if (got < 0) return false;  // EAGAIN: nothing more
         if (got < 28 || answer[2] != 8 || answer[3] != 0 || answer[4] != 6 || answer[5] != 4) continue;
-        // Anyone else claiming the address as sender: a reply, or a probe/announcement.
-        in_use = std::memcmp(answer + 14, &target, 4) == 0 && std::memcmp(answer + 8, mac, 6) != 0;
+        // Anyone else naming the address as its own: a reply, or a probe or announcement.
+        if (std::memcmp(answer + 14, &target, 4) == 0 && std::memcmp(answer + 8, mac, 6) != 0) return true;
     }
-    ::close(fd);
-    return in_use;
 }
 
 Result<int> open_dhcp_socket(const char* interface) {

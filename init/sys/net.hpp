@@ -19,9 +19,11 @@ Status remove_address(int index, uint32_t address, uint8_t prefix);
 Status add_route(int index, uint32_t destination, uint8_t prefix, uint32_t gateway);
 Status set_hostname(const char* name, size_t length);
 
-// RFC 5227 probe: an ARP request for `address` with sender address 0; true when any host
-// answers (or probes for it too) within `timeout_ms`.
-Result<bool> address_in_use(int index, const uint8_t mac[6], uint32_t address, uint32_t timeout_ms);
+// RFC 5227 probe: sends an ARP request for `address` with sender address 0 and returns a
+// non-blocking socket on which answers arrive.
+Result<int> open_arp_probe(int index, const uint8_t mac[6], uint32_t address);
+// Drains the probe socket; true when another host claims `address` (a reply or its own probe).
+bool arp_conflict(int fd, const uint8_t mac[6], uint32_t address);
 
 // UDP port 68 on `interface`, broadcast allowed, non-blocking.
 Result<int> open_dhcp_socket(const char* interface);

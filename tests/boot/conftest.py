@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from halvm import BUILD, MKINITRD, REPO, find_kernel
+from halvm import BUILD, MKINITRD, REPO, find_kernel, pack
 
 FIGURES: list[str] = []
 
@@ -18,6 +18,15 @@ def kernel():
                               capture_output=True, text=True).stdout.strip()
     assert (BUILD / "hal-init").exists() and MKINITRD.exists(), "run `make` first"
     return find_kernel(Path(root))
+
+
+@pytest.fixture(scope="session")
+def image(kernel, tmp_path_factory):
+    """The image `mkinitrd-hal` builds with every default (shipped config and modules.list)."""
+    output = tmp_path_factory.mktemp("image") / "hal.img"
+    result = pack(kernel, output)
+    assert result.returncode == 0, result.stderr
+    return output
 
 
 @pytest.fixture

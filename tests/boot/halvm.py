@@ -127,9 +127,10 @@ def qmp_command(socket_path: Path, command: str) -> dict:
 def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: str = "",
          nic: str | None = "virtio-net-pci", machine: str = "pc", cpu: str | None = None,
          timeout: float = 240, memory_mib: int = 1024, qmp_socket: Path | None = None,
-         when: list | None = None, console_input: bytes | None = None) -> Boot:
+         when: list | None = None, console_input: tuple[str, bytes] | None = None) -> Boot:
     """Boots the outer VM under TCG with `disks`; waits for QEMU to exit. `when` is a list of
-    (console text, action): each action runs once, as soon as its text appears."""
+    (console text, action): each action runs once, as soon as its text appears.
+    `console_input` is (console text, bytes): the bytes are typed once the text appears."""
     command = ["qemu-system-x86_64", "-machine", machine, "-accel", "tcg", "-smp", "2", "-m", str(memory_mib),
                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
                "-chardev", (f"file,id=console,path={console_log}" if console_input is None
@@ -137,11 +138,23 @@ def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: st
                "-serial", "chardev:console",
                "-kernel", str(kernel.image), "-initrd", str(image),
                "-append", f"console=ttyS0 panic=-1 {append}".strip()]
+    when = list(when or [])
     if console_input is not None:
-        # QEMU's pipe chardev reads PATH.in and writes PATH.out; plain files work for both.
-        Path(f"{console_log}.in").write_bytes(console_input)
+        # QEMU's pipe chardev reads PATH.in and writes PATH.out. The input is a FIFO written
+        # only once the console asks for it: bytes sent during early boot are dropped by the
+        # not yet initialised serial driver.
+        fifo = Path(f"{console_log}.in")
+        os.mkfifo(fifo)
         Path(f"{console_log}.out").write_bytes(b"")
         console_log = Path(f"{console_log}.out")
+        prompt, data = console_input
+
+        def type_input():
+            descriptor = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            os.write(descriptor, data)
+            os.close(descriptor)
+
+        when.append((prompt, type_input))
     if cpu:
         command += ["-cpu", cpu]
     if qmp_socket:
@@ -150,7 +163,7 @@ def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: st
     if nic:
         command += ["-netdev", "user,id=net0", "-device", f"{nic},netdev=net0,mac=52:54:00:12:34:56"]
     for attempt in (1, 2):
-        result, stalled = run_outer_vm(command, console_log, timeout, list(when or []))
+        result, stalled = run_outer_vm(command, console_log, timeout, list(when))
         # The outer kernel under TCG very rarely hangs early (seen once here, before /init ran):
         # that is the test rig, not hal-init, so it gets one more try. A stall after /init
         # started is reported as it is.

@@ -1,23 +1,13 @@
 """Hardware bring-up: one image, without editing modules.list, on different emulated machines."""
 import uuid
 
-import pytest
-
-from halvm import boot, make_disk, pack
-
-
-@pytest.fixture(scope="module")
-def image(kernel, tmp_path_factory):
-    output = tmp_path_factory.mktemp("image") / "hal.img"
-    result = pack(kernel, output)
-    assert result.returncode == 0, result.stderr
-    return output
+from halvm import boot, make_disk
 
 
 def reach_guest(kernel, image, tmp_path, **boot_options):
     marker = f"HAL-GUEST-{uuid.uuid4().hex[:12]}"
     disk = make_disk(tmp_path / "disk.img", marker)
-    disks = [(disk, bus) for bus in [boot_options.pop("bus", "virtio")]]
+    disks = [(disk, boot_options.pop("bus", "virtio"))]
     result = boot(kernel, image, tmp_path / "console.log", disks=disks, **boot_options)
     result.assert_no_panic()
     assert not result.timed_out, result.console

@@ -2,17 +2,7 @@
 import re
 import uuid
 
-import pytest
-
-from halvm import boot, make_disk, pack
-
-
-@pytest.fixture(scope="module")
-def image(kernel, tmp_path_factory):
-    output = tmp_path_factory.mktemp("image") / "hal.img"
-    result = pack(kernel, output)
-    assert result.returncode == 0, result.stderr
-    return output
+from halvm import boot, make_disk
 
 
 def guest(kernel, image, tmp_path, **options):
@@ -25,9 +15,13 @@ def guest(kernel, image, tmp_path, **options):
 
 def test_dhcp_lease_from_qemu_user_network(kernel, image, tmp_path, figures):
     result, marker = guest(kernel, image, tmp_path)
+    # The lease is obtained while QEMU starts: the guest does not wait for the host's DHCP.
     result.assert_in_order("hal-init: devices: host NIC eth0 (52:54:00:12:34:56) for auto",
+                           "hal-init: network: eth0: DHCP under way", "hal-init: launch: accel=", marker,
+                           "hal-init: network: eth0 lease 10.0.2.15 released", "reboot: Power down")
+    result.assert_in_order("hal-init: network: eth0: DHCP under way",
                            "hal-init: network: eth0 lease 10.0.2.15/24 gateway 10.0.2.2 from 10.0.2.2, 86400 s",
-                           marker, "hal-init: network: eth0 lease 10.0.2.15 released", "reboot: Power down")
+                           "hal-init: network: eth0 lease 10.0.2.15 released")
     bound = re.search(r"bound (\d+) ms after link up", result.console)
     figures.append(f"network: DHCP lease bound {bound.group(1)} ms after link up (QEMU user network, TCG)")
 
@@ -43,6 +37,11 @@ def test_no_nic_still_reaches_the_guest_after_the_bounded_wait(kernel, image, tm
     result.assert_in_order("hal-init: devices: no host NIC matching auto within 2 s; continuing without host network",
                            "hal-init: network: no host NIC; continuing without host network", marker,
                            "reboot: Power down")
+
+
+def test_required_network_is_waited_for_before_launch(kernel, image, tmp_path):
+    result, marker = guest(kernel, image, tmp_path, append="hal.net.required=yes")
+    result.assert_in_order("hal-init: network: eth0 lease 10.0.2.15/24", "hal-init: launch: accel=", marker)
 
 
 def test_required_network_missing_takes_the_emergency_action(kernel, image, tmp_path):

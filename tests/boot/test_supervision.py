@@ -106,7 +106,8 @@ def test_rescue_shell_before_launch_then_boot_continues(kernel, tmp_path):
     assert result.returncode == 0, result.stderr
     marker = f"HAL-AFTER-SHELL-{uuid.uuid4().hex[:8]}"
     result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", marker)],
-                  append="hal.shell", console_input=b"echo RESCUE-$((6*7))\nexit\n")
+                  append="hal.shell",
+                  console_input=("starting /bin/sh on the console", b"echo RESCUE-$((6*7))\nexit\n"))
     result.assert_no_panic()
     assert not result.timed_out, result.console
     result.assert_in_order("hal-init: shell: hal.break=launch; starting /bin/sh on the console",

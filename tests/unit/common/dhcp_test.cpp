@@ -39,6 +39,17 @@ const char* parse(const std::vector<uint8_t>& packet, Reply& out) { return parse
 uint32_t g_random = 0;
 uint32_t fixed_random() { return g_random; }
 
+// A client that went through DISCOVER/OFFER/REQUEST/ACK at time 0.
+Client bound_client(ClientStep& step) {
+    g_random = kXid;
+    Client client(kMac, ClientTiming{}, fixed_random);
+    client.start(0, step);
+    client.on_packet(reply(offer_options()), 0, step);
+    client.on_packet(reply(offer_options(5)), 0, step);
+    REQUIRE(step.bound);
+    return client;
+}
+
 }  // namespace
 
 TEST_CASE("dhcp: DISCOVER -> BOOTREQUEST with cookie, type, client id, parameter list, broadcast flag") {
@@ -246,12 +257,8 @@ TEST_CASE("dhcp client: NAK while requesting -> starts over with a new DISCOVER"
 }
 
 TEST_CASE("dhcp client: lease expires without an answer -> lost, starts over") {
-    g_random = kXid;
-    Client client(kMac, ClientTiming{}, fixed_random);
     ClientStep step;
-    client.start(0, step);
-    client.on_packet(reply(offer_options()), 0, step);
-    client.on_packet(reply(offer_options(5)), 0, step);
+    Client client = bound_client(step);
     uint64_t now = 0;
     while (!step.lost) {
         now += static_cast<uint64_t>(client.next_timer_in(now));
@@ -296,13 +303,8 @@ TEST_CASE("ip=: kernel syntax table -> mode and fields") {
 }
 
 TEST_CASE("dhcp client: address in use -> DECLINE, then a new DISCOVER after 10 s") {
-    g_random = kXid;
-    Client client(kMac, ClientTiming{}, fixed_random);
     ClientStep step;
-    client.start(0, step);
-    client.on_packet(reply(offer_options()), 0, step);
-    client.on_packet(reply(offer_options(5)), 0, step);
-    REQUIRE(step.bound);
+    Client client = bound_client(step);
     client.decline(100, step);
     REQUIRE(step.send);
     CHECK(step.packet[242] == 4);  // DECLINE
