@@ -49,8 +49,8 @@ void load_config() {
     if (const auto cmdline = sys::read_file("/proc/cmdline", g_cmdline, sizeof g_cmdline); cmdline.ok()) {
         apply_cmdline_overrides(g_config, {g_cmdline, cmdline.value()},
                                 [](std::string_view key, std::string_view value, const ConfigError& bad) {
-                                    log_warning("config: kernel command line hal.%.*s=%.*s ignored: %s",
-                                                static_cast<int>(key.size()), key.data(),
+                                    log_warning("config: kernel command line %s%.*s=%.*s ignored: %s",
+                                                key == "ip" ? "" : "hal.", static_cast<int>(key.size()), key.data(),
                                                 static_cast<int>(value.size()), value.data(), bad.message);
                                 });
     }
@@ -205,6 +205,8 @@ void bring_up_network() {
     // Userspace writes to /dev/kmsg are rate-limited by default, which would drop our lines.
     (void)sys::write_file("/proc/sys/kernel/printk_devkmsg", "on\n");
     log_info("hal-init starting");
+    // Faults are caught from here on; the config may later choose reboot instead.
+    install_crash_guard(log::kmsg_fd(), true);
     if (!mounted.ok()) fail_boot("early mounts failed");
     if (!signal_fd.ok()) fail_boot("cannot block signals / open signalfd");
     log_info("mounts: /proc /sys /dev /tmp /run ready");
