@@ -1,4 +1,4 @@
-// The only way hal-init ends: sync the disks, then reboot(2) to power off.
+// The only ways hal-init ends: sync the disks, then reboot(2) to power off or restart.
 #include "init/power.hpp"
 
 #include <cstring>
@@ -7,24 +7,21 @@
 #include "init/sys/sys.hpp"
 
 namespace hal {
+namespace {
 
-void power_off_host(const char* reason) {
-    log_info("power: %s; syncing disks and powering off", reason);
+[[noreturn]] void end_host(const char* reason, bool power_off) {
+    log_info("power: %s; syncing disks and %s", reason, power_off ? "powering off" : "rebooting");
     sys::sync_disks();
-    const Status result = sys::power_off();
+    const Status result = power_off ? sys::power_off() : sys::restart_host();
     log_error("power: %s failed: %s; idling instead of exiting", result.error().operation,
               std::strerror(result.error().code));
     while (true) sys::sleep_ms(60 * 1000);
 }
 
-void reboot_host(const char* reason) {
-    log_info("power: %s; syncing disks and rebooting", reason);
-    sys::sync_disks();
-    const Status result = sys::restart_host();
-    log_error("power: %s failed: %s; idling instead of exiting", result.error().operation,
-              std::strerror(result.error().code));
-    while (true) sys::sleep_ms(60 * 1000);
-}
+}  // namespace
+
+void power_off_host(const char* reason) { end_host(reason, true); }
+void reboot_host(const char* reason) { end_host(reason, false); }
 
 namespace {
 ExitAction g_emergency = ExitAction::kPowerOff;
