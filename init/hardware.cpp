@@ -10,6 +10,7 @@
 #include "common/text.hpp"
 #include "common/uevent.hpp"
 #include "init/device_nodes.hpp"
+#include "init/host_probe.hpp"
 #include "init/log.hpp"
 #include "init/module_loader.hpp"
 #include "init/sys/sys.hpp"
@@ -22,7 +23,6 @@ constexpr size_t kDepCapacity = 128 * 1024;
 constexpr size_t kAliasCapacity = 512 * 1024;
 constexpr size_t kSoftdepCapacity = 32 * 1024;
 constexpr size_t kLoadCapacity = 32 * 1024;
-constexpr size_t kCpuinfoPrefix = 16 * 1024;
 constexpr size_t kUeventCapacity = 8192;
 constexpr unsigned kLoaderThreads = 4;  // probes sleep, so more threads than CPUs pays
 
@@ -30,7 +30,6 @@ char g_dep_text[kDepCapacity];
 char g_alias_text[kAliasCapacity];
 char g_softdep_text[kSoftdepCapacity];
 char g_load_text[kLoadCapacity];
-char g_cpuinfo[kCpuinfoPrefix];
 ModuleTable g_table;
 FixedString<kPathCapacity> g_module_directory;
 ModuleLoader* g_loader = nullptr;
@@ -81,10 +80,8 @@ unsigned request_module(int index, const char* why) {
 
 // The packer's list, minus KVM modules this CPU cannot use.
 void queue_early_modules() {
-    const auto cpuinfo_size = sys::read_file_prefix("/proc/cpuinfo", g_cpuinfo, sizeof g_cpuinfo);
-    const std::string_view cpuinfo = cpuinfo_size.ok() ? std::string_view(g_cpuinfo, cpuinfo_size.value()) : "";
-    const std::string_view vendor = cpuinfo_vendor(cpuinfo);
-    const bool virtualization = cpuinfo_has_virtualization(cpuinfo);
+    const std::string_view vendor = cpu_identity().vendor.view();
+    const bool virtualization = cpu_identity().virtualization;
     bool reported_no_virtualization = false;
     LineReader reader(read_index(layout::kModulesLoad, g_load_text, sizeof g_load_text, true));
     std::string_view line;

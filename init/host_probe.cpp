@@ -19,14 +19,27 @@ uint32_t online_cpus() {
 
 }  // namespace
 
+const CpuIdentity& cpu_identity() {
+    static CpuIdentity identity;
+    static bool read = false;
+    if (!read) {
+        read = true;
+        if (auto size = sys::read_file_prefix("/proc/cpuinfo", g_text, sizeof g_text); size.ok()) {
+            const std::string_view cpuinfo(g_text, size.value());
+            identity.vendor.assign(cpuinfo_vendor(cpuinfo).substr(0, decltype(identity.vendor)::kCapacity - 1));
+            identity.virtualization = cpuinfo_has_virtualization(cpuinfo);
+        }
+    }
+    return identity;
+}
+
 HostFacts probe_host() {
     HostFacts facts;
     if (auto kvm = sys::open_file("/dev/kvm", sys::kReadWrite); kvm.ok()) {
         facts.kvm_device = true;
         sys::close_fd(kvm.value());
     }
-    if (auto size = sys::read_file_prefix("/proc/cpuinfo", g_text, sizeof g_text); size.ok())
-        facts.cpu_virtualization = cpuinfo_has_virtualization({g_text, size.value()});
+    facts.cpu_virtualization = cpu_identity().virtualization;
     if (auto size = sys::read_file_prefix("/proc/meminfo", g_text, sizeof g_text); size.ok())
         facts.memory_total_kib = meminfo_total_kib({g_text, size.value()}).value_or(0);
     facts.cpus = online_cpus();

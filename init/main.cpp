@@ -259,7 +259,6 @@ int run_dhcp_command(int argc, char** argv) {
         return 2;
     }
     Config config;
-    config.net_hostname = false;
     if (argc > 5) config.net_timeout_seconds = static_cast<uint32_t>(std::atoi(argv[5]));
     NetworkOptions options;
     options.interface = argv[2];

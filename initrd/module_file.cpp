@@ -8,6 +8,7 @@
 
 #include <cstring>
 
+#include "common/modules_dep.hpp"
 #include "initrd/file_io.hpp"
 
 namespace hal::pack {
@@ -24,8 +25,10 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 }  // namespace
 
 std::string plain_module_path(const std::string& path) {
-    for (const char* suffix : {".gz", ".xz", ".zst"})
-        if (ends_with(path, std::string(".ko") + suffix)) return path.substr(0, path.size() - std::strlen(suffix));
+    // The compressed forms are the extensions past ".ko" in the shared list.
+    for (std::string_view extension : kModuleExtensions)
+        if (extension != ".ko" && ends_with(path, std::string(extension)))
+            return path.substr(0, path.size() - extension.size() + 3);
     return path;
 }
 
