@@ -10,23 +10,30 @@ INIT_CXX := g++ -specs /usr/lib/x86_64-linux-musl/musl-gcc.specs
 INIT_CXXFLAGS := -std=c++20 -Os -fno-exceptions -fno-rtti -fno-threadsafe-statics \
 	-fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections \
 	-D'__GLIBC_PREREQ(a,b)=0' -isystem /usr/include/c++/12 \
-	-isystem /usr/include/x86_64-linux-gnu/c++/12 -isystem $(BUILD)/musl-kernel-headers -I. \
+	-isystem /usr/include/x86_64-linux-gnu/c++/12 -isystem $(BUILD)/musl-include -I. \
 	-Wall -Wextra -Werror
 # Linked by the C driver: no libstdc++ (Debian's is built for glibc); init/cxx_support.cpp
 # provides the single hook the headers need.
 INIT_LD := gcc -specs /usr/lib/x86_64-linux-musl/musl-gcc.specs
 INIT_LDFLAGS := -static -s -Wl,--gc-sections
+# Debian's libfdt.a needs only string functions, so it links into the musl binary as it is.
+INIT_LIBS := /usr/lib/x86_64-linux-gnu/libfdt.a
 
 HOST_CXX := g++
 HOST_CXXFLAGS := -std=c++20 -O2 -g -I. -Wall -Wextra -Werror
 TEST_CXXFLAGS := -std=c++20 -O1 -g -I. -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all
-HOST_LIBS := -larchive -lz -llzma -lzstd
+HOST_LIBS := -larchive -lz -llzma -lzstd -lfdt
+TEST_LIBS := $(HOST_LIBS)
 
-COMMON_SOURCES := $(wildcard common/*.cpp)
-LAUNCHER_SOURCES := $(wildcard launcher/*.cpp)
-INIT_SOURCES := $(wildcard init/*.cpp init/sys/*.cpp) $(COMMON_SOURCES) $(LAUNCHER_SOURCES)
-PACKER_LIB_SOURCES := $(filter-out initrd/main.cpp,$(wildcard initrd/*.cpp)) $(COMMON_SOURCES) $(LAUNCHER_SOURCES)
+# Pure code (parsers, planners, state machines) shared by hal-init, the packer and the tests,
+# one folder per capability: configuration and text (common), kernel modules (kmod), guest
+# disks and firmware (disks), host platform identity (platform), the host's and guest's
+# network (lan), QEMU supervision (supervision), QEMU's command line (launcher).
+PURE_DIRS := common kmod disks platform lan supervision launcher
+PURE_SOURCES := $(foreach dir,$(PURE_DIRS),$(wildcard $(dir)/*.cpp))
+INIT_SOURCES := $(wildcard init/*.cpp init/sys/*.cpp) $(PURE_SOURCES)
+PACKER_LIB_SOURCES := $(filter-out initrd/main.cpp,$(wildcard initrd/*.cpp)) $(PURE_SOURCES)
 UNIT_SOURCES := $(shell find tests/unit -name '*.cpp')
 
 INIT_OBJECTS := $(INIT_SOURCES:%.cpp=$(BUILD)/musl/%.o)
@@ -37,7 +44,7 @@ KERNEL_ROOT_FILE := $(BUILD)/kernel-root
 IMAGE := $(BUILD)/hal.img
 DEMO_DISK := $(BUILD)/demo-disk.img
 
-.PHONY: all deps run check unit boot bench fuzz image qemu-static clean
+.PHONY: all deps run check unit boot bench fuzz image qemu-static fresh-check clean
 all: $(BUILD)/hal-init $(BUILD)/mkinitrd-hal
 
 deps: $(DEPS_STAMP)
@@ -45,13 +52,16 @@ $(DEPS_STAMP): scripts/install-deps.sh
 	bash scripts/install-deps.sh
 	@mkdir -p $(@D) && touch $@
 
-# musl's include path lacks the kernel's UAPI headers (linux/, asm/); point at Debian's.
-KERNEL_HEADERS_STAMP := $(BUILD)/musl-kernel-headers/.ready
+# musl's include path lacks the kernel's UAPI headers (linux/, asm/, drm/) and libfdt's;
+# point at Debian's, and at nothing else of glibc's /usr/include.
+KERNEL_HEADERS_STAMP := $(BUILD)/musl-include/.ready
 $(KERNEL_HEADERS_STAMP): | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	ln -sfn /usr/include/linux $(@D)/linux
 	ln -sfn /usr/include/asm-generic $(@D)/asm-generic
 	ln -sfn /usr/include/x86_64-linux-gnu/asm $(@D)/asm
+	ln -sfn /usr/include/libdrm $(@D)/drm
+	for header in libfdt.h libfdt_env.h fdt.h; do ln -sfn /usr/include/$$header $(@D)/$$header; done
 	@touch $@
 
 $(BUILD)/musl/%.o: %.cpp | $(DEPS_STAMP) $(KERNEL_HEADERS_STAMP)
@@ -68,11 +78,11 @@ $(BUILD)/asan/%.o: %.cpp | $(DEPS_STAMP)
 	@$(HOST_CXX) $(TEST_CXXFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/hal-init: $(INIT_OBJECTS)
-	$(INIT_LD) $(INIT_LDFLAGS) $^ -o $@
+	$(INIT_LD) $(INIT_LDFLAGS) $^ $(INIT_LIBS) -o $@
 $(BUILD)/mkinitrd-hal: $(PACKER_OBJECTS)
 	$(HOST_CXX) $(HOST_CXXFLAGS) $^ -o $@ $(HOST_LIBS)
 $(BUILD)/unit-tests: $(UNIT_OBJECTS)
-	$(HOST_CXX) $(TEST_CXXFLAGS) $^ -o $@ $(HOST_LIBS)
+	$(HOST_CXX) $(TEST_CXXFLAGS) $^ -o $@ $(TEST_LIBS)
 
 # ELF fixtures: a program that finds its library through RUNPATH $ORIGIN/../lib.
 ELF_FIXTURES := $(BUILD)/fixtures/elf/bin/fixture_program
@@ -83,6 +93,13 @@ $(ELF_FIXTURES): tests/fixtures/elf/fixture_program.c $(BUILD)/fixtures/elf/lib/
 	@mkdir -p $(@D)
 	gcc -o $@ $< -L$(BUILD)/fixtures/elf/lib -lfixture -Wl,--enable-new-dtags,-rpath,'$$ORIGIN/../lib'
 
+# Device trees for the libfdt reader's tests, compiled by dtc as a bootloader's would be.
+DT_FIXTURES := $(patsubst tests/fixtures/device_tree/%.dts,$(BUILD)/fixtures/device_tree/%.dtb,$(wildcard tests/fixtures/device_tree/*.dts))
+$(BUILD)/fixtures/device_tree/%.dtb: tests/fixtures/device_tree/%.dts | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	dtc -q -I dts -O dtb -o $@ $<
+FIXTURES := $(ELF_FIXTURES) $(DT_FIXTURES)
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # The Debian test kernel, cached outside the repository; its root path lands in a file.
@@ -90,9 +107,23 @@ $(KERNEL_ROOT_FILE): scripts/fetch-kernel.sh | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	bash scripts/fetch-kernel.sh > $@.tmp && mv $@.tmp $@
 
-$(IMAGE): $(BUILD)/hal-init $(BUILD)/mkinitrd-hal $(KERNEL_ROOT_FILE) modules.list configs/hal.conf
+# The bundled static QEMU: built once per machine (cached outside the repository, keyed by
+# its sources and configuration); its path lands in a file the image and the tests use.
+QEMU_PATCHES := $(wildcard patches/qemu/*.patch)
+STATIC_QEMU_FILE := $(BUILD)/qemu-static-path
+$(STATIC_QEMU_FILE): scripts/build-qemu.sh configs/qemu-devices.mak $(QEMU_PATCHES) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	bash scripts/build-qemu.sh static > $@.tmp && mv $@.tmp $@
+# The outer VM's QEMU for the tests and benchmarks: KVM nested in TCG needs our patches.
+OUTER_QEMU_FILE := $(BUILD)/qemu-outer-path
+$(OUTER_QEMU_FILE): scripts/build-qemu.sh $(QEMU_PATCHES) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	bash scripts/build-qemu.sh outer > $@.tmp && mv $@.tmp $@
+TEST_ENV = HAL_KERNEL_ROOT=$$(cat $(KERNEL_ROOT_FILE)) HAL_OUTER_QEMU=$$(cat $(OUTER_QEMU_FILE))
+
+$(IMAGE): $(BUILD)/hal-init $(BUILD)/mkinitrd-hal $(KERNEL_ROOT_FILE) $(STATIC_QEMU_FILE) modules.list configs/hal.conf
 	root=$$(cat $(KERNEL_ROOT_FILE)); \
-	$(BUILD)/mkinitrd-hal -k $$(ls $$root/lib/modules) --moddir $$root $@
+	$(BUILD)/mkinitrd-hal -k $$(ls $$root/lib/modules) --moddir $$root --qemu $$(cat $(STATIC_QEMU_FILE)) $@
 
 $(DEMO_DISK): tests/boot/guest/bootsector.S scripts/make-disk.sh | $(DEPS_STAMP)
 	bash scripts/make-disk.sh tests/boot/guest/bootsector.S 'HAL-DEMO: hello from the guest OS' $@
@@ -108,29 +139,38 @@ $(FAKE_QEMU): tests/fixtures/programs/fake_qemu.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-unit: $(BUILD)/unit-tests $(BUILD)/hal-init $(ELF_FIXTURES)
+# The real Linux test guest's reporting tool (tests/guest/), static so any initramfs can run it.
+GUEST_TOOL := $(BUILD)/fixtures/guest-tool
+$(GUEST_TOOL): tests/guest/guest_tool.c | $(DEPS_STAMP) $(KERNEL_HEADERS_STAMP)
+	@mkdir -p $(@D)
+	musl-gcc -static -O2 -Wall -Wextra -Werror -isystem $(BUILD)/musl-include -o $@ $<
+
+unit: $(BUILD)/unit-tests $(BUILD)/hal-init $(FIXTURES)
 	HAL_FIXTURE_DIR=$(BUILD)/fixtures $(BUILD)/unit-tests
 
-boot: all $(FAKE_QEMU) $(ELF_FIXTURES) $(KERNEL_ROOT_FILE)
-	HAL_KERNEL_ROOT=$$(cat $(KERNEL_ROOT_FILE)) $(PYTHON) -m pytest -v tests/boot
+boot: all $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(FAKE_QEMU) $(FIXTURES) $(GUEST_TOOL) $(KERNEL_ROOT_FILE)
+	$(TEST_ENV) $(PYTHON) -m pytest -v tests/boot
 
-check: all $(BUILD)/unit-tests $(ELF_FIXTURES) $(FAKE_QEMU) $(KERNEL_ROOT_FILE)
+# The static QEMU is part of what is tested: `make check` builds it (once per machine, cached)
+# and its tests fail, never skip, when it is missing.
+check: all $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(BUILD)/unit-tests $(FIXTURES) $(FAKE_QEMU) $(GUEST_TOOL) \
+		$(KERNEL_ROOT_FILE)
 	HAL_FIXTURE_DIR=$(BUILD)/fixtures $(BUILD)/unit-tests
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
-	HAL_KERNEL_ROOT=$$(cat $(KERNEL_ROOT_FILE)) $(PYTHON) -m pytest -v tests
+	$(TEST_ENV) $(PYTHON) -m pytest -v tests
 
 # libFuzzer targets (clang): `make fuzz` runs each for FUZZ_SECONDS; `make check` runs a
 # short smoke pass so a parser crash fails CI.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := qmp_message dhcp_packet
 FUZZ_FLAGS := -std=c++20 -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-$(BUILD)/fuzz/qmp_message: tests/fuzz/qmp_message_fuzz.cpp common/qmp_message.cpp common/qmp_message.hpp | $(DEPS_STAMP)
+$(BUILD)/fuzz/qmp_message: tests/fuzz/qmp_message_fuzz.cpp supervision/qmp_message.cpp supervision/qmp_message.hpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	clang++ $(FUZZ_FLAGS) tests/fuzz/qmp_message_fuzz.cpp common/qmp_message.cpp -o $@
+	clang++ $(FUZZ_FLAGS) tests/fuzz/qmp_message_fuzz.cpp supervision/qmp_message.cpp -o $@
 
-$(BUILD)/fuzz/dhcp_packet: tests/fuzz/dhcp_packet_fuzz.cpp common/dhcp_packet.cpp common/dhcp_packet.hpp | $(DEPS_STAMP)
+$(BUILD)/fuzz/dhcp_packet: tests/fuzz/dhcp_packet_fuzz.cpp lan/dhcp_packet.cpp lan/dhcp_packet.hpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	clang++ $(FUZZ_FLAGS) tests/fuzz/dhcp_packet_fuzz.cpp common/dhcp_packet.cpp -o $@
+	clang++ $(FUZZ_FLAGS) tests/fuzz/dhcp_packet_fuzz.cpp lan/dhcp_packet.cpp -o $@
 
 fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@for target in $(FUZZ_TARGETS); do \
@@ -143,12 +183,17 @@ fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 
 # A minimal static qemu-system-x86_64 from Debian's QEMU source, cached outside the
 # repository; mkinitrd-hal prefers it when it exists.
-qemu-static: | $(DEPS_STAMP)
-	bash scripts/build-qemu-static.sh
+qemu-static: $(STATIC_QEMU_FILE)
+	@cat $(STATIC_QEMU_FILE)
+
+# The README's two commands in a clean Debian 12 root (debootstrap); `make check` runs the
+# quick form (`make run` only) as a test.
+fresh-check: | $(DEPS_STAMP)
+	bash scripts/fresh-check.sh
 
 # Figures, not assertions: hal-init against the busybox-script init, same kernel and disk.
-bench: all $(KERNEL_ROOT_FILE)
-	HAL_KERNEL_ROOT=$$(cat $(KERNEL_ROOT_FILE)) $(PYTHON) tests/bench/boot_bench.py
+bench: all $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(KERNEL_ROOT_FILE)
+	$(TEST_ENV) $(PYTHON) tests/bench/boot_bench.py
 
 clean:
 	rm -rf $(BUILD)

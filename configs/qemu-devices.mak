@@ -16,3 +16,10 @@ CONFIG_E1000_PCI=y
 CONFIG_E1000E_PCI_EXPRESS=y
 CONFIG_VGA_PCI=y
 CONFIG_BOCHS_DISPLAY=y
+# virtio-vga for guest_video = virtio (std VGA above is the default).
+CONFIG_VIRTIO_GPU=y
+CONFIG_VIRTIO_VGA=y
+# A USB tablet on xHCI: the absolute pointer every current OS drives (display = auto).
+CONFIG_USB_XHCI_PCI=y
+# pvpanic: a guest kernel panic reaches QEMU (and hal-init's exit policy) instead of hanging.
+CONFIG_PVPANIC_ISA=y

@@ -15,7 +15,17 @@ packages=(
     busybox-static               # the reference init of `make bench`, and --rescue-shell
     clang libclang-rt-14-dev     # libFuzzer targets (`make fuzz`)
     iproute2 dnsmasq-base        # DHCP client tests: network namespaces and a real server
-    apt-utils ca-certificates
+    apt-utils ca-certificates file
+    # `make qemu-static`: Debian's QEMU source built static (see scripts/build-qemu-static.sh)
+    dpkg-dev ninja-build meson pkg-config flex bison python3-venv
+    libglib2.0-dev libpixman-1-dev libfdt-dev libaio-dev libslirp-dev
+    device-tree-compiler         # hal-init reads the host's device tree with libfdt; its test DTB
+    libdrm-dev                   # kernel DRM UAPI headers (drm.h, drm_mode.h) for hal-display
+    ovmf                         # UEFI guests: OVMF is packed into the image
+    # Real guest OS disks for the boot tests: MBR + syslinux, GPT + ESP + GRUB, ext4, qcow2
+    syslinux syslinux-common mtools dosfstools e2fsprogs fdisk grub-efi-amd64-bin qemu-utils
+    liblz4-dev pigz zstd xz-utils lz4 cpio  # image compressors, and references for `make bench`
+    debootstrap                  # scripts/fresh-check.sh: a clean Debian 12 root
 )
 
 missing=()

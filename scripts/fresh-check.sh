@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# fresh-check.sh [--quick] [WORKDIR]: runs the README's commands as a new user would, in a
+# clean Debian 12 root made by debootstrap from the package mirror (nothing of this machine's
+# installed packages or caches inside), then checks that the static QEMU was built from
+# source there and packed into the image.
+#   default   `make run`, then `make check` (the whole suite, less this script's own test)
+#   --quick   `make run` only: what `make check` runs as its fresh-machine test
+# The pristine root is cached as a tarball beside the other downloads (a week at most); every
+# run unpacks a new copy. Needs root (chroot, mounts), like CI.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+quick=no
+if [[ ${1:-} == --quick ]]; then
+    quick=yes
+    shift
+fi
+cache=${HAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mkinitrd-hal}
+mirror=${HAL_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+tarball="$cache/fresh-root-bookworm.tar"
+work=${1:-$(mktemp -d /var/tmp/hal-fresh.XXXXXX)}
+root="$work/root"
+say() { echo "fresh-check: $*" >&2; }
+
+mounted=()
+cleanup() {
+    local status=$?
+    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
+    rm -rf "$work"
+    exit "$status"
+}
+trap cleanup EXIT
+
+if [[ ! -f $tarball ]] || [[ -n $(find "$tarball" -mtime +7 2>/dev/null) ]]; then
+    say "debootstrap bookworm from $mirror"
+    mkdir -p "$cache" "$work/bootstrap"
+    debootstrap --variant=minbase bookworm "$work/bootstrap" "$mirror" > "$work/debootstrap.log" 2>&1 ||
+        { tail -n 20 "$work/debootstrap.log" >&2; exit 1; }
+    tar -C "$work/bootstrap" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+    rm -rf "$work/bootstrap"
+fi
+mkdir -p "$root"
+tar -C "$root" -xf "$tarball"
+say "clean root in $root ($(du -sh "$root" | cut -f1)); installed packages: $(chroot "$root" dpkg-query -W | wc -l)"
+
+# Only what the README assumes of a machine: make and git to get and drive the repository.
+bind() {
+    mkdir -p "$root$1"
+    mount --bind "$1" "$root$1"
+    mounted+=("$root$1")
+}
+mount -t proc proc "$root/proc" && mounted+=("$root/proc")
+bind /sys
+bind /dev
+bind /dev/pts
+mount -t tmpfs tmpfs "$root/run" && mounted+=("$root/run")
+mount -t tmpfs tmpfs "$root/tmp" && mounted+=("$root/tmp")
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+say "apt-get install make git (the README's starting point)"
+in_root bash -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q make git' \
+    > "$work/prepare.log" 2>&1 || { tail -n 20 "$work/prepare.log" >&2; exit 1; }
+
+# The repository as committed plus the working tree's changes, without build products.
+mkdir -p "$root/src/mkinitrd-hal"
+(cd "$repo" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) |
+    tar -C "$root/src/mkinitrd-hal" -xf -
+
+run_step() {
+    local name=$1
+    shift
+    say "running: $* (log: $work/$name.log)"
+    local started=$(date +%s)
+    if ! in_root bash -c "cd /src/mkinitrd-hal && HAL_FRESH_ROOT=1 $*" < /dev/null > "$work/$name.log" 2>&1; then
+        tail -n 40 "$work/$name.log" >&2
+        say "FAILED: $* after $(( $(date +%s) - started )) s"
+        exit 1
+    fi
+    say "passed: $* in $(( $(date +%s) - started )) s"
+}
+run_step make-run make run
+grep -m1 -E "run-vm: using (KVM|TCG)" "$work/make-run.log" >&2 || true
+grep -q "HAL-DEMO: hello from the guest OS" "$work/make-run.log" || { say "make run: the demo guest's line is missing"; exit 1; }
+
+qemu="$root/root/.cache/mkinitrd-hal/qemu-static/current/qemu-system-x86_64"
+[[ -x $qemu ]] || { say "no static QEMU was built in the clean root"; exit 1; }
+file -L "$qemu" | grep -qE "statically linked|static-pie linked" || { say "$qemu is not static"; exit 1; }
+say "static QEMU built from source: $(cat "$(dirname "$qemu")/BUILD-INFO"), $(stat -L -c %s "$qemu") bytes"
+grep -q "QEMU static (0 libraries)" "$work/make-run.log" || { say "mkinitrd-hal did not pack the static QEMU"; exit 1; }
+python3 - "$root/src/mkinitrd-hal/build/hal.img" "$qemu" <<'EOF'
+import gzip, re, sys
+data = gzip.decompress(open(sys.argv[1], "rb").read())
+offset, found, libraries = 0, None, []
+while True:
+    header = data[offset:offset + 110]
+    size, name_size = int(header[54:62], 16), int(header[94:102], 16)
+    name = data[offset + 110:offset + 110 + name_size - 1].decode()
+    start = (offset + 110 + name_size + 3) & ~3
+    if name == "TRAILER!!!":
+        break
+    if name == "usr/bin/qemu-system-x86_64":
+        found = data[start:start + size]
+    if re.search(r"\.so(\.|$)", name):
+        libraries.append(name)
+    offset = (start + size + 3) & ~3
+assert found == open(sys.argv[2], "rb").read(), "the image's QEMU is not the static build"
+assert not libraries, f"shared libraries in the image: {libraries}"
+print("fresh-check: the image holds the static QEMU and no shared library", file=sys.stderr)
+EOF
+
+if [[ $quick == no ]]; then
+    run_step make-check make check
+    grep -E "^=+ .*(passed|failed).* =+$" "$work/make-check.log" | tail -n 1 >&2
+fi
+say "OK"
