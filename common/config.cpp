@@ -1,6 +1,10 @@
 // Parser for /etc/hal.conf (`key = value`) and the hal.* kernel command line overrides.
 #include "common/config.hpp"
 
+#include "disks/disk_spec.hpp"
+#include "disks/filesystem_probe.hpp"
+#include "lan/hostfwd.hpp"
+
 namespace hal {
 namespace {
 
@@ -11,10 +15,12 @@ struct NamedValue {
 };
 
 constexpr NamedValue<Accel> kAccels[] = {{"auto", Accel::kAuto}, {"kvm", Accel::kKvm}, {"tcg", Accel::kTcg}};
-constexpr NamedValue<DiskBus> kDiskBuses[] = {
-    {"virtio", DiskBus::kVirtio}, {"ide", DiskBus::kIde}, {"ahci", DiskBus::kAhci}, {"nvme", DiskBus::kNvme}};
+constexpr NamedValue<DiskBus> kDiskBuses[] = {{"auto", DiskBus::kAuto}, {"virtio", DiskBus::kVirtio},
+                                             {"ide", DiskBus::kIde},   {"ahci", DiskBus::kAhci},
+                                             {"nvme", DiskBus::kNvme}, {"scsi", DiskBus::kScsi}};
 // `unsafe` is deliberately absent: it drops the guest's flushes and loses data on power loss.
-constexpr NamedValue<DiskCache> kDiskCaches[] = {{"writeback", DiskCache::kWriteback},
+constexpr NamedValue<DiskCache> kDiskCaches[] = {{"auto", DiskCache::kAuto},
+                                                 {"writeback", DiskCache::kWriteback},
                                                  {"none", DiskCache::kNone},
                                                  {"writethrough", DiskCache::kWritethrough},
                                                  {"directsync", DiskCache::kDirectsync}};
@@ -25,6 +31,15 @@ constexpr NamedValue<ExitAction> kExitActions[] = {{"poweroff", ExitAction::kPow
                                                     {"reboot", ExitAction::kReboot},
                                                     {"restart", ExitAction::kRestart},
                                                     {"shell", ExitAction::kShell}};
+constexpr NamedValue<FirmwareSetting> kFirmwares[] = {{"auto", FirmwareSetting::kAuto},
+                                                      {"bios", FirmwareSetting::kBios},
+                                                      {"uefi", FirmwareSetting::kUefi},
+                                                      {"uefi-secure", FirmwareSetting::kUefiSecure}};
+constexpr NamedValue<Identity> kIdentities[] = {{"host", Identity::kHost}, {"generic", Identity::kGeneric}};
+constexpr NamedValue<NetworkMode> kNetworkModes[] = {{"auto", NetworkMode::kAuto},
+                                                     {"bridge", NetworkMode::kBridge},
+                                                     {"nat", NetworkMode::kNat},
+                                                     {"none", NetworkMode::kNone}};
 constexpr NamedValue<bool> kBooleans[] = {{"yes", true}, {"no", false}, {"true", true},
                                           {"false", false}, {"1", true},   {"0", false}};
 
@@ -72,20 +87,36 @@ bool fail(ConfigError& error, const char* message) {
 bool apply_config_setting(Config& config, std::string_view key, std::string_view value, ConfigError& error) {
     if (!error.key.assign(key)) error.key.assign(key.substr(0, decltype(error.key)::kCapacity - 1));
     if (key == "disk") {
-        const bool by_id = (starts_with(value, "serial:") || starts_with(value, "wwid:")) && value.back() != ':';
-        if (value != "auto" && !by_id && (value.empty() || value.front() != '/'))
-            return fail(error, "disk must be an absolute path, auto, serial:TEXT or wwid:TEXT");
-        return config.disk.assign(value) || fail(error, "disk path is too long");
+        DiskSpecList specs;
+        const char* problem = "";
+        if (!parse_disk_specs(value, specs, problem)) return fail(error, problem);
+        return config.disk.assign(value) || fail(error, "disk is too long");
     }
+    if (key == "snapshot")
+        return parse_named(value, kBooleans, config.snapshot) || fail(error, "snapshot must be yes or no");
+    if (key == "snapshot_size")
+        return parse_count(value, 16, 16u * 1024 * 1024, config.snapshot_size_mib) ||
+               fail(error, "snapshot_size must be MiB between 16 and 16777216");
+    if (key == "firmware")
+        return parse_named(value, kFirmwares, config.firmware) ||
+               fail(error, "firmware must be auto, bios, uefi or uefi-secure");
+    if (key == "uefi_vars") {
+        FileOnDevice file;
+        if (!value.empty() && !parse_file_on_device(value, file))
+            return fail(error, "uefi_vars must be DEVICE:/PATH, e.g. LABEL=HALDATA:/hal/vars.fd");
+        return config.uefi_vars.assign(value) || fail(error, "uefi_vars is too long");
+    }
+    if (key == "identity")
+        return parse_named(value, kIdentities, config.identity) || fail(error, "identity must be host or generic");
     if (key == "disk_timeout")
         return parse_count(value, 0, 3600, config.disk_timeout_seconds) ||
                fail(error, "disk_timeout must be seconds between 0 and 3600");
     if (key == "disk_bus")
         return parse_named(value, kDiskBuses, config.disk_bus) ||
-               fail(error, "disk_bus must be virtio, ide, ahci or nvme");
+               fail(error, "disk_bus must be auto, virtio, ide, ahci, nvme or scsi");
     if (key == "disk_cache")
         return parse_named(value, kDiskCaches, config.disk_cache) ||
-               fail(error, "disk_cache must be writeback, none, writethrough or directsync");
+               fail(error, "disk_cache must be auto, writeback, none, writethrough or directsync");
     if (key == "machine")
         return parse_named(value, kMachines, config.machine) || fail(error, "machine must be pc or q35");
     if (key == "accel")
@@ -98,8 +129,36 @@ bool apply_config_setting(Config& config, std::string_view key, std::string_view
                fail(error, "memory_reserve must be MiB");
     if (key == "cpus")
         return parse_auto_count(value, 1, 1024, config.cpus) || fail(error, "cpus must be auto or 1 to 1024");
-    if (key == "nic")
-        return parse_named(value, kNicModels, config.nic) || fail(error, "nic must be none, virtio, e1000 or e1000e");
+    if (key == "nic" || key == "nic_model")
+        return parse_named(value, kNicModels, config.nic) ||
+               fail(error, "nic_model must be none, virtio, e1000 or e1000e");
+    if (key == "network")
+        return parse_named(value, kNetworkModes, config.network) ||
+               fail(error, "network must be auto, bridge, nat or none");
+    if (key == "nics") {
+        if (value != "first" && value != "all") return fail(error, "nics must be first or all");
+        config.nics_all = value == "all";
+        return true;
+    }
+    if (key == "net.manage") {
+        if (value == "none" || value == "off") {
+            config.net_manage = IpSetting(NetMode::kOff);
+            return true;
+        }
+        const char* problem = "";
+        IpSetting setting;
+        if (!parse_ip_setting(value, setting, problem)) return fail(error, problem);
+        config.net_manage = setting;
+        return true;
+    }
+    if (key == "hostfwd") {
+        HostForwardList forwards;
+        const char* problem = "";
+        if (!parse_host_forwards(value, forwards, problem)) return fail(error, problem);
+        return config.hostfwd.assign(value) || fail(error, "hostfwd is too long");
+    }
+    if (key == "nic_boot")
+        return parse_named(value, kBooleans, config.nic_boot) || fail(error, "nic_boot must be yes or no");
     if (key == "qemu_args") return config.qemu_args.assign(value) || fail(error, "qemu_args is too long");
     if (key == "debug") return parse_named(value, kBooleans, config.debug) || fail(error, "debug must be yes or no");
     if (key == "load") {
@@ -198,6 +257,9 @@ bool parse_config(std::string_view text, Config& config, ConfigError& error) {
 const char* accel_name(Accel accel) { return name_of(accel, kAccels); }
 const char* disk_bus_name(DiskBus bus) { return name_of(bus, kDiskBuses); }
 const char* disk_cache_name(DiskCache cache) { return name_of(cache, kDiskCaches); }
+const char* firmware_setting_name(FirmwareSetting firmware) { return name_of(firmware, kFirmwares); }
+const char* identity_name(Identity identity) { return name_of(identity, kIdentities); }
+const char* network_mode_name(NetworkMode mode) { return name_of(mode, kNetworkModes); }
 const char* nic_model_name(NicModel nic) { return name_of(nic, kNicModels); }
 const char* machine_name(Machine machine) { return name_of(machine, kMachines); }
 const char* exit_action_name(ExitAction action) { return name_of(action, kExitActions); }

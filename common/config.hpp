@@ -4,15 +4,24 @@
 #include <cstdint>
 #include <string_view>
 
-#include "common/exit_policy.hpp"
-#include "common/ip_config.hpp"
+#include "supervision/exit_policy.hpp"
+#include "lan/ip_config.hpp"
 #include "common/text.hpp"
 
 namespace hal {
 
 enum class Accel { kAuto, kKvm, kTcg };
-enum class DiskBus { kVirtio, kIde, kAhci, kNvme };
-enum class DiskCache { kWriteback, kNone, kWritethrough, kDirectsync };
+// kAuto: the host disk's own bus where QEMU has one that carries its identity.
+enum class DiskBus { kAuto, kVirtio, kIde, kAhci, kNvme, kScsi };
+// kAuto: none with native AIO for block devices (O_DIRECT), writeback for image files.
+enum class DiskCache { kAuto, kWriteback, kNone, kWritethrough, kDirectsync };
+// The guest's firmware; kAuto decides from the boot disk (disks/boot_mode.hpp).
+enum class FirmwareSetting { kAuto, kBios, kUefi, kUefiSecure };
+// host: the guest's SMBIOS types 0-3, OEM licence ACPI tables and CPU topology are the host's.
+enum class Identity { kHost, kGeneric };
+// The guest's network (lan/network_plan.hpp): bridged onto the host's wired NIC with its MAC,
+// QEMU's NAT, or none; kAuto bridges when the host has a wired NIC.
+enum class NetworkMode { kAuto, kBridge, kNat, kNone };
 enum class NicModel { kNone, kVirtio, kE1000, kE1000e };
 enum class Machine { kPc, kQ35 };
 
@@ -20,26 +29,41 @@ inline constexpr size_t kQemuArgsCapacity = 1024;
 
 inline constexpr size_t kModuleListCapacity = 256;
 inline constexpr size_t kDeviceSpecCapacity = 128;
+inline constexpr size_t kDiskSettingCapacity = 512;
 
 struct Config {
-    // The guest's disk: an absolute path, `auto` (first non-removable whole disk),
-    // `serial:TEXT` or `wwid:TEXT` (matched against sysfs).
-    FixedString<kPathCapacity> disk;
+    // The guest's disks (disks/disk_spec.hpp): `auto` (the first bootable non-removable whole
+    // disk), `all`, or a list of /dev paths, serial:TEXT, wwid:TEXT and DEVICE:/FILE images.
+    FixedString<kDiskSettingCapacity> disk;
     uint32_t disk_timeout_seconds = 30;    // how long hal-init waits for the disk to appear
-    DiskBus disk_bus = DiskBus::kVirtio;   // how the guest sees the disk
-    DiskCache disk_cache = DiskCache::kWriteback;
+    DiskBus disk_bus = DiskBus::kAuto;     // how the guest sees its disks
+    DiskCache disk_cache = DiskCache::kAuto;
+    bool snapshot = false;                 // yes: guest writes go to a RAM overlay, dropped at power-off
+    uint32_t snapshot_size_mib = 1024;     // the overlay's cap
+    FirmwareSetting firmware = FirmwareSetting::kAuto;
+    // DEVICE:/PATH of a file holding the UEFI variables across boots (LABEL=HALDATA:/hal/vars.fd);
+    // empty: a fresh variable store each boot.
+    FixedString<kPathCapacity> uefi_vars;
+    Identity identity = Identity::kHost;
     Machine machine = Machine::kPc;
     Accel accel = Accel::kAuto;
     uint32_t memory_mib = 0;               // 0 = auto: a share of host memory minus the reserve
     uint32_t memory_reserve_mib = 256;     // kept for the host when memory is auto
     uint32_t cpus = 0;                     // 0 = auto: every host CPU
-    NicModel nic = NicModel::kVirtio;      // guest NIC on QEMU user-mode networking
+    NicModel nic = NicModel::kVirtio;      // the guest NIC's model (nic_model)
+    bool nic_boot = false;                 // yes: the NIC's PXE option ROM, booted after the disk
+    NetworkMode network = NetworkMode::kAuto;
+    bool nics_all = false;                 // nics = all: one guest NIC per host wired NIC
+    // net.manage: the host's own address in bridge mode, on a macvlan with a derived MAC
+    // (dhcp or static ip= syntax); kOff (the default): the host takes no address on the LAN.
+    IpSetting net_manage{NetMode::kOff};
+    FixedString<512> hostfwd;              // NAT port forwards (lan/hostfwd.hpp)
     FixedString<kQemuArgsCapacity> qemu_args;  // extra arguments, split on whitespace
     bool debug = false;                    // debug-level logging
     FixedString<kModuleListCapacity> load; // extra modules loaded early, comma-separated
     bool devtmpfs = true;                  // no: create /dev nodes from sysfs instead
     // The host's NIC: `none`, `auto` (first Ethernet device), a name, or `mac:xx:xx:...`.
-    FixedString<kDeviceSpecCapacity> host_nic;
+    FixedString<kDeviceSpecCapacity> host_nic{std::string_view("auto")};
     uint32_t host_nic_timeout_seconds = 10;
     // Supervision: the stop ladder's patience and what happens when QEMU ends.
     uint32_t powerdown_timeout_seconds = 120;
@@ -97,6 +121,9 @@ void apply_cmdline_overrides(Config& config, std::string_view cmdline, Report&& 
 const char* accel_name(Accel accel);
 const char* disk_bus_name(DiskBus bus);
 const char* disk_cache_name(DiskCache cache);
+const char* firmware_setting_name(FirmwareSetting firmware);
+const char* identity_name(Identity identity);
+const char* network_mode_name(NetworkMode mode);
 const char* nic_model_name(NicModel nic);
 const char* machine_name(Machine machine);
 const char* exit_action_name(ExitAction action);

@@ -12,4 +12,18 @@ inline constexpr const char* kModulesLoad = "modules.load";  // inside /lib/modu
 inline constexpr const char* kRunDir = "/run/hal";
 inline constexpr const char* kQmpSocket = "/run/hal/qmp.sock";
 
+// UEFI guests: OVMF from Debian's ovmf package, packed into kFirmwareDir; the guest's variable
+// store is a private writable copy of a VARS template made at every launch.
+inline constexpr const char* kOvmfCode = "/usr/share/qemu/OVMF_CODE_4M.fd";
+inline constexpr const char* kOvmfVars = "/usr/share/qemu/OVMF_VARS_4M.fd";
+inline constexpr const char* kOvmfSecureCode = "/usr/share/qemu/OVMF_CODE_4M.secboot.fd";
+inline constexpr const char* kOvmfSecureVars = "/usr/share/qemu/OVMF_VARS_4M.ms.fd";
+inline constexpr const char* kUefiVars = "/run/hal/vars.fd";
+// Host firmware tables handed to the guest (identity = host), copied and checked first.
+inline constexpr const char* kIdentityDir = "/run/hal/identity";
+// Host partitions holding guest images or the UEFI variable file are mounted below here.
+inline constexpr const char* kMountDir = "/run/hal/mnt";
+// snapshot = yes: QEMU's temporary overlays (its TMPDIR), a size-capped tmpfs.
+inline constexpr const char* kSnapshotDir = "/run/hal/snapshot";
+
 }  // namespace hal::layout

@@ -91,12 +91,15 @@ public:
     static constexpr size_t kCapacity = Capacity;
 
     FixedString() { data_[0] = '\0'; }
+    // For defaults that fit by construction; a text that does not fit leaves it empty.
+    explicit FixedString(std::string_view text) : FixedString() { assign(text); }
 
     bool assign(std::string_view text) {
         clear();
         return append(text);
     }
     bool append(std::string_view text) {
+        if (text.empty()) return true;  // an empty view may have no data pointer at all
         if (text.size() >= Capacity - size_) return false;
         std::memcpy(data_ + size_, text.data(), text.size());
         size_ += text.size();

@@ -1,4 +1,4 @@
-// Disk and NIC discovery from sysfs, and the bounded wait that services uevents.
+// NIC discovery from sysfs, and the bounded wait that services uevents.
 #include "init/devices.hpp"
 
 #include <cstring>
@@ -9,8 +9,6 @@
 namespace hal {
 namespace {
 
-// Block devices that are never the machine's disk.
-constexpr std::string_view kVirtualDisks[] = {"loop", "ram", "zram", "dm-", "md", "sr", "fd", "nbd"};
 
 bool read_attribute(std::string_view directory, const char* attribute, char* buffer, size_t capacity,
                     std::string_view& value) {
@@ -22,31 +20,8 @@ bool read_attribute(std::string_view directory, const char* attribute, char* buf
     return true;
 }
 
-bool is_candidate_disk(const char* name) {
-    for (std::string_view prefix : kVirtualDisks)
-        if (starts_with(name, prefix)) return false;
-    FixedString<kPathCapacity> directory;
-    if (!directory.assign("/sys/block/") || !directory.append(name)) return false;
-    char buffer[64];
-    std::string_view removable, size;
-    if (!read_attribute(directory.view(), "removable", buffer, sizeof buffer, removable) || removable != "0")
-        return false;
-    return read_attribute(directory.view(), "size", buffer, sizeof buffer, size) && size != "0";
-}
 
-bool matches_identity(const char* name, std::string_view kind, std::string_view wanted) {
-    static const char* const kSerialFiles[] = {"serial", "device/serial"};
-    static const char* const kWwidFiles[] = {"wwid", "device/wwid"};
-    FixedString<kPathCapacity> directory;
-    if (!directory.assign("/sys/block/") || !directory.append(name)) return false;
-    char buffer[256];
-    std::string_view value;
-    for (const char* file : kind == "serial" ? kSerialFiles : kWwidFiles)
-        if (read_attribute(directory.view(), file, buffer, sizeof buffer, value) && value == wanted) return true;
-    return false;
-}
 
-bool set_dev_path(DevicePath& path, std::string_view name) { return path.assign("/dev/") && path.append(name); }
 
 bool same_mac(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
@@ -59,25 +34,6 @@ bool same_mac(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
-
-bool find_disk(std::string_view spec, DevicePath& path) {
-    if (!spec.empty() && spec.front() == '/') {
-        if (!path.assign(spec)) return false;
-        return sys::path_exists(path.c_str());
-    }
-    FixedString<64> best;
-    const bool by_identity = spec != "auto";
-    const size_t colon = spec.find(':');
-    const std::string_view kind = by_identity ? spec.substr(0, colon) : "";
-    const std::string_view wanted = by_identity ? spec.substr(colon + 1) : "";
-    (void)sys::for_each_entry("/sys/block", [&](const char* name) {
-        const bool chosen = by_identity ? matches_identity(name, kind, wanted) : is_candidate_disk(name);
-        // Lowest name first, so `auto` is stable across boots whatever readdir's order.
-        if (chosen && (best.empty() || std::string_view(name) < best.view())) best.assign(name);
-    });
-    if (best.empty() || !set_dev_path(path, best.view())) return false;
-    return sys::path_exists(path.c_str());
-}
 
 bool find_nic(std::string_view spec, NetworkInterface& nic) {
     const bool by_mac = starts_with(spec, "mac:");

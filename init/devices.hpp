@@ -1,5 +1,5 @@
-// Step 4 of the boot plan: find the guest's disk and the host NIC the config names, waiting
-// (bounded) for them while uevents load the drivers of devices that appear late.
+// Finding the host NIC the config names, and the bounded wait that services uevents (the
+// drivers of devices that appear late load meanwhile); guest_disks.hpp finds the disks.
 #pragma once
 
 #include <cstdint>
@@ -11,10 +11,6 @@
 namespace hal {
 
 using DevicePath = FixedString<kPathCapacity>;
-
-// The disk for a spec: an absolute path (as is, once it exists), `auto` (first non-removable
-// whole disk by name), `serial:TEXT` or `wwid:TEXT` (sysfs serial/wwid attributes).
-bool find_disk(std::string_view spec, DevicePath& path);
 
 struct NetworkInterface {
     FixedString<32> name;

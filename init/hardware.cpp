@@ -6,7 +6,7 @@
 #include <new>
 
 #include "common/image_layout.hpp"
-#include "common/module_table.hpp"
+#include "kmod/module_table.hpp"
 #include "common/text.hpp"
 #include "common/uevent.hpp"
 #include "init/device_nodes.hpp"
@@ -15,6 +15,7 @@
 #include "init/module_loader.hpp"
 #include "init/sys/sys.hpp"
 #include "launcher/host_facts.hpp"
+#include "kmod/load_plan.hpp"
 
 namespace hal {
 namespace {
@@ -38,6 +39,9 @@ int g_uevent_fd = -1;
 bool g_static_nodes = false;
 HardwareSummary g_summary;
 uint64_t g_started_ms = 0;
+bool g_network_critical = false;  // the guest's network needs the host NIC before QEMU starts
+bool g_reported = false;
+uint64_t g_last_block_device_ms = 0;
 
 // Reads one index file of /lib/modules/KVER; a missing optional file is empty text.
 std::string_view read_index(const char* name, char* buffer, size_t capacity, bool required) {
@@ -71,10 +75,14 @@ bool load_index() {
 }
 
 unsigned request_module(int index, const char* why) {
-    const unsigned added = g_loader->request(index);
-    if (added > 0)
-        log_debug("modules: queue %s (%s, %u with dependencies)", g_table.entry(static_cast<size_t>(index)).name.c_str(),
-                  why, added);
+    const ModuleEntry& module = g_table.entry(static_cast<size_t>(index));
+    const LoadPriority priority = module_priority(module.path, g_network_critical);
+    const unsigned added = g_loader->request(index, priority);
+    if (added > 0) {
+        if (priority == LoadPriority::kCritical) g_summary.critical += added;
+        log_debug("modules: queue %s (%s%s, %u with dependencies)", module.name.c_str(), why,
+                  priority == LoadPriority::kCritical ? ", critical" : "", added);
+    }
     return added;
 }
 
@@ -166,7 +174,11 @@ unsigned scan_sysfs() {
 
 void start_hardware(const char* kernel_release, const Config& config) {
     g_started_ms = sys::monotonic_ms();
+    g_last_block_device_ms = g_started_ms;
     g_static_nodes = !config.devtmpfs;
+    // A bridged guest's NIC must exist before QEMU starts; so must the host's with net.required.
+    g_network_critical = config.net_required || config.network == NetworkMode::kAuto ||
+                         config.network == NetworkMode::kBridge;
     // Open the socket first: devices that appear while modules load are not missed.
     if (auto fd = sys::open_uevent_socket(); fd.ok()) {
         g_uevent_fd = fd.value();
@@ -187,26 +199,49 @@ void start_hardware(const char* kernel_release, const Config& config) {
     g_summary.coldplug += scan_sysfs();
 }
 
-HardwareSummary settle_hardware() {
+HardwareSummary settle_critical_hardware() {
     if (!g_loader) return g_summary;
-    // A loaded driver may announce devices that need further drivers: drain until quiet.
+    // A loaded driver may announce devices that need further drivers (virtio_pci finds the
+    // virtio disk): drain until quiet.
     while (true) {
-        g_loader->wait_idle();
-        if (!service_uevents()) break;
+        g_loader->wait_critical_idle();
+        if (!service_uevents().queued_modules) break;
     }
-    g_loader->stop();
     const LoaderCounts counts = g_loader->counts();
     g_summary.loaded = counts.loaded;
     g_summary.failed = counts.failed + counts.skipped;
     g_summary.elapsed_ms = sys::monotonic_ms() - g_started_ms;
-    g_loader = nullptr;
     return g_summary;
+}
+
+void report_hardware_when_idle() {
+    if (!g_loader || g_reported || !g_loader->idle()) return;
+    g_reported = true;
+    const LoaderCounts counts = g_loader->counts();
+    log_info("modules: all loaded: %u loaded, %u failed, %llu ms after the first", counts.loaded,
+             counts.failed + counts.skipped, static_cast<unsigned long long>(sys::monotonic_ms() - g_started_ms));
 }
 
 int uevent_fd() { return g_uevent_fd; }
 
-bool service_uevents() {
-    if (g_uevent_fd < 0) return false;
+bool critical_modules_busy() { return g_loader && g_loader->critical_busy(); }
+
+uint64_t last_block_device_ms() { return g_last_block_device_ms; }
+
+bool load_modules_for_alias(std::string_view alias) {
+    if (!g_loader) return false;
+    bool matched = false;
+    g_table.for_each_match(alias, [&](int index) {
+        matched = true;
+        g_loader->request(index, LoadPriority::kCritical);
+    });
+    if (matched) g_loader->wait_critical_idle();
+    return matched;
+}
+
+UeventEffects service_uevents() {
+    UeventEffects effects;
+    if (g_uevent_fd < 0) return effects;
     static char message[kUeventCapacity];
     unsigned added = 0;
     while (true) {
@@ -222,9 +257,15 @@ bool service_uevents() {
         if (!parse_uevent({message, size.value()}, event) || event.action != "add") continue;
         if (g_static_nodes) create_node_for_uevent(event);
         if (g_loader && !event.modalias.empty()) added += queue_for_modalias(event.modalias);
+        if (event.subsystem == "input" && starts_with(event.devname, "input/event")) effects.input_added = true;
+        if (event.subsystem == "block") g_last_block_device_ms = sys::monotonic_ms();
     }
-    g_summary.coldplug += added;
-    return added > 0;
+    if (added > 0) {
+        g_summary.coldplug += added;
+        g_reported = false;  // new background loads: report the totals again when they finish
+    }
+    effects.queued_modules = added > 0;
+    return effects;
 }
 
 }  // namespace hal

@@ -10,6 +10,7 @@ namespace hal {
 struct HardwareSummary {
     uint32_t early = 0;       // modules from the packer's list queued at boot
     uint32_t coldplug = 0;    // modules queued because a device's modalias matched
+    uint32_t critical = 0;    // of those, on the guest's critical path (KVM, storage...)
     uint32_t loaded = 0;
     uint32_t failed = 0;      // including modules skipped because a dependency failed
     uint64_t elapsed_ms = 0;
@@ -17,17 +18,34 @@ struct HardwareSummary {
 
 // Reads the image's module index, opens the uevent socket and starts loading, in the
 // background, the early list (KVM vendor module chosen from the CPU) and whatever present
-// devices need. Returns at once; never fatal.
+// devices need, critical modules first (load_plan.hpp). Returns at once; never fatal.
 void start_hardware(const char* kernel_release, const Config& config);
 
-// Waits until every module queued so far, and every module the uevents that arrived meanwhile
-// asked for, has loaded; ends the loader threads. Call before launching QEMU.
-HardwareSummary settle_hardware();
+// Waits until every critical module queued so far, and every critical module the uevents
+// that arrived meanwhile asked for, has loaded. Call before launching QEMU; the other
+// modules go on loading while it runs.
+HardwareSummary settle_critical_hardware();
 
-// The uevent socket, or -1; the device waits poll it and pass it to service_uevents().
+// For the supervision loop: once every module has loaded, logs the totals (once).
+void report_hardware_when_idle();
+
+// True while a critical module (storage, KVM) is waiting or loading: a disk may still appear.
+bool critical_modules_busy();
+// When the last block device appeared (monotonic ms; the boot's start when none has).
+uint64_t last_block_device_ms();
+// Loads, now, every packed module with an alias matching `alias` (fs-ext4 before mounting an
+// ext4 partition: there is no modprobe for the kernel to call). False when none is packed.
+bool load_modules_for_alias(std::string_view alias);
+
+// The uevent socket, or -1; the device waits and the supervision loop poll it and pass it to
+// service_uevents().
 int uevent_fd();
+
+struct UeventEffects {
+    bool queued_modules = false;  // a new device needed a packed driver
+    bool input_added = false;     // an input event device appeared (power buttons, keyboards)
+};
 // Handles pending uevents: queues modules for new devices, creates nodes without devtmpfs.
-// Returns true when it queued modules.
-bool service_uevents();
+UeventEffects service_uevents();
 
 }  // namespace hal

@@ -1,6 +1,10 @@
-// Host facts from /dev/kvm, /proc/cpuinfo, /proc/meminfo and /sys CPU lists.
+// Host facts from /dev/kvm, /proc/cpuinfo, /proc/meminfo, /sys CPU lists and the device tree.
 #include "init/host_probe.hpp"
 
+#include <cstring>
+
+#include "common/image_layout.hpp"
+#include "init/log.hpp"
 #include "init/sys/sys.hpp"
 #include "launcher/host_facts.hpp"
 
@@ -10,6 +14,9 @@ namespace {
 // Only the first CPU's block of /proc/cpuinfo matters; 16 KiB holds it on any machine.
 constexpr size_t kCpuinfoPrefix = 16 * 1024;
 char g_text[kCpuinfoPrefix];
+// Device trees of real boards are tens of KiB; this leaves room for large SoCs' overlays.
+constexpr size_t kDeviceTreeCapacity = 1024 * 1024;
+constexpr const char* kDeviceTreePath = "/sys/firmware/fdt";
 
 uint32_t online_cpus() {
     char list[256];
@@ -33,8 +40,38 @@ const CpuIdentity& cpu_identity() {
     return identity;
 }
 
-HostFacts probe_host() {
-    HostFacts facts;
+const BoardIdentity& board_identity() {
+    static BoardIdentity board;
+    static bool read = false;
+    if (read) return board;
+    read = true;
+    static char blob[kDeviceTreeCapacity];
+    const auto size = sys::read_file(kDeviceTreePath, blob, sizeof blob);
+    if (!size.ok()) {
+        if (size.error().code == ENOENT)
+            log_debug("platform: no device tree (%s absent)", kDeviceTreePath);
+        else
+            log_warning("platform: cannot read %s: %s", kDeviceTreePath, std::strerror(size.error().code));
+        return board;
+    }
+    switch (hal::board_identity(blob, size.value(), board)) {
+        case BoardResult::kFound:
+            log_info("platform: device tree board \"%s\" (compatible \"%s\")", board.model.c_str(),
+                     board.compatible.c_str());
+            break;
+        case BoardResult::kInvalidTree:
+            log_warning("platform: %s (%zu bytes) is not a valid device tree; board unknown", kDeviceTreePath,
+                        size.value());
+            break;
+        case BoardResult::kTextTooLong:
+            log_warning("platform: %s names a board longer than %zu characters; board unknown", kDeviceTreePath,
+                        kBoardTextCapacity - 1);
+            break;
+    }
+    return board;
+}
+
+void probe_host(HostFacts& facts) {
     if (auto kvm = sys::open_file("/dev/kvm", sys::kReadWrite); kvm.ok()) {
         facts.kvm_device = true;
         sys::close_fd(kvm.value());
@@ -43,7 +80,9 @@ HostFacts probe_host() {
     if (auto size = sys::read_file_prefix("/proc/meminfo", g_text, sizeof g_text); size.ok())
         facts.memory_total_kib = meminfo_total_kib({g_text, size.value()}).value_or(0);
     facts.cpus = online_cpus();
-    return facts;
+    facts.board = board_identity();
+    facts.ovmf = sys::path_exists(layout::kOvmfCode) && sys::path_exists(layout::kOvmfVars);
+    facts.ovmf_secure = sys::path_exists(layout::kOvmfSecureCode) && sys::path_exists(layout::kOvmfSecureVars);
 }
 
 }  // namespace hal

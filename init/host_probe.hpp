@@ -1,4 +1,4 @@
-// Reads the machine's facts (KVM, CPUs, memory) that the launcher decides from.
+// Reads the machine's facts (KVM, CPUs, memory, board) that the launcher decides from.
 #pragma once
 
 #include "common/text.hpp"
@@ -14,6 +14,12 @@ struct CpuIdentity {
 };
 const CpuIdentity& cpu_identity();
 
-HostFacts probe_host();
+// The board named by the host's device tree (/sys/firmware/fdt), read once with libfdt and
+// logged once; empty fields when the host has no device tree (x86 PCs).
+const BoardIdentity& board_identity();
+
+// Fills the KVM, CPU, memory, board and OVMF fields of `facts` (the disk and identity steps
+// fill the rest).
+void probe_host(HostFacts& facts);
 
 }  // namespace hal

@@ -11,11 +11,16 @@
 #include "init/devices.hpp"
 #include "init/host_probe.hpp"
 #include "init/log.hpp"
+#include "init/guest_disks.hpp"
+#include "init/guest_identity.hpp"
+#include "init/guest_network.hpp"
 #include "init/hardware.hpp"
+#include "init/host_network.hpp"
 #include "init/mounts.hpp"
 #include "init/network.hpp"
 #include "init/power.hpp"
 #include "init/supervisor.hpp"
+#include "init/uefi_vars.hpp"
 #include "init/sys/sys.hpp"
 #include "launcher/launcher.hpp"
 
@@ -27,9 +32,12 @@ constexpr size_t kCmdlineCapacity = 4096;
 char g_config_text[kConfigCapacity];
 char g_cmdline[kCmdlineCapacity];
 Config g_config;
+HostFacts g_facts;
+GuestNetwork g_network;
 Argv g_qemu_argv;
+// TMPDIR: QEMU's snapshot overlays (snapshot = yes) go to a size-capped tmpfs.
 char* g_qemu_environment[] = {const_cast<char*>("PATH=/usr/bin:/bin"), const_cast<char*>("HOME=/"),
-                              const_cast<char*>("TERM=linux"), nullptr};
+                              const_cast<char*>("TERM=linux"), const_cast<char*>("TMPDIR=/run/hal/snapshot"), nullptr};
 
 // Step 2: /etc/hal.conf, then hal.* words from the kernel command line.
 void load_config() {
@@ -57,46 +65,45 @@ void load_config() {
     log::set_debug(g_config.debug);
     set_emergency_action(g_config.emergency);
     install_crash_guard(log::kmsg_fd(), g_config.emergency != ExitAction::kReboot);
-    log_info("config: disk=%s bus=%s machine=%s accel=%s nic=%s", g_config.disk.c_str(),
-             disk_bus_name(g_config.disk_bus), machine_name(g_config.machine), accel_name(g_config.accel),
+    log_info("config: disk=%s bus=%s firmware=%s identity=%s machine=%s accel=%s nic=%s", g_config.disk.c_str(),
+             disk_bus_name(g_config.disk_bus), firmware_setting_name(g_config.firmware),
+             identity_name(g_config.identity), machine_name(g_config.machine), accel_name(g_config.accel),
              nic_model_name(g_config.nic));
 }
 
-// Step 4: the guest's disk must exist before QEMU opens it; the config may name it by
-// path, serial, wwid or `auto`, and the launcher gets the path it resolved to.
-void wait_for_disk() {
-    DevicePath path;
-    const std::string_view spec = g_config.disk.view();
-    const auto waited = wait_for(g_config.disk_timeout_seconds * 1000ull, [&] { return find_disk(spec, path); });
-    if (!waited) {
-        char what[kPathCapacity + 64];
-        std::snprintf(what, sizeof what, "disk %s did not appear within %u s", g_config.disk.c_str(),
-                      g_config.disk_timeout_seconds);
-        fail_boot(what);
+// Step 4: the guest's disks must exist before QEMU opens them; the config names them (auto,
+// all, paths, serial:, wwid:, images on host partitions), and the launcher gets what was
+// found: paths, identities, sector sizes, boot signs. The UEFI variable file's partition is
+// found first, so its disk is never the guest's.
+void prepare_disks() {
+    const uint64_t deadline = sys::monotonic_ms() + g_config.disk_timeout_seconds * 1000ull;
+    const uint64_t started = sys::monotonic_ms();
+    const std::string_view vars_disk = locate_uefi_vars_disk(g_config, deadline);
+    const DiskSetup setup = prepare_guest_disks(g_config, vars_disk, g_facts);
+    if (!setup.ok) fail_boot(setup.problem);
+    for (size_t i = 0; i < g_facts.disk_count; ++i) {
+        const HostDisk& disk = g_facts.disks[i];
+        log_info("devices: disk %s is %s (%s%s%s%s%s, %u/%u-byte sectors%s%s), found after %llu ms", g_config.disk.c_str(),
+                 disk.path.c_str(), disk.block_device ? host_bus_name(disk.bus) : image_format_name(disk.format),
+                 disk.identity.serial.empty() ? "" : ", serial ", disk.identity.serial.c_str(),
+                 disk.identity.model.empty() ? "" : ", model ", disk.identity.model.c_str(), disk.logical_block,
+                 disk.physical_block, disk.boot.uefi ? ", EFI System Partition" : "",
+                 disk.boot.bios ? ", BIOS boot code" : "",
+                 static_cast<unsigned long long>(sys::monotonic_ms() - started));
     }
-    if (path.view() == spec)
-        log_info("devices: disk %s present after %llu ms", path.c_str(), static_cast<unsigned long long>(*waited));
-    else
-        log_info("devices: disk %s is %s, present after %llu ms", g_config.disk.c_str(), path.c_str(),
-                 static_cast<unsigned long long>(*waited));
-    g_config.disk.assign(path.view());
 }
 
-// Step 4b: the host NIC, when the config names one; its absence is not fatal.
-NetworkInterface g_host_nic;
-void wait_for_host_nic() {
-    const std::string_view spec = g_config.host_nic.view();
-    if (spec.empty() || spec == "none") return;
-    NetworkInterface& nic = g_host_nic;
-    const auto waited = wait_for(g_config.host_nic_timeout_seconds * 1000ull, [&] { return find_nic(spec, nic); });
-    if (!waited) {
-        log_warning("devices: no host NIC matching %s within %u s; continuing without host network", g_config.host_nic.c_str(),
-                    g_config.host_nic_timeout_seconds);
-        nic.name.clear();
-        return;
-    }
-    log_info("devices: host NIC %s (%s) for %s, found after %llu ms", nic.name.c_str(), nic.mac.c_str(),
-             g_config.host_nic.c_str(), static_cast<unsigned long long>(*waited));
+// snapshot = yes: QEMU keeps each disk's overlay in its TMPDIR, a tmpfs capped at
+// snapshot_size so a guest writing without end fills it, not the host's memory.
+void prepare_snapshot_space() {
+    if (!g_config.snapshot) return;
+    char options[48];
+    std::snprintf(options, sizeof options, "size=%um,mode=0700", g_config.snapshot_size_mib);
+    const Status made = sys::make_directories(layout::kSnapshotDir, 0700);
+    const Status mounted = made.ok() ? sys::mount_filesystem("tmpfs", layout::kSnapshotDir, "tmpfs", 0, options) : made;
+    if (!mounted.ok()) fail_boot("snapshot = yes, but the RAM overlay space could not be mounted");
+    log_info("disks: snapshot = yes: guest writes go to RAM (at most %u MiB) and are dropped at power-off",
+             g_config.snapshot_size_mib);
 }
 
 // Step 6: decide from host facts, build argv, start QEMU.
@@ -107,17 +114,37 @@ pid_t launch_qemu() {
         std::snprintf(what, sizeof what, "QEMU binary %s is missing from the image", layout::kQemu);
         fail_boot(what);
     }
-    const HostFacts facts = probe_host();
-    const LaunchPlan plan = plan_launch(g_config, facts);
+    probe_host(g_facts);
+    g_facts.network = g_network.plan;
+    g_facts.vhost = g_network.vhost;
+    int passed[kMaxGuestNics];
+    size_t passed_count = 0;
+    for (size_t i = 0; i < g_network.plan.count; ++i) {
+        g_facts.tap_ready[i] = g_network.tap_fds[i] >= 0;
+        if (g_facts.tap_ready[i]) passed[passed_count++] = g_network.tap_fds[i];
+    }
+    static LaunchPlan plan;
+    plan = plan_launch(g_config, g_facts);
     if (plan.accel_warning)
         log_warning("launch: accel %s: %s", accel_name(plan.accel), plan.accel_reason);
-    if (!build_qemu_argv(g_config, plan, layout::kQemu, g_qemu_argv).ok())
+    log_info("firmware: %s: %s", boot_firmware_name(plan.boot.firmware), plan.boot.reason);
+    if (plan.fatal) fail_boot(plan.fatal);
+    if (plan.boot.firmware != BootFirmware::kBios && !prepare_uefi_vars(g_config, plan.vars_template))
+        fail_boot("no UEFI variable store for the guest");
+    for (size_t i = 0; i < plan.disks.count; ++i) {
+        const GuestDisk& disk = plan.disks.disks[i];
+        log_info("launch: guest disk %zu: %s on %s, cache=%s%s%s%s", i, disk.host.path.c_str(), disk_bus_name(disk.bus),
+                 disk_cache_name(disk.cache), disk.native_aio ? " aio=native" : "", disk.snapshot ? " snapshot" : "",
+                 i == 0 ? " (boots first)" : "");
+        if (*disk.cache_note) log_warning("launch: %s: %s", disk.host.path.c_str(), disk.cache_note);
+    }
+    if (!build_qemu_argv(g_config, plan, g_facts, layout::kQemu, g_qemu_argv).ok())
         fail_boot("QEMU command line does not fit (qemu_args too long?)");
     log_info("launch: accel=%s (%s), %u CPUs, %u MiB; exec %s", accel_name(plan.accel), plan.accel_reason, plan.cpus,
              plan.memory_mib, layout::kQemu);
     for (size_t i = 1; i < g_qemu_argv.size(); ++i) log_debug("launch: argv[%zu] = %s", i, g_qemu_argv[i]);
     (void)sys::remove_file(layout::kQmpSocket);  // left over from a previous run
-    const auto pid = sys::spawn(g_qemu_argv.data(), g_qemu_environment);
+    const auto pid = sys::spawn(g_qemu_argv.data(), g_qemu_environment, passed, passed_count);
     if (!pid.ok()) {
         char what[96];
         std::snprintf(what, sizeof what, "cannot start QEMU: %s: %s", pid.error().operation,
@@ -151,11 +178,13 @@ ExitPolicy exit_policy() {
     timing.powerdown_timeout_ms = g_config.powerdown_timeout_seconds * 1000ull;
     const ExitPolicy policy = exit_policy();
     RestartHistory restarts;
-    prepare_supervision();
+    prepare_supervision([](pid_t qemu) { report_network_after_launch(qemu, g_network); });
     while (true) {
         const pid_t qemu = launch_qemu();
         log_info("supervise: QEMU running as pid %d", static_cast<int>(qemu));
         const QemuEnding ending = supervise_qemu(signal_fd, qemu, timing);
+        // QEMU has exited: the variable store is complete and can go back to its partition.
+        save_uefi_vars();
         const uint64_t now = sys::monotonic_ms();
         const ExitDecision decision = decide_exit(policy, ending, restarts, now);
         if (decision.restarts_exhausted) {
@@ -180,17 +209,6 @@ ExitPolicy exit_policy() {
         release_network();
         power_off_host("QEMU ended");
     }
-}
-
-// Step 5: the host network; not fatal unless net.required.
-void bring_up_network() {
-    const bool configured = !g_config.host_nic.empty() && g_config.host_nic.view() != "none";
-    if (!configured && g_config.net.device.empty()) return;
-    NetworkOptions options;
-    options.interface = g_host_nic.name.c_str();
-    // Only a required network holds the guest back; otherwise the lease arrives while QEMU runs.
-    if (!start_network(g_config, options, g_config.net_required) && g_config.net_required)
-        fail_boot("network required (net.required) but not up");
 }
 
 [[noreturn]] void run_boot_plan() {
@@ -226,18 +244,24 @@ void bring_up_network() {
     const auto release = sys::kernel_release();
     start_hardware(release.ok() ? release.value() : "unknown", g_config);
 
-    // 4. Devices; every queued module must have loaded before step 6 (KVM decides the
-    //    accelerator).
+    // 4. Devices: the guest's disks, and the machine's identity for it.
     maybe_break("devices");
-    wait_for_disk();
-    wait_for_host_nic();
+    prepare_disks();
+    gather_identity(g_config, g_facts);
+    prepare_snapshot_space();
 
-    // 5. Network: the host's own (the guest has QEMU's user-mode network either way). It
-    //    needs only the NIC's driver, so it starts while KVM may still be loading.
-    bring_up_network();
-    const HardwareSummary hardware = settle_hardware();
-    log_info("modules: %u loaded (%u early, %u for devices), %u failed, in %llu ms", hardware.loaded, hardware.early,
-             hardware.coldplug, hardware.failed, static_cast<unsigned long long>(hardware.elapsed_ms));
+    // 5. Network, once the critical modules loaded (KVM decides the accelerator; a bridged
+    //    guest needs its NIC's driver): the guest's side (bridge, NAT or none), then the
+    //    host's own, which the guest waits for only with net.required.
+    const HardwareSummary hardware = settle_critical_hardware();
+    log_info("modules: critical path ready in %llu ms: %u of %u queued modules are critical, %u loaded so far, "
+             "%u failed; the rest load while QEMU runs",
+             static_cast<unsigned long long>(hardware.elapsed_ms), hardware.critical, hardware.early + hardware.coldplug,
+             hardware.loaded, hardware.failed);
+    if (!prepare_guest_network(g_config, g_network))
+        fail_boot("network required (net.required) but the guest has no network");
+    if (!start_host_side_network(g_config, g_network) && g_config.net_required)
+        fail_boot("network required (net.required) but not up");
 
     // 6-8. Launch, supervise, and the exit policy; ends in power off (or reboot).
     maybe_break("launch");

@@ -25,6 +25,10 @@ void ModuleLoader::load_one(int index) {
         if (loaded)
             log_debug("modules: %s loaded in %llu ms", module.name.c_str(),
                       static_cast<unsigned long long>(sys::monotonic_ms() - started));
+        else if (status.error().code == ENODEV)
+            // The module found nothing to drive (a CPU-specific crypto driver without its
+            // instructions): not a fault of this boot.
+            log_info("modules: %s: nothing for it on this machine (ENODEV)", module.name.c_str());
         else
             log_warning("modules: %s: %s failed: %s (errno %d)", module.name.c_str(), status.error().operation,
                         std::strerror(status.error().code), status.error().code);
@@ -36,9 +40,13 @@ void ModuleLoader::load_one(int index) {
     pthread_mutex_unlock(&mutex_);
 }
 
+// Every change of the plan broadcasts: a finished load or a request (which may make modules
+// ready), or modules newly skipped by next_ready() (which may end a wait). An idle worker
+// only waits, so idle workers never wake each other.
 void ModuleLoader::work() {
     pthread_mutex_lock(&mutex_);
     while (true) {
+        const unsigned skipped_before = plan_.skipped_count();
         const int ready = plan_.next_ready();
         if (ready >= 0) {
             pthread_mutex_unlock(&mutex_);
@@ -46,11 +54,9 @@ void ModuleLoader::work() {
             pthread_mutex_lock(&mutex_);
             continue;
         }
-        if (!plan_.busy()) pthread_cond_broadcast(&changed_);  // wake wait_idle()
-        if (stopping_ && !plan_.busy()) break;
+        if (plan_.skipped_count() != skipped_before) pthread_cond_broadcast(&changed_);
         pthread_cond_wait(&changed_, &mutex_);
     }
-    pthread_mutex_unlock(&mutex_);
 }
 
 void* ModuleLoader::worker_entry(void* self) {
@@ -65,40 +71,50 @@ void ModuleLoader::start(unsigned threads) {
     if (worker_count_ == 0) log_warning("modules: no loader thread could be started; loading inline");
 }
 
-unsigned ModuleLoader::request(int index) {
+unsigned ModuleLoader::request(int index, LoadPriority priority) {
     pthread_mutex_lock(&mutex_);
-    const unsigned added = plan_.request(index);
+    const unsigned added = plan_.request(index, priority);
     if (added > 0) pthread_cond_broadcast(&changed_);
     pthread_mutex_unlock(&mutex_);
     return added;
 }
 
-void ModuleLoader::wait_idle() {
-    if (worker_count_ == 0) {
-        // No threads: load everything on the caller's thread.
-        int ready;
-        while (true) {
-            pthread_mutex_lock(&mutex_);
-            ready = plan_.next_ready();
-            pthread_mutex_unlock(&mutex_);
-            if (ready < 0) break;
-            load_one(ready);
-        }
-        return;
+// Without worker threads, modules load on the caller's thread (critical ones, or all).
+void ModuleLoader::load_inline(bool critical_only) {
+    while (true) {
+        pthread_mutex_lock(&mutex_);
+        const int ready = critical_only && !plan_.critical_busy() ? -1 : plan_.next_ready();
+        pthread_mutex_unlock(&mutex_);
+        if (ready < 0) return;
+        load_one(ready);
     }
+}
+
+void ModuleLoader::wait_critical_idle() {
+    if (worker_count_ == 0) return load_inline(true);
     pthread_mutex_lock(&mutex_);
-    while (plan_.busy()) pthread_cond_wait(&changed_, &mutex_);
+    while (plan_.critical_busy()) pthread_cond_wait(&changed_, &mutex_);
     pthread_mutex_unlock(&mutex_);
 }
 
-void ModuleLoader::stop() {
-    wait_idle();
+bool ModuleLoader::critical_busy() {
     pthread_mutex_lock(&mutex_);
-    stopping_ = true;
-    pthread_cond_broadcast(&changed_);
+    const bool busy = plan_.critical_busy();
     pthread_mutex_unlock(&mutex_);
-    for (unsigned i = 0; i < worker_count_; ++i) pthread_join(workers_[i], nullptr);
-    worker_count_ = 0;
+    return busy;
+}
+
+bool ModuleLoader::idle() {
+    if (worker_count_ == 0) load_inline(false);
+    pthread_mutex_lock(&mutex_);
+    const bool busy = plan_.busy();
+    if (!busy) report_skipped();
+    pthread_mutex_unlock(&mutex_);
+    return !busy;
+}
+
+// Called with the mutex held, when nothing is waiting or loading.
+void ModuleLoader::report_skipped() {
     for (size_t i = 0; i < table_.size(); ++i) {
         if (plan_.state(static_cast<int>(i)) != LoadState::kSkipped) continue;
         const int cause = plan_.failed_prerequisite(static_cast<int>(i));

@@ -1,13 +1,14 @@
-// Loads requested kernel modules on a few worker threads, dependencies strictly first,
-// while the boot goes on: the disk wait need not wait for KVM to load.
+// Loads requested kernel modules on a few worker threads, dependencies strictly first and
+// critical modules before the rest, while the boot goes on: the disk wait need not wait for
+// KVM, and QEMU need not wait for the drivers it does not use (input, display, sensors).
 #pragma once
 
 #include <pthread.h>
 
 #include <cstdint>
 
-#include "common/load_plan.hpp"
-#include "common/module_table.hpp"
+#include "kmod/load_plan.hpp"
+#include "kmod/module_table.hpp"
 
 namespace hal {
 
@@ -26,11 +27,12 @@ public:
     // Starts the workers; they load whatever is requested until stop().
     void start(unsigned threads);
     // Queues a module (and what it pulls in); returns how many modules were newly queued.
-    unsigned request(int index);
-    // Blocks until nothing is waiting or loading.
-    void wait_idle();
-    // Waits for idle, then ends the workers and reports skipped modules once.
-    void stop();
+    unsigned request(int index, LoadPriority priority);
+    // Blocks until nothing critical is waiting or loading (the rest goes on in the background).
+    void wait_critical_idle();
+    bool critical_busy();
+    // True when nothing is waiting or loading; reports skipped modules once when it is.
+    bool idle();
 
     LoaderCounts counts();
 
@@ -38,6 +40,8 @@ private:
     static void* worker_entry(void* self);
     void work();
     void load_one(int index);
+    void load_inline(bool critical_only);
+    void report_skipped();
 
     const ModuleTable& table_;
     const char* module_directory_;
@@ -47,7 +51,6 @@ private:
     pthread_cond_t changed_ = PTHREAD_COND_INITIALIZER;
     pthread_t workers_[kMaxLoaderThreads];
     unsigned worker_count_ = 0;
-    bool stopping_ = false;
 };
 
 }  // namespace hal

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <new>
 
-#include "common/dhcp_client.hpp"
+#include "lan/dhcp_client.hpp"
 #include "init/log.hpp"
 #include "init/sys/net.hpp"
 #include "init/sys/sys.hpp"
@@ -31,6 +31,7 @@ struct Network {
     alignas(dhcp::Client) unsigned char client_storage[sizeof(dhcp::Client)];
     dhcp::ClientStep step;
     uint64_t link_up_at = 0;
+    uint64_t deadline = 0;  // link up + net.timeout: the first lease's bound
 };
 Network g_network;
 
@@ -249,14 +250,14 @@ bool start_dhcp(const Config& config, uint64_t deadline, bool wait_for_lease) {
 
 }  // namespace
 
-bool start_network(const Config& config, const NetworkOptions& options, bool wait_for_lease) {
+bool begin_network(const Config& config, const NetworkOptions& options) {
     g_network.resolv_conf = options.resolv_conf;
     g_network.take_hostname = config.net_hostname;
     g_network.arp_check_ms = config.net_arp_check_ms;
     if (const auto lo = sys::interface_index("lo"); lo.ok()) (void)sys::set_link_up(lo.value());
     if (config.net.mode == NetMode::kOff) {
         log_info("network: off (ip=off)");
-        return true;
+        return false;
     }
     const char* interface = config.net.device.empty() ? options.interface : config.net.device.c_str();
     if (!interface || !*interface) {
@@ -270,17 +271,27 @@ bool start_network(const Config& config, const NetworkOptions& options, bool wai
         return false;
     }
     g_network.index = index.value();
-    const uint64_t deadline = sys::monotonic_ms() + config.net_timeout_seconds * 1000ull;
     if (const Status up = sys::set_link_up(g_network.index); !up.ok()) {
         log_warning("network: %s: link up failed: %s", interface, std::strerror(up.error().code));
         return false;
     }
     g_network.link_up_at = sys::monotonic_ms();
-    if (!wait_carrier(deadline)) {
-        log_warning("network: %s: no carrier within %u s", interface, config.net_timeout_seconds);
+    g_network.deadline = g_network.link_up_at + config.net_timeout_seconds * 1000ull;
+    return true;
+}
+
+bool continue_network(const Config& config, bool wait_for_lease) {
+    return config.net.mode == NetMode::kStatic ? start_static(config)
+                                                : start_dhcp(config, g_network.deadline, wait_for_lease);
+}
+
+bool start_network(const Config& config, const NetworkOptions& options, bool wait_for_lease) {
+    if (!begin_network(config, options)) return config.net.mode == NetMode::kOff;
+    if (!wait_carrier(g_network.deadline)) {
+        log_warning("network: %s: no carrier within %u s", g_network.interface.c_str(), config.net_timeout_seconds);
         return false;
     }
-    return config.net.mode == NetMode::kStatic ? start_static(config) : start_dhcp(config, deadline, wait_for_lease);
+    return continue_network(config, wait_for_lease);
 }
 
 int network_fd() { return g_network.client ? g_network.fd : -1; }

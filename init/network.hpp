@@ -20,6 +20,12 @@ struct NetworkOptions {
 // unless net.required).
 bool start_network(const Config& config, const NetworkOptions& options, bool wait_for_lease);
 
+// The same in two halves, for a caller that waits for carrier itself: loopback and the link
+// up (false when there is nothing to configure), then, with carrier, DHCP (not waited for)
+// or the static address.
+bool begin_network(const Config& config, const NetworkOptions& options);
+bool continue_network(const Config& config, bool wait_for_lease = false);
+
 // For the supervision loop: the DHCP socket and the ARP probe socket (-1 when none), the ms
 // until the next timer (-1 when none), and the handler for all of them.
 int network_fd();

@@ -1,7 +1,7 @@
 // Step 8 of the boot plan, and the end of every fatal path: sync, then power off.
 #pragma once
 
-#include "common/exit_policy.hpp"
+#include "supervision/exit_policy.hpp"
 
 namespace hal {
 

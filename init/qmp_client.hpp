@@ -3,7 +3,7 @@
 
 #include <cstddef>
 
-#include "common/qmp_message.hpp"
+#include "supervision/qmp_message.hpp"
 
 namespace hal {
 

@@ -9,6 +9,8 @@
 #include <cstring>
 
 #include "common/image_layout.hpp"
+#include "init/hardware.hpp"
+#include "init/host_network.hpp"
 #include "init/log.hpp"
 #include "init/network.hpp"
 #include "init/power_button.hpp"
@@ -20,6 +22,7 @@ namespace {
 
 constexpr int kQmpRetryMs = 100;
 PowerButtons g_buttons;
+void (*g_on_qemu_ready)(pid_t) = nullptr;
 QmpClient g_qmp;
 
 bool is_stop_request(int signal) { return signal == SIGTERM || signal == SIGINT || signal == SIGPWR; }
@@ -92,7 +95,10 @@ void handle_qmp_message(const QmpMessage& message, QemuEnding& ending) {
 
 }  // namespace
 
-void prepare_supervision() { g_buttons = open_power_buttons(); }
+void prepare_supervision(void (*on_qemu_ready)(pid_t)) {
+    g_on_qemu_ready = on_qemu_ready;
+    (void)open_new_power_buttons(g_buttons);
+}
 
 const char* describe_exit(int status, char* buffer, unsigned size) {
     if (WIFEXITED(status))
@@ -108,17 +114,19 @@ QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing)
     QemuEnding ending;
     StopLadder ladder(timing);
     int status = 0;
+    bool ready_reported = false;
     g_qmp.close();
     while (true) {
         if (!g_qmp.connected() && g_qmp.try_connect(layout::kQmpSocket)) log_debug("qmp: connected");
-        // Descriptors: 0 signals, 1 QMP, 2 the DHCP client, 3 its ARP probe, then the buttons.
-        constexpr size_t kFixed = 4;
-        int fds[kFixed + kMaxPowerButtons] = {signal_fd, g_qmp.fd(), network_fd(), network_probe_fd()};
+        // Descriptors: 0 signals, 1 QMP, 2 the DHCP client, 3 its ARP probe, 4 uevents (drivers
+        // still loading, devices plugged in), then the buttons.
+        constexpr size_t kFixed = 5;
+        int fds[kFixed + kMaxPowerButtons] = {signal_fd, g_qmp.fd(), network_fd(), network_probe_fd(), uevent_fd()};
         for (size_t i = 0; i < g_buttons.count; ++i) fds[kFixed + i] = g_buttons.fds[i];
         bool ready[kFixed + kMaxPowerButtons] = {};
         const uint64_t before = sys::monotonic_ms();
         const int64_t deadline = ladder.next_deadline_in(before);
-        const int64_t lease_timer = network_timer_in(before);
+        const int64_t lease_timer = host_network_timer_in(before);
         int timeout = deadline < 0 ? -1 : static_cast<int>(deadline);
         if (lease_timer >= 0 && (timeout < 0 || lease_timer < timeout)) timeout = static_cast<int>(lease_timer);
         if (!g_qmp.connected() && (timeout < 0 || timeout > kQmpRetryMs)) timeout = kQmpRetryMs;
@@ -153,12 +161,24 @@ QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing)
                 }
             }
         }
-        if (ready[1] && g_qmp.connected())
-            g_qmp.read([&](const QmpMessage& message) { handle_qmp_message(message, ending); });
-        // The lease is kept while QEMU runs: renewals and rebinding happen here.
-        if (network_fd() >= 0) service_network(sys::monotonic_ms(), ready[2], ready[3]);
-        for (size_t i = 0; i < g_buttons.count; ++i) {
-            if (ready[kFixed + i] && power_button_pressed(g_buttons.fds[i])) {
+        if (ready[1] && g_qmp.connected()) {
+            g_qmp.read([&](const QmpMessage& message) {
+                // The greeting comes from QEMU's main loop, which runs once every device and
+                // backend exists (the socket itself accepts connections earlier).
+                if (!ready_reported && g_on_qemu_ready) g_on_qemu_ready(qemu);
+                ready_reported = true;
+                handle_qmp_message(message, ending);
+            });
+        }
+        // The host network comes up, and its lease is kept, while QEMU runs.
+        service_host_network(sys::monotonic_ms(), ready[2], ready[3]);
+        // Devices keep arriving: background driver loads, USB plugs; a new input device may be
+        // a power button.
+        if (ready[4] && service_uevents().input_added) (void)open_new_power_buttons(g_buttons);
+        report_hardware_when_idle();
+        // Backwards: a button that went away is removed and the later ones move down.
+        for (size_t i = g_buttons.count; i-- > 0;) {
+            if (ready[kFixed + i] && power_button_pressed(g_buttons, i)) {
                 stop_requested = true;
                 stop_source = "power button";
             }

@@ -4,13 +4,14 @@
 
 #include <sys/types.h>
 
-#include "common/exit_policy.hpp"
-#include "common/stop_ladder.hpp"
+#include "supervision/exit_policy.hpp"
+#include "supervision/stop_ladder.hpp"
 
 namespace hal {
 
-// Opens the power buttons once; later launches reuse them.
-void prepare_supervision();
+// Opens the power buttons once; later launches reuse them. `on_qemu_ready` runs once per
+// launch, when QEMU's QMP greeting arrives (QEMU has created its devices by then).
+void prepare_supervision(void (*on_qemu_ready)(pid_t qemu));
 
 // Runs until `qemu` ends; returns why it ended.
 QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing);

@@ -180,7 +180,7 @@ bool plan_firmware(const PackInputs& inputs, const Config& config, FilePlan& pla
     const std::string prefix = parent_of(parent_of(inputs.qemu));
     for (const char* relative : {"/share/qemu", "/share/seabios", "/lib/ipxe/qemu"}) dirs.push_back(prefix + relative);
     // A QEMU outside /usr (a cached static build) still uses the distribution's firmware.
-    for (const char* system : {"/usr/share/qemu", "/usr/share/seabios", "/usr/lib/ipxe/qemu"})
+    for (const char* system : {"/usr/share/qemu", "/usr/share/seabios", "/usr/lib/ipxe/qemu", "/usr/share/OVMF"})
         if (std::find(dirs.begin(), dirs.end(), system) == dirs.end()) dirs.push_back(system);
     for (std::string_view name : firmware_for(config).view()) {
         const auto found = std::find_if(dirs.begin(), dirs.end(),
@@ -188,6 +188,8 @@ bool plan_firmware(const PackInputs& inputs, const Config& config, FilePlan& pla
         if (found == dirs.end()) {
             error = "firmware " + std::string(name) + " not found in:";
             for (const auto& dir : dirs) error += " " + dir;
+            if (name.substr(0, 4) == "OVMF")
+                error += " (UEFI guests need Debian's ovmf package; firmware = bios in the config packs none)";
             return false;
         }
         if (!plan.add_host_file(std::string(layout::kFirmwareDir) + "/" + std::string(name),

@@ -8,7 +8,7 @@
 
 #include <cstring>
 
-#include "common/modules_dep.hpp"
+#include "kmod/modules_dep.hpp"
 #include "initrd/file_io.hpp"
 
 namespace hal::pack {

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "common/glob.hpp"
-#include "common/modules_dep.hpp"
+#include "kmod/modules_dep.hpp"
 #include "common/text.hpp"
 
 namespace hal::pack {
@@ -118,6 +118,13 @@ private:
 bool has_device_alias(const ModuleIndex& index, const std::string& name) {
     return std::any_of(index.aliases.begin(), index.aliases.end(),
                        [&](const auto& alias) { return alias.second == name && is_device_alias(alias.first); });
+}
+
+// Filesystems load when hal-init mounts one (by their fs-TYPE alias), not at every boot.
+bool has_filesystem_alias(const ModuleIndex& index, const std::string& name) {
+    return std::any_of(index.aliases.begin(), index.aliases.end(), [&](const auto& alias) {
+        return alias.second == name && alias.first.rfind("fs-", 0) == 0;
+    });
 }
 
 }  // namespace
@@ -271,7 +278,8 @@ bool resolve_modules(const std::vector<ModuleRequest>& requests, const ModuleInd
             const auto found = index.path_by_name.find(request.text);
             if (found != index.path_by_name.end()) {
                 paths.push_back(found->second);
-                if (!has_device_alias(index, request.text)) early.insert(found->second);
+                if (!has_device_alias(index, request.text) && !has_filesystem_alias(index, request.text))
+                    early.insert(found->second);
             } else if (index.builtin.count(request.text)) {
                 resolution.builtin.push_back(request.text);
             }

@@ -53,7 +53,8 @@ bool is_device_alias(std::string_view alias);
 
 // Orders the requested modules, their dependencies and soft dependencies so that each
 // loads after everything it needs, each once. Modules named directly that no device alias
-// could load become the early list. Errors name the entry, line and kernel version.
+// could load become the early list, but for filesystems (an fs-TYPE alias), which hal-init
+// loads when it mounts one. Errors name the entry, line and kernel version.
 bool resolve_modules(const std::vector<ModuleRequest>& requests, const ModuleIndex& index,
                      const std::string& list_file, const std::string& kernel_version, Resolution& resolution,
                      std::string& error);

@@ -1,24 +1,68 @@
 // Dependency-respecting scheduling of module loads.
-#include "common/load_plan.hpp"
+#include "kmod/load_plan.hpp"
 
 namespace hal {
 
-unsigned LoadPlan::request(int index) {
-    if (index < 0 || static_cast<size_t>(index) >= table_.size() || state_[index] != LoadState::kIdle) return 0;
+namespace {
+
+// Module tree directories whose drivers the guest needs before QEMU starts.
+constexpr std::string_view kCriticalDirectories[] = {
+    "kernel/arch/x86/kvm/",   "kernel/drivers/ata/",   "kernel/drivers/nvme/", "kernel/drivers/scsi/",
+    "kernel/drivers/block/",  "kernel/drivers/virtio/", "kernel/drivers/mmc/",  "kernel/drivers/usb/storage/",
+    "kernel/drivers/message/", "kernel/drivers/md/",
+};
+constexpr std::string_view kNetworkDirectories[] = {
+    "kernel/drivers/net/ethernet/", "kernel/drivers/net/macvlan", "kernel/drivers/net/macvtap",
+    "kernel/drivers/net/tap",       "kernel/drivers/vhost/",       "kernel/drivers/net/virtio_net",
+    "kernel/drivers/net/tun",       "kernel/drivers/net/vmxnet3/", "kernel/drivers/net/net_failover",
+    "kernel/net/core/failover",
+};
+
+bool under_any(std::string_view path, std::span<const std::string_view> directories) {
+    for (const std::string_view directory : directories)
+        if (path.substr(0, directory.size()) == directory) return true;
+    return false;
+}
+
+}  // namespace
+
+LoadPriority module_priority(std::string_view path, bool network_critical) {
+    if (under_any(path, kCriticalDirectories)) return LoadPriority::kCritical;
+    if (network_critical && under_any(path, kNetworkDirectories)) return LoadPriority::kCritical;
+    return LoadPriority::kNormal;
+}
+
+unsigned LoadPlan::request(int index, LoadPriority priority) {
+    if (index < 0 || static_cast<size_t>(index) >= table_.size()) return 0;
     // Iterative closure with an explicit stack: no recursion depth to worry about in PID 1.
+    // A module visited once per request: newly waiting, or raised to critical priority.
     uint16_t stack[kMaxModules];
+    bool visited[kMaxModules] = {};
     size_t depth = 0;
     unsigned added = 0;
-    state_[index] = LoadState::kWaiting;
-    stack[depth++] = static_cast<uint16_t>(index);
-    ++added;
+    auto take = [&](uint16_t module) {
+        if (visited[module]) return;
+        const LoadState state = state_[module];
+        const bool raise = priority == LoadPriority::kCritical && priority_[module] != LoadPriority::kCritical &&
+                           (state == LoadState::kWaiting || state == LoadState::kIdle);
+        if (state != LoadState::kIdle && !raise) return;
+        visited[module] = true;
+        if (state == LoadState::kIdle) {
+            state_[module] = LoadState::kWaiting;
+            ++added;
+        }
+        if (priority == LoadPriority::kCritical) priority_[module] = LoadPriority::kCritical;
+        stack[depth++] = module;
+    };
+    take(static_cast<uint16_t>(index));
     while (depth > 0) {
         const uint16_t current = stack[--depth];
-        for (const uint16_t pulled : table_.pulls(current)) {
-            if (state_[pulled] != LoadState::kIdle) continue;
-            state_[pulled] = LoadState::kWaiting;
-            stack[depth++] = pulled;
-            ++added;
+        for (const uint16_t pulled : table_.pulls(current)) take(pulled);
+        // What must load first is on the critical path too.
+        if (priority == LoadPriority::kCritical) {
+            for (const uint16_t before : table_.required(current)) take(before);
+            for (const uint16_t before : table_.ordered_after(current))
+                if (state_[before] == LoadState::kWaiting) take(before);
         }
     }
     return added;
@@ -42,12 +86,17 @@ bool LoadPlan::prerequisites_loaded(int index, bool& blocked) const {
 }
 
 int LoadPlan::next_ready() {
+    const int critical = next_ready_of(LoadPriority::kCritical);
+    return critical >= 0 ? critical : next_ready_of(LoadPriority::kNormal);
+}
+
+int LoadPlan::next_ready_of(LoadPriority priority) {
     // Skipping one module can block another earlier in the table, so repeat until stable.
     bool skipped_any = true;
     while (skipped_any) {
         skipped_any = false;
         for (size_t i = 0; i < table_.size(); ++i) {
-            if (state_[i] != LoadState::kWaiting) continue;
+            if (state_[i] != LoadState::kWaiting || priority_[i] != priority) continue;
             bool blocked = false;
             if (prerequisites_loaded(static_cast<int>(i), blocked)) {
                 state_[i] = LoadState::kLoading;
@@ -55,6 +104,7 @@ int LoadPlan::next_ready() {
             }
             if (blocked) {
                 state_[i] = LoadState::kSkipped;
+                ++skipped_;
                 skipped_any = true;
             }
         }
@@ -65,6 +115,14 @@ int LoadPlan::next_ready() {
 bool LoadPlan::busy() const {
     for (size_t i = 0; i < table_.size(); ++i)
         if (state_[i] == LoadState::kWaiting || state_[i] == LoadState::kLoading) return true;
+    return false;
+}
+
+bool LoadPlan::critical_busy() const {
+    for (size_t i = 0; i < table_.size(); ++i)
+        if (priority_[i] == LoadPriority::kCritical &&
+            (state_[i] == LoadState::kWaiting || state_[i] == LoadState::kLoading))
+            return true;
     return false;
 }
 

@@ -3,26 +3,42 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
-#include "common/module_table.hpp"
+#include "kmod/module_table.hpp"
 
 namespace hal {
 
 enum class LoadState : uint8_t { kIdle, kWaiting, kLoading, kLoaded, kFailed, kSkipped };
+
+// Critical modules are what the guest needs before QEMU starts (the accelerator, the disk's
+// controller, a bridged guest's NIC); they load before any other ready module, and the boot
+// waits only for them.
+enum class LoadPriority : uint8_t { kNormal, kCritical };
+
+// A module's priority from its path in the module tree: KVM and storage drivers (and the
+// buses they sit on) are critical; `network_critical` adds the wired network drivers and
+// the macvtap/vhost stack a bridged guest's NIC needs.
+LoadPriority module_priority(std::string_view path, bool network_critical);
 
 class LoadPlan {
 public:
     explicit LoadPlan(const ModuleTable& table) : table_(table) {}
 
     // Requests a module and everything it pulls in; returns how many became newly waiting.
-    unsigned request(int index);
+    // A critical request makes the module and what it pulls in critical, even if they were
+    // already waiting at normal priority.
+    unsigned request(int index, LoadPriority priority = LoadPriority::kNormal);
 
-    // A waiting module whose prerequisites have all loaded, now marked kLoading; -1 when
-    // none is ready. Waiting modules whose prerequisite failed become kSkipped here.
+    // A waiting module whose prerequisites have all loaded, now marked kLoading, critical
+    // ones first; -1 when none is ready. Waiting modules whose prerequisite failed become
+    // kSkipped here.
     int next_ready();
     void finish(int index, bool loaded) { state_[index] = loaded ? LoadState::kLoaded : LoadState::kFailed; }
 
     bool busy() const;      // something is waiting or loading
+    bool critical_busy() const;  // a critical module is waiting or loading
+    unsigned skipped_count() const { return skipped_; }  // grows when next_ready() skips
     LoadState state(int index) const { return state_[index]; }
     // The prerequisite that made `index` skipped (or -1).
     int failed_prerequisite(int index) const;
@@ -30,8 +46,12 @@ public:
 private:
     bool prerequisites_loaded(int index, bool& blocked) const;
 
+    int next_ready_of(LoadPriority priority);
+
     const ModuleTable& table_;
     LoadState state_[kMaxModules] = {};
+    LoadPriority priority_[kMaxModules] = {};
+    unsigned skipped_ = 0;
 };
 
 }  // namespace hal

@@ -1,5 +1,5 @@
 // Parsing of the image's modules.dep / modules.softdep / modules.alias into flat tables.
-#include "common/module_table.hpp"
+#include "kmod/module_table.hpp"
 
 #include "common/glob.hpp"
 #include "common/text.hpp"

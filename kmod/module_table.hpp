@@ -7,7 +7,7 @@
 #include <span>
 #include <string_view>
 
-#include "common/modules_dep.hpp"
+#include "kmod/modules_dep.hpp"
 
 namespace hal {
 

@@ -1,5 +1,5 @@
 // DHCP client transitions: DISCOVER/OFFER/REQUEST/ACK, NAK, renew at T1, rebind at T2, expiry.
-#include "common/dhcp_client.hpp"
+#include "lan/dhcp_client.hpp"
 
 #include <cstring>
 

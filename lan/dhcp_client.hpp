@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "common/dhcp_packet.hpp"
+#include "lan/dhcp_packet.hpp"
 
 namespace hal::dhcp {
 

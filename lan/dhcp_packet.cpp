@@ -1,5 +1,5 @@
 // DHCP message building and bounds-checked option parsing, option overload included.
-#include "common/dhcp_packet.hpp"
+#include "lan/dhcp_packet.hpp"
 
 #include <cstdio>
 #include <cstring>

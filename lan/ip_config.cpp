@@ -1,5 +1,5 @@
 // Parsing of ip= values in the kernel's nfsroot syntax.
-#include "common/ip_config.hpp"
+#include "lan/ip_config.hpp"
 
 namespace hal {
 

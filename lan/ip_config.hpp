@@ -13,6 +13,8 @@ namespace hal {
 enum class NetMode { kDhcp, kStatic, kOff };
 
 struct IpSetting {
+    IpSetting() = default;
+    explicit IpSetting(NetMode initial) : mode(initial) {}
     NetMode mode = NetMode::kDhcp;
     uint32_t client = 0, server = 0, gateway = 0, netmask = 0;
     FixedString<64> hostname;

@@ -11,7 +11,24 @@ FirmwareList firmware_for(const Config& config) {
     add("bios-256k.bin");
     add("kvmvapic.bin");
     add("linuxboot_dma.bin");
-    // Each emulated NIC asks for its PXE option ROM and QEMU fails when it is missing.
+    // OVMF for UEFI guests (Debian's ovmf package): code and the variable store template.
+    // `auto` may meet a UEFI disk, so it packs the plain build; uefi-secure its Secure Boot
+    // build with Microsoft's keys enrolled.
+    switch (config.firmware) {
+        case FirmwareSetting::kAuto:
+        case FirmwareSetting::kUefi:
+            add("OVMF_CODE_4M.fd");
+            add("OVMF_VARS_4M.fd");
+            break;
+        case FirmwareSetting::kUefiSecure:
+            add("OVMF_CODE_4M.secboot.fd");
+            add("OVMF_VARS_4M.ms.fd");
+            break;
+        case FirmwareSetting::kBios: break;
+    }
+    // A NIC's PXE option ROM only when the guest may boot from the network: without it the
+    // launcher gives the NIC an empty romfile, and no ROM runs (or waits for Ctrl-B) at boot.
+    if (!config.nic_boot) return list;
     switch (config.nic) {
         case NicModel::kVirtio: add("efi-virtio.rom"); break;
         case NicModel::kE1000: add("efi-e1000.rom"); break;

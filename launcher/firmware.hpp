@@ -9,7 +9,7 @@
 
 namespace hal {
 
-inline constexpr size_t kMaxFirmwareFiles = 8;
+inline constexpr size_t kMaxFirmwareFiles = 16;
 
 struct FirmwareList {
     std::string_view names[kMaxFirmwareFiles];

@@ -1,7 +1,7 @@
 // Parsing of /proc/cpuinfo, /proc/meminfo and kernel CPU lists; no I/O.
 #include "launcher/host_facts.hpp"
 
-#include "common/modules_dep.hpp"
+#include "kmod/modules_dep.hpp"
 #include "common/text.hpp"
 
 namespace hal {

@@ -6,6 +6,8 @@
 #include <cstring>
 
 #include "common/image_layout.hpp"
+#include "launcher/disk_arguments.hpp"
+#include "launcher/network_arguments.hpp"
 
 namespace hal {
 
@@ -20,6 +22,13 @@ void Argv::add(std::string_view argument) {
     used_ += argument.size() + 1;
     pointers_[count_++] = slot;
     pointers_[count_] = nullptr;
+}
+
+void Argv::clear() {
+    used_ = 0;
+    count_ = 0;
+    overflowed_ = false;
+    pointers_[0] = nullptr;
 }
 
 void Argv::add_format(const char* format, ...) {
@@ -74,30 +83,56 @@ void choose_accel(const Config& config, const HostFacts& facts, LaunchPlan& plan
                                           : "no vmx/svm CPU flag; falling back to TCG (slow)";
 }
 
-const char* nic_device(NicModel nic) {
-    switch (nic) {
-        case NicModel::kVirtio: return "virtio-net-pci";
-        case NicModel::kE1000: return "e1000";
-        case NicModel::kE1000e: return "e1000e";
-        case NicModel::kNone: break;
-    }
-    return nullptr;
+// CPUs: every host CPU in the host's arrangement when the config leaves both to the host.
+void choose_cpus(const Config& config, const HostFacts& facts, LaunchPlan& plan) {
+    plan.cpus = config.cpus != 0 ? config.cpus : (facts.cpus != 0 ? facts.cpus : 1);
+    if (config.identity == Identity::kHost && config.cpus == 0 && facts.topology &&
+        facts.topology->total() == plan.cpus)
+        plan.topology = facts.topology;
 }
 
-void add_disk(const Config& config, Argv& argv) {
+// Firmware: the boot disk decides (disks/boot_mode.hpp); UEFI needs OVMF in the image, and
+// Secure Boot its secure build, SMM and so q35.
+void choose_firmware(const Config& config, const HostFacts& facts, LaunchPlan& plan) {
+    const DiskBootSigns signs = plan.disks.count > 0 ? plan.disks.disks[0].host.boot : DiskBootSigns{};
+    plan.boot = decide_boot_firmware(config.firmware, signs, facts.host_uefi);
+    switch (plan.boot.firmware) {
+        case BootFirmware::kBios: return;
+        case BootFirmware::kUefi:
+            plan.vars_template = layout::kOvmfVars;
+            if (!facts.ovmf) plan.fatal = "UEFI firmware (OVMF) is not in this image; pack it with firmware = auto or uefi";
+            return;
+        case BootFirmware::kUefiSecure:
+            plan.vars_template = layout::kOvmfSecureVars;
+            plan.machine = Machine::kQ35;
+            if (!facts.ovmf_secure)
+                plan.fatal = "firmware = uefi-secure, but the Secure Boot OVMF is not in this image; pack it with "
+                             "firmware = uefi-secure";
+            return;
+    }
+}
+
+void add_firmware(const LaunchPlan& plan, Argv& argv) {
+    if (plan.boot.firmware == BootFirmware::kBios) return;
+    const bool secure = plan.boot.firmware == BootFirmware::kUefiSecure;
+    if (secure) {
+        argv.add("-global");
+        argv.add("driver=cfi.pflash01,property=secure,value=on");
+    }
     argv.add("-drive");
-    argv.add_format("file=%s,format=raw,if=none,id=disk0,cache=%s", config.disk.c_str(),
-                    disk_cache_name(config.disk_cache));
-    argv.add("-device");
-    switch (config.disk_bus) {
-        case DiskBus::kVirtio: argv.add("virtio-blk-pci,drive=disk0,bootindex=0"); break;
-        case DiskBus::kIde: argv.add("ide-hd,drive=disk0,bus=ide.0,bootindex=0"); break;
-        case DiskBus::kAhci:
-            argv.add("ahci,id=ahci0");
-            argv.add("-device");
-            argv.add("ide-hd,drive=disk0,bus=ahci0.0,bootindex=0");
-            break;
-        case DiskBus::kNvme: argv.add("nvme,drive=disk0,serial=hal-disk0,bootindex=0"); break;
+    argv.add_format("if=pflash,format=raw,unit=0,readonly=on,file=%s", secure ? layout::kOvmfSecureCode : layout::kOvmfCode);
+    argv.add("-drive");
+    argv.add_format("if=pflash,format=raw,unit=1,file=%s", layout::kUefiVars);
+}
+
+void add_identity(const HostFacts& facts, Argv& argv) {
+    for (size_t i = 0; i < facts.smbios_count; ++i) {
+        argv.add("-smbios");
+        argv.add_format("file=%s", facts.smbios_files[i].c_str());
+    }
+    for (size_t i = 0; i < facts.acpi_count; ++i) {
+        argv.add("-acpitable");
+        argv.add_format("file=%s", facts.acpi_files[i].c_str());
     }
 }
 
@@ -106,12 +141,17 @@ void add_disk(const Config& config, Argv& argv) {
 LaunchPlan plan_launch(const Config& config, const HostFacts& facts) {
     LaunchPlan plan;
     choose_accel(config, facts, plan);
-    plan.cpus = config.cpus != 0 ? config.cpus : (facts.cpus != 0 ? facts.cpus : 1);
+    choose_cpus(config, facts, plan);
     plan.memory_mib = config.memory_mib != 0 ? config.memory_mib : automatic_memory_mib(config, facts);
+    plan.machine = config.machine;
+    plan.disks = plan_disks(facts.disks, facts.disk_count, config, facts.boot_disk_first);
+    choose_firmware(config, facts, plan);
     return plan;
 }
 
-Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const char* qemu_path, Argv& argv) {
+Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostFacts& facts, const char* qemu_path,
+                       Argv& argv) {
+    argv.clear();  // a restart builds it again
     argv.add(qemu_path);
     // Only what we ask for: no default devices, no host config files.
     argv.add("-nodefaults");
@@ -119,7 +159,10 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const char*
     argv.add("-L");
     argv.add(layout::kFirmwareDir);
     argv.add("-machine");
-    argv.add(machine_name(config.machine));
+    if (plan.boot.firmware == BootFirmware::kUefiSecure)
+        argv.add("q35,smm=on");
+    else
+        argv.add(machine_name(plan.machine));
     argv.add("-accel");
     if (plan.accel == Accel::kKvm) {
         argv.add("kvm");
@@ -129,11 +172,21 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const char*
         argv.add("tcg");
     }
     argv.add("-smp");
-    argv.add_format("%u", plan.cpus);
+    if (plan.topology)
+        argv.add_format("%u,sockets=%u,cores=%u,threads=%u", plan.cpus, plan.topology->sockets, plan.topology->cores,
+                        plan.topology->threads);
+    else
+        argv.add_format("%u", plan.cpus);
     argv.add("-m");
     argv.add_format("%u", plan.memory_mib);
+    add_firmware(plan, argv);
+    if (config.identity == Identity::kHost) add_identity(facts, argv);
     argv.add("-display");
     argv.add("none");
+    // Boot only what has a bootindex (the disks, then the NIC with nic_boot), with no menu
+    // and so no wait for a key.
+    argv.add("-boot");
+    argv.add("strict=on,menu=off");
     // The guest's first serial port is the host console; signal=off lets Ctrl-C reach the guest.
     argv.add("-chardev");
     argv.add("stdio,id=console,signal=off");
@@ -141,13 +194,8 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const char*
     argv.add("chardev:console");
     argv.add("-qmp");
     argv.add_format("unix:%s,server=on,wait=off", layout::kQmpSocket);
-    add_disk(config, argv);
-    if (const char* device = nic_device(config.nic)) {
-        argv.add("-netdev");
-        argv.add("user,id=net0");
-        argv.add("-device");
-        argv.add_format("%s,netdev=net0", device);
-    }
+    add_disk_arguments(plan.disks, argv);
+    add_network_arguments(config, facts, plan.disks.count, argv);
     std::string_view extra = config.qemu_args.view();
     std::string_view word;
     while (next_word(extra, word)) argv.add(word);

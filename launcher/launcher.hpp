@@ -3,12 +3,20 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "common/config.hpp"
 #include "common/result.hpp"
+#include "disks/boot_mode.hpp"
+#include "disks/disk_plan.hpp"
+#include "lan/network_plan.hpp"
+#include "platform/cpu_topology.hpp"
+#include "platform/device_tree.hpp"
 
 namespace hal {
+
+inline constexpr size_t kMaxIdentityFiles = 8;
 
 // What hal-init found out about the machine it runs on.
 struct HostFacts {
@@ -16,10 +24,34 @@ struct HostFacts {
     bool cpu_virtualization = false;     // vmx or svm in /proc/cpuinfo flags
     uint32_t cpus = 1;                   // online CPUs
     uint64_t memory_total_kib = 0;       // MemTotal from /proc/meminfo
+    // From the host's device tree, where the firmware provides one (not on x86 PCs): the
+    // board the launcher runs on, for the launch log and for a board-specific machine choice.
+    BoardIdentity board;
+    bool host_uefi = false;              // the host booted with UEFI (/sys/firmware/efi)
+    // The guest's disks as found (disks/disk_plan.hpp); for `disk = all` the boot disk goes
+    // first, otherwise the config's order is kept.
+    HostDisk disks[kMaxGuestDisks];
+    size_t disk_count = 0;
+    bool boot_disk_first = false;
+    // Guest firmware files present in the image.
+    bool ovmf = false;
+    bool ovmf_secure = false;
+    // identity = host: the host's SMBIOS structures (types 0-3) and OEM licence ACPI tables,
+    // copied to files and checked; and its CPU topology.
+    FixedString<64> smbios_files[kMaxIdentityFiles];
+    size_t smbios_count = 0;
+    FixedString<64> acpi_files[kMaxIdentityFiles];
+    size_t acpi_count = 0;
+    std::optional<CpuTopology> topology;
+    // The guest's network as hal-init set it up (init/guest_network.hpp): in bridge mode the
+    // NICs whose macvtap is open reach QEMU as fds 3, 4... in plan order.
+    NetworkPlan network;
+    bool tap_ready[kMaxGuestNics] = {};
+    bool vhost = false;
 };
 
-inline constexpr size_t kArgvCapacity = 192;
-inline constexpr size_t kArgvStorage = 8192;
+inline constexpr size_t kArgvCapacity = 256;
+inline constexpr size_t kArgvStorage = 16384;
 
 // A NUL-terminated argv whose strings live inside the object. Additions past the capacity
 // mark it overflowed instead of truncating.
@@ -31,6 +63,7 @@ public:
 
     void add(std::string_view argument);
     void add_format(const char* format, ...) __attribute__((format(printf, 2, 3)));
+    void clear();
 
     bool overflowed() const { return overflowed_; }
     size_t size() const { return count_; }
@@ -51,12 +84,19 @@ struct LaunchPlan {
     bool accel_warning = false;          // true when the reason deserves a warning
     uint32_t cpus = 1;
     uint32_t memory_mib = 0;
+    std::optional<CpuTopology> topology;  // mirrored host topology (identity = host, cpus = auto)
+    Machine machine = Machine::kPc;      // uefi-secure needs q35
+    BootDecision boot;
+    const char* vars_template = "";      // the OVMF VARS file the guest's variable store starts from
+    DiskPlan disks;
+    const char* fatal = nullptr;         // why the guest cannot be started safely, or nullptr
 };
 
-// The decisions, separately testable: accelerator, CPU count, memory.
+// The decisions, separately testable: accelerator, CPUs and topology, memory, firmware, disks.
 LaunchPlan plan_launch(const Config& config, const HostFacts& facts);
 
 // Fills `argv` for `qemu_path`. Fails with EOVERFLOW when the argv does not fit.
-Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const char* qemu_path, Argv& argv);
+Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostFacts& facts, const char* qemu_path,
+                       Argv& argv);
 
 }  // namespace hal

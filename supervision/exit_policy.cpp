@@ -1,5 +1,5 @@
 // Exit policy decisions: why QEMU ended -> power off, reboot, restart (bounded) or shell.
-#include "common/exit_policy.hpp"
+#include "supervision/exit_policy.hpp"
 
 namespace hal {
 

@@ -1,5 +1,5 @@
 // A bounded JSON tokenizer (validating the whole grammar) and QMP field extraction.
-#include "common/qmp_message.hpp"
+#include "supervision/qmp_message.hpp"
 
 #include <cstdint>
 

@@ -1,5 +1,5 @@
 // Stop ladder transitions; every decision depends only on the inputs, for tests with a fake clock.
-#include "common/stop_ladder.hpp"
+#include "supervision/stop_ladder.hpp"
 
 namespace hal {
 

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/if_ether.h>
+#include <linux/if_link.h>
 #include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -37,7 +38,7 @@ void add_attribute(NetlinkRequest& request, uint16_t type, const void* data, siz
     auto* attribute = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&request) + NLMSG_ALIGN(request.header.nlmsg_len));
     attribute->rta_type = type;
     attribute->rta_len = static_cast<uint16_t>(RTA_LENGTH(size));
-    std::memcpy(RTA_DATA(attribute), data, size);
+    if (size > 0) std::memcpy(RTA_DATA(attribute), data, size);
     request.header.nlmsg_len = NLMSG_ALIGN(request.header.nlmsg_len) + RTA_ALIGN(attribute->rta_len);
 }
 
@@ -106,6 +107,46 @@ Status set_link_up(int index) {
     request.link.ifi_flags = IFF_UP;
     request.link.ifi_change = IFF_UP;
     return transact(request, "RTM_NEWLINK (up)");
+}
+
+Status set_link_down(int index) {
+    NetlinkRequest request = new_request(RTM_NEWLINK, 0, sizeof(ifinfomsg));
+    request.link.ifi_family = AF_UNSPEC;
+    request.link.ifi_index = index;
+    request.link.ifi_change = IFF_UP;
+    return transact(request, "RTM_NEWLINK (down)");
+}
+
+Status set_mac_address(int index, const uint8_t mac[6]) {
+    NetlinkRequest request = new_request(RTM_NEWLINK, 0, sizeof(ifinfomsg));
+    request.link.ifi_family = AF_UNSPEC;
+    request.link.ifi_index = index;
+    add_attribute(request, IFLA_ADDRESS, mac, 6);
+    return transact(request, "RTM_NEWLINK (address)");
+}
+
+Result<int> create_macvlan(MacvlanKind kind, const char* name, int lower, bool passthru, const uint8_t* mac) {
+    NetlinkRequest request = new_request(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(ifinfomsg));
+    request.link.ifi_family = AF_UNSPEC;
+    const uint32_t link = static_cast<uint32_t>(lower);
+    add_attribute(request, IFLA_LINK, &link, sizeof link);
+    add_attribute(request, IFLA_IFNAME, name, std::strlen(name) + 1);
+    if (mac) add_attribute(request, IFLA_ADDRESS, mac, 6);
+    // IFLA_LINKINFO { IFLA_INFO_KIND, IFLA_INFO_DATA { IFLA_MACVLAN_MODE } }: nested attributes
+    // whose lengths are fixed up once their content is in.
+    auto* info = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&request) + NLMSG_ALIGN(request.header.nlmsg_len));
+    add_attribute(request, IFLA_LINKINFO, nullptr, 0);
+    const char* kind_name = kind == MacvlanKind::kMacvtap ? "macvtap" : "macvlan";
+    add_attribute(request, IFLA_INFO_KIND, kind_name, std::strlen(kind_name));
+    auto* data = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&request) + NLMSG_ALIGN(request.header.nlmsg_len));
+    add_attribute(request, IFLA_INFO_DATA, nullptr, 0);
+    const uint32_t mode = passthru ? MACVLAN_MODE_PASSTHRU : MACVLAN_MODE_BRIDGE;
+    add_attribute(request, IFLA_MACVLAN_MODE, &mode, sizeof mode);
+    const char* end = reinterpret_cast<char*>(&request) + request.header.nlmsg_len;
+    data->rta_len = static_cast<uint16_t>(end - reinterpret_cast<char*>(data));
+    info->rta_len = static_cast<uint16_t>(end - reinterpret_cast<char*>(info));
+    TRY(transact(request, kind == MacvlanKind::kMacvtap ? "RTM_NEWLINK (macvtap)" : "RTM_NEWLINK (macvlan)"));
+    return interface_index(name);
 }
 
 Status set_mtu(int index, uint32_t mtu) {

@@ -12,6 +12,15 @@ namespace hal::sys {
 Result<int> interface_index(const char* name);
 Status set_link_up(int index);
 Status set_mtu(int index, uint32_t mtu);
+// Sets a link's hardware address (the link must be down for most drivers).
+Status set_mac_address(int index, const uint8_t mac[6]);
+Status set_link_down(int index);
+
+// A macvtap (guest end, a /dev/tapN character device) or macvlan (host end) on `lower`, in
+// passthru mode (it takes the lower link's MAC and the lower goes promiscuous) or bridge
+// mode with `mac`. Returns the new link's index.
+enum class MacvlanKind { kMacvtap, kMacvlan };
+Result<int> create_macvlan(MacvlanKind kind, const char* name, int lower, bool passthru, const uint8_t* mac);
 Result<bool> has_carrier(const char* name);  // /sys/class/net/NAME/carrier
 Status add_address(int index, uint32_t address, uint8_t prefix, uint32_t broadcast);
 Status remove_address(int index, uint32_t address, uint8_t prefix);

@@ -21,13 +21,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace hal::sys {
 
 Result<int> open_file(const char* path, OpenMode mode) {
     const int flags = mode == kReadOnly ? O_RDONLY
+                      : mode == kReadOnlyNonBlocking ? O_RDONLY | O_NONBLOCK
                       : mode == kWriteOnly ? O_WRONLY
                       : mode == kReadWrite ? O_RDWR
                                            : O_WRONLY | O_CREAT | O_TRUNC;
@@ -114,6 +118,109 @@ bool path_exists(const char* path) {
     return ::stat(path, &info) == 0;
 }
 
+bool is_directory(const char* path) {
+    struct stat info;
+    return ::stat(path, &info) == 0 && S_ISDIR(info.st_mode);
+}
+
+Result<size_t> read_at(int fd, uint64_t offset, void* buffer, size_t size) {
+    size_t done = 0;
+    while (done < size) {
+        const ssize_t got = ::pread(fd, static_cast<char*>(buffer) + done, size - done, static_cast<off_t>(offset + done));
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            return error_from_errno("pread");
+        }
+        if (got == 0) break;
+        done += static_cast<size_t>(got);
+    }
+    return done;
+}
+
+Result<int> open_read_only(const char* path, bool direct) {
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC | (direct ? O_DIRECT : 0));
+    if (fd < 0) return error_from_errno(direct ? "open(O_DIRECT)" : "open");
+    return fd;
+}
+
+Status read_link(const char* path, char* buffer, size_t capacity) {
+    const ssize_t length = ::readlink(path, buffer, capacity - 1);
+    if (length < 0) return error_from_errno("readlink");
+    if (static_cast<size_t>(length) >= capacity - 1) return Error{"readlink (too long)", ENAMETOOLONG};
+    buffer[length] = '\0';
+    return ok_status();
+}
+
+Status resolve_path(const char* path, char* buffer, size_t capacity) {
+    char resolved[PATH_MAX];
+    if (!::realpath(path, resolved)) return error_from_errno("realpath");
+    if (std::strlen(resolved) >= capacity) return Error{"realpath (too long)", ENAMETOOLONG};
+    std::strcpy(buffer, resolved);
+    return ok_status();
+}
+
+Result<uint64_t> file_size(int fd) {
+    struct stat info;
+    if (::fstat(fd, &info) != 0) return error_from_errno("fstat");
+    return static_cast<uint64_t>(info.st_size);
+}
+
+Status copy_file(const char* source, const char* target) {
+    const int in = TRY(open_file(source, kReadOnly));
+    const int out = ::open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (out < 0) {
+        const Error error = error_from_errno("open (create)");
+        ::close(in);
+        return error;
+    }
+    static char buffer[64 * 1024];
+    Status status = ok_status();
+    while (true) {
+        const ssize_t got = ::read(in, buffer, sizeof buffer);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            status = error_from_errno("read");
+            break;
+        }
+        if (got == 0) break;
+        status = write_all(out, buffer, static_cast<size_t>(got));
+        if (!status.ok()) break;
+    }
+    if (status.ok() && ::fsync(out) != 0) status = error_from_errno("fsync");
+    ::close(in);
+    if (::close(out) != 0 && status.ok()) status = error_from_errno("close");
+    return status;
+}
+
+Status replace_file(const char* source, const char* target) {
+    if (::rename(source, target) != 0) return error_from_errno("rename");
+    char directory[PATH_MAX];
+    std::strncpy(directory, target, sizeof directory - 1);
+    directory[sizeof directory - 1] = '\0';
+    char* slash = std::strrchr(directory, '/');
+    if (slash == directory) slash[1] = '\0';
+    else if (slash) *slash = '\0';
+    const int fd = ::open(slash ? directory : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return error_from_errno("open directory");
+    const int synced = ::fsync(fd);
+    ::close(fd);
+    if (synced != 0) return error_from_errno("fsync directory");
+    return ok_status();
+}
+
+Status make_directories(const char* path, unsigned mode) {
+    char partial[PATH_MAX];
+    const size_t length = std::strlen(path);
+    if (length >= sizeof partial) return Error{"mkdir (path too long)", ENAMETOOLONG};
+    for (size_t i = 1; i <= length; ++i) {
+        if (path[i] != '/' && path[i] != '\0') continue;
+        std::memcpy(partial, path, i);
+        partial[i] = '\0';
+        if (::mkdir(partial, mode) != 0 && errno != EEXIST) return error_from_errno("mkdir");
+    }
+    return ok_status();
+}
+
 DirectoryHandle* open_directory(const char* path) { return reinterpret_cast<DirectoryHandle*>(::opendir(path)); }
 
 const char* next_entry(DirectoryHandle* directory) {
@@ -177,6 +284,16 @@ Status mount_filesystem(const char* source, const char* target, const char* type
     return ok_status();
 }
 
+Status remount_read_write(const char* target) {
+    if (::mount(nullptr, target, nullptr, MS_REMOUNT, nullptr) != 0) return error_from_errno("mount(MS_REMOUNT)");
+    return ok_status();
+}
+
+Status unmount(const char* target) {
+    if (::umount2(target, 0) != 0) return error_from_errno("umount");
+    return ok_status();
+}
+
 Status unmount_detached(const char* target) {
     if (::umount2(target, MNT_DETACH) != 0) return error_from_errno("umount");
     return ok_status();
@@ -227,7 +344,8 @@ Result<int> read_signal(int signal_fd) {
 
 void disable_ctrl_alt_del() { ::reboot(RB_DISABLE_CAD); }
 
-Result<pid_t> spawn(char* const* argv, char* const* envp) {
+Result<pid_t> spawn(char* const* argv, char* const* envp, const int* passed, size_t count) {
+    constexpr int kParking = 512;  // above any fd hal-init holds, so the moves below never collide
     const pid_t pid = ::fork();
     if (pid < 0) return error_from_errno("fork");
     if (pid > 0) return pid;
@@ -236,7 +354,11 @@ Result<pid_t> spawn(char* const* argv, char* const* envp) {
     sigemptyset(&none);
     for (int signal = 1; signal < NSIG; ++signal) ::signal(signal, SIG_DFL);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::syscall(SYS_close_range, 3u, ~0u, 0u);
+    for (size_t i = 0; i < count; ++i)
+        if (::dup3(passed[i], kParking + static_cast<int>(i), 0) < 0) ::_exit(126);
+    for (size_t i = 0; i < count; ++i)
+        if (::dup3(kParking + static_cast<int>(i), 3 + static_cast<int>(i), 0) < 0) ::_exit(126);
+    ::syscall(SYS_close_range, 3u + static_cast<unsigned>(count), ~0u, 0u);
     ::setsid();
     ::execve(argv[0], argv, envp);
     ::_exit(127);

@@ -11,7 +11,7 @@
 
 namespace hal::sys {
 
-enum OpenMode { kReadOnly, kWriteOnly, kReadWrite, kCreateTruncate };
+enum OpenMode { kReadOnly, kReadOnlyNonBlocking, kWriteOnly, kReadWrite, kCreateTruncate };
 
 Result<int> open_file(const char* path, OpenMode mode);
 void close_fd(int fd);
@@ -25,6 +25,22 @@ Result<size_t> read_file_prefix(const char* path, char* buffer, size_t capacity)
 Status write_file(const char* path, std::string_view content);
 
 bool path_exists(const char* path);
+bool is_directory(const char* path);
+
+// pread(2) until `size` bytes or end of file; returns how many were read.
+Result<size_t> read_at(int fd, uint64_t offset, void* buffer, size_t size);
+// Opens a block device or file read-only, with O_DIRECT when `direct` (EINVAL: not supported).
+Result<int> open_read_only(const char* path, bool direct);
+// A symbolic link's target (readlink(2)) into `buffer`, NUL-terminated.
+Status read_link(const char* path, char* buffer, size_t capacity);
+// The canonical path (realpath(3)) into `buffer`.
+Status resolve_path(const char* path, char* buffer, size_t capacity);
+Result<uint64_t> file_size(int fd);
+// Copies a file to `target` (created or truncated, mode 0600), with fsync.
+Status copy_file(const char* source, const char* target);
+// Replaces `target` by `source` atomically (rename(2)), then syncs the directory holding it.
+Status replace_file(const char* source, const char* target);
+Status make_directories(const char* path, unsigned mode);  // mkdir -p
 
 // Calls visit(name) for each entry of a directory except "." and "..".
 template <class Visit>
@@ -38,9 +54,12 @@ Result<int> open_uevent_socket();
 // One datagram into `buffer`; 0 when none is pending. Truncated datagrams are discarded.
 Result<size_t> receive_datagram(int fd, char* buffer, size_t capacity);
 Status make_directory(const char* path, unsigned mode);  // an existing directory is fine
+inline constexpr unsigned long kMountReadOnly = 1;  // MS_RDONLY
 Status mount_filesystem(const char* source, const char* target, const char* type, unsigned long flags,
                         const char* options);
 Status unmount_detached(const char* target);  // umount2(MNT_DETACH)
+Status unmount(const char* target);           // umount2(0): the filesystem is clean afterwards
+Status remount_read_write(const char* target); // MS_REMOUNT of a read-only mount
 
 // finit_module(2) on an open file; EEXIST (already loaded) counts as success.
 Status load_module(const char* path);
@@ -55,8 +74,9 @@ Result<int> read_signal(int signal_fd);
 // Ctrl-Alt-Del becomes SIGINT for PID 1 instead of an immediate reboot.
 void disable_ctrl_alt_del();
 
-// fork + execve with the default signal mask and dispositions and only fds 0-2 open.
-Result<pid_t> spawn(char* const* argv, char* const* envp);
+// fork + execve with the default signal mask and dispositions and only fds 0-2 open, plus
+// `passed` (count of them), which the program finds as fds 3, 4, ... in that order.
+Result<pid_t> spawn(char* const* argv, char* const* envp, const int* passed = nullptr, size_t count = 0);
 Status send_signal(pid_t pid, int signal);
 
 // A non-blocking connection to a unix stream socket.

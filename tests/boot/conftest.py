@@ -1,13 +1,12 @@
-"""Fixtures for the boot tests: the Debian test kernel and a place to report figures."""
+"""Fixtures for the boot tests: the Debian test kernel and the default image."""
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from guestos import build_initramfs
 from halvm import BUILD, MKINITRD, REPO, find_kernel, pack
-
-FIGURES: list[str] = []
 
 
 @pytest.fixture(scope="session")
@@ -29,13 +28,8 @@ def image(kernel, tmp_path_factory):
     return output
 
 
-@pytest.fixture
-def figures():
-    return FIGURES
 
-
-def pytest_terminal_summary(terminalreporter):
-    if FIGURES:
-        terminalreporter.section("figures")
-        for line in FIGURES:
-            terminalreporter.write_line(line)
+@pytest.fixture(scope="session")
+def guest_initramfs(kernel, tmp_path_factory):
+    """The real test guest's initramfs (tests/guest), built once per run."""
+    return build_initramfs(kernel, tmp_path_factory.mktemp("guest") / "initrd.gz")

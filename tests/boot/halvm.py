@@ -5,8 +5,9 @@ import os
 import re
 import socket
 import subprocess
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -15,6 +16,9 @@ MKINITRD = BUILD / "mkinitrd-hal"
 BOOTSECTOR = REPO / "tests" / "boot" / "guest" / "bootsector.S"
 
 PANIC_PATTERNS = ("Kernel panic", "Attempted to kill init")
+# The outer VM's QEMU: `make qemu-outer`'s build (Debian's source with our patches: KVM nested
+# in TCG needs them), else the system's.
+OUTER_QEMU = os.environ.get("HAL_OUTER_QEMU") or "qemu-system-x86_64"
 TIMESTAMP = re.compile(r"^\[\s*(\d+\.\d+)\]\s(.*)$")
 
 
@@ -58,6 +62,19 @@ class Boot:
     returncode: int | None
     seconds: float
     timed_out: bool
+    # (host monotonic seconds, console length then): when each piece of the console arrived.
+    arrivals: list = field(default_factory=list)
+
+    def arrival(self, needle: str, start: int = 0) -> float:
+        """Host monotonic time at which `needle` (its first occurrence after `start`) had
+        fully arrived on the console."""
+        found = self.console.find(needle, start)
+        assert found >= 0, f"{needle!r} not on the console:\n{self.console[-3000:]}"
+        end = found + len(needle)
+        for moment, length in self.arrivals:
+            if length >= end:
+                return moment
+        raise AssertionError(f"no arrival time for {needle!r}")
 
     def lines(self) -> list[str]:
         return self.console.replace("\r", "").split("\n")
@@ -90,11 +107,12 @@ class Boot:
 
 
 def disk_arguments(disks) -> list[str]:
-    """QEMU arguments for (path, bus) pairs; bus is virtio, ahci (q35's built-in), ide or nvme:SERIAL."""
+    """QEMU arguments for disks: a path (virtio), or (path, bus[, device properties[, drive
+    options]]); bus is virtio, ahci (q35's built-in), ide, or nvme:SERIAL."""
     arguments = []
     for number, disk in enumerate(disks):
-        path, bus = (disk, "virtio") if isinstance(disk, Path) else disk
-        drive = f"file={path},format=raw,if=none,id=disk{number}"
+        path, bus, properties, options = (disk, "virtio", "", "") if isinstance(disk, Path) else (*disk, "", "")[:4]
+        drive = f"file={path},format=raw,if=none,id=disk{number}" + (f",{options}" if options else "")
         if bus == "virtio":
             device = f"virtio-blk-pci,drive=disk{number}"
         elif bus in ("ahci", "ide"):
@@ -103,7 +121,7 @@ def disk_arguments(disks) -> list[str]:
             device = f"nvme,drive=disk{number},serial={bus[5:]}"
         else:
             raise ValueError(bus)
-        arguments += ["-drive", drive, "-device", device]
+        arguments += ["-drive", drive, "-device", device + (f",{properties}" if properties else "")]
     return arguments
 
 
@@ -127,43 +145,32 @@ def qmp_command(socket_path: Path, command: str) -> dict:
 def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: str = "",
          nic: str | None = "virtio-net-pci", machine: str = "pc", cpu: str | None = None,
          timeout: float = 240, memory_mib: int = 1024, qmp_socket: Path | None = None,
-         when: list | None = None, console_input: tuple[str, bytes] | None = None) -> Boot:
-    """Boots the outer VM under TCG with `disks`; waits for QEMU to exit. `when` is a list of
-    (console text, action): each action runs once, as soon as its text appears.
-    `console_input` is (console text, bytes): the bytes are typed once the text appears."""
-    command = ["qemu-system-x86_64", "-machine", machine, "-accel", "tcg", "-smp", "2", "-m", str(memory_mib),
+         when: list | None = None, console_input: tuple[str, bytes] | None = None,
+         extra: list[str] | None = None, user_net: str = "") -> Boot:
+    """Boots the outer VM under TCG with `disks`; waits for QEMU to exit. The console is the
+    outer VM's first serial port on QEMU's stdio, copied to `console_log` as it arrives, with
+    host timestamps. `when` is a list of (console text, action): each action runs once, as
+    soon as its text appears. `console_input` is (console text, bytes): the bytes are typed
+    once the text appears (bytes sent during early boot are dropped by the not yet
+    initialised serial driver). `extra` is more QEMU arguments for the outer VM; `user_net`
+    more options of its user network (hostfwd=...)."""
+    command = [OUTER_QEMU, "-machine", machine, "-accel", "tcg", "-smp", "2", "-m", str(memory_mib),
                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-               "-chardev", (f"file,id=console,path={console_log}" if console_input is None
-                            else f"pipe,id=console,path={console_log}"),
-               "-serial", "chardev:console",
+               "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
                "-kernel", str(kernel.image), "-initrd", str(image),
                "-append", f"console=ttyS0 panic=-1 {append}".strip()]
     when = list(when or [])
-    if console_input is not None:
-        # QEMU's pipe chardev reads PATH.in and writes PATH.out. The input is a FIFO written
-        # only once the console asks for it: bytes sent during early boot are dropped by the
-        # not yet initialised serial driver.
-        fifo = Path(f"{console_log}.in")
-        os.mkfifo(fifo)
-        Path(f"{console_log}.out").write_bytes(b"")
-        console_log = Path(f"{console_log}.out")
-        prompt, data = console_input
-
-        def type_input():
-            descriptor = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-            os.write(descriptor, data)
-            os.close(descriptor)
-
-        when.append((prompt, type_input))
     if cpu:
         command += ["-cpu", cpu]
     if qmp_socket:
         command += ["-qmp", f"unix:{qmp_socket},server=on,wait=off"]
     command += disk_arguments(disks)
     if nic:
-        command += ["-netdev", "user,id=net0", "-device", f"{nic},netdev=net0,mac=52:54:00:12:34:56"]
+        command += ["-netdev", "user,id=net0" + (f",{user_net}" if user_net else ""),
+                    "-device", f"{nic},netdev=net0,mac=52:54:00:12:34:56"]
+    command += extra or []
     for attempt in (1, 2):
-        result, stalled = run_outer_vm(command, console_log, timeout, list(when))
+        result, stalled = run_outer_vm(command, console_log, timeout, list(when), console_input)
         # The outer kernel under TCG very rarely hangs early (seen once here, before /init ran):
         # that is the test rig, not hal-init, so it gets one more try. A stall after /init
         # started is reported as it is.
@@ -177,12 +184,48 @@ def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: st
 EARLY_STALL_SECONDS = 90
 
 
-def run_outer_vm(command, console_log: Path, timeout: float, pending: list) -> tuple[Boot, bool]:
+class ConsoleReader(threading.Thread):
+    """Copies the outer VM's console from its stdout into a file, timestamping every chunk."""
+
+    def __init__(self, stream, log_path: Path):
+        super().__init__(daemon=True)
+        self.stream, self.log_path = stream, log_path
+        self.data = bytearray()
+        self.arrivals: list[tuple[float, int]] = []
+        self.lock = threading.Lock()
+
+    def run(self):
+        with self.log_path.open("wb") as log:
+            while chunk := self.stream.read1(65536):
+                now = time.monotonic()
+                with self.lock:
+                    self.data += chunk
+                    self.arrivals.append((now, len(self.data)))
+                log.write(chunk)
+                log.flush()
+
+    def text(self) -> str:
+        with self.lock:
+            return self.data.decode(errors="replace")
+
+
+def run_outer_vm(command, console_log: Path, timeout: float, pending: list,
+                 console_input: tuple[str, bytes] | None) -> tuple[Boot, bool]:
     started = time.monotonic()
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader = ConsoleReader(process.stdout, console_log)
+    reader.start()
+    if console_input is not None:
+        prompt, data = console_input
+
+        def type_input():
+            process.stdin.write(data)
+            process.stdin.flush()
+
+        pending.append((prompt, type_input))
     timed_out = stalled = False
     while process.poll() is None and time.monotonic() - started < timeout:
-        text = console_log.read_text(errors="replace") if console_log.exists() else ""
+        text = reader.text()
         for entry in [entry for entry in pending if entry[0] in text]:
             pending.remove(entry)
             entry[1]()
@@ -190,33 +233,79 @@ def run_outer_vm(command, console_log: Path, timeout: float, pending: list) -> t
                 time.monotonic() - started > EARLY_STALL_SECONDS:
             stalled = True
             break
-        time.sleep(0.2)
+        time.sleep(0.05)
     if process.poll() is None:
         timed_out = True
         process.kill()
-    output, _ = process.communicate()
+    _, errors = process.communicate()
+    reader.join(timeout=10)
     seconds = time.monotonic() - started
-    console = console_log.read_text(errors="replace") if console_log.exists() else ""
-    if output:
-        console += "\n[outer qemu] " + output.decode(errors="replace")
+    console = reader.text()
+    arrivals = reader.arrivals  # byte offsets; the console is ASCII, so they are character offsets too
+    if errors:
+        console += "\n[outer qemu] " + errors.decode(errors="replace")
     return Boot(console=console, returncode=None if timed_out else process.returncode, seconds=seconds,
-                timed_out=timed_out), stalled
+                timed_out=timed_out, arrivals=arrivals), stalled
 
 
-def read_newc(image: Path) -> dict[str, tuple[int, bytes, int]]:
-    """Our own reader for a gzip newc cpio: {path: (mode, data, mtime)}, to check the packer's output."""
-    data = gzip.decompress(image.read_bytes())
-    entries = {}
-    offset = 0
-    while True:
-        header = data[offset:offset + 110]
-        assert header[:6] == b"070701", f"bad newc magic at {offset}"
-        fields = [int(header[6 + 8 * i:14 + 8 * i], 16) for i in range(13)]
-        mode, mtime, file_size, name_size = fields[1], fields[5], fields[6], fields[11]
-        name_start = offset + 110
-        name = data[name_start:name_start + name_size - 1].decode()
-        data_start = (name_start + name_size + 3) & ~3
-        if name == "TRAILER!!!":
-            return entries
-        entries[name] = (mode, data[data_start:data_start + file_size], mtime)
-        offset = (data_start + file_size + 3) & ~3
+@dataclass
+class CpioEntry:
+    mode: int
+    data: bytes
+    mtime: int
+    rdev: tuple[int, int]  # major, minor of a device node
+    segment: int           # which archive of the image (an early uncompressed one is 0)
+
+
+MAGICS = {b"\x1f\x8b": "gzip", b"\x28\xb5\x2f\xfd": "zstd", b"\xfd7zXZ": "xz", b"\x02\x21\x4c\x18": "lz4",
+          b"070701": "none"}
+
+
+def decompress(data: bytes) -> tuple[str, bytes]:
+    """(compressor, whole decompressed stream) for one compressed member at the start of `data`,
+    with the external tools the kernel's formats match (lz4 legacy, xz with CRC32)."""
+    for magic, name in MAGICS.items():
+        if data.startswith(magic):
+            break
+    else:
+        raise AssertionError(f"unknown image format {data[:6]!r}")
+    if name == "none":
+        return name, data
+    if name == "gzip":
+        return name, gzip.decompress(data)
+    tool = {"zstd": ["zstd", "-dc"], "xz": ["xz", "-dc"], "lz4": ["lz4", "-dc"]}[name]
+    return name, subprocess.run(tool, input=data, capture_output=True, check=True).stdout
+
+
+def read_newc(image: Path) -> dict[str, CpioEntry]:
+    """Our own reader for an initramfs: uncompressed newc archives (early microcode) followed
+    by a compressed one, as the kernel reads them: {path: entry}, later archives winning."""
+    blob = image.read_bytes()
+    entries: dict[str, CpioEntry] = {}
+    segment = 0
+    while blob:
+        if blob.startswith(b"070701"):
+            data, compressed = blob, False
+        else:
+            _, data = decompress(blob)
+            compressed = True
+        offset = 0
+        while True:
+            header = data[offset:offset + 110]
+            assert header[:6] == b"070701", f"bad newc magic at {offset} of archive {segment}"
+            fields = [int(header[6 + 8 * i:14 + 8 * i], 16) for i in range(13)]
+            mode, mtime, file_size, name_size = fields[1], fields[5], fields[6], fields[11]
+            name_start = offset + 110
+            name = data[name_start:name_start + name_size - 1].decode()
+            data_start = (name_start + name_size + 3) & ~3
+            offset = (data_start + file_size + 3) & ~3
+            if name == "TRAILER!!!":
+                break
+            entries[name] = CpioEntry(mode, data[data_start:data_start + file_size], mtime,
+                                      (fields[9], fields[10]), segment)
+        segment += 1
+        if compressed:
+            break
+        # The kernel skips zero padding between archives (to 4-byte alignment and beyond).
+        blob = data[offset:].lstrip(b"\0")
+    return entries

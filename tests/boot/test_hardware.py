@@ -20,7 +20,7 @@ def test_q35_ahci_sata_disk_and_e1000(kernel, image, tmp_path):
     result = reach_guest(kernel, image, tmp_path, machine="q35", bus="ahci", nic="e1000",
                          append="hal.host_nic=mac:52:54:00:12:34:56")
     result.assert_in_order("hal-init: devices: disk auto is /dev/sda",
-                           "hal-init: devices: host NIC eth0 (52:54:00:12:34:56) for mac:52:54:00:12:34:56")
+                           "hal-init: network: bridge: guest NIC 0 on eth0")
     assert "virtio_blk" not in result.console
 
 
@@ -28,7 +28,7 @@ def test_pc_virtio_disk_and_virtio_net(kernel, image, tmp_path):
     result = reach_guest(kernel, image, tmp_path, machine="pc", bus="virtio", nic="virtio-net-pci",
                          append="hal.host_nic=auto")
     result.assert_in_order("hal-init: devices: disk auto is /dev/vda",
-                           "hal-init: devices: host NIC eth0 (52:54:00:12:34:56) for auto")
+                           "hal-init: network: bridge: guest NIC 0 on eth0")
 
 
 def test_nvme_disk_found_by_serial(kernel, image, tmp_path):

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "common/qmp_message.hpp"
+#include "supervision/qmp_message.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto message = hal::parse_qmp_message(std::string_view(reinterpret_cast<const char*>(data), size));

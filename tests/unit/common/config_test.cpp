@@ -65,7 +65,16 @@ TEST_CASE("config: bad lines -> error naming line, key and reason") {
         {"disk = /dev/vda\ndisk_timeout = 99999999999999999999999\n", 2, "disk_timeout", "seconds"},
         {"disk = /dev/vda\ndisk_cache = unsafe\n", 2, "disk_cache", "writeback"},
         {"disk = /dev/vda\naccel = hvf\n", 2, "accel", "auto, kvm or tcg"},
-        {"disk = vda\n", 1, "disk", "absolute path"},
+        {"disk = vda\n", 1, "disk", "/dev paths"},
+        {"disk = /dev/vda,auto\n", 1, "disk", "stand alone"},
+        {"disk = /dev/vda,,/dev/vdb\n", 1, "disk", "empty entry"},
+        {"disk = serial:\n", 1, "disk", "needs a value"},
+        {"disk = images:/win.qcow2\n", 1, "disk", "DEVICE:/PATH"},
+        {"disk = auto\nfirmware = coreboot\n", 2, "firmware", "auto, bios, uefi or uefi-secure"},
+        {"disk = auto\nuefi_vars = /hal/vars.fd\n", 2, "uefi_vars", "DEVICE:/PATH"},
+        {"disk = auto\nidentity = fake\n", 2, "identity", "host or generic"},
+        {"disk = auto\nsnapshot_size = 1\n", 2, "snapshot_size", "MiB"},
+        {"disk = auto\ndisk_bus = sata\n", 2, "disk_bus", "auto, virtio, ide, ahci, nvme or scsi"},
         {"disk = /dev/vda\njust some words\n", 2, "just some words", "key = value"},
         {"disk = /dev/vda\n = value\n", 2, "", "missing key"},
         {"memory = 1024\n", 0, "disk", "required key is missing"},
@@ -83,7 +92,7 @@ TEST_CASE("config: bad lines -> error naming line, key and reason") {
 }
 
 TEST_CASE("config: overlong disk path -> error, not truncation") {
-    const std::string text = "disk = /" + std::string(400, 'x') + "\n";
+    const std::string text = "disk = /dev/" + std::string(600, 'x') + "\n";
     Config config;
     ConfigError error;
     CHECK_FALSE(hal::parse_config(text, config, error));
@@ -133,5 +142,46 @@ TEST_CASE("config: disk specs table -> accepted or rejected") {
         Config config;
         ConfigError error;
         CHECK(hal::apply_config_setting(config, "disk", test.value, error) == test.ok);
+    }
+}
+
+TEST_CASE("config: issue-11 keys -> disk lists, firmware, uefi_vars, identity, snapshot; defaults auto/host") {
+    const Config defaults = parse_ok("disk = auto\n");
+    CHECK(defaults.disk_bus == hal::DiskBus::kAuto);
+    CHECK(defaults.disk_cache == hal::DiskCache::kAuto);
+    CHECK(defaults.firmware == hal::FirmwareSetting::kAuto);
+    CHECK(defaults.identity == hal::Identity::kHost);
+    CHECK_FALSE(defaults.snapshot);
+    const Config config = parse_ok(
+        "disk = /dev/sda, serial:S3Z9NB0K, LABEL=images:/guests/win.qcow2\nfirmware = uefi-secure\n"
+        "uefi_vars = LABEL=HALDATA:/hal/vars.fd\nidentity = generic\nsnapshot = yes\nsnapshot_size = 4096\n");
+    CHECK(config.disk.view() == "/dev/sda, serial:S3Z9NB0K, LABEL=images:/guests/win.qcow2");
+    CHECK(config.firmware == hal::FirmwareSetting::kUefiSecure);
+    CHECK(config.uefi_vars.view() == "LABEL=HALDATA:/hal/vars.fd");
+    CHECK(config.identity == hal::Identity::kGeneric);
+    CHECK(config.snapshot);
+    CHECK(config.snapshot_size_mib == 4096);
+}
+
+TEST_CASE("config: issue-13 keys -> network mode, nics, net.manage, hostfwd, nic_model; bad values rejected") {
+    const Config defaults = parse_ok("disk = auto\n");
+    CHECK(defaults.network == hal::NetworkMode::kAuto);
+    CHECK_FALSE(defaults.nics_all);
+    CHECK(defaults.net_manage.mode == hal::NetMode::kOff);
+    const Config config = parse_ok("disk = auto\nnetwork = nat\nnics = all\nnet.manage = dhcp\n"
+                                   "hostfwd = tcp:2222-:22,udp::53-:53\nnic_model = e1000e\n");
+    CHECK(config.network == hal::NetworkMode::kNat);
+    CHECK(config.nics_all);
+    CHECK(config.net_manage.mode == hal::NetMode::kDhcp);
+    CHECK(config.hostfwd.view() == "tcp:2222-:22,udp::53-:53");
+    CHECK(config.nic == hal::NicModel::kE1000e);
+    CHECK(parse_ok("disk = auto\nnet.manage = 10.0.0.9::10.0.0.1:255.255.255.0::manage0:off\n").net_manage.mode ==
+          hal::NetMode::kStatic);
+    for (const char* bad : {"network = wifi\n", "nics = some\n", "hostfwd = tcp:22\n", "net.manage = maybe\n"}) {
+        CAPTURE(bad);
+        Config rejected;
+        ConfigError error;
+        CHECK_FALSE(hal::parse_config(std::string("disk = auto\n") + bad, rejected, error));
+        CHECK(error.line == 2);
     }
 }

@@ -1,7 +1,7 @@
 // Unit tests for the allocation-free text helpers.
 #include <doctest/doctest.h>
 
-#include "common/modules_dep.hpp"
+#include "kmod/modules_dep.hpp"
 #include "common/text.hpp"
 
 TEST_CASE("text: parse_unsigned table -> value or nullopt") {

@@ -273,3 +273,15 @@ TEST_CASE("resolver: compressed module paths renamed in the filtered modules.dep
     CHECK(filtered_modules_dep(resolution, index, {{"kernel/a.ko.xz", "kernel/a.ko"}, {"kernel/b.ko.zst", "kernel/b.ko"}}) ==
           "kernel/b.ko:\nkernel/a.ko: kernel/b.ko\n");
 }
+
+TEST_CASE("resolver: filesystems (fs- alias) are packed but not early: hal-init loads them to mount") {
+    ModuleIndex index = index_of("kernel/fs/ext4/ext4.ko: kernel/fs/jbd2/jbd2.ko\nkernel/fs/jbd2/jbd2.ko:\n"
+                                 "kernel/fs/nls/nls_cp437.ko:\nkernel/drivers/net/tun.ko:\n");
+    parse_modules_alias("alias fs-ext4 ext4\nalias ext3 ext4\nalias devname:net/tun tun\n", index);
+    Resolution resolution;
+    std::string error;
+    REQUIRE(resolve("ext4\nnls_cp437\ntun\n", index, resolution, error));
+    CHECK(names(resolution.load_order) == std::vector<std::string>{"jbd2", "ext4", "nls_cp437", "tun"});
+    CHECK(names(resolution.early) == std::vector<std::string>{"nls_cp437", "tun"});
+    CHECK(filtered_modules_alias(resolution, index).find("alias fs-ext4 ext4") != std::string::npos);
+}

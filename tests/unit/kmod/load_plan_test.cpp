@@ -6,8 +6,8 @@
 #include <set>
 #include <vector>
 
-#include "common/load_plan.hpp"
-#include "common/module_table.hpp"
+#include "kmod/load_plan.hpp"
+#include "kmod/module_table.hpp"
 
 using hal::LoadPlan;
 using hal::LoadState;
@@ -157,4 +157,47 @@ TEST_CASE("module table: malformed lines -> line number reported") {
     CHECK(bad_line == 2);
     CHECK_FALSE(table->load_aliases("alias x a\nalias only-two\n", bad_line));
     CHECK(bad_line == 2);
+}
+
+TEST_CASE("load plan: critical modules and their dependencies are handed out before normal ones") {
+    const auto table = make_table();
+    LoadPlan plan(*table);
+    plan.request(index_of(*table, "tun"));  // normal, ready at once (its post-softdep virtio_blk too)
+    plan.request(index_of(*table, "sd_mod"), hal::LoadPriority::kCritical);
+    CHECK(plan.critical_busy());
+    std::vector<int> first_wave;
+    for (int ready; (ready = plan.next_ready()) >= 0;) first_wave.push_back(ready);
+    // The critical chain's roots (crc-t10dif's pre-softdep, then the rest) come before tun.
+    REQUIRE_FALSE(first_wave.empty());
+    CHECK(first_wave.front() != index_of(*table, "tun"));
+    const auto tun = std::find(first_wave.begin(), first_wave.end(), index_of(*table, "tun"));
+    const auto pclmul = std::find(first_wave.begin(), first_wave.end(), index_of(*table, "crct10dif_pclmul"));
+    REQUIRE(pclmul != first_wave.end());
+    CHECK((tun == first_wave.end() || pclmul < tun));
+}
+
+TEST_CASE("load plan: a normal request later raised to critical -> its waiting dependencies too") {
+    const auto table = make_table();
+    LoadPlan plan(*table);
+    plan.request(index_of(*table, "virtio_blk"));
+    CHECK_FALSE(plan.critical_busy());
+    CHECK(plan.request(index_of(*table, "virtio_blk"), hal::LoadPriority::kCritical) == 0);  // none new
+    CHECK(plan.critical_busy());
+    simulate(*table, plan);
+    CHECK_FALSE(plan.critical_busy());
+    CHECK(plan.state(index_of(*table, "virtio_blk")) == LoadState::kLoaded);
+}
+
+TEST_CASE("module priority: KVM and storage critical; NICs only when the guest's network needs them") {
+    using hal::LoadPriority;
+    using hal::module_priority;
+    CHECK(module_priority("kernel/arch/x86/kvm/kvm-intel.ko", false) == LoadPriority::kCritical);
+    CHECK(module_priority("kernel/drivers/ata/ahci.ko", false) == LoadPriority::kCritical);
+    CHECK(module_priority("kernel/drivers/nvme/host/nvme.ko", false) == LoadPriority::kCritical);
+    CHECK(module_priority("kernel/drivers/virtio/virtio_pci.ko", false) == LoadPriority::kCritical);
+    CHECK(module_priority("kernel/drivers/input/evdev.ko", false) == LoadPriority::kNormal);
+    CHECK(module_priority("kernel/drivers/net/ethernet/intel/e1000/e1000.ko", false) == LoadPriority::kNormal);
+    CHECK(module_priority("kernel/drivers/net/ethernet/intel/e1000/e1000.ko", true) == LoadPriority::kCritical);
+    CHECK(module_priority("kernel/drivers/vhost/vhost_net.ko", true) == LoadPriority::kCritical);
+    CHECK(module_priority("kernel/drivers/gpu/drm/tiny/bochs.ko", true) == LoadPriority::kNormal);
 }

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "common/dhcp_client.hpp"
-#include "common/dhcp_packet.hpp"
-#include "common/ip_config.hpp"
+#include "lan/dhcp_client.hpp"
+#include "lan/dhcp_packet.hpp"
+#include "lan/ip_config.hpp"
 
 using namespace hal::dhcp;
 

@@ -20,19 +20,26 @@ Config base_config() {
     return config;
 }
 
+// One virtio disk with a BIOS boot sector, as on the test VMs.
 HostFacts host(bool kvm_device, bool virtualization, uint32_t cpus = 4, uint64_t memory_mib = 8192) {
     HostFacts facts;
     facts.kvm_device = kvm_device;
     facts.cpu_virtualization = virtualization;
     facts.cpus = cpus;
     facts.memory_total_kib = memory_mib * 1024;
+    facts.disk_count = 1;
+    facts.disks[0].path.assign("/dev/vda");
+    facts.disks[0].name.assign("vda");
+    facts.disks[0].bus = hal::HostBus::kVirtio;
+    facts.disks[0].boot.bios = true;
+    facts.ovmf = true;
     return facts;
 }
 
 std::vector<std::string> argv_of(const Config& config, const HostFacts& facts) {
-    hal::Argv argv;
+    static hal::Argv argv;  // large; and built again by every call, as a restart does
     const auto plan = hal::plan_launch(config, facts);
-    REQUIRE(hal::build_qemu_argv(config, plan, "/usr/bin/qemu-system-x86_64", argv).ok());
+    REQUIRE(hal::build_qemu_argv(config, plan, facts, "/usr/bin/qemu-system-x86_64", argv).ok());
     std::vector<std::string> result;
     for (size_t i = 0; i < argv.size(); ++i) result.emplace_back(argv[i]);
     CHECK(argv.data()[argv.size()] == nullptr);
@@ -136,20 +143,22 @@ TEST_CASE("launcher: fixed options -> nodefaults, no-user-config, firmware dir, 
     CHECK(value_after(argv, "-display") == "none");
 }
 
-TEST_CASE("launcher: disk -> format=raw with explicit cache, bus per config") {
+TEST_CASE("launcher: disk_bus forced -> that bus's device for the host disk") {
     struct Case {
         hal::DiskBus bus;
         const char* device;
     };
     const Case cases[] = {{hal::DiskBus::kVirtio, "virtio-blk-pci,drive=disk0,bootindex=0"},
-                          {hal::DiskBus::kIde, "ide-hd,drive=disk0,bus=ide.0,bootindex=0"},
+                          {hal::DiskBus::kIde, "ide-hd,drive=disk0,bus=ide.0,unit=0,bootindex=0"},
                           {hal::DiskBus::kAhci, "ahci,id=ahci0"},
-                          {hal::DiskBus::kNvme, "nvme,drive=disk0,serial=hal-disk0,bootindex=0"}};
+                          {hal::DiskBus::kNvme, "nvme,id=nvme0,serial=HALDISK0"},
+                          {hal::DiskBus::kScsi, "virtio-scsi-pci,id=scsi0"}};
     for (const Case& test : cases) {
+        CAPTURE(test.device);
         Config config = base_config();
         config.disk_bus = test.bus;
         const auto argv = argv_of(config, host(false, false));
-        CHECK(value_after(argv, "-drive") == "file=/dev/vda,format=raw,if=none,id=disk0,cache=writeback");
+        CHECK(value_after(argv, "-drive") == "file=/dev/vda,format=raw,if=none,id=disk0,cache=none,aio=native,discard=unmap");
         CHECK(value_after(argv, "-device") == test.device);
     }
 }
@@ -159,7 +168,7 @@ TEST_CASE("launcher: nic model -> user netdev and device; none -> no netdev") {
     config.nic = hal::NicModel::kE1000;
     auto argv = argv_of(config, host(false, false));
     CHECK(value_after(argv, "-netdev") == "user,id=net0");
-    CHECK(value_after(argv, "-device", 1) == "e1000,netdev=net0");
+    CHECK(value_after(argv, "-device", 1) == "e1000,netdev=net0,romfile=");
     config.nic = hal::NicModel::kNone;
     argv = argv_of(config, host(false, false));
     CHECK_FALSE(contains(argv, "-netdev"));
@@ -177,19 +186,49 @@ TEST_CASE("launcher: qemu_args -> appended word by word at the end") {
 TEST_CASE("launcher: argv beyond capacity -> EOVERFLOW, not truncation") {
     Config config = base_config();
     std::string many;
-    for (int i = 0; i < 200; ++i) many += "-x ";
+    for (int i = 0; i < 300; ++i) many += "-x ";
     config.qemu_args.assign(many);
     hal::Argv argv;
-    const auto status = hal::build_qemu_argv(config, hal::plan_launch(config, host(false, false)), "/q", argv);
+    const HostFacts facts = host(false, false);
+    const auto status = hal::build_qemu_argv(config, hal::plan_launch(config, facts), facts, "/q", argv);
     CHECK_FALSE(status.ok());
     CHECK(status.error().code == EOVERFLOW);
 }
 
-TEST_CASE("firmware: virtio nic -> SeaBIOS, vapic, linuxboot and efi-virtio ROM") {
+TEST_CASE("firmware files: default (firmware auto) -> SeaBIOS, vapic, linuxboot and plain OVMF, no NIC ROM") {
+    const auto list = hal::firmware_for(base_config());
+    std::vector<std::string> names(list.view().begin(), list.view().end());
+    CHECK(names == std::vector<std::string>{"bios-256k.bin", "kvmvapic.bin", "linuxboot_dma.bin", "OVMF_CODE_4M.fd",
+                                            "OVMF_VARS_4M.fd"});
+}
+
+TEST_CASE("firmware files: bios -> no OVMF; uefi-secure -> the Secure Boot build and Microsoft keys") {
     Config config = base_config();
+    config.firmware = hal::FirmwareSetting::kBios;
+    CHECK(hal::firmware_for(config).count == 3);
+    config.firmware = hal::FirmwareSetting::kUefiSecure;
     const auto list = hal::firmware_for(config);
     std::vector<std::string> names(list.view().begin(), list.view().end());
-    CHECK(names == std::vector<std::string>{"bios-256k.bin", "kvmvapic.bin", "linuxboot_dma.bin", "efi-virtio.rom"});
+    CHECK(names == std::vector<std::string>{"bios-256k.bin", "kvmvapic.bin", "linuxboot_dma.bin",
+                                            "OVMF_CODE_4M.secboot.fd", "OVMF_VARS_4M.ms.fd"});
+}
+
+TEST_CASE("firmware: nic_boot with a virtio nic -> its efi-virtio ROM too; no nic -> none") {
+    Config config = base_config();
+    config.nic_boot = true;
+    const auto list = hal::firmware_for(config);
+    CHECK(list.view().back() == "efi-virtio.rom");
     config.nic = hal::NicModel::kNone;
-    CHECK(hal::firmware_for(config).count == 3);
+    CHECK(hal::firmware_for(config).count == 5);
+}
+
+TEST_CASE("launcher: nic without nic_boot -> empty romfile; with it -> bootindex after the disk") {
+    Config config = base_config();
+    CHECK(value_after(argv_of(config, host(false, false)), "-device", 1) == "virtio-net-pci,netdev=net0,romfile=");
+    config.nic_boot = true;
+    CHECK(value_after(argv_of(config, host(false, false)), "-device", 1) == "virtio-net-pci,netdev=net0,bootindex=1");
+}
+
+TEST_CASE("launcher: -boot strict=on,menu=off: only bootindex devices, no menu wait") {
+    CHECK(value_after(argv_of(base_config(), host(false, false)), "-boot") == "strict=on,menu=off");
 }

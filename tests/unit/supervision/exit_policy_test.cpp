@@ -3,7 +3,7 @@
 
 #include <initializer_list>
 
-#include "common/exit_policy.hpp"
+#include "supervision/exit_policy.hpp"
 
 using hal::ExitAction;
 

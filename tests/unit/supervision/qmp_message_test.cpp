@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "common/qmp_message.hpp"
+#include "supervision/qmp_message.hpp"
 
 using hal::QmpKind;
 

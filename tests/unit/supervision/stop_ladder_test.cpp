@@ -1,7 +1,7 @@
 // Unit tests for the stop ladder with a fake clock.
 #include <doctest/doctest.h>
 
-#include "common/stop_ladder.hpp"
+#include "supervision/stop_ladder.hpp"
 
 using hal::LadderAction;
 using hal::LadderStep;

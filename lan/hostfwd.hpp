@@ -1,0 +1,33 @@
+// Port forwards into a NAT guest (hostfwd = tcp:2222-:22,udp::5353-:53): parsed, checked and
+// written back in QEMU's user-network syntax. No I/O.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace hal {
+
+inline constexpr size_t kMaxHostForwards = 16;
+
+struct HostForward {
+    bool udp = false;
+    uint32_t host_address = 0;   // IPv4, host byte order; 0: every address of the host
+    uint16_t host_port = 0;
+    uint32_t guest_address = 0;  // 0: the guest's DHCP address
+    uint16_t guest_port = 0;
+};
+
+struct HostForwardList {
+    HostForward forwards[kMaxHostForwards];
+    size_t count = 0;
+};
+
+// Comma-separated `PROTO:[HOSTADDR:]HOSTPORT-[GUESTADDR]:GUESTPORT` entries; PROTO is tcp or
+// udp, ports 1-65535. False with `problem` set on the first bad entry.
+bool parse_host_forwards(std::string_view text, HostForwardList& list, const char*& problem);
+
+// One forward as QEMU's -netdev user option value: "hostfwd=tcp:0.0.0.0:2222-:22".
+void format_host_forward(const HostForward& forward, char* out, size_t size);
+
+}  // namespace hal

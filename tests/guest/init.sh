@@ -1,0 +1,105 @@
+#!/bin/busybox sh
+# /init of the real Linux test guest (Debian's kernel + this busybox initramfs). What it does
+# comes from guest.* words on its kernel command line, which the disk builder writes into the
+# bootloader's configuration; every report is a GUEST- line on the serial console.
+#   guest.disks=N      wait (up to 30 s) until N disks are visible before reporting
+#   guest.steps=a,b    steps in order: facts, efivar, net, serve, paint, input, scribble, soak,
+#                      panic, wait
+#   guest.efivar=TEXT  the value the efivar step writes when the variable is absent
+#   guest.paint=R,G,B  the colour the paint step fills the screen with
+#   guest.input=SECS   how long the input step reports events
+#   guest.scribble=DEV the disk the scribble step overwrites 1 MiB of, 40 MiB in
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+echo "GUEST-BOOT kernel $(uname -r) up"
+
+while read -r module; do
+    insmod "/lib/modules/$module" 2>/dev/null
+done < /lib/modules/load.list
+
+disks=0 steps=facts efivar_value=hal paint_colour=0,0,255 input_seconds=20 scribble_disk=sda
+for word in $(cat /proc/cmdline); do
+    case "$word" in
+        guest.disks=*) disks=${word#guest.disks=} ;;
+        guest.steps=*) steps=${word#guest.steps=} ;;
+        guest.efivar=*) efivar_value=${word#guest.efivar=} ;;
+        guest.paint=*) paint_colour=${word#guest.paint=} ;;
+        guest.input=*) input_seconds=${word#guest.input=} ;;
+        guest.scribble=*) scribble_disk=${word#guest.scribble=} ;;
+    esac
+done
+
+count_disks() {
+    ls /sys/block | grep -cvE '^(loop|ram)'
+}
+waited=0
+while [ "$(count_disks)" -lt "$disks" ] && [ $waited -lt 300 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+done
+
+stop_on_power_button() {
+    guest-tool powerbutton
+    echo "GUEST-STOPPING power button"
+}
+
+for step in $(echo "$steps" | tr ',' ' '); do
+    case "$step" in
+        facts) guest-tool facts ;;
+        efivar)
+            mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null
+            guest-tool efivar "$efivar_value"
+            umount /sys/firmware/efi/efivars 2>/dev/null
+            ;;
+        net)
+            ip link set lo up
+            ip link set eth0 up
+            if udhcpc -i eth0 -n -q -t 10 -T 2 -s /bin/udhcpc-script >/dev/null 2>&1; then
+                echo "GUEST-LEASE $(ip -4 -o addr show eth0 | awk '{print $4}')"
+            else
+                echo "GUEST-LEASE none"
+            fi
+            ;;
+        serve)
+            mkdir -p /www
+            echo "HAL-GUEST-HTTP $(cat /sys/class/net/eth0/address)" > /www/index.html
+            httpd -p 80 -h /www
+            echo "GUEST-SERVING 80"
+            stop_on_power_button
+            ;;
+        paint) guest-tool paint $(echo "$paint_colour" | tr ',' ' ') ;;
+        scribble)
+            if dd if=/dev/urandom of="/dev/$scribble_disk" bs=1M seek=40 count=1 conv=fsync 2>/dev/null; then
+                echo "GUEST-SCRIBBLED $scribble_disk"
+            else
+                echo "GUEST-SCRIBBLE failed on $scribble_disk"
+            fi
+            ;;
+        input) guest-tool input "$input_seconds" ;;
+        soak)
+            mkdir -p /data
+            if mount -t ext4 /dev/vda2 /data; then
+                guest-tool verify /data
+                guest-tool soak /data &
+                soaker=$!
+                stop_on_power_button
+                kill $soaker
+                wait $soaker 2>/dev/null
+                umount /data
+                echo "GUEST-UNMOUNTED /data"
+            else
+                echo "GUEST-SOAK cannot mount /dev/vda2"
+            fi
+            ;;
+        panic)
+            echo "GUEST-PANICKING"
+            echo c > /proc/sysrq-trigger
+            ;;
+        wait) stop_on_power_button ;;
+    esac
+done
+echo "GUEST-DONE"
+sync
+poweroff -f

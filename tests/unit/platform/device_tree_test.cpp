@@ -1,0 +1,67 @@
+// Unit tests for the device tree reader, on DTBs that dtc compiled from tests/fixtures/device_tree.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "platform/device_tree.hpp"
+
+using namespace hal;
+
+namespace {
+
+std::string dtb(const char* name) {
+    const char* dir = std::getenv("HAL_FIXTURE_DIR");
+    const std::string path = std::string(dir ? dir : "build/fixtures") + "/device_tree/" + name;
+    std::ifstream stream(path, std::ios::binary);
+    REQUIRE_MESSAGE(stream.good(), "missing fixture ", path, " (make builds it with dtc)");
+    return std::string(std::istreambuf_iterator<char>(stream), {});
+}
+
+}  // namespace
+
+TEST_CASE("device tree: dtc-compiled board.dts -> model and first compatible string") {
+    const std::string blob = dtb("board.dtb");
+    BoardIdentity board;
+    REQUIRE(board_identity(blob.data(), blob.size(), board) == BoardResult::kFound);
+    CHECK(board.model.view() == "HAL Test Board rev 2");
+    CHECK(board.compatible.view() == "hal,test-board-2");
+}
+
+TEST_CASE("device tree: a valid tree without model or compatible -> found, empty fields") {
+    const std::string blob = dtb("no_model.dtb");
+    BoardIdentity board;
+    REQUIRE(board_identity(blob.data(), blob.size(), board) == BoardResult::kFound);
+    CHECK(board.model.empty());
+    CHECK(board.compatible.empty());
+}
+
+TEST_CASE("device tree: every truncation of a valid blob -> invalid tree, never a crash") {
+    const std::string blob = dtb("board.dtb");
+    for (size_t size = 0; size < blob.size(); ++size) {
+        BoardIdentity board;
+        CHECK(board_identity(blob.data(), size, board) == BoardResult::kInvalidTree);
+        CHECK(board.model.empty());
+    }
+}
+
+TEST_CASE("device tree: bad magic or a corrupted structure block -> invalid tree") {
+    std::string blob = dtb("board.dtb");
+    BoardIdentity board;
+    std::string bad_magic = blob;
+    bad_magic[0] = 0;
+    CHECK(board_identity(bad_magic.data(), bad_magic.size(), board) == BoardResult::kInvalidTree);
+    // The first structure token (FDT_BEGIN_NODE) at off_dt_struct (big-endian, header offset 8).
+    const auto offset = (static_cast<unsigned char>(blob[8]) << 24) | (static_cast<unsigned char>(blob[9]) << 16) |
+                        (static_cast<unsigned char>(blob[10]) << 8) | static_cast<unsigned char>(blob[11]);
+    blob[static_cast<size_t>(offset) + 3] = 0x7f;
+    CHECK(board_identity(blob.data(), blob.size(), board) == BoardResult::kInvalidTree);
+}
+
+TEST_CASE("device tree: a model longer than the capacity -> text too long, fields empty") {
+    const std::string blob = dtb("long_model.dtb");
+    BoardIdentity board;
+    CHECK(board_identity(blob.data(), blob.size(), board) == BoardResult::kTextTooLong);
+    CHECK(board.model.empty());
+}
