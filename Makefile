@@ -31,21 +31,28 @@ TEST_LIBS := $(HOST_LIBS)
 # disks and firmware (disks), host platform identity (platform), the host's and guest's
 # network (lan), QEMU supervision (supervision), QEMU's command line (launcher).
 PURE_DIRS := common kmod disks platform lan supervision launcher
-PURE_SOURCES := $(foreach dir,$(PURE_DIRS),$(wildcard $(dir)/*.cpp))
+PURE_SOURCES := $(foreach dir,$(PURE_DIRS),$(wildcard $(dir)/*.cpp)) display/hotkey.cpp display/host_display.cpp
 INIT_SOURCES := $(wildcard init/*.cpp init/sys/*.cpp) $(PURE_SOURCES)
 PACKER_LIB_SOURCES := $(filter-out initrd/main.cpp,$(wildcard initrd/*.cpp)) $(PURE_SOURCES)
 UNIT_SOURCES := $(shell find tests/unit -name '*.cpp')
+# hal-display: its pure half (RFB, keymap, hotkey filter, pointer, layout, menu) is unit-tested;
+# its program links the DRM/evdev side and hal-init's log and syscall wrappers.
+DISPLAY_PURE_SOURCES := $(filter-out display/main.cpp display/cxx_support.cpp,$(wildcard display/*.cpp))
+DISPLAY_SOURCES := $(DISPLAY_PURE_SOURCES) display/main.cpp display/cxx_support.cpp $(wildcard display/sys/*.cpp) \
+	init/log.cpp init/sys/sys.cpp
+DISPLAY_OBJECTS := $(DISPLAY_SOURCES:%.cpp=$(BUILD)/musl/%.o)
 
 INIT_OBJECTS := $(INIT_SOURCES:%.cpp=$(BUILD)/musl/%.o)
 PACKER_OBJECTS := $(PACKER_LIB_SOURCES:%.cpp=$(BUILD)/host/%.o) $(BUILD)/host/initrd/main.o
-UNIT_OBJECTS := $(PACKER_LIB_SOURCES:%.cpp=$(BUILD)/asan/%.o) $(UNIT_SOURCES:%.cpp=$(BUILD)/asan/%.o)
+UNIT_OBJECTS := $(sort $(PACKER_LIB_SOURCES:%.cpp=$(BUILD)/asan/%.o) $(DISPLAY_PURE_SOURCES:%.cpp=$(BUILD)/asan/%.o)) \
+	$(UNIT_SOURCES:%.cpp=$(BUILD)/asan/%.o)
 
 KERNEL_ROOT_FILE := $(BUILD)/kernel-root
 IMAGE := $(BUILD)/hal.img
 DEMO_DISK := $(BUILD)/demo-disk.img
 
 .PHONY: all deps run check unit boot bench fuzz image qemu-static fresh-check clean
-all: $(BUILD)/hal-init $(BUILD)/mkinitrd-hal
+all: $(BUILD)/hal-init $(BUILD)/hal-display $(BUILD)/mkinitrd-hal
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): scripts/install-deps.sh
@@ -79,6 +86,18 @@ $(BUILD)/asan/%.o: %.cpp | $(DEPS_STAMP)
 
 $(BUILD)/hal-init: $(INIT_OBJECTS)
 	$(INIT_LD) $(INIT_LDFLAGS) $^ $(INIT_LIBS) -o $@
+# The test build of hal-init: the same code plus fault injection (init/test_hooks.hpp), for
+# boot tests only; images built for machines pack build/hal-init.
+TEST_INIT_OBJECTS := $(INIT_SOURCES:%.cpp=$(BUILD)/musl-test/%.o)
+$(BUILD)/musl-test/%.o: %.cpp | $(DEPS_STAMP) $(KERNEL_HEADERS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CXX (musl, test hooks) $<"
+	@$(INIT_CXX) $(INIT_CXXFLAGS) -DHAL_TEST_HOOKS -MMD -MP -c $< -o $@
+$(BUILD)/hal-init-test: $(TEST_INIT_OBJECTS)
+	$(INIT_LD) $(INIT_LDFLAGS) $^ $(INIT_LIBS) -o $@
+
+$(BUILD)/hal-display: $(DISPLAY_OBJECTS)
+	$(INIT_LD) $(INIT_LDFLAGS) $^ -o $@
 $(BUILD)/mkinitrd-hal: $(PACKER_OBJECTS)
 	$(HOST_CXX) $(HOST_CXXFLAGS) $^ -o $@ $(HOST_LIBS)
 $(BUILD)/unit-tests: $(UNIT_OBJECTS)
@@ -148,12 +167,12 @@ $(GUEST_TOOL): tests/guest/guest_tool.c | $(DEPS_STAMP) $(KERNEL_HEADERS_STAMP)
 unit: $(BUILD)/unit-tests $(BUILD)/hal-init $(FIXTURES)
 	HAL_FIXTURE_DIR=$(BUILD)/fixtures $(BUILD)/unit-tests
 
-boot: all $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(FAKE_QEMU) $(FIXTURES) $(GUEST_TOOL) $(KERNEL_ROOT_FILE)
+boot: all $(BUILD)/hal-init-test $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(FAKE_QEMU) $(FIXTURES) $(GUEST_TOOL) $(KERNEL_ROOT_FILE)
 	$(TEST_ENV) $(PYTHON) -m pytest -v tests/boot
 
 # The static QEMU is part of what is tested: `make check` builds it (once per machine, cached)
 # and its tests fail, never skip, when it is missing.
-check: all $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(BUILD)/unit-tests $(FIXTURES) $(FAKE_QEMU) $(GUEST_TOOL) \
+check: all $(BUILD)/hal-init-test $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(BUILD)/unit-tests $(FIXTURES) $(FAKE_QEMU) $(GUEST_TOOL) \
 		$(KERNEL_ROOT_FILE)
 	HAL_FIXTURE_DIR=$(BUILD)/fixtures $(BUILD)/unit-tests
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10

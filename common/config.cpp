@@ -3,6 +3,7 @@
 
 #include "disks/disk_spec.hpp"
 #include "disks/filesystem_probe.hpp"
+#include "display/hotkey.hpp"
 #include "lan/hostfwd.hpp"
 
 namespace hal {
@@ -150,6 +151,26 @@ bool apply_config_setting(Config& config, std::string_view key, std::string_view
         if (!parse_ip_setting(value, setting, problem)) return fail(error, problem);
         config.net_manage = setting;
         return true;
+    }
+    if (key == "display") {
+        if (value != "auto" && value != "none") return fail(error, "display must be auto or none");
+        config.display = value == "auto" ? DisplayMode::kAuto : DisplayMode::kNone;
+        return true;
+    }
+    if (key == "guest_video") {
+        if (value != "std" && value != "virtio") return fail(error, "guest_video must be std or virtio");
+        config.guest_video = value == "std" ? GuestVideo::kStd : GuestVideo::kVirtio;
+        return true;
+    }
+    if (key == "input") {
+        if (value != "auto" && value != "none") return fail(error, "input must be auto or none");
+        config.input = value == "auto";
+        return true;
+    }
+    if (key == "menu_hotkey") {
+        Hotkey hotkey;
+        if (!parse_hotkey(value, hotkey)) return fail(error, "menu_hotkey must be modifiers and a key, e.g. ctrl+alt+esc");
+        return config.menu_hotkey.assign(value) || fail(error, "menu_hotkey is too long");
     }
     if (key == "hostfwd") {
         HostForwardList forwards;

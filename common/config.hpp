@@ -22,6 +22,9 @@ enum class Identity { kHost, kGeneric };
 // The guest's network (lan/network_plan.hpp): bridged onto the host's wired NIC with its MAC,
 // QEMU's NAT, or none; kAuto bridges when the host has a wired NIC.
 enum class NetworkMode { kAuto, kBridge, kNat, kNone };
+// The guest's screen on the host's monitor (hal-display): kAuto when the host has one.
+enum class DisplayMode { kAuto, kNone };
+enum class GuestVideo { kStd, kVirtio };
 enum class NicModel { kNone, kVirtio, kE1000, kE1000e };
 enum class Machine { kPc, kQ35 };
 
@@ -58,6 +61,10 @@ struct Config {
     // (dhcp or static ip= syntax); kOff (the default): the host takes no address on the LAN.
     IpSetting net_manage{NetMode::kOff};
     FixedString<512> hostfwd;              // NAT port forwards (lan/hostfwd.hpp)
+    DisplayMode display = DisplayMode::kAuto;
+    GuestVideo guest_video = GuestVideo::kStd;  // std VGA every OS drives, or virtio-vga
+    bool input = true;                     // input = auto: the host's keyboards and pointers drive the guest
+    FixedString<64> menu_hotkey{std::string_view("ctrl+alt+esc")};  // opens the host menu (display/hotkey.hpp)
     FixedString<kQemuArgsCapacity> qemu_args;  // extra arguments, split on whitespace
     bool debug = false;                    // debug-level logging
     FixedString<kModuleListCapacity> load; // extra modules loaded early, comma-separated

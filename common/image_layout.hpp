@@ -6,6 +6,8 @@ namespace hal::layout {
 inline constexpr const char* kInit = "/init";
 inline constexpr const char* kConfig = "/etc/hal.conf";
 inline constexpr const char* kQemu = "/usr/bin/qemu-system-x86_64";
+inline constexpr const char* kDisplay = "/usr/bin/hal-display";  // packed unless display = none
+inline constexpr const char* kVncSocket = "/run/hal/vnc.sock";   // QEMU's screen for hal-display
 inline constexpr const char* kFirmwareDir = "/usr/share/qemu";
 inline constexpr const char* kModulesDir = "/lib/modules";
 inline constexpr const char* kModulesLoad = "modules.load";  // inside /lib/modules/KVER

@@ -41,6 +41,7 @@ HardwareSummary g_summary;
 uint64_t g_started_ms = 0;
 bool g_network_critical = false;  // the guest's network needs the host NIC before QEMU starts
 bool g_reported = false;
+bool g_display_critical = false;  // the host monitor's mode is read before QEMU starts
 uint64_t g_last_block_device_ms = 0;
 
 // Reads one index file of /lib/modules/KVER; a missing optional file is empty text.
@@ -76,7 +77,7 @@ bool load_index() {
 
 unsigned request_module(int index, const char* why) {
     const ModuleEntry& module = g_table.entry(static_cast<size_t>(index));
-    const LoadPriority priority = module_priority(module.path, g_network_critical);
+    const LoadPriority priority = module_priority(module.path, g_network_critical, g_display_critical);
     const unsigned added = g_loader->request(index, priority);
     if (added > 0) {
         if (priority == LoadPriority::kCritical) g_summary.critical += added;
@@ -179,6 +180,7 @@ void start_hardware(const char* kernel_release, const Config& config) {
     // A bridged guest's NIC must exist before QEMU starts; so must the host's with net.required.
     g_network_critical = config.net_required || config.network == NetworkMode::kAuto ||
                          config.network == NetworkMode::kBridge;
+    g_display_critical = config.display != DisplayMode::kNone;
     // Open the socket first: devices that appear while modules load are not missed.
     if (auto fd = sys::open_uevent_socket(); fd.ok()) {
         g_uevent_fd = fd.value();

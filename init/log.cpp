@@ -11,6 +11,7 @@ namespace {
 
 int g_kmsg_fd = -1;
 bool g_debug = false;
+const char* g_program = "hal-init";
 constexpr size_t kRecordCapacity = 1024;  // /dev/kmsg accepts up to LOG_LINE_MAX (~1 KiB)
 
 }  // namespace
@@ -21,14 +22,15 @@ void use_kmsg() {
 }
 
 void set_debug(bool enabled) { g_debug = enabled; }
+void set_program(const char* name) { g_program = name; }
 int kmsg_fd() { return g_kmsg_fd; }
 
 void write(Level level, const char* format, ...) {
     if (level == Level::kDebug && !g_debug) return;
     char record[kRecordCapacity];
     const bool to_kmsg = g_kmsg_fd >= 0;
-    int prefix = to_kmsg ? std::snprintf(record, sizeof record, "<%d>hal-init: ", static_cast<int>(level))
-                         : std::snprintf(record, sizeof record, "hal-init: ");
+    int prefix = to_kmsg ? std::snprintf(record, sizeof record, "<%d>%s: ", static_cast<int>(level), g_program)
+                         : std::snprintf(record, sizeof record, "%s: ", g_program);
     va_list arguments;
     va_start(arguments, format);
     int body = std::vsnprintf(record + prefix, sizeof record - prefix - 1, format, arguments);

@@ -11,6 +11,8 @@ enum class Level { kError = 3, kWarning = 4, kInfo = 6, kDebug = 7 };
 // Switches output from stderr to /dev/kmsg (needs /dev mounted).
 void use_kmsg();
 void set_debug(bool enabled);
+// The record prefix ("hal-init" unless set): hal-display logs through the same code.
+void set_program(const char* name);
 int kmsg_fd();  // -1 before use_kmsg()
 void write(Level level, const char* format, ...) __attribute__((format(printf, 2, 3)));
 

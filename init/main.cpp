@@ -9,6 +9,7 @@
 #include "common/image_layout.hpp"
 #include "init/crash_guard.hpp"
 #include "init/devices.hpp"
+#include "init/display_process.hpp"
 #include "init/host_probe.hpp"
 #include "init/log.hpp"
 #include "init/guest_disks.hpp"
@@ -20,6 +21,7 @@
 #include "init/network.hpp"
 #include "init/power.hpp"
 #include "init/supervisor.hpp"
+#include "init/test_hooks.hpp"
 #include "init/uefi_vars.hpp"
 #include "init/sys/sys.hpp"
 #include "launcher/launcher.hpp"
@@ -55,6 +57,7 @@ void load_config() {
         fail_boot(what);
     }
     if (const auto cmdline = sys::read_file("/proc/cmdline", g_cmdline, sizeof g_cmdline); cmdline.ok()) {
+        read_test_hooks({g_cmdline, cmdline.value()});
         apply_cmdline_overrides(g_config, {g_cmdline, cmdline.value()},
                                 [](std::string_view key, std::string_view value, const ConfigError& bad) {
                                     log_warning("config: kernel command line %s%.*s=%.*s ignored: %s",
@@ -115,6 +118,7 @@ pid_t launch_qemu() {
         fail_boot(what);
     }
     probe_host(g_facts);
+    probe_host_display(g_config, g_facts);
     g_facts.network = g_network.plan;
     g_facts.vhost = g_network.vhost;
     int passed[kMaxGuestNics];
@@ -178,11 +182,15 @@ ExitPolicy exit_policy() {
     timing.powerdown_timeout_ms = g_config.powerdown_timeout_seconds * 1000ull;
     const ExitPolicy policy = exit_policy();
     RestartHistory restarts;
-    prepare_supervision([](pid_t qemu) { report_network_after_launch(qemu, g_network); });
+    prepare_supervision([](pid_t qemu) {
+        report_network_after_launch(qemu, g_network);
+        start_display(g_config, g_facts);
+    });
     while (true) {
         const pid_t qemu = launch_qemu();
         log_info("supervise: QEMU running as pid %d", static_cast<int>(qemu));
         const QemuEnding ending = supervise_qemu(signal_fd, qemu, timing);
+        stop_display();
         // QEMU has exited: the variable store is complete and can go back to its partition.
         save_uefi_vars();
         const uint64_t now = sys::monotonic_ms();

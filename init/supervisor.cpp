@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "common/image_layout.hpp"
+#include "init/display_process.hpp"
 #include "init/hardware.hpp"
 #include "init/host_network.hpp"
 #include "init/log.hpp"
@@ -16,6 +17,7 @@
 #include "init/power_button.hpp"
 #include "init/qmp_client.hpp"
 #include "init/sys/sys.hpp"
+#include "init/test_hooks.hpp"
 
 namespace hal {
 namespace {
@@ -36,7 +38,7 @@ bool reap_children(pid_t qemu, int& qemu_status) {
         if (child.value().pid == qemu) {
             qemu_status = child.value().status;
             qemu_ended = true;
-        } else {
+        } else if (!display_child_exited(child.value().pid, child.value().status, sys::monotonic_ms())) {
             log_debug("supervise: reaped pid %d", static_cast<int>(child.value().pid));
         }
     }
@@ -119,9 +121,10 @@ QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing)
     while (true) {
         if (!g_qmp.connected() && g_qmp.try_connect(layout::kQmpSocket)) log_debug("qmp: connected");
         // Descriptors: 0 signals, 1 QMP, 2 the DHCP client, 3 its ARP probe, 4 uevents (drivers
-        // still loading, devices plugged in), then the buttons.
-        constexpr size_t kFixed = 5;
-        int fds[kFixed + kMaxPowerButtons] = {signal_fd, g_qmp.fd(), network_fd(), network_probe_fd(), uevent_fd()};
+        // still loading, devices plugged in), 5 hal-display's control socket, then the buttons.
+        constexpr size_t kFixed = 6;
+        int fds[kFixed + kMaxPowerButtons] = {signal_fd,  g_qmp.fd(), network_fd(), network_probe_fd(),
+                                              uevent_fd(), display_fd()};
         for (size_t i = 0; i < g_buttons.count; ++i) fds[kFixed + i] = g_buttons.fds[i];
         bool ready[kFixed + kMaxPowerButtons] = {};
         const uint64_t before = sys::monotonic_ms();
@@ -129,6 +132,8 @@ QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing)
         const int64_t lease_timer = host_network_timer_in(before);
         int timeout = deadline < 0 ? -1 : static_cast<int>(deadline);
         if (lease_timer >= 0 && (timeout < 0 || lease_timer < timeout)) timeout = static_cast<int>(lease_timer);
+        for (const int64_t timer : {display_timer_in(before), test_hooks_timer_in(before)})
+            if (timer >= 0 && (timeout < 0 || timer < timeout)) timeout = static_cast<int>(timer);
         if (!g_qmp.connected() && (timeout < 0 || timeout > kQmpRetryMs)) timeout = kQmpRetryMs;
         const auto polled = sys::wait_any(fds, ready, kFixed + g_buttons.count, timeout);
         if (!polled.ok()) {
@@ -176,6 +181,19 @@ QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing)
         // a power button.
         if (ready[4] && service_uevents().input_added) (void)open_new_power_buttons(g_buttons);
         report_hardware_when_idle();
+        run_test_hooks(sys::monotonic_ms());
+        // The host menu on the monitor: power off (the stop ladder, as the power button) or reset.
+        switch (service_display(ready[5], sys::monotonic_ms())) {
+            case MenuRequest::kPowerOff:
+                stop_requested = true;
+                stop_source = "host menu (power off guest)";
+                break;
+            case MenuRequest::kReset:
+                log_info("stop: host menu: reset the guest; QMP system_reset %s",
+                         g_qmp.execute("system_reset") ? "sent" : "not sent (no QMP connection)");
+                break;
+            case MenuRequest::kNone: break;
+        }
         // Backwards: a button that went away is removed and the later ones move down.
         for (size_t i = g_buttons.count; i-- > 0;) {
             if (ready[kFixed + i] && power_button_pressed(g_buttons, i)) {

@@ -210,6 +210,21 @@ bool plan_init(const PackInputs& inputs, FilePlan& plan, std::string& error) {
     return plan.add_host_file(layout::kInit, inputs.init, 0755, error);
 }
 
+// hal-display: static like /init; it shows the guest on the host's monitor.
+bool plan_display(const PackInputs& inputs, const Config& config, FilePlan& plan, std::string& error) {
+    if (config.display == DisplayMode::kNone) return true;
+    ElfInfo info;
+    if (!read_elf_info(inputs.display, info, error)) {
+        error += " (display = none in the config packs no hal-display)";
+        return false;
+    }
+    if (!info.is_static()) {
+        error = inputs.display + " is dynamically linked; hal-display must be a static program";
+        return false;
+    }
+    return plan.add_host_file(layout::kDisplay, inputs.display, 0755, error);
+}
+
 bool plan_skeleton(FilePlan& plan, std::string& error) {
     for (const char* dir : {"/dev", "/proc", "/sys", "/tmp", "/run", "/etc", "/root"})
         if (!plan.add_directory(dir, 0755, error)) return false;
@@ -237,7 +252,8 @@ bool plan_image(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary, 
     Config config;
     return plan_config(inputs, plan, config, error) && plan_skeleton(plan, error) && plan_init(inputs, plan, error) &&
            plan_modules(inputs, plan, summary, error) && plan_qemu(inputs, plan, summary, error) &&
-           plan_firmware(inputs, config, plan, summary, error) && plan_rescue_shell(inputs, plan, error);
+           plan_firmware(inputs, config, plan, summary, error) && plan_display(inputs, config, plan, error) &&
+           plan_rescue_shell(inputs, plan, error);
 }
 
 }  // namespace hal::pack

@@ -15,6 +15,7 @@ struct PackInputs {
     std::string config;
     std::string qemu;
     std::string init;
+    std::string display;                     // hal-display, packed unless the config says display = none
     std::vector<std::string> firmware_dirs;  // searched first, before QEMU's own data dirs
     std::string qemu_module_dir;             // empty: derived from the QEMU binary's prefix
     std::string rescue_shell;                // a static busybox for /bin/sh, or empty

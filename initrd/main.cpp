@@ -24,6 +24,7 @@ constexpr const char* kUsage =
     "      --qemu PATH          qemu-system-x86_64 to bundle (default: `make qemu-static`'s\n"
     "                           cached build, else the one in PATH)\n"
     "      --init PATH          static hal-init binary (default: build/hal-init)\n"
+    "      --display PATH       static hal-display binary (default: build/hal-display)\n"
     "      --firmware-dir DIR   search DIR first for QEMU firmware (repeatable)\n"
     "      --qemu-module-dir DIR  QEMU's run-time module directory (default: derived from --qemu)\n"
     "      --rescue-shell[=PATH]  pack a static busybox (default /bin/busybox) as /bin/sh for\n"
@@ -76,7 +77,7 @@ int fail(const std::string& message) {
 
 int main(int argc, char** argv) {
     using hal::pack::PackInputs;
-    enum { kModdir = 1000, kModules, kConfig, kQemu, kInit, kFirmwareDir, kQemuModuleDir, kRescueShell };
+    enum { kModdir = 1000, kModules, kConfig, kQemu, kInit, kFirmwareDir, kQemuModuleDir, kRescueShell, kDisplay };
     static const struct option kOptions[] = {
         {"kernel", required_argument, nullptr, 'k'},     {"moddir", required_argument, nullptr, kModdir},
         {"modules", required_argument, nullptr, kModules}, {"config", required_argument, nullptr, kConfig},
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
         {"firmware-dir", required_argument, nullptr, kFirmwareDir},
         {"qemu-module-dir", required_argument, nullptr, kQemuModuleDir},
         {"rescue-shell", optional_argument, nullptr, kRescueShell},
+        {"display", required_argument, nullptr, kDisplay},
         {"help", no_argument, nullptr, 'h'},             {nullptr, 0, nullptr, 0},
     };
     const std::string root = repository_root();
@@ -91,6 +93,7 @@ int main(int argc, char** argv) {
     inputs.modules_list = root + "/modules.list";
     inputs.config = root + "/configs/hal.conf";
     inputs.init = root + "/build/hal-init";
+    inputs.display = root + "/build/hal-display";
     int option;
     while ((option = getopt_long(argc, argv, "k:h", kOptions, nullptr)) != -1) {
         switch (option) {
@@ -100,6 +103,7 @@ int main(int argc, char** argv) {
             case kConfig: inputs.config = optarg; break;
             case kQemu: inputs.qemu = optarg; break;
             case kInit: inputs.init = optarg; break;
+            case kDisplay: inputs.display = optarg; break;
             case kFirmwareDir: inputs.firmware_dirs.push_back(optarg); break;
             case kQemuModuleDir: inputs.qemu_module_dir = optarg; break;
             case kRescueShell: inputs.rescue_shell = optarg ? optarg : "/bin/busybox"; break;

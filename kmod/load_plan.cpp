@@ -26,8 +26,9 @@ bool under_any(std::string_view path, std::span<const std::string_view> director
 
 }  // namespace
 
-LoadPriority module_priority(std::string_view path, bool network_critical) {
+LoadPriority module_priority(std::string_view path, bool network_critical, bool display_critical) {
     if (under_any(path, kCriticalDirectories)) return LoadPriority::kCritical;
+    if (display_critical && path.substr(0, 23) == "kernel/drivers/gpu/drm/") return LoadPriority::kCritical;
     if (network_critical && under_any(path, kNetworkDirectories)) return LoadPriority::kCritical;
     return LoadPriority::kNormal;
 }

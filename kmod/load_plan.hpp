@@ -19,7 +19,8 @@ enum class LoadPriority : uint8_t { kNormal, kCritical };
 // A module's priority from its path in the module tree: KVM and storage drivers (and the
 // buses they sit on) are critical; `network_critical` adds the wired network drivers and
 // the macvtap/vhost stack a bridged guest's NIC needs.
-LoadPriority module_priority(std::string_view path, bool network_critical);
+// `display_critical` adds the DRM drivers: the host monitor's mode goes into the guest's EDID.
+LoadPriority module_priority(std::string_view path, bool network_critical, bool display_critical = false);
 
 class LoadPlan {
 public:

@@ -26,6 +26,12 @@ FirmwareList firmware_for(const Config& config) {
             break;
         case FirmwareSetting::kBios: break;
     }
+    // The guest's screen: its VGA BIOS (SeaBIOS runs it; OVMF has its own drivers), and the
+    // keymap QEMU's VNC server loads even though hal-display sends key numbers.
+    if (config.display != DisplayMode::kNone) {
+        add(config.guest_video == GuestVideo::kVirtio ? "vgabios-virtio.bin" : "vgabios-stdvga.bin");
+        add("keymaps/en-us");
+    }
     // A NIC's PXE option ROM only when the guest may boot from the network: without it the
     // launcher gives the NIC an empty romfile, and no ROM runs (or waits for Ctrl-B) at boot.
     if (!config.nic_boot) return list;

@@ -125,6 +125,26 @@ void add_firmware(const LaunchPlan& plan, Argv& argv) {
     argv.add_format("if=pflash,format=raw,unit=1,file=%s", layout::kUefiVars);
 }
 
+// The guest's video device advertises the host monitor's native mode in its EDID, so the guest
+// picks it; a USB tablet gives it an absolute pointer every current OS drives.
+void add_screen_and_input(const Config& config, const HostFacts& facts, Argv& argv) {
+    if (!facts.display) return;
+    const uint32_t width = facts.display_width ? facts.display_width : 1024;
+    const uint32_t height = facts.display_height ? facts.display_height : 768;
+    argv.add("-device");
+    argv.add_format("%s,edid=on,xres=%u,yres=%u", config.guest_video == GuestVideo::kVirtio ? "virtio-vga" : "VGA",
+                    width, height);
+    argv.add("-vnc");
+    // No keysym-driven lock-key fixups: hal-display sends key numbers, not keysyms.
+    argv.add_format("unix:%s,lock-key-sync=off", layout::kVncSocket);
+    if (config.input) {
+        argv.add("-device");
+        argv.add("qemu-xhci,id=xhci");
+        argv.add("-device");
+        argv.add("usb-tablet,bus=xhci.0");
+    }
+}
+
 void add_identity(const HostFacts& facts, Argv& argv) {
     for (size_t i = 0; i < facts.smbios_count; ++i) {
         argv.add("-smbios");
@@ -181,8 +201,10 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostF
     argv.add_format("%u", plan.memory_mib);
     add_firmware(plan, argv);
     if (config.identity == Identity::kHost) add_identity(facts, argv);
+    // QEMU draws no window of its own; with a monitor, hal-display shows its VNC screen.
     argv.add("-display");
     argv.add("none");
+    add_screen_and_input(config, facts, argv);
     // Boot only what has a bootindex (the disks, then the NIC with nic_boot), with no menu
     // and so no wait for a key.
     argv.add("-boot");

@@ -48,6 +48,9 @@ struct HostFacts {
     NetworkPlan network;
     bool tap_ready[kMaxGuestNics] = {};
     bool vhost = false;
+    // The host's monitor (display = auto and a connected DRM connector), and its native mode.
+    bool display = false;
+    uint32_t display_width = 0, display_height = 0;
 };
 
 inline constexpr size_t kArgvCapacity = 256;

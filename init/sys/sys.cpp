@@ -6,6 +6,7 @@
 #include <linux/input.h>
 #include <linux/netlink.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/un.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
@@ -362,6 +363,32 @@ Result<pid_t> spawn(char* const* argv, char* const* envp, const int* passed, siz
     ::setsid();
     ::execve(argv[0], argv, envp);
     ::_exit(127);
+}
+
+Result<pid_t> spawn_on_terminal(char* const* argv, char* const* envp, const char* terminal) {
+    const pid_t pid = ::fork();
+    if (pid < 0) return error_from_errno("fork");
+    if (pid > 0) return pid;
+    sigset_t none;
+    sigemptyset(&none);
+    for (int signal = 1; signal < NSIG; ++signal) ::signal(signal, SIG_DFL);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::syscall(SYS_close_range, 0u, ~0u, 0u);
+    ::setsid();
+    const int fd = ::open(terminal, O_RDWR);
+    if (fd < 0) ::_exit(126);
+    ::ioctl(fd, TIOCSCTTY, 1);
+    ::dup2(fd, 0);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    if (fd > 2) ::close(fd);
+    ::execve(argv[0], argv, envp);
+    ::_exit(127);
+}
+
+Status socket_pair(int (&fds)[2]) {
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) return error_from_errno("socketpair");
+    return ok_status();
 }
 
 Status send_signal(pid_t pid, int signal) {

@@ -78,6 +78,10 @@ void disable_ctrl_alt_del();
 // `passed` (count of them), which the program finds as fds 3, 4, ... in that order.
 Result<pid_t> spawn(char* const* argv, char* const* envp, const int* passed = nullptr, size_t count = 0);
 Status send_signal(pid_t pid, int signal);
+// spawn() with stdin, stdout and stderr on `terminal` as the child's controlling terminal.
+Result<pid_t> spawn_on_terminal(char* const* argv, char* const* envp, const char* terminal);
+// A connected pair of datagram-like (SOCK_SEQPACKET) unix sockets, close-on-exec.
+Status socket_pair(int (&fds)[2]);
 
 // A non-blocking connection to a unix stream socket.
 Result<int> connect_unix(const char* path);

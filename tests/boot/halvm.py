@@ -125,15 +125,17 @@ def disk_arguments(disks) -> list[str]:
     return arguments
 
 
-def qmp_command(socket_path: Path, command: str) -> dict:
-    """One QMP command to the outer QEMU (the test's hand on the machine's power button)."""
+def qmp_command(socket_path: Path, command: str, arguments: dict | None = None) -> dict:
+    """One QMP command to the outer QEMU (the test's hand on the machine's power button,
+    keyboard, mouse and monitor)."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-        connection.settimeout(10)
+        connection.settimeout(30)
         connection.connect(str(socket_path))
         stream = connection.makefile("rwb")
         json.loads(stream.readline())  # greeting
-        for execute in ("qmp_capabilities", command):
-            stream.write(json.dumps({"execute": execute}).encode() + b"\r\n")
+        for execute, args in (("qmp_capabilities", None), (command, arguments)):
+            message = {"execute": execute} | ({"arguments": args} if args else {})
+            stream.write(json.dumps(message).encode() + b"\r\n")
             stream.flush()
             while True:
                 reply = json.loads(stream.readline())
@@ -149,10 +151,10 @@ def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: st
          extra: list[str] | None = None, user_net: str = "") -> Boot:
     """Boots the outer VM under TCG with `disks`; waits for QEMU to exit. The console is the
     outer VM's first serial port on QEMU's stdio, copied to `console_log` as it arrives, with
-    host timestamps. `when` is a list of (console text, action): each action runs once, as
-    soon as its text appears. `console_input` is (console text, bytes): the bytes are typed
-    once the text appears (bytes sent during early boot are dropped by the not yet
-    initialised serial driver). `extra` is more QEMU arguments for the outer VM; `user_net`
+    host timestamps. `when` is a list of (console text, action[, occurrence]): each action
+    runs once, as soon as its text has appeared that many times (once by default).
+    `console_input` is (console text, bytes): the bytes are typed once the text appears
+    (bytes sent during early boot are dropped by the not yet initialised serial driver). `extra` is more QEMU arguments for the outer VM; `user_net`
     more options of its user network (hostfwd=...)."""
     command = [OUTER_QEMU, "-machine", machine, "-accel", "tcg", "-smp", "2", "-m", str(memory_mib),
                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
@@ -226,7 +228,8 @@ def run_outer_vm(command, console_log: Path, timeout: float, pending: list,
     timed_out = stalled = False
     while process.poll() is None and time.monotonic() - started < timeout:
         text = reader.text()
-        for entry in [entry for entry in pending if entry[0] in text]:
+        due = [entry for entry in pending if text.count(entry[0]) >= (entry[2] if len(entry) > 2 else 1)]
+        for entry in due:
             pending.remove(entry)
             entry[1]()
         if "hal-init" not in text and "bench-script" not in text and \

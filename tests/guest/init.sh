@@ -3,8 +3,8 @@
 # comes from guest.* words on its kernel command line, which the disk builder writes into the
 # bootloader's configuration; every report is a GUEST- line on the serial console.
 #   guest.disks=N      wait (up to 30 s) until N disks are visible before reporting
-#   guest.steps=a,b    steps in order: facts, efivar, net, serve, paint, input, scribble, soak,
-#                      panic, wait
+#   guest.steps=a,b    steps in order: facts, efivar, net, serve, paint, input (inputbg: in the
+#                      background), scribble, soak, panic, wait
 #   guest.efivar=TEXT  the value the efivar step writes when the variable is absent
 #   guest.paint=R,G,B  the colour the paint step fills the screen with
 #   guest.input=SECS   how long the input step reports events
@@ -78,6 +78,7 @@ for step in $(echo "$steps" | tr ',' ' '); do
             fi
             ;;
         input) guest-tool input "$input_seconds" ;;
+        inputbg) guest-tool input "$input_seconds" & ;;
         soak)
             mkdir -p /data
             if mount -t ext4 /dev/vda2 /data; then

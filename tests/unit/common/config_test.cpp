@@ -185,3 +185,23 @@ TEST_CASE("config: issue-13 keys -> network mode, nics, net.manage, hostfwd, nic
         CHECK(error.line == 2);
     }
 }
+
+TEST_CASE("config: issue-12 keys -> display, guest_video, input, menu_hotkey; bad values rejected") {
+    const Config defaults = parse_ok("disk = auto\n");
+    CHECK(defaults.display == hal::DisplayMode::kAuto);
+    CHECK(defaults.guest_video == hal::GuestVideo::kStd);
+    CHECK(defaults.input);
+    CHECK(defaults.menu_hotkey.view() == "ctrl+alt+esc");
+    const Config config =
+        parse_ok("disk = auto\ndisplay = none\nguest_video = virtio\ninput = none\nmenu_hotkey = ctrl+alt+f12\n");
+    CHECK(config.display == hal::DisplayMode::kNone);
+    CHECK(config.guest_video == hal::GuestVideo::kVirtio);
+    CHECK_FALSE(config.input);
+    CHECK(config.menu_hotkey.view() == "ctrl+alt+f12");
+    for (const char* bad : {"display = hdmi\n", "guest_video = qxl\n", "input = some\n", "menu_hotkey = esc\n"}) {
+        CAPTURE(bad);
+        Config rejected;
+        ConfigError error;
+        CHECK_FALSE(hal::parse_config(std::string("disk = auto\n") + bad, rejected, error));
+    }
+}

@@ -184,3 +184,26 @@ TEST_CASE("identity host -> one -smbios file= per structure, -acpitable per tabl
     fewer.cpus = 2;  // not the host's count: no topology to mirror
     CHECK(values_after(argv_for(fewer, facts), "-smp")[0] == "2");
 }
+
+TEST_CASE("screen: a monitor -> VGA with the monitor's mode in its EDID, VNC on the socket, a USB tablet") {
+    HostFacts facts = facts_with({sata_disk()});
+    facts.display = true;
+    facts.display_width = 1920;
+    facts.display_height = 1080;
+    auto argv = argv_for(base(), facts);
+    const auto devices = values_after(argv, "-device");
+    CHECK(std::find(devices.begin(), devices.end(), "VGA,edid=on,xres=1920,yres=1080") != devices.end());
+    CHECK(std::find(devices.begin(), devices.end(), "usb-tablet,bus=xhci.0") != devices.end());
+    CHECK(values_after(argv, "-vnc") == std::vector<std::string>{"unix:/run/hal/vnc.sock,lock-key-sync=off"});
+    Config config = base();
+    config.guest_video = GuestVideo::kVirtio;
+    config.input = false;
+    argv = argv_for(config, facts);
+    const auto virtio = values_after(argv, "-device");
+    CHECK(std::find(virtio.begin(), virtio.end(), "virtio-vga,edid=on,xres=1920,yres=1080") != virtio.end());
+    CHECK(std::find(virtio.begin(), virtio.end(), "usb-tablet,bus=xhci.0") == virtio.end());
+    facts.display = false;
+    argv = argv_for(base(), facts);
+    CHECK(values_after(argv, "-vnc").empty());
+    CHECK(values_after(argv, "-display")[0] == "none");
+}

@@ -199,11 +199,21 @@ TEST_CASE("firmware files: default (firmware auto) -> SeaBIOS, vapic, linuxboot 
     const auto list = hal::firmware_for(base_config());
     std::vector<std::string> names(list.view().begin(), list.view().end());
     CHECK(names == std::vector<std::string>{"bios-256k.bin", "kvmvapic.bin", "linuxboot_dma.bin", "OVMF_CODE_4M.fd",
-                                            "OVMF_VARS_4M.fd"});
+                                            "OVMF_VARS_4M.fd", "vgabios-stdvga.bin", "keymaps/en-us"});
+}
+
+TEST_CASE("firmware files: display none -> no VGA BIOS or keymap; guest_video virtio -> its VGA BIOS") {
+    Config config = base_config();
+    config.display = hal::DisplayMode::kNone;
+    CHECK(hal::firmware_for(config).count == 5);
+    config.display = hal::DisplayMode::kAuto;
+    config.guest_video = hal::GuestVideo::kVirtio;
+    CHECK(hal::firmware_for(config).names[5] == "vgabios-virtio.bin");
 }
 
 TEST_CASE("firmware files: bios -> no OVMF; uefi-secure -> the Secure Boot build and Microsoft keys") {
     Config config = base_config();
+    config.display = hal::DisplayMode::kNone;
     config.firmware = hal::FirmwareSetting::kBios;
     CHECK(hal::firmware_for(config).count == 3);
     config.firmware = hal::FirmwareSetting::kUefiSecure;
@@ -219,7 +229,7 @@ TEST_CASE("firmware: nic_boot with a virtio nic -> its efi-virtio ROM too; no ni
     const auto list = hal::firmware_for(config);
     CHECK(list.view().back() == "efi-virtio.rom");
     config.nic = hal::NicModel::kNone;
-    CHECK(hal::firmware_for(config).count == 5);
+    CHECK(hal::firmware_for(config).count == 7);
 }
 
 TEST_CASE("launcher: nic without nic_boot -> empty romfile; with it -> bootindex after the disk") {

@@ -1,0 +1,23 @@
+// Faults on purpose, for boot tests only: compiled into build/hal-init-test (HAL_TEST_HOOKS),
+// never into the hal-init an image ships. `hal_test_fault=` on the kernel command line:
+//   segv          a real SIGSEGV inside PID 1 once QEMU runs (the crash guard's path)
+//   kill-display  SIGKILL to hal-display 3 s after it starts (its restart path)
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace hal {
+
+#ifdef HAL_TEST_HOOKS
+void read_test_hooks(std::string_view cmdline);
+// For the supervision loop: ms until a hook is due (-1: none), and the hook itself.
+int64_t test_hooks_timer_in(uint64_t now_ms);
+void run_test_hooks(uint64_t now_ms);
+#else
+inline void read_test_hooks(std::string_view) {}
+inline int64_t test_hooks_timer_in(uint64_t) { return -1; }
+inline void run_test_hooks(uint64_t) {}
+#endif
+
+}  // namespace hal

@@ -1,0 +1,154 @@
+"""The guest on the machine's own screen, keyboard and mouse: the outer VM has a std VGA (the
+HAL host gets bochs-drm), a PS/2 keyboard and mouse and a USB tablet; a real Linux guest paints
+its framebuffer and reports every input event it gets on its serial port."""
+import re
+import time
+from pathlib import Path
+
+from guestos import bios_disk
+from halvm import BUILD, boot, pack, qmp_command
+from test_real_guests import GUEST_TIMEOUT
+
+DISPLAY_OUTER = ["-vga", "std", "-device", "qemu-xhci,id=outer-xhci", "-device", "usb-tablet,bus=outer-xhci.0"]
+KEY_A, KEY_B, KEY_ESC, KEY_LEFTCTRL, KEY_LEFTALT = 30, 48, 1, 29, 56
+ABS_X, ABS_Y = 0, 1
+
+
+def read_ppm(path: Path):
+    """(width, height, rgb bytes) of a binary PPM (QMP screendump)."""
+    data = path.read_bytes()
+    fields = data.split(maxsplit=4)
+    assert fields[0] == b"P6", fields[:4]
+    width, height = int(fields[1]), int(fields[2])
+    return width, height, fields[4][-width * height * 3:]
+
+
+def pixel(image, x: int, y: int) -> tuple[int, int, int]:
+    width, _, rgb = image
+    offset = 3 * (y * width + x)
+    return rgb[offset], rgb[offset + 1], rgb[offset + 2]
+
+
+def screendump(qmp: Path, path: Path):
+    qmp_command(qmp, "screendump", {"filename": str(path)})
+    return read_ppm(path)
+
+
+def keys(qmp: Path, *names: str):
+    qmp_command(qmp, "send-key", {"keys": [{"type": "qcode", "data": name} for name in names]})
+
+
+def move(qmp: Path, kind: str, x: int, y: int):
+    events = [{"type": kind, "data": {"axis": "x", "value": x}}, {"type": kind, "data": {"axis": "y", "value": y}}]
+    qmp_command(qmp, "input-send-event", {"events": events})
+
+
+def light_pixels(image) -> int:
+    """Pixels bright enough to be console text."""
+    _, _, rgb = image
+    return sum(1 for i in range(0, len(rgb), 3) if rgb[i] > 150 and rgb[i + 1] > 150 and rgb[i + 2] > 150)
+
+
+def test_guest_screen_keyboard_pointer_and_host_menu(kernel, guest_initramfs, tmp_path, figures):
+    image = tmp_path / "hal.img"
+    packed = pack(kernel, image, extra=["--init", str(BUILD / "hal-init-test")])
+    assert packed.returncode == 0, packed.stderr
+    disk = bios_disk(kernel, guest_initramfs, tmp_path / "guest.img",
+                     cmdline="vt.global_cursor_default=0 guest.steps=paint,inputbg,wait guest.paint=0,0,255 "
+                             "guest.input=300")
+    qmp = tmp_path / "outer-qmp.sock"
+    shots = {}
+    done = []
+
+    def shoot(name):
+        return lambda: shots.setdefault(name, screendump(qmp, tmp_path / f"{name}.ppm"))
+
+    def drive_input():
+        time.sleep(2)
+        shots["guest"] = screendump(qmp, tmp_path / "guest.ppm")
+        keys(qmp, "a")
+        keys(qmp, "b")
+        move(qmp, "rel", 50, 0)
+        time.sleep(1)
+        move(qmp, "rel", 100, 0)
+        time.sleep(1)
+        move(qmp, "abs", 16384, 8192)
+        time.sleep(2)
+        keys(qmp, "ctrl", "alt", "esc")  # the host menu: the guest must not see this
+        time.sleep(3)
+        shots["menu"] = screendump(qmp, tmp_path / "menu.ppm")
+        keys(qmp, "1")                   # power off the guest: the stop ladder
+        done.append(True)
+
+    result = boot(kernel, image, tmp_path / "console.log", disks=[disk], qmp_socket=qmp, timeout=GUEST_TIMEOUT,
+                  extra=DISPLAY_OUTER, append="console=tty0 console=ttyS0",
+                  when=[("hal-init: modules: critical path ready", shoot("early")),
+                        ("hal-init: launch: accel=", shoot("launch")),
+                        ("GUEST-INPUT-READY", drive_input)])
+    result.assert_no_panic()
+    assert not result.timed_out, result.console[-4000:]
+    console = result.console
+    assert done, console[-4000:]
+    result.assert_in_order("hal-init: display: monitor on card0-Virtual-1, native mode 1280x800",
+                           "hal-init: display: hal-display running as pid",
+                           "hal-display: screen: the guest's first frame is on the monitor",
+                           "GUEST-PAINT 1280x800 rgb=0,0,255")
+    # Before the guest's first frame the monitor shows the console, changing as hal-init logs.
+    for name in ("early", "launch"):
+        assert light_pixels(shots[name]) > 500, f"no console text on the monitor at {name}"
+        assert pixel(shots[name], 640, 400) != (0, 0, 255)
+    assert shots["early"][2] != shots["launch"][2], "the console on the monitor did not move"
+    # The guest's frame: its blue and its white square, 1:1 on the 1280x800 monitor.
+    assert pixel(shots["guest"], 10, 10) == (255, 255, 255)
+    assert pixel(shots["guest"], 640, 400) == (0, 0, 255)
+    assert pixel(shots["guest"], 1270, 790) == (0, 0, 255)
+    # Keys, relative motion (integrated, 1:1) and absolute motion reached the guest's tablet.
+    result.assert_in_order(f"GUEST-KEY {KEY_A}", f"GUEST-KEY {KEY_B}")
+    xs = [int(value) for value in re.findall(rf"GUEST-ABS {ABS_X} (\d+)", console)]
+    assert len(xs) >= 3, console[-4000:]
+    step = xs[1] - xs[0]
+    assert abs(step - 100 * 32767 // 1280) <= 3, xs
+    assert abs(xs[2] - 16384) <= 40, xs
+    # The hotkey opened the host menu; the guest never saw it, and "1" ran the stop ladder.
+    result.assert_in_order("hal-display: menu: ctrl+alt+esc: the host menu is open",
+                           "hal-init: display: the host menu is open on the monitor",
+                           "hal-display: menu: poweroff",
+                           "hal-init: stop: host menu (power off guest); stopping the guest",
+                           "GUEST-STOPPING power button", "GUEST-DONE", "reboot: Power down")
+    for code in (KEY_ESC, KEY_LEFTCTRL, KEY_LEFTALT):
+        assert f"GUEST-KEY {code}\n" not in console.replace("\r", ""), f"the guest saw key {code}"
+    assert pixel(shots["menu"], 640, 400) != (0, 0, 255)
+    assert light_pixels(shots["menu"]) > 300, "the menu is not on the monitor"
+    figures.append(f"display: guest 1280x800 on the monitor 1:1; relative step 100 px -> tablet {step}")
+
+
+def test_killed_display_process_comes_back_and_the_guest_keeps_running(kernel, guest_initramfs, tmp_path):
+    image = tmp_path / "hal.img"
+    packed = pack(kernel, image, extra=["--init", str(BUILD / "hal-init-test")])
+    assert packed.returncode == 0, packed.stderr
+    disk = bios_disk(kernel, guest_initramfs, tmp_path / "guest.img",
+                     cmdline="vt.global_cursor_default=0 guest.steps=paint,wait guest.paint=0,255,0")
+    qmp = tmp_path / "outer-qmp.sock"
+    shots = {}
+
+    def after_restart():
+        time.sleep(2)
+        shots["back"] = screendump(qmp, tmp_path / "back.ppm")
+        qmp_command(qmp, "system_powerdown")
+
+    first_frame = "hal-display: screen: the guest's first frame is on the monitor"
+    result = boot(kernel, image, tmp_path / "console.log", disks=[disk], qmp_socket=qmp, timeout=GUEST_TIMEOUT,
+                  extra=DISPLAY_OUTER, append="console=tty0 console=ttyS0 hal_test_fault=kill-display",
+                  when=[("GUEST-PAINT", after_restart)])
+    result.assert_no_panic()
+    assert not result.timed_out, result.console[-4000:]
+    result.assert_in_order(first_frame, "hal-init: test: killing hal-display",
+                           "hal-init: display: hal-display killed by signal 9 (Killed); the guest keeps running; "
+                           "restarting it in 1000 ms",
+                           "hal-init: display: hal-display running as pid", first_frame, "GUEST-PAINT",
+                           "GUEST-STOPPING power button", "GUEST-DONE", "reboot: Power down")
+    between = result.console.split("hal-init: test: killing hal-display")[1].split("GUEST-STOPPING")[0]
+    assert "hal-init: supervise: QEMU" not in between, "QEMU ended while the display process was restarted"
+    # The picture is back: the guest's green with its white square.
+    assert pixel(shots["back"], 10, 10) == (255, 255, 255)
+    assert pixel(shots["back"], 640, 400) == (0, 255, 0)
