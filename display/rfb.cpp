@@ -50,6 +50,17 @@ bool ServerParser::need(size_t count, std::span<const uint8_t>& data) {
     return have_ >= count;
 }
 
+// A rectangle is complete: the next one, or the end of the update.
+bool ServerParser::finish_rect() {
+    if (--rects_left_ == 0) {
+        events_.update_done();
+        state_ = State::kMessageType;
+    } else {
+        state_ = State::kRectHeader;
+    }
+    return true;
+}
+
 bool ServerParser::start_rect() {
     const uint16_t x = be16(header_), y = be16(header_ + 2), width = be16(header_ + 4), height = be16(header_ + 6);
     const int32_t encoding = static_cast<int32_t>(be32(header_ + 8));
@@ -76,14 +87,7 @@ bool ServerParser::start_rect() {
         case kEncodingExtendedKeyEvent: break;  // the server's acknowledgement that it takes them
         default: return fail("the server used an encoding that was not asked for");
     }
-    // This rectangle is complete.
-    if (--rects_left_ == 0) {
-        events_.update_done();
-        state_ = State::kMessageType;
-    } else {
-        state_ = State::kRectHeader;
-    }
-    return true;
+    return finish_rect();
 }
 
 bool ServerParser::step(std::span<const uint8_t>& data) {
@@ -209,13 +213,7 @@ bool ServerParser::step(std::span<const uint8_t>& data) {
                 }
                 return true;
             }
-            if (--rects_left_ == 0) {
-                events_.update_done();
-                state_ = State::kMessageType;
-            } else {
-                state_ = State::kRectHeader;
-            }
-            return true;
+            return finish_rect();
         }
     }
     return fail("internal parser state");

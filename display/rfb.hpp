@@ -68,6 +68,7 @@ private:
     bool fail(const char* why);
     bool step(std::span<const uint8_t>& data);
     bool start_rect();
+    bool finish_rect();
     void set_reply(const uint8_t* bytes, size_t size);
 
     Events& events_;

@@ -345,16 +345,25 @@ Result<int> read_signal(int signal_fd) {
 
 void disable_ctrl_alt_del() { ::reboot(RB_DISABLE_CAD); }
 
+namespace {
+
+// In a forked child: give back what PID 1 took for itself (blocked signals, dispositions).
+// Only async-signal-safe calls.
+void restore_signals_in_child() {
+    sigset_t none;
+    sigemptyset(&none);
+    for (int signal = 1; signal < NSIG; ++signal) ::signal(signal, SIG_DFL);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+}  // namespace
+
 Result<pid_t> spawn(char* const* argv, char* const* envp, const int* passed, size_t count) {
     constexpr int kParking = 512;  // above any fd hal-init holds, so the moves below never collide
     const pid_t pid = ::fork();
     if (pid < 0) return error_from_errno("fork");
     if (pid > 0) return pid;
-    // Child: give back what PID 1 took for itself, then exec. Only async-signal-safe calls.
-    sigset_t none;
-    sigemptyset(&none);
-    for (int signal = 1; signal < NSIG; ++signal) ::signal(signal, SIG_DFL);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    restore_signals_in_child();
     for (size_t i = 0; i < count; ++i)
         if (::dup3(passed[i], kParking + static_cast<int>(i), 0) < 0) ::_exit(126);
     for (size_t i = 0; i < count; ++i)
@@ -369,10 +378,7 @@ Result<pid_t> spawn_on_terminal(char* const* argv, char* const* envp, const char
     const pid_t pid = ::fork();
     if (pid < 0) return error_from_errno("fork");
     if (pid > 0) return pid;
-    sigset_t none;
-    sigemptyset(&none);
-    for (int signal = 1; signal < NSIG; ++signal) ::signal(signal, SIG_DFL);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    restore_signals_in_child();
     ::syscall(SYS_close_range, 0u, ~0u, 0u);
     ::setsid();
     const int fd = ::open(terminal, O_RDWR);
