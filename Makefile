@@ -23,7 +23,7 @@ HOST_CXX := g++
 HOST_CXXFLAGS := -std=c++20 -O2 -g -I. -Wall -Wextra -Werror
 TEST_CXXFLAGS := -std=c++20 -O1 -g -I. -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all
-HOST_LIBS := -larchive -lz -llzma -lzstd -lfdt
+HOST_LIBS := -larchive -lz -llzma -lzstd -llz4 -lfdt -pthread
 TEST_LIBS := $(HOST_LIBS)
 
 # Pure code (parsers, planners, state machines) shared by hal-init, the packer and the tests,
@@ -33,7 +33,8 @@ TEST_LIBS := $(HOST_LIBS)
 PURE_DIRS := common kmod disks platform lan supervision launcher
 PURE_SOURCES := $(foreach dir,$(PURE_DIRS),$(wildcard $(dir)/*.cpp)) display/hotkey.cpp display/host_display.cpp
 INIT_SOURCES := $(wildcard init/*.cpp init/sys/*.cpp) $(PURE_SOURCES)
-PACKER_LIB_SOURCES := $(filter-out initrd/main.cpp,$(wildcard initrd/*.cpp)) $(PURE_SOURCES)
+# The packer (initrd/) and its image inspection, --list and --verify (inspect/).
+PACKER_LIB_SOURCES := $(filter-out initrd/main.cpp,$(wildcard initrd/*.cpp)) $(wildcard inspect/*.cpp) $(PURE_SOURCES)
 UNIT_SOURCES := $(shell find tests/unit -name '*.cpp')
 # hal-display: its pure half (RFB, keymap, hotkey filter, pointer, layout, menu) is unit-tested;
 # its program links the DRM/evdev side and hal-init's log and syscall wrappers.
@@ -51,7 +52,7 @@ KERNEL_ROOT_FILE := $(BUILD)/kernel-root
 IMAGE := $(BUILD)/hal.img
 DEMO_DISK := $(BUILD)/demo-disk.img
 
-.PHONY: all deps run check unit boot bench fuzz image qemu-static fresh-check clean
+.PHONY: all deps run check unit boot bench fuzz image qemu-static fresh-check install man clean
 all: $(BUILD)/hal-init $(BUILD)/hal-display $(BUILD)/mkinitrd-hal
 
 deps: $(DEPS_STAMP)
@@ -213,6 +214,31 @@ fresh-check: | $(DEPS_STAMP)
 # Figures, not assertions: hal-init against the busybox-script init, same kernel and disk.
 bench: all $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(KERNEL_ROOT_FILE)
 	$(TEST_ENV) $(PYTHON) tests/bench/boot_bench.py
+
+# `make install` (PREFIX, DESTDIR as usual): the packer, its programs and data, the man page,
+# and the Debian kernel hooks that rebuild /boot/hal-initrd.img-KVER on a kernel upgrade.
+PREFIX ?= /usr/local
+DESTDIR ?=
+SYSCONFDIR ?= /etc
+MAN_PAGE := $(BUILD)/mkinitrd-hal.8
+$(MAN_PAGE): README.md scripts/make-man.py
+	@mkdir -p $(@D)
+	$(PYTHON) scripts/make-man.py README.md $@
+man: $(MAN_PAGE)
+
+install: all $(MAN_PAGE) $(STATIC_QEMU_FILE)
+	install -D -m 0755 $(BUILD)/mkinitrd-hal $(DESTDIR)$(PREFIX)/bin/mkinitrd-hal
+	install -D -m 0755 $(BUILD)/hal-init $(DESTDIR)$(PREFIX)/lib/mkinitrd-hal/hal-init
+	install -D -m 0755 $(BUILD)/hal-display $(DESTDIR)$(PREFIX)/lib/mkinitrd-hal/hal-display
+	install -D -m 0755 $$(cat $(STATIC_QEMU_FILE)) $(DESTDIR)$(PREFIX)/lib/mkinitrd-hal/qemu-system-x86_64
+	install -D -m 0644 modules.list $(DESTDIR)$(PREFIX)/share/mkinitrd-hal/modules.list
+	install -D -m 0644 configs/hal.conf $(DESTDIR)$(PREFIX)/share/mkinitrd-hal/hal.conf
+	install -D -m 0644 $(MAN_PAGE) $(DESTDIR)$(PREFIX)/share/man/man8/mkinitrd-hal.8
+	for hook in postinst.d postrm.d; do \
+		mkdir -p $(DESTDIR)$(SYSCONFDIR)/kernel/$$hook && \
+		sed 's|@BINDIR@|$(PREFIX)/bin|' scripts/kernel/$$hook > $(DESTDIR)$(SYSCONFDIR)/kernel/$$hook/zz-mkinitrd-hal && \
+		chmod 0755 $(DESTDIR)$(SYSCONFDIR)/kernel/$$hook/zz-mkinitrd-hal; \
+	done
 
 clean:
 	rm -rf $(BUILD)

@@ -11,6 +11,9 @@ inline constexpr const char* kVncSocket = "/run/hal/vnc.sock";   // QEMU's scree
 inline constexpr const char* kFirmwareDir = "/usr/share/qemu";
 inline constexpr const char* kModulesDir = "/lib/modules";
 inline constexpr const char* kModulesLoad = "modules.load";  // inside /lib/modules/KVER
+// What the packer meant the image to hold, for --verify: the module firmware it packed and the
+// firmware it could not find ("firmware MODULE FILE" / "firmware-absent MODULE FILE" lines).
+inline constexpr const char* kManifest = "/etc/hal-image.manifest";
 inline constexpr const char* kRunDir = "/run/hal";
 inline constexpr const char* kQmpSocket = "/run/hal/qmp.sock";
 

@@ -20,10 +20,11 @@
 namespace hal {
 namespace {
 
-constexpr size_t kDepCapacity = 128 * 1024;
-constexpr size_t kAliasCapacity = 512 * 1024;
-constexpr size_t kSoftdepCapacity = 32 * 1024;
-constexpr size_t kLoadCapacity = 32 * 1024;
+// A generic image's index files: about 100 KiB of modules.dep and 1.5 MiB of aliases.
+constexpr size_t kDepCapacity = 1024 * 1024;
+constexpr size_t kAliasCapacity = 8 * 1024 * 1024;
+constexpr size_t kSoftdepCapacity = 64 * 1024;
+constexpr size_t kLoadCapacity = 64 * 1024;
 constexpr size_t kUeventCapacity = 8192;
 constexpr unsigned kLoaderThreads = 4;  // probes sleep, so more threads than CPUs pays
 

@@ -1,4 +1,5 @@
-// libarchive newc + gzip writer with fixed owners, clamped mtimes and temp-file-then-rename.
+// libarchive newc writer (to memory) with fixed owners and clamped mtimes; the compressed
+// image goes to a temporary file that replaces the output only when complete.
 #include "initrd/archive_writer.hpp"
 
 #include <archive.h>
@@ -12,6 +13,8 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+
+#include "initrd/file_io.hpp"
 
 namespace hal::pack {
 namespace {
@@ -34,17 +37,18 @@ class ImageWriter {
 public:
     ImageWriter(const ArchiveOptions& options, std::string& error) : options_(options), error_(error) {}
 
-    bool open(int fd) {
+    // The archive goes to memory, uncompressed: compression is the compressor's job.
+    bool open(std::string& cpio) {
         archive_.reset(archive_write_new());
         if (!archive_) return fail("archive_write_new failed");
-        const std::string level = std::to_string(options_.gzip_level);
+        const auto append = [](struct archive*, void* target, const void* data, size_t size) -> la_ssize_t {
+            static_cast<std::string*>(target)->append(static_cast<const char*>(data), size);
+            return static_cast<la_ssize_t>(size);
+        };
         if (archive_write_set_format_cpio_newc(archive_.get()) != ARCHIVE_OK ||
-            archive_write_add_filter_gzip(archive_.get()) != ARCHIVE_OK ||
-            // No timestamp in the gzip header: identical inputs give identical bytes.
-            archive_write_set_filter_option(archive_.get(), "gzip", "timestamp", nullptr) != ARCHIVE_OK ||
-            archive_write_set_filter_option(archive_.get(), "gzip", "compression-level", level.c_str()) != ARCHIVE_OK ||
-            archive_write_set_bytes_in_last_block(archive_.get(), 1) != ARCHIVE_OK ||
-            archive_write_open_fd(archive_.get(), fd) != ARCHIVE_OK)
+            archive_write_add_filter_none(archive_.get()) != ARCHIVE_OK ||
+            archive_write_set_bytes_per_block(archive_.get(), 0) != ARCHIVE_OK ||
+            archive_write_open(archive_.get(), &cpio, nullptr, append, nullptr) != ARCHIVE_OK)
             return fail(archive_failure(archive_.get(), "cannot set up the cpio writer"));
         return true;
     }
@@ -148,25 +152,26 @@ private:
 
 }  // namespace
 
-bool write_image(const std::vector<PlanEntry>& entries, const std::string& output, const ArchiveOptions& options,
-                 std::string& error) {
+bool build_cpio(const std::vector<PlanEntry>& entries, const ArchiveOptions& options, std::string& cpio,
+                std::string& error) {
+    cpio.clear();
+    ImageWriter writer(options, error);
+    if (!writer.open(cpio)) return false;
+    int64_t inode = 1;
+    for (const auto& entry : entries)
+        if (!writer.write(entry, inode++)) return false;
+    return writer.close();
+}
+
+bool write_file_atomically(const std::string& bytes, const std::string& output, std::string& error) {
     std::string temporary = output + ".tmp.XXXXXX";
     const int fd = ::mkstemp(temporary.data());
     if (fd < 0) {
         error = "cannot create a temporary file beside " + output + ": " + std::strerror(errno);
         return false;
     }
-    bool ok = true;
-    {
-        ImageWriter writer(options, error);
-        ok = writer.open(fd);
-        int64_t inode = 1;
-        for (const auto& entry : entries) {
-            if (!ok) break;
-            ok = writer.write(entry, inode++);
-        }
-        ok = ok && writer.close();
-    }
+    bool ok = write_all(fd, bytes);
+    if (!ok) error = temporary + ": write: " + std::strerror(errno);
     if (ok && (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0)) {
         error = temporary + ": " + std::strerror(errno);
         ok = false;
@@ -176,8 +181,27 @@ bool write_image(const std::vector<PlanEntry>& entries, const std::string& outpu
         error = "cannot rename " + temporary + " to " + output + ": " + std::strerror(errno);
         ok = false;
     }
-    if (!ok) ::unlink(temporary.c_str());
-    return ok;
+    if (!ok) {
+        ::unlink(temporary.c_str());
+        return false;
+    }
+    // The rename itself reaches the disk before we say the image is written.
+    const size_t slash = output.rfind('/');
+    const std::string directory = slash == std::string::npos ? "." : slash == 0 ? "/" : output.substr(0, slash);
+    const int directory_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (directory_fd >= 0) {
+        ::fsync(directory_fd);
+        ::close(directory_fd);
+    }
+    return true;
+}
+
+bool write_image(const std::vector<PlanEntry>& entries, const std::string& output, const ArchiveOptions& options,
+                 std::string& error) {
+    std::string cpio, compressed;
+    if (!build_cpio(entries, options, cpio, error) || !compress(cpio, options.compression, compressed, error))
+        return false;
+    return write_file_atomically(options.early + compressed, output, error);
 }
 
 }  // namespace hal::pack

@@ -1,4 +1,5 @@
-// Writes a file plan as a gzip-compressed newc cpio through libarchive, atomically.
+// Writes a file plan as a newc cpio through libarchive, compresses it (initrd/compressor.hpp),
+// puts an uncompressed early archive (microcode) in front, and replaces the output atomically.
 #pragma once
 
 #include <cstdint>
@@ -6,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "initrd/compressor.hpp"
 #include "initrd/file_plan.hpp"
 
 namespace hal::pack {
@@ -13,12 +15,21 @@ namespace hal::pack {
 struct ArchiveOptions {
     // SOURCE_DATE_EPOCH: no mtime is later than this, so builds are reproducible.
     std::optional<int64_t> source_date_epoch;
-    int gzip_level = 6;  // 9 costs three times the time for about 1% of size here
+    // gzip level 6 by default: 9 costs three times the time for about 1% of size here.
+    CompressOptions compression;
+    std::string early;  // an uncompressed newc archive the kernel reads first (microcode), or empty
 };
 
-// Writes to a temporary file beside `output` and renames it into place only when every
-// entry was written and the file synced; on failure `output` is untouched.
+// The entries as an uncompressed newc archive.
+bool build_cpio(const std::vector<PlanEntry>& entries, const ArchiveOptions& options, std::string& cpio,
+                std::string& error);
+
+// Builds, compresses and writes to a temporary file beside `output`, renamed into place only
+// when all was written and synced; on failure `output` is untouched.
 bool write_image(const std::vector<PlanEntry>& entries, const std::string& output, const ArchiveOptions& options,
                  std::string& error);
+
+// Writes `bytes` to `output` the same careful way.
+bool write_file_atomically(const std::string& bytes, const std::string& output, std::string& error);
 
 }  // namespace hal::pack

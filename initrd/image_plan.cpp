@@ -10,6 +10,7 @@
 #include "common/image_layout.hpp"
 #include "initrd/elf_closure.hpp"
 #include "initrd/file_io.hpp"
+#include "initrd/hostonly.hpp"
 #include "initrd/module_file.hpp"
 #include "initrd/module_resolver.hpp"
 #include "launcher/firmware.hpp"
@@ -68,11 +69,12 @@ bool plan_module_firmware(const PackInputs& inputs, const std::string& module_pa
         for (const char* suffix : {"", ".xz", ".zst"})
             if (found.empty() && is_file(firmware_root + "/" + name + suffix)) found = name + suffix;
         if (found.empty()) {
-            summary.notes.push_back("warning: module " + module_name_of(module_path) + " may need firmware " + name +
-                                    ", not found in " + firmware_root);
+            summary.missing_firmware.emplace_back(module_name_of(module_path), name);
+            summary.firmware_root = firmware_root;
             continue;
         }
         if (!plan.add_host_file("/lib/firmware/" + found, firmware_root + "/" + found, 0644, error)) return false;
+        summary.packed_firmware.emplace_back(module_name_of(module_path), found);
         ++summary.module_firmware;
     }
     return true;
@@ -105,6 +107,20 @@ bool plan_modules(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary
     parse_modules_alias(alias_text, index);
     parse_modules_softdep(softdep_text, index);
     if (!resolve_modules(requests, index, inputs.modules_list, inputs.kernel_version, resolution, error)) return false;
+    if (inputs.hostonly) {
+        // The list's modules this machine needs, resolved again on their own.
+        HostDevices devices;
+        if (!read_host_devices(inputs.sysfs, inputs.hostonly_record, devices, error)) return false;
+        std::vector<ModuleRequest> chosen;
+        for (const auto& choice : choose_hostonly(resolution, index, devices)) {
+            ModuleRequest request;
+            request.text = choice.module;
+            chosen.push_back(request);
+            summary.hostonly.emplace_back(choice.module, choice.reason);
+        }
+        resolution = Resolution{};
+        if (!resolve_modules(chosen, index, inputs.modules_list, inputs.kernel_version, resolution, error)) return false;
+    }
 
     // Compressed modules are unpacked here, once, so the image is compressed only as a whole
     // and hal-init handles plain .ko files.
@@ -246,6 +262,15 @@ bool plan_rescue_shell(const PackInputs& inputs, FilePlan& plan, std::string& er
            plan.add_symlink("/bin/sh", "busybox", error);
 }
 
+// The manifest --verify reads: what was packed on purpose, so that a file missing later is a
+// problem and firmware that was never available only a warning.
+bool plan_manifest(const PlanSummary& summary, FilePlan& plan, std::string& error) {
+    std::string text = "# written by mkinitrd-hal, read by mkinitrd-hal --verify\n";
+    for (const auto& [module, file] : summary.packed_firmware) text += "firmware " + module + " " + file + "\n";
+    for (const auto& [module, file] : summary.missing_firmware) text += "firmware-absent " + module + " " + file + "\n";
+    return plan.add_generated_file(layout::kManifest, text, 0644, error);
+}
+
 }  // namespace
 
 bool plan_image(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary, std::string& error) {
@@ -253,7 +278,7 @@ bool plan_image(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary, 
     return plan_config(inputs, plan, config, error) && plan_skeleton(plan, error) && plan_init(inputs, plan, error) &&
            plan_modules(inputs, plan, summary, error) && plan_qemu(inputs, plan, summary, error) &&
            plan_firmware(inputs, config, plan, summary, error) && plan_display(inputs, config, plan, error) &&
-           plan_rescue_shell(inputs, plan, error);
+           plan_rescue_shell(inputs, plan, error) && plan_manifest(summary, plan, error);
 }
 
 }  // namespace hal::pack

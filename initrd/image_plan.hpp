@@ -19,6 +19,9 @@ struct PackInputs {
     std::vector<std::string> firmware_dirs;  // searched first, before QEMU's own data dirs
     std::string qemu_module_dir;             // empty: derived from the QEMU binary's prefix
     std::string rescue_shell;                // a static busybox for /bin/sh, or empty
+    bool hostonly = false;                   // only what this machine's devices need (initrd/hostonly.hpp)
+    std::string hostonly_record;             // a recorded modalias list instead of this host's /sys
+    std::string sysfs = "/sys";
 };
 
 struct PlanSummary {
@@ -29,6 +32,11 @@ struct PlanSummary {
     size_t firmware = 0;
     bool static_qemu = false;
     std::vector<std::string> notes;  // things worth telling the user (builtin/optional modules)
+    // Firmware a packed module names that the module root lacks: (module, file).
+    std::vector<std::pair<std::string, std::string>> missing_firmware;
+    std::string firmware_root;
+    std::vector<std::pair<std::string, std::string>> packed_firmware;  // (module, file)
+    std::vector<std::pair<std::string, std::string>> hostonly;  // (module, why) with --hostonly
 };
 
 bool plan_image(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary, std::string& error);

@@ -39,6 +39,28 @@ bool parse_entry(std::string_view word, unsigned line, const std::string& file, 
         request.text = std::string(word);
         return true;
     }
+    // Directories: kernel/drivers/ata/ (its modules), kernel/.../** and =drivers/... (all below).
+    if (starts_with(word, "kernel/") || starts_with(word, "=")) {
+        request.kind = ModuleRequest::Kind::kDirectory;
+        std::string_view path = word;
+        if (starts_with(path, "=")) {
+            path.remove_prefix(1);
+            request.recursive = true;
+        }
+        if (ends_with(path, "/**")) {
+            path.remove_suffix(3);
+            request.recursive = true;
+        } else if (ends_with(path, "/*")) {
+            path.remove_suffix(2);
+        }
+        while (ends_with(path, "/")) path.remove_suffix(1);
+        if (path.empty() || path.find("..") != std::string_view::npos || path.find('*') != std::string_view::npos) {
+            error = line_prefix(file, line) + "'" + std::string(word) + "' is not a module directory";
+            return false;
+        }
+        request.text = (starts_with(path, "kernel/") ? std::string() : std::string("kernel/")) + std::string(path) + "/";
+        return true;
+    }
     if (!valid_module_name(word)) {
         error = line_prefix(file, line) + "'" + std::string(word) + "' is not a module name, alias or @group";
         return false;
@@ -283,6 +305,14 @@ bool resolve_modules(const std::vector<ModuleRequest>& requests, const ModuleInd
             } else if (index.builtin.count(request.text)) {
                 resolution.builtin.push_back(request.text);
             }
+        } else if (request.kind == ModuleRequest::Kind::kDirectory) {
+            // Every module file in the directory (and below it, recursive); drivers among
+            // them load when their device is there, so none of them joins the early list.
+            for (const auto& [path, dependencies] : index.dependencies) {
+                if (path.compare(0, request.text.size(), request.text) != 0) continue;
+                if (!request.recursive && path.find('/', request.text.size()) != std::string::npos) continue;
+                paths.push_back(path);
+            }
         } else {
             // An alias entry: every module one of whose patterns matches it, like modprobe,
             // or whose pattern the entry matches as a glob (pci:v00008086d* names a vendor).
@@ -301,8 +331,12 @@ bool resolve_modules(const std::vector<ModuleRequest>& requests, const ModuleInd
                 resolution.missing_optional.push_back(request.text);
                 continue;
             }
-            error = where(request) + (request.kind == ModuleRequest::Kind::kAlias ? "alias '" : "module '") +
-                    request.text + "' not found for kernel " + kernel_version + " (mark it optional with a trailing '?')";
+            const char* what = request.kind == ModuleRequest::Kind::kAlias       ? "alias '"
+                               : request.kind == ModuleRequest::Kind::kDirectory ? "module directory '"
+                                                                                 : "module '";
+            error = where(request) + what + request.text +
+                    (request.kind == ModuleRequest::Kind::kDirectory ? "' has no modules" : "' not found") +
+                    " for kernel " + kernel_version + " (mark it optional with a trailing '?')";
             return false;
         }
         for (const auto& path : paths) {

@@ -12,9 +12,12 @@
 namespace hal::pack {
 
 struct ModuleRequest {
-    enum class Kind { kName, kAlias };
+    enum class Kind { kName, kAlias, kDirectory };
     Kind kind = Kind::kName;
-    std::string text;       // normalized module name ('-' -> '_'), or an alias glob
+    // A normalized module name ('-' -> '_'), an alias glob, or a directory of the module tree
+    // ("kernel/drivers/ata/", with a trailing slash).
+    std::string text;
+    bool recursive = false; // kDirectory: its subdirectories too
     bool optional = false;  // trailing '?'
     unsigned line = 0;
     std::string group;      // the @group it came from, for messages
@@ -38,8 +41,10 @@ struct Resolution {
 };
 
 // modules.list: one entry per line, '#' comments. An entry is a module name, an alias glob
-// (anything with ':'), or @group; a trailing '?' makes it optional. `@name = entry entry...`
-// defines a group (anywhere in the file).
+// (anything with ':'), a directory of the module tree (`kernel/drivers/ata/` its modules,
+// `kernel/drivers/net/ethernet/**` or dracut's `=drivers/net/ethernet` those below it too),
+// or @group; a trailing '?' makes it optional. `@name = entry entry...` defines a group
+// (anywhere in the file).
 bool parse_module_list(std::string_view text, const std::string& file_name, std::vector<ModuleRequest>& requests,
                        std::string& error);
 bool parse_modules_dep(std::string_view text, const std::string& file_name, ModuleIndex& index, std::string& error);

@@ -1,21 +1,34 @@
 // Parsing of the image's modules.dep / modules.softdep / modules.alias into flat tables.
 #include "kmod/module_table.hpp"
 
+#include <algorithm>
+
 #include "common/glob.hpp"
 #include "common/text.hpp"
 
 namespace hal {
 
+// FNV-1a; module names hash with '-' and '_' as one character, as they compare.
+size_t ModuleTable::hash(std::string_view text, bool module_name) {
+    uint32_t value = 2166136261u;
+    for (char c : text) value = (value ^ static_cast<uint8_t>(module_name && c == '-' ? '_' : c)) * 16777619u;
+    return value & (kModuleHashSlots - 1);
+}
+
 int ModuleTable::find_name(std::string_view name) const {
-    for (size_t i = 0; i < count_; ++i)
-        if (same_module_name(modules_[i].name.view(), name)) return static_cast<int>(i);
-    return -1;
+    for (size_t slot = hash(name, true);; slot = (slot + 1) & (kModuleHashSlots - 1)) {
+        if (name_slots_[slot] == 0) return -1;
+        const int index = name_slots_[slot] - 1;
+        if (same_module_name(modules_[index].name.view(), name)) return index;
+    }
 }
 
 int ModuleTable::find_path(std::string_view path) const {
-    for (size_t i = 0; i < count_; ++i)
-        if (modules_[i].path == path) return static_cast<int>(i);
-    return -1;
+    for (size_t slot = hash(path, false);; slot = (slot + 1) & (kModuleHashSlots - 1)) {
+        if (path_slots_[slot] == 0) return -1;
+        const int index = path_slots_[slot] - 1;
+        if (modules_[index].path == path) return index;
+    }
 }
 
 int ModuleTable::add_path(std::string_view path) {
@@ -25,6 +38,15 @@ int ModuleTable::add_path(std::string_view path) {
     ModuleEntry& entry = modules_[count_];
     if (!module_name_from_path(path, entry.name)) return -1;
     entry.path = path;
+    // Both tables stay at most half full (kModuleHashSlots = 2 * kMaxModules): probes end.
+    size_t slot = hash(path, false);
+    while (path_slots_[slot]) slot = (slot + 1) & (kModuleHashSlots - 1);
+    path_slots_[slot] = static_cast<uint16_t>(count_ + 1);
+    if (find_name(entry.name.view()) < 0) {
+        slot = hash(entry.name.view(), true);
+        while (name_slots_[slot]) slot = (slot + 1) & (kModuleHashSlots - 1);
+        name_slots_[slot] = static_cast<uint16_t>(count_ + 1);
+    }
     return static_cast<int>(count_++);
 }
 
@@ -99,12 +121,40 @@ bool ModuleTable::load_aliases(std::string_view modules_alias, unsigned& bad_lin
         const int module = find_name(module_name);
         if (module < 0) continue;  // alias of a module the image does not carry
         if (alias_count_ >= kMaxAliases) return false;
-        aliases_[alias_count_++] = Alias{pattern, static_cast<uint16_t>(module)};
+        const size_t literal = pattern.find_first_of("*?[");
+        const size_t length = literal == std::string_view::npos ? pattern.size() : literal;
+        aliases_[alias_count_++] = Alias{pattern, static_cast<uint16_t>(module), static_cast<uint16_t>(length)};
     }
     return true;
 }
 
+void ModuleTable::literal_range(std::string_view literal, size_t& first, size_t& last) const {
+    auto key = [this](size_t i) {
+        const Alias& alias = aliases_[by_literal_[i]];
+        return alias.pattern.substr(0, alias.literal);
+    };
+    size_t low = 0, high = alias_count_;
+    while (low < high) {
+        const size_t middle = (low + high) / 2;
+        if (key(middle) < literal) low = middle + 1;
+        else high = middle;
+    }
+    first = low;
+    high = alias_count_;
+    while (low < high) {
+        const size_t middle = (low + high) / 2;
+        if (key(middle) <= literal) low = middle + 1;
+        else high = middle;
+    }
+    last = low;
+}
+
 void ModuleTable::finalize() {
+    // The alias index: by literal start, so a modalias finds its candidates by binary search.
+    for (size_t i = 0; i < alias_count_; ++i) by_literal_[i] = static_cast<uint32_t>(i);
+    std::sort(by_literal_, by_literal_ + alias_count_, [this](uint32_t a, uint32_t b) {
+        return aliases_[a].pattern.substr(0, aliases_[a].literal) < aliases_[b].pattern.substr(0, aliases_[b].literal);
+    });
     // Counting sort of the edges into three adjacency lists (CSR): what a module pulls in,
     // what it requires, and what it merely follows.
     uint16_t pull_count[kMaxModules] = {}, hard_count[kMaxModules] = {}, soft_count[kMaxModules] = {};

@@ -11,9 +11,12 @@
 
 namespace hal {
 
-inline constexpr size_t kMaxModules = 512;
-inline constexpr size_t kMaxEdges = 4096;
-inline constexpr size_t kMaxAliases = 8192;
+// A generic image (every storage, Ethernet and input driver) packs about 800 modules with
+// 20,000 aliases; these leave room for more.
+inline constexpr size_t kMaxModules = 4096;
+inline constexpr size_t kMaxEdges = 16384;
+inline constexpr size_t kMaxAliases = 65536;
+inline constexpr size_t kModuleHashSlots = 8192;  // a power of two, twice kMaxModules
 
 // Why one module refers to another.
 enum class EdgeKind : uint8_t {
@@ -33,7 +36,8 @@ public:
     bool load_dependencies(std::string_view modules_dep, unsigned& bad_line);
     bool load_softdeps(std::string_view modules_softdep, unsigned& bad_line);
     bool load_aliases(std::string_view modules_alias, unsigned& bad_line);
-    // Builds the adjacency lists; call after the loaders, before the queries below.
+    // Builds the adjacency lists and the alias index; call after the loaders, before the
+    // queries below.
     void finalize();
 
     size_t size() const { return count_; }
@@ -49,7 +53,9 @@ public:
     // (pre-softdeps, and modules that named `index` as their post-softdep).
     std::span<const uint16_t> ordered_after(size_t index) const { return range(soft_start_, soft_list_, index); }
 
-    // Calls visit(module index) for every alias pattern that matches `modalias`.
+    // Calls visit(module index) for every alias pattern that matches `modalias`. Only patterns
+    // whose literal start (up to the first wildcard) begins `modalias` are tried: with tens of
+    // thousands of aliases and a hundred devices, matching them all would cost seconds.
     template <class Visit>
     void for_each_match(std::string_view modalias, Visit&& visit) const;
 
@@ -61,6 +67,7 @@ private:
     struct Alias {
         std::string_view pattern;
         uint16_t module;
+        uint16_t literal;  // length of the pattern's start before any wildcard
     };
 
     int add_path(std::string_view path);
@@ -70,6 +77,9 @@ private:
         return {list + starts[index], static_cast<size_t>(starts[index + 1] - starts[index])};
     }
     static bool alias_matches(std::string_view pattern, std::string_view modalias);
+    // Aliases (indexes) sorted by their literal start, and the range with exactly this one.
+    void literal_range(std::string_view literal, size_t& first, size_t& last) const;
+    static size_t hash(std::string_view text, bool module_name);
 
     ModuleEntry modules_[kMaxModules];
     size_t count_ = 0;
@@ -77,6 +87,9 @@ private:
     size_t edge_count_ = 0;
     Alias aliases_[kMaxAliases];
     size_t alias_count_ = 0;
+    uint32_t by_literal_[kMaxAliases] = {};
+    uint16_t name_slots_[kModuleHashSlots] = {};  // module index + 1, 0 for an empty slot
+    uint16_t path_slots_[kModuleHashSlots] = {};
     uint16_t pull_start_[kMaxModules + 1] = {};
     uint16_t pull_list_[kMaxEdges] = {};
     uint16_t hard_start_[kMaxModules + 1] = {};
@@ -87,8 +100,14 @@ private:
 
 template <class Visit>
 void ModuleTable::for_each_match(std::string_view modalias, Visit&& visit) const {
-    for (size_t i = 0; i < alias_count_; ++i)
-        if (alias_matches(aliases_[i].pattern, modalias)) visit(static_cast<int>(aliases_[i].module));
+    for (size_t length = 0; length <= modalias.size(); ++length) {
+        size_t first = 0, last = 0;
+        literal_range(modalias.substr(0, length), first, last);
+        for (size_t i = first; i < last; ++i) {
+            const Alias& alias = aliases_[by_literal_[i]];
+            if (alias_matches(alias.pattern, modalias)) visit(static_cast<int>(alias.module));
+        }
+    }
 }
 
 }  // namespace hal

@@ -285,3 +285,35 @@ TEST_CASE("resolver: filesystems (fs- alias) are packed but not early: hal-init 
     CHECK(names(resolution.early) == std::vector<std::string>{"nls_cp437", "tun"});
     CHECK(filtered_modules_alias(resolution, index).find("alias fs-ext4 ext4") != std::string::npos);
 }
+
+TEST_CASE("module list: directories -> their modules, ** and =drivers/ recursive, none of them early") {
+    const ModuleIndex index = index_of(
+        "kernel/drivers/ata/libata.ko:\nkernel/drivers/ata/ahci.ko: kernel/drivers/ata/libata.ko\n"
+        "kernel/drivers/ata/pata/pata_foo.ko: kernel/drivers/ata/libata.ko\n"
+        "kernel/drivers/net/ethernet/intel/e1000/e1000.ko:\nkernel/drivers/net/ethernet/realtek/r8169.ko:\n"
+        "kernel/drivers/net/tun.ko:\n");
+    Resolution flat, deep, dracut;
+    std::string error;
+    REQUIRE(resolve("kernel/drivers/ata/\n", index, flat, error));
+    CHECK(names(flat.load_order) == std::vector<std::string>{"libata", "ahci"});
+    REQUIRE(resolve("kernel/drivers/ata/**\n", index, deep, error));
+    CHECK(deep.load_order.size() == 3);
+    REQUIRE(resolve("=drivers/net/ethernet\n", index, dracut, error));
+    CHECK(names(dracut.load_order) == std::vector<std::string>{"e1000", "r8169"});
+    CHECK(dracut.early.empty());
+}
+
+TEST_CASE("module list: an unknown directory -> error naming line and kernel; '?' -> noted") {
+    const ModuleIndex index = index_of("kernel/drivers/ata/ahci.ko:\n");
+    Resolution resolution;
+    std::string error;
+    CHECK_FALSE(resolve("ahci\nkernel/drivers/nope/\n", index, resolution, error));
+    CHECK(error == "modules.list line 2: module directory 'kernel/drivers/nope/' has no modules for kernel 6.1.0-test "
+                   "(mark it optional with a trailing '?')");
+    Resolution optional;
+    REQUIRE(resolve("kernel/drivers/nope/**?\n", index, optional, error));
+    CHECK(optional.missing_optional == std::vector<std::string>{"kernel/drivers/nope/"});
+    std::vector<ModuleRequest> requests;
+    CHECK_FALSE(parse_module_list("kernel/../etc/\n", "modules.list", requests, error));
+    CHECK(error.find("not a module directory") != std::string::npos);
+}

@@ -1,0 +1,28 @@
+// The image's compression in the forms the kernel unpacks: gzip (default), zstd, xz (CRC32
+// check), lz4 (legacy frames) or none; each on every core, and each giving the same bytes
+// whatever the number of threads (block boundaries never depend on it).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace hal::pack {
+
+enum class Compression { kGzip, kZstd, kXz, kLz4, kNone };
+
+struct CompressOptions {
+    Compression algorithm = Compression::kGzip;
+    int level = -1;        // -1: the algorithm's default below
+    unsigned threads = 0;  // 0: every online CPU
+};
+
+// "gzip", "zstd:19", "xz:6", "lz4:9", "none". Errors name the value and the choices.
+bool parse_compression(std::string_view text, CompressOptions& options, std::string& error);
+const char* compression_name(Compression algorithm);
+int default_level(Compression algorithm);
+
+// Compresses `input` into `output`. gzip: independent 128 KiB deflate blocks (each primed
+// with the 32 KiB before it, as pigz does) joined into one standard gzip member.
+bool compress(const std::string& input, const CompressOptions& options, std::string& output, std::string& error);
+
+}  // namespace hal::pack

@@ -1,0 +1,133 @@
+// Host-only module choice from modaliases and bound drivers.
+#include "initrd/hostonly.hpp"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "common/glob.hpp"
+#include "common/text.hpp"
+#include "initrd/file_io.hpp"
+
+namespace hal::pack {
+namespace {
+
+std::vector<std::string> entries_of(const std::string& directory) {
+    std::vector<std::string> names;
+    if (DIR* dir = ::opendir(directory.c_str())) {
+        while (const dirent* entry = ::readdir(dir))
+            if (entry->d_name[0] != '.') names.emplace_back(entry->d_name);
+        ::closedir(dir);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+std::string first_line(const std::string& path) {
+    std::ifstream stream(path);
+    std::string line;
+    std::getline(stream, line);
+    return std::string(trim(line));
+}
+
+std::string link_name(const std::string& path) {
+    char target[4096];
+    const ssize_t length = ::readlink(path.c_str(), target, sizeof target - 1);
+    if (length <= 0) return {};
+    const std::string text(target, static_cast<size_t>(length));
+    return text.substr(text.rfind('/') + 1);
+}
+
+std::string normalized(std::string name) {
+    std::replace(name.begin(), name.end(), '-', '_');
+    return name;
+}
+
+bool has_filesystem_alias(const ModuleIndex& index, const std::string& name) {
+    return std::any_of(index.aliases.begin(), index.aliases.end(), [&](const auto& alias) {
+        return alias.second == name && alias.first.rfind("fs-", 0) == 0;
+    });
+}
+
+}  // namespace
+
+bool read_host_devices(const std::string& sysfs, const std::string& recorded, HostDevices& devices, std::string& error) {
+    if (!recorded.empty()) {
+        std::string text;
+        if (!read_whole_file(recorded, text, error)) return false;
+        LineReader reader(text);
+        std::string_view line;
+        while (reader.next(line)) {
+            line = trim(strip_comment(line));
+            if (line.empty()) continue;
+            std::string_view first, second;
+            std::string_view rest = line;
+            next_word(rest, first);
+            const bool has_second = next_word(rest, second);
+            if (first == "driver" && has_second) devices.bound_modules.push_back(normalized(std::string(second)));
+            else if (first == "cpu" && has_second) devices.cpu_vendor = std::string(second);
+            else if (has_second) devices.modaliases.emplace_back(std::string(first), std::string(second));
+            else if (first.find(':') != std::string_view::npos) devices.modaliases.emplace_back("", std::string(first));
+            else {
+                error = recorded + " line " + std::to_string(reader.number()) + ": not a modalias";
+                return false;
+            }
+        }
+        return true;
+    }
+    for (const auto& bus : entries_of(sysfs + "/bus")) {
+        const std::string directory = sysfs + "/bus/" + bus + "/devices";
+        for (const auto& device : entries_of(directory)) {
+            const std::string modalias = first_line(directory + "/" + device + "/modalias");
+            if (!modalias.empty()) devices.modaliases.emplace_back(device, modalias);
+            const std::string module = link_name(directory + "/" + device + "/driver/module");
+            if (!module.empty()) devices.bound_modules.push_back(normalized(module));
+        }
+    }
+    // Input devices are a class, not a bus (the power button's events need evdev).
+    for (const auto& device : entries_of(sysfs + "/class/input")) {
+        const std::string modalias = first_line(sysfs + "/class/input/" + device + "/modalias");
+        if (!modalias.empty()) devices.modaliases.emplace_back(device, modalias);
+    }
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    std::string line;
+    while (devices.cpu_vendor.empty() && std::getline(cpuinfo, line))
+        if (line.rfind("vendor_id", 0) == 0) devices.cpu_vendor = std::string(trim(line.substr(line.find(':') + 1)));
+    return true;
+}
+
+std::vector<HostonlyChoice> choose_hostonly(const Resolution& generic, const ModuleIndex& index,
+                                            const HostDevices& devices) {
+    std::set<std::string> packed;
+    for (const auto& path : generic.load_order) packed.insert(module_name_of(path));
+    std::map<std::string, std::string> reasons;
+    for (const auto& [device, modalias] : devices.modaliases)
+        for (const auto& [pattern, module] : index.aliases) {
+            if (!packed.count(module) || reasons.count(module) || !glob_match(pattern, modalias)) continue;
+            reasons[module] = modalias + (device.empty() ? "" : " (" + device + ")");
+        }
+    for (const auto& module : devices.bound_modules)
+        if (packed.count(module) && !reasons.count(module)) reasons[module] = "bound to a device now";
+    // The HAL's own: what loads at every boot (KVM for this CPU only) and the filesystems.
+    // A recorded list without a "cpu" line: the vendor is unknown, so both KVM modules stay.
+    const bool unknown = devices.cpu_vendor.empty();
+    const bool intel = unknown || devices.cpu_vendor == "GenuineIntel" || devices.cpu_vendor == "CentaurHauls";
+    const bool amd = unknown || devices.cpu_vendor == "AuthenticAMD" || devices.cpu_vendor == "HygonGenuine";
+    for (const auto& path : generic.early) {
+        const std::string module = module_name_of(path);
+        if ((module == "kvm_intel" && !intel) || (module == "kvm_amd" && !amd)) continue;
+        reasons.emplace(module, "the HAL's own (loaded at every boot)");
+    }
+    for (const auto& module : packed)
+        if (has_filesystem_alias(index, module)) reasons.emplace(module, "the HAL's own (a filesystem it mounts)");
+    std::vector<HostonlyChoice> choices;
+    for (const auto& [module, reason] : reasons) choices.push_back({module, reason});
+    return choices;
+}
+
+}  // namespace hal::pack

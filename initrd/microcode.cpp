@@ -1,0 +1,159 @@
+// Early microcode archives from intel-ucode/ and amd-ucode/.
+#include "initrd/microcode.hpp"
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "common/text.hpp"
+#include "initrd/file_io.hpp"
+
+namespace hal::pack {
+namespace {
+
+constexpr const char* kMicrocodeDir = "kernel/x86/microcode";
+
+std::vector<std::string> files_in(const std::string& directory) {
+    std::vector<std::string> names;
+    if (DIR* dir = ::opendir(directory.c_str())) {
+        while (const dirent* entry = ::readdir(dir))
+            if (entry->d_name[0] != '.') names.emplace_back(entry->d_name);
+        ::closedir(dir);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+bool is_directory(const std::string& path) {
+    DIR* dir = ::opendir(path.c_str());
+    if (dir) ::closedir(dir);
+    return dir != nullptr;
+}
+
+void append_entry(std::string& archive, const std::string& name, unsigned mode, const std::string& data,
+                  unsigned inode) {
+    char header[111];
+    std::snprintf(header, sizeof header, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", inode, mode, 0u,
+                  0u, 1u, 0u, data.size(), 0u, 0u, 0u, 0u, name.size() + 1, 0u);
+    archive.append(header, 110);
+    archive += name;
+    archive.push_back('\0');
+    archive.append((4 - archive.size() % 4) % 4, '\0');
+    archive += data;
+    archive.append((4 - archive.size() % 4) % 4, '\0');
+}
+
+// Concatenated update files of one vendor; `wanted` empty for all of them.
+bool gather(const std::string& directory, const std::string& wanted, std::string& blob, std::vector<std::string>& used,
+            std::string& error) {
+    for (const auto& name : files_in(directory)) {
+        if (!wanted.empty() && name != wanted) continue;
+        std::string data;
+        if (!read_whole_file(directory + "/" + name, data, error)) return false;
+        blob += data;
+        used.push_back(name);
+    }
+    return true;
+}
+
+}  // namespace
+
+bool parse_microcode_setting(const std::string& text, MicrocodeSetting& setting) {
+    if (text == "auto") setting = MicrocodeSetting::kAuto;
+    else if (text == "intel") setting = MicrocodeSetting::kIntel;
+    else if (text == "amd") setting = MicrocodeSetting::kAmd;
+    else if (text == "none") setting = MicrocodeSetting::kNone;
+    else return false;
+    return true;
+}
+
+bool read_cpu_signature(const std::string& cpuinfo_path, CpuSignature& cpu) {
+    std::ifstream stream(cpuinfo_path);
+    std::string line;
+    bool seen_family = false;
+    while (std::getline(stream, line)) {
+        if (line.empty()) break;  // the first processor only
+        const size_t colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        std::string key = line.substr(0, colon);
+        key.erase(key.find_last_not_of(" \t") + 1);
+        const std::string value = line.substr(colon + 1 + (colon + 1 < line.size() && line[colon + 1] == ' '));
+        const auto number = parse_unsigned(trim(value));
+        if (key == "vendor_id") cpu.vendor = std::string(trim(value));
+        else if (key == "cpu family" && number) cpu.family = static_cast<unsigned>(*number), seen_family = true;
+        else if (key == "model" && number) cpu.model = static_cast<unsigned>(*number);
+        else if (key == "stepping" && number) cpu.stepping = static_cast<unsigned>(*number);
+    }
+    return !cpu.vendor.empty() && seen_family;
+}
+
+bool build_microcode(MicrocodeSetting setting, const std::string& firmware_dir, bool host_only, const CpuSignature& cpu,
+                     MicrocodeResult& result, std::string& error) {
+    result = {};
+    if (setting == MicrocodeSetting::kNone) return true;
+    struct Vendor {
+        const char* name;
+        const char* directory;
+        MicrocodeSetting setting;
+    };
+    const Vendor vendors[] = {{"GenuineIntel", "intel-ucode", MicrocodeSetting::kIntel},
+                              {"AuthenticAMD", "amd-ucode", MicrocodeSetting::kAmd}};
+    std::string archive;
+    unsigned inode = 1;
+    for (const std::string directory : {"kernel", "kernel/x86", kMicrocodeDir})
+        append_entry(archive, directory, 040755, "", inode++);
+    std::vector<std::string> described;
+    for (const Vendor& vendor : vendors) {
+        const bool named = setting == vendor.setting;
+        const bool this_cpu = cpu.vendor == vendor.name;
+        if (setting != MicrocodeSetting::kAuto && !named) continue;
+        if (setting == MicrocodeSetting::kAuto && host_only && !this_cpu) continue;
+        const std::string directory = firmware_dir + "/" + vendor.directory;
+        if (!is_directory(directory)) {
+            if (named || host_only) {
+                error = "--microcode: no " + std::string(vendor.directory) + " directory in " + firmware_dir +
+                        " for " + vendor.name + " CPUs (install " +
+                        (vendor.setting == MicrocodeSetting::kIntel ? "intel-microcode" : "amd64-microcode") +
+                        ", or use --microcode none)";
+                return false;
+            }
+            continue;
+        }
+        std::string wanted;
+        if (host_only) {
+            char name[48];
+            if (vendor.setting == MicrocodeSetting::kIntel)
+                std::snprintf(name, sizeof name, "%02x-%02x-%02x", cpu.family, cpu.model, cpu.stepping);
+            else if (cpu.family < 0x15)
+                std::snprintf(name, sizeof name, "microcode_amd.bin");
+            else
+                std::snprintf(name, sizeof name, "microcode_amd_fam%02xh.bin", cpu.family);
+            wanted = name;
+        }
+        std::string blob;
+        std::vector<std::string> used;
+        if (!gather(directory, wanted, blob, used, error)) return false;
+        if (blob.empty()) {
+            described.push_back(std::string(vendor.name) + ": no update in " + directory +
+                                (wanted.empty() ? "" : " for " + wanted));
+            continue;
+        }
+        append_entry(archive, std::string(kMicrocodeDir) + "/" + vendor.name + ".bin", 0100644, blob, inode++);
+        described.push_back(std::string(vendor.name) + ".bin " + std::to_string(blob.size()) + " bytes from " +
+                            std::to_string(used.size()) + " file" + (used.size() == 1 ? "" : "s"));
+    }
+    std::ostringstream text;
+    for (size_t i = 0; i < described.size(); ++i) text << (i ? "; " : "") << described[i];
+    result.description = described.empty() ? "no microcode directories in " + firmware_dir : text.str();
+    if (archive.find("microcode/Genuine") == std::string::npos && archive.find("microcode/Authentic") == std::string::npos)
+        return true;  // nothing to load early
+    append_entry(archive, "TRAILER!!!", 0, "", 0);
+    result.archive = archive;
+    return true;
+}
+
+}  // namespace hal::pack

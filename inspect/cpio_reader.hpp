@@ -1,0 +1,36 @@
+// A reader for newc cpio archives as the kernel reads an initramfs: archives back to back,
+// zero padding between them; every header field and size checked against the buffer. Used by
+// --list, --verify and the tests; fuzzed (tests/fuzz). No I/O.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hal::pack {
+
+struct CpioEntry {
+    std::string path;      // as stored: relative, no leading "/"
+    uint32_t mode = 0;     // type and permission bits
+    uint32_t mtime = 0;
+    uint32_t rdev_major = 0, rdev_minor = 0;
+    std::string_view data; // into the caller's buffer
+};
+
+struct CpioArchive {
+    std::vector<CpioEntry> entries;
+    size_t end = 0;  // offset just past the archive's trailer (and its padding to 4 bytes)
+};
+
+// Reads one archive starting at `offset`. False with `error` set ("bad magic at byte N",
+// "the name of entry N runs past the end"...).
+bool read_cpio(std::string_view bytes, size_t offset, CpioArchive& archive, std::string& error);
+
+// The offset of the next archive after `offset`, skipping zero padding; bytes.size() at the end.
+size_t skip_padding(std::string_view bytes, size_t offset);
+
+inline bool is_regular(uint32_t mode) { return (mode & 0170000) == 0100000; }
+
+}  // namespace hal::pack
