@@ -26,6 +26,7 @@ packages=(
     syslinux syslinux-common mtools dosfstools e2fsprogs fdisk grub-efi-amd64-bin qemu-utils
     liblz4-dev pigz zstd xz-utils lz4 cpio  # image compressors, and references for `make bench`
     debootstrap                  # scripts/fresh-check.sh: a clean Debian 12 root
+    man-db                       # `make install` test: the man page renders (man -l)
 )
 
 missing=()

@@ -232,7 +232,7 @@ def run_outer_vm(command, console_log: Path, timeout: float, pending: list,
         for entry in due:
             pending.remove(entry)
             entry[1]()
-        if "hal-init" not in text and "bench-script" not in text and \
+        if not any(started_init in text for started_init in ("hal-init", "bench-script", "GUEST-BOOT")) and \
                 time.monotonic() - started > EARLY_STALL_SECONDS:
             stalled = True
             break

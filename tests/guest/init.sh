@@ -4,7 +4,8 @@
 # bootloader's configuration; every report is a GUEST- line on the serial console.
 #   guest.disks=N      wait (up to 30 s) until N disks are visible before reporting
 #   guest.steps=a,b    steps in order: facts, efivar, net, serve, paint, input (inputbg: in the
-#                      background), scribble, soak, panic, wait
+#                      background), scribble, soak, panic, wait, modaliases (every device's
+#                      modalias and bound driver, as mkinitrd-hal --hostonly-modaliases reads them)
 #   guest.efivar=TEXT  the value the efivar step writes when the variable is absent
 #   guest.paint=R,G,B  the colour the paint step fills the screen with
 #   guest.input=SECS   how long the input step reports events
@@ -99,6 +100,13 @@ for step in $(echo "$steps" | tr ',' ' '); do
             echo c > /proc/sysrq-trigger
             ;;
         wait) stop_on_power_button ;;
+        modaliases)
+            echo "GUEST-MODALIAS cpu $(awk -F': ' '/^vendor_id/ {print $2; exit}' /proc/cpuinfo)"
+            for device in /sys/bus/*/devices/* /sys/class/input/*; do
+                [ -r "$device/modalias" ] && echo "GUEST-MODALIAS ${device##*/} $(cat "$device/modalias")"
+                [ -e "$device/driver/module" ] && echo "GUEST-MODALIAS driver $(basename "$(readlink "$device/driver/module")")"
+            done
+            ;;
     esac
 done
 echo "GUEST-DONE"
