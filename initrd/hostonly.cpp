@@ -48,12 +48,6 @@ std::string normalized(std::string name) {
     return name;
 }
 
-bool has_filesystem_alias(const ModuleIndex& index, const std::string& name) {
-    return std::any_of(index.aliases.begin(), index.aliases.end(), [&](const auto& alias) {
-        return alias.second == name && alias.first.rfind("fs-", 0) == 0;
-    });
-}
-
 }  // namespace
 
 bool read_host_devices(const std::string& sysfs, const std::string& recorded, HostDevices& devices, std::string& error) {
@@ -123,8 +117,9 @@ std::vector<HostonlyChoice> choose_hostonly(const Resolution& generic, const Mod
         if ((module == "kvm_intel" && !intel) || (module == "kvm_amd" && !amd)) continue;
         reasons.emplace(module, "the HAL's own (loaded at every boot)");
     }
-    for (const auto& module : packed)
-        if (has_filesystem_alias(index, module)) reasons.emplace(module, "the HAL's own (a filesystem it mounts)");
+    // The filesystems the list names; one that is only another module's dependency (configfs
+    // under a SCSI target driver) stays out with that module.
+    for (const auto& module : generic.filesystems) reasons.emplace(module, "the HAL's own (a filesystem it mounts)");
     std::vector<HostonlyChoice> choices;
     for (const auto& [module, reason] : reasons) choices.push_back({module, reason});
     return choices;

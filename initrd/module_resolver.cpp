@@ -300,8 +300,13 @@ bool resolve_modules(const std::vector<ModuleRequest>& requests, const ModuleInd
             const auto found = index.path_by_name.find(request.text);
             if (found != index.path_by_name.end()) {
                 paths.push_back(found->second);
-                if (!has_device_alias(index, request.text) && !has_filesystem_alias(index, request.text))
+                if (has_filesystem_alias(index, request.text)) {
+                    if (std::find(resolution.filesystems.begin(), resolution.filesystems.end(), request.text) ==
+                        resolution.filesystems.end())
+                        resolution.filesystems.push_back(request.text);
+                } else if (!has_device_alias(index, request.text)) {
                     early.insert(found->second);
+                }
             } else if (index.builtin.count(request.text)) {
                 resolution.builtin.push_back(request.text);
             }

@@ -36,6 +36,7 @@ struct ModuleIndex {
 struct Resolution {
     std::vector<std::string> load_order;        // every packed module path, dependencies first
     std::vector<std::string> early;             // paths hal-init loads at boot whatever the hardware
+    std::vector<std::string> filesystems;       // names the list asks for that are filesystems (fs- alias)
     std::vector<std::string> builtin;           // requested names the kernel has built in
     std::vector<std::string> missing_optional;  // optional entries the kernel does not have
 };
