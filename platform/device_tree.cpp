@@ -27,7 +27,11 @@ bool first_string(const void* blob, const char* property, std::string_view& text
 
 BoardResult board_identity(const void* blob, size_t size, BoardIdentity& board) {
     board = {};
-    if (size < sizeof(fdt_header) || fdt_check_full(blob, size) != 0) return BoardResult::kInvalidTree;
+    if (size < sizeof(fdt_header)) return BoardResult::kInvalidTree;
+    // Before version 16 node names were full paths; libfdt 1.6.1's fdt_check_full dereferences
+    // the NULL name such a node without a '/' gives. Every kernel since 2.6.x exports version 17.
+    if (fdt_magic(blob) != FDT_MAGIC || fdt_version(blob) < 16) return BoardResult::kInvalidTree;
+    if (fdt_check_full(blob, size) != 0) return BoardResult::kInvalidTree;
     std::string_view model, compatible;
     if (!first_string(blob, "model", model) || !first_string(blob, "compatible", compatible))
         return BoardResult::kInvalidTree;
