@@ -176,28 +176,45 @@ boot: all $(BUILD)/hal-init-test $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(FAKE_Q
 check: all $(BUILD)/hal-init-test $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(BUILD)/unit-tests $(FIXTURES) $(FAKE_QEMU) $(GUEST_TOOL) \
 		$(KERNEL_ROOT_FILE)
 	HAL_FIXTURE_DIR=$(BUILD)/fixtures $(BUILD)/unit-tests
-	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=4
 	$(TEST_ENV) $(PYTHON) -m pytest -v tests
 
-# libFuzzer targets (clang): `make fuzz` runs each for FUZZ_SECONDS; `make check` runs a
-# short smoke pass so a parser crash fails CI.
+# libFuzzer targets (clang, ASan+UBSan), one per parser of untrusted or hand-written input:
+# tests/fuzz/NAME_fuzz.cpp, seeded from tests/fuzz/corpus/NAME (text, in the repository) and
+# build/fuzz/seeds/NAME (binary seeds scripts/fuzz-seeds.sh makes with the real tools).
+# `make fuzz` runs each for FUZZ_SECONDS; `make check` runs a short pass so a parser crash
+# fails CI. The parsers are built once into one library the targets link.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := qmp_message dhcp_packet
-FUZZ_FLAGS := -std=c++20 -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-$(BUILD)/fuzz/qmp_message: tests/fuzz/qmp_message_fuzz.cpp supervision/qmp_message.cpp supervision/qmp_message.hpp | $(DEPS_STAMP)
+FUZZ_MAX_LEN ?= 16384
+FUZZ_TARGETS := $(sort $(patsubst tests/fuzz/%_fuzz.cpp,%,$(wildcard tests/fuzz/*_fuzz.cpp)))
+FUZZ_CXXFLAGS := -std=c++20 -g -O1 -I. -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_LIB_OBJECTS := $(sort $(PACKER_LIB_SOURCES:%.cpp=$(BUILD)/fuzz/obj/%.o) $(DISPLAY_PURE_SOURCES:%.cpp=$(BUILD)/fuzz/obj/%.o))
+$(BUILD)/fuzz/obj/%.o: %.cpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	clang++ $(FUZZ_FLAGS) tests/fuzz/qmp_message_fuzz.cpp supervision/qmp_message.cpp -o $@
+	@echo "  CXX (fuzz) $<"
+	@clang++ $(FUZZ_CXXFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
 
-$(BUILD)/fuzz/dhcp_packet: tests/fuzz/dhcp_packet_fuzz.cpp lan/dhcp_packet.cpp lan/dhcp_packet.hpp | $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	clang++ $(FUZZ_FLAGS) tests/fuzz/dhcp_packet_fuzz.cpp lan/dhcp_packet.cpp -o $@
+.SECONDARY: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/obj/tests/fuzz/%_fuzz.o)
+$(BUILD)/fuzz/libparsers.a: $(FUZZ_LIB_OBJECTS)
+	@rm -f $@
+	ar rcs $@ $^
 
-fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+$(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%_fuzz.o $(BUILD)/fuzz/libparsers.a
+	clang++ $(FUZZ_CXXFLAGS) -fsanitize=fuzzer,address,undefined $^ -o $@ $(TEST_LIBS)
+
+$(BUILD)/fuzz/seeds/.stamp: scripts/fuzz-seeds.sh $(FIXTURES) | $(DEPS_STAMP)
+	bash scripts/fuzz-seeds.sh $(BUILD)/fuzz/seeds $(BUILD)/fixtures
+	@touch $@
+
+fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz/seeds/.stamp
 	@for target in $(FUZZ_TARGETS); do \
-		mkdir -p $(BUILD)/fuzz/corpus-$$target && \
-		$(BUILD)/fuzz/$$target -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-			$(BUILD)/fuzz/corpus-$$target tests/fuzz/corpus/$${target%_*} > $(BUILD)/fuzz/$$target.log 2>&1; \
-		status=$$?; echo "fuzz $$target: $$(grep -E '^Done [0-9]+ runs' $(BUILD)/fuzz/$$target.log)"; \
+		mkdir -p $(BUILD)/fuzz/corpus/$$target $(BUILD)/fuzz/seeds/$$target && \
+		$(BUILD)/fuzz/$$target -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 \
+			$(BUILD)/fuzz/corpus/$$target $(BUILD)/fuzz/seeds/$$target $$(ls -d tests/fuzz/corpus/$$target 2>/dev/null) \
+			> $(BUILD)/fuzz/$$target.log 2>&1; \
+		status=$$?; \
+		echo "fuzz $$target: $$(grep -E '^Done [0-9]+ runs' $(BUILD)/fuzz/$$target.log)," \
+			"$$(grep -oE 'cov: [0-9]+ ft: [0-9]+' $(BUILD)/fuzz/$$target.log | tail -n 1)"; \
 		if [ $$status -ne 0 ]; then tail -n 40 $(BUILD)/fuzz/$$target.log; exit 1; fi; \
 	done
 

@@ -22,6 +22,22 @@
 namespace hal::pack {
 namespace {
 
+// Bytes of an ELF file, with bounds-checked access.
+class ElfBytes {
+public:
+    ElfBytes(const unsigned char* data, size_t size) : data_(data), size_(size) {}
+    // A pointer to `length` bytes at `offset`, or nullptr when they are not all in the file.
+    const unsigned char* at(uint64_t offset, uint64_t length) const {
+        if (offset > size_ || length > size_ - offset) return nullptr;
+        return data_ + offset;
+    }
+    size_t size() const { return size_; }
+
+private:
+    const unsigned char* data_;
+    size_t size_;
+};
+
 // A read-only mapping of a whole file.
 class MappedFile {
 public:
@@ -53,12 +69,7 @@ public:
     ~MappedFile() {
         if (data_) ::munmap(const_cast<unsigned char*>(data_), size_);
     }
-    // A pointer to `length` bytes at `offset`, or nullptr when they are not all in the file.
-    const unsigned char* at(uint64_t offset, uint64_t length) const {
-        if (offset > size_ || length > size_ - offset) return nullptr;
-        return data_ + offset;
-    }
-    size_t size() const { return size_; }
+    ElfBytes bytes() const { return ElfBytes(data_, size_); }
 
 private:
     const unsigned char* data_ = nullptr;
@@ -66,7 +77,7 @@ private:
 };
 
 template <class T>
-bool read_struct(const MappedFile& file, uint64_t offset, T& out) {
+bool read_struct(const ElfBytes& file, uint64_t offset, T& out) {
     const unsigned char* bytes = file.at(offset, sizeof(T));
     if (!bytes) return false;
     std::memcpy(&out, bytes, sizeof(T));
@@ -74,7 +85,7 @@ bool read_struct(const MappedFile& file, uint64_t offset, T& out) {
 }
 
 // A NUL-terminated string inside [table, table + table_size).
-bool read_string(const MappedFile& file, uint64_t table, uint64_t table_size, uint64_t index, std::string& out) {
+bool read_string(const ElfBytes& file, uint64_t table, uint64_t table_size, uint64_t index, std::string& out) {
     if (index >= table_size) return false;
     const unsigned char* start = file.at(table + index, table_size - index);
     if (!start) return false;
@@ -93,7 +104,7 @@ std::vector<std::string> split_path_list(const std::string& list) {
     return parts;
 }
 
-bool parse_elf(const MappedFile& file, const std::string& path, ElfInfo& info, std::string& error) {
+bool parse_elf(const ElfBytes& file, const std::string& path, ElfInfo& info, std::string& error) {
     Elf64_Ehdr header;
     const unsigned char* ident = file.at(0, EI_NIDENT);
     if (!ident || std::memcmp(ident, ELFMAG, SELFMAG) != 0) {
@@ -238,7 +249,11 @@ struct Found {
 bool read_elf_info(const std::string& path, ElfInfo& info, std::string& error) {
     MappedFile file;
     if (!file.open(path, error)) return false;
-    return parse_elf(file, path, info, error);
+    return parse_elf(file.bytes(), path, info, error);
+}
+
+bool parse_elf_info(std::string_view bytes, const std::string& name, ElfInfo& info, std::string& error) {
+    return parse_elf(ElfBytes(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()), name, info, error);
 }
 
 LibrarySearch host_library_search(const std::string& ld_so_conf) {

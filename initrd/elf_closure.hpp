@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hal::pack {
@@ -21,6 +22,8 @@ struct ElfInfo {
 };
 
 bool read_elf_info(const std::string& path, ElfInfo& info, std::string& error);
+// The same from bytes in memory (`name` for messages); never reads outside them.
+bool parse_elf_info(std::string_view bytes, const std::string& name, ElfInfo& info, std::string& error);
 
 struct LibrarySearch {
     std::vector<std::string> configured_dirs;  // from /etc/ld.so.conf and its includes

@@ -1,0 +1,23 @@
+// libFuzzer target: the newc cpio reader behind --list, --verify and the tests, over a
+// sequence of archives as an initramfs holds them.
+#include <string>
+
+#include "inspect/cpio_reader.hpp"
+#include "tests/fuzz/fuzz_input.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::string_view bytes = hal::fuzz::as_text(data, size);
+    size_t offset = 0;
+    while (offset < bytes.size()) {
+        hal::pack::CpioArchive archive;
+        std::string error;
+        if (!hal::pack::read_cpio(bytes, offset, archive, error)) {
+            if (error.empty()) __builtin_trap();
+            break;
+        }
+        if (archive.end <= offset || archive.end > bytes.size()) __builtin_trap();  // progress, inside
+        for (const auto& entry : archive.entries) hal::fuzz::require_inside(entry.data, bytes);
+        offset = hal::pack::skip_padding(bytes, archive.end);
+    }
+    return 0;
+}
