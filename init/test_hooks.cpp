@@ -15,9 +15,19 @@ namespace {
 
 constexpr uint64_t kDisplayKillDelayMs = 3000;
 
-enum class Fault { kNone, kSegv, kKillDisplay };
+enum class Fault { kNone, kSegv, kStackOverflow, kKillDisplay };
 Fault g_fault = Fault::kNone;
 bool g_done = false;
+
+// Frames of 4 KiB until the stack's guard page: the fault the crash guard can only report
+// from its alternate stack. The depth bound is never reached; it keeps the recursion finite
+// in the compiler's eyes.
+[[gnu::noinline]] int exhaust_stack(int depth) {
+    volatile char frame[4096];
+    frame[0] = static_cast<char>(depth);
+    if (depth > (1 << 30)) return frame[0];
+    return exhaust_stack(depth + 1) + frame[0];
+}
 
 }  // namespace
 
@@ -25,13 +35,15 @@ void read_test_hooks(std::string_view cmdline) {
     std::string_view word;
     while (next_word(cmdline, word)) {
         if (word == "hal_test_fault=segv") g_fault = Fault::kSegv;
+        if (word == "hal_test_fault=stack-overflow") g_fault = Fault::kStackOverflow;
         if (word == "hal_test_fault=kill-display") g_fault = Fault::kKillDisplay;
     }
     if (g_fault != Fault::kNone) log_warning("test: fault injection armed (a test build of hal-init)");
 }
 
 int64_t test_hooks_timer_in(uint64_t now_ms) {
-    if (g_done || g_fault != Fault::kKillDisplay || display_pid() == 0) return g_fault == Fault::kSegv && !g_done ? 0 : -1;
+    const bool immediate = g_fault == Fault::kSegv || g_fault == Fault::kStackOverflow;
+    if (g_done || g_fault != Fault::kKillDisplay || display_pid() == 0) return immediate && !g_done ? 0 : -1;
     const uint64_t due = display_started_ms() + kDisplayKillDelayMs;
     return due > now_ms ? static_cast<int64_t>(due - now_ms) : 0;
 }
@@ -47,6 +59,11 @@ void run_test_hooks(uint64_t now_ms) {
             *nowhere = 1;
             return;
         }
+        case Fault::kStackOverflow:
+            g_done = true;
+            log_warning("test: faulting inside PID 1 now (unbounded recursion into the stack's guard page)");
+            (void)exhaust_stack(0);
+            return;
         case Fault::kKillDisplay:
             if (display_pid() == 0 || now_ms < display_started_ms() + kDisplayKillDelayMs) return;
             g_done = true;

@@ -1,7 +1,8 @@
 // Faults on purpose, for boot tests only: compiled into build/hal-init-test (HAL_TEST_HOOKS),
 // never into the hal-init an image ships. `hal_test_fault=` on the kernel command line:
-//   segv          a real SIGSEGV inside PID 1 once QEMU runs (the crash guard's path)
-//   kill-display  SIGKILL to hal-display 3 s after it starts (its restart path)
+//   segv            a real SIGSEGV inside PID 1 once QEMU runs (the crash guard's path)
+//   stack-overflow  the same through stack exhaustion (the guard runs on its alternate stack)
+//   kill-display    SIGKILL to hal-display 3 s after it starts (its restart path)
 #pragma once
 
 #include <cstdint>

@@ -127,3 +127,28 @@ def test_emergency_shell_without_busybox_falls_back_to_power_off(kernel, tmp_pat
     result.assert_in_order("hal-init: fatal: disk /dev/absent did not appear within 1 s",
                            "hal-init: shell: no rescue shell in this image (build it with mkinitrd-hal --rescue-shell)",
                            "reboot: Power down")
+
+
+@pytest.mark.parametrize("fault", ["segv", "stack-overflow"])
+def test_fault_inside_pid1_is_caught_logged_synced_and_powers_off(kernel, tmp_path, fault):
+    # A test build of hal-init (build/hal-init-test) faults on purpose once QEMU runs: a write
+    # through a null pointer, or recursion into the stack's guard page, which the crash guard
+    # can only report from its alternate stack. The machine must power off cleanly, not panic
+    # with "Attempted to kill init".
+    config = tmp_path / "hal.conf"
+    config.write_text("disk = auto\n")
+    image = tmp_path / "hal.img"
+    packed_image = pack(kernel, image, config=config, extra=["--init", str(BUILD / "hal-init-test")])
+    assert packed_image.returncode == 0, packed_image.stderr
+    disk = make_disk(tmp_path / "disk.img", "HAL-FAULT", loop_forever=True)
+    result = boot(kernel, image, tmp_path / "console.log", disks=[disk], append=f"hal_test_fault={fault}")
+    result.assert_no_panic()
+    assert not result.timed_out, result.console
+    assert "Attempted to kill init" not in result.console
+    result.assert_in_order(
+        "hal-init: test: fault injection armed",
+        "hal-init: supervise: QEMU running as pid",
+        "hal-init: test: faulting inside PID 1 now",
+        "hal-init: crash: fatal signal 11 inside hal-init; syncing and powering off in 3 s",
+        "reboot: Power down",
+    )
