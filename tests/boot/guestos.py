@@ -22,7 +22,7 @@ LINUX_TYPE = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
 # Drivers the guest needs for every disk, NIC, screen and input device the tests give it.
 GUEST_MODULES = [
     "virtio_pci", "virtio_blk", "virtio_net", "virtio_scsi", "sd_mod", "ahci", "ata_piix", "nvme",
-    "efivarfs", "ext4", "vfat", "nls_cp437", "nls_ascii", "button", "evdev", "psmouse",
+    "efivarfs", "ext4", "crc32c_generic", "vfat", "nls_cp437", "nls_ascii", "button", "evdev", "psmouse",
     "xhci_pci", "usbhid", "hid_generic", "bochs", "e1000", "e1000e", "pvpanic_pci?", "pvpanic_mmio?",
 ]
 

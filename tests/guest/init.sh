@@ -10,6 +10,7 @@
 #   guest.paint=R,G,B  the colour the paint step fills the screen with
 #   guest.input=SECS   how long the input step reports events
 #   guest.scribble=DEV the disk the scribble step overwrites 1 MiB of, 40 MiB in
+#   guest.soak=HOW     how the soak step ends: button, poweroff:SECS or panic:SECS
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -20,7 +21,7 @@ while read -r module; do
     insmod "/lib/modules/$module" 2>/dev/null
 done < /lib/modules/load.list
 
-disks=0 steps=facts efivar_value=hal paint_colour=0,0,255 input_seconds=20 scribble_disk=sda
+disks=0 steps=facts efivar_value=hal paint_colour=0,0,255 input_seconds=20 scribble_disk=sda soak_stop=button
 for word in $(cat /proc/cmdline); do
     case "$word" in
         guest.disks=*) disks=${word#guest.disks=} ;;
@@ -29,6 +30,7 @@ for word in $(cat /proc/cmdline); do
         guest.paint=*) paint_colour=${word#guest.paint=} ;;
         guest.input=*) input_seconds=${word#guest.input=} ;;
         guest.scribble=*) scribble_disk=${word#guest.scribble=} ;;
+        guest.soak=*) soak_stop=${word#guest.soak=} ;;
     esac
 done
 
@@ -81,14 +83,42 @@ for step in $(echo "$steps" | tr ',' ' '); do
         input) guest-tool input "$input_seconds" ;;
         inputbg) guest-tool input "$input_seconds" & ;;
         soak)
+            # Checksummed files, fsync'd, on the ext4 partition until the guest is stopped:
+            # guest.soak=button (the power button), =poweroff:SECS (the guest powers off by
+            # itself), =panic:SECS (the guest panics mid-write; after the reboot it unmounts
+            # cleanly and powers off).
             mkdir -p /data
             if mount -t ext4 /dev/vda2 /data; then
                 guest-tool verify /data
-                guest-tool soak /data &
-                soaker=$!
-                stop_on_power_button
-                kill $soaker
-                wait $soaker 2>/dev/null
+                case "$soak_stop" in
+                    panic:*)
+                        if [ -e /data/.panicked ]; then
+                            rm /data/.panicked
+                            echo "GUEST-SOAK after the panic"
+                        else
+                            touch /data/.panicked
+                            sync
+                            guest-tool soak /data &
+                            sleep "${soak_stop#panic:}"
+                            echo "GUEST-PANICKING"
+                            echo c > /proc/sysrq-trigger
+                        fi
+                        ;;
+                    poweroff:*)
+                        guest-tool soak /data &
+                        soaker=$!
+                        sleep "${soak_stop#poweroff:}"
+                        kill $soaker
+                        wait $soaker 2>/dev/null
+                        ;;
+                    *)
+                        guest-tool soak /data &
+                        soaker=$!
+                        stop_on_power_button
+                        kill $soaker
+                        wait $soaker 2>/dev/null
+                        ;;
+                esac
                 umount /data
                 echo "GUEST-UNMOUNTED /data"
             else
