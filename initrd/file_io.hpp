@@ -1,13 +1,16 @@
-// Whole-file reads and writes for the packer, with the error message naming the file.
+// Whole-file reads and writes and directory listings for the packer; errors name the file.
 #pragma once
 
+#include <dirent.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hal::pack {
 
@@ -32,6 +35,18 @@ inline bool write_all(int fd, std::string_view bytes) {
         bytes.remove_prefix(static_cast<size_t>(written));
     }
     return true;
+}
+
+// The names in `directory` but "." and hidden ones, sorted; empty when it cannot be read.
+inline std::vector<std::string> sorted_directory_entries(const std::string& directory) {
+    std::vector<std::string> names;
+    if (DIR* dir = ::opendir(directory.c_str())) {
+        while (const dirent* entry = ::readdir(dir))
+            if (entry->d_name[0] != '.') names.emplace_back(entry->d_name);
+        ::closedir(dir);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 }  // namespace hal::pack

@@ -17,17 +17,6 @@
 namespace hal::pack {
 namespace {
 
-std::vector<std::string> entries_of(const std::string& directory) {
-    std::vector<std::string> names;
-    if (DIR* dir = ::opendir(directory.c_str())) {
-        while (const dirent* entry = ::readdir(dir))
-            if (entry->d_name[0] != '.') names.emplace_back(entry->d_name);
-        ::closedir(dir);
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
 std::string first_line(const std::string& path) {
     std::ifstream stream(path);
     std::string line;
@@ -74,9 +63,9 @@ bool read_host_devices(const std::string& sysfs, const std::string& recorded, Ho
         }
         return true;
     }
-    for (const auto& bus : entries_of(sysfs + "/bus")) {
+    for (const auto& bus : sorted_directory_entries(sysfs + "/bus")) {
         const std::string directory = sysfs + "/bus/" + bus + "/devices";
-        for (const auto& device : entries_of(directory)) {
+        for (const auto& device : sorted_directory_entries(directory)) {
             const std::string modalias = first_line(directory + "/" + device + "/modalias");
             if (!modalias.empty()) devices.modaliases.emplace_back(device, modalias);
             const std::string module = link_name(directory + "/" + device + "/driver/module");
@@ -84,7 +73,7 @@ bool read_host_devices(const std::string& sysfs, const std::string& recorded, Ho
         }
     }
     // Input devices are a class, not a bus (the power button's events need evdev).
-    for (const auto& device : entries_of(sysfs + "/class/input")) {
+    for (const auto& device : sorted_directory_entries(sysfs + "/class/input")) {
         const std::string modalias = first_line(sysfs + "/class/input/" + device + "/modalias");
         if (!modalias.empty()) devices.modaliases.emplace_back(device, modalias);
     }

@@ -110,17 +110,6 @@ bool is_directory(const std::string& path) {
     return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
 }
 
-std::vector<std::string> directory_entries(const std::string& directory) {
-    std::vector<std::string> names;
-    if (DIR* dir = ::opendir(directory.c_str())) {
-        while (const dirent* entry = ::readdir(dir))
-            if (entry->d_name[0] != '.') names.emplace_back(entry->d_name);
-        ::closedir(dir);
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
 std::string find_in_path(const std::string& name) {
     const char* path = std::getenv("PATH");
     std::string_view rest = path ? path : "/usr/bin:/bin";
@@ -174,7 +163,7 @@ bool config_file_arguments(std::vector<std::string>& words, std::string& error) 
     const std::string etc = override_dir ? override_dir : "/etc";
     std::vector<std::string> files;
     if (::access((etc + "/mkinitrd-hal.conf").c_str(), R_OK) == 0) files.push_back(etc + "/mkinitrd-hal.conf");
-    for (const auto& name : directory_entries(etc + "/mkinitrd-hal.conf.d"))
+    for (const auto& name : hal::pack::sorted_directory_entries(etc + "/mkinitrd-hal.conf.d"))
         if (hal::ends_with(name, ".conf")) files.push_back(etc + "/mkinitrd-hal.conf.d/" + name);
     for (const auto& file : files) {
         std::string text;
@@ -375,7 +364,7 @@ int main(int argc, char** argv) {
     }
     PackInputs& inputs = settings.inputs;
     if (settings.all_kernels) {
-        for (const auto& version : directory_entries(inputs.module_root + "/lib/modules"))
+        for (const auto& version : hal::pack::sorted_directory_entries(inputs.module_root + "/lib/modules"))
             if (is_directory(inputs.module_root + "/lib/modules/" + version + "/kernel")) settings.kernels.push_back(version);
         if (settings.kernels.empty()) return fail("--all-kernels: no kernel in " + inputs.module_root + "/lib/modules");
         if (settings.output.find("%k") == std::string::npos)

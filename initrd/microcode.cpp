@@ -17,17 +17,6 @@ namespace {
 
 constexpr const char* kMicrocodeDir = "kernel/x86/microcode";
 
-std::vector<std::string> files_in(const std::string& directory) {
-    std::vector<std::string> names;
-    if (DIR* dir = ::opendir(directory.c_str())) {
-        while (const dirent* entry = ::readdir(dir))
-            if (entry->d_name[0] != '.') names.emplace_back(entry->d_name);
-        ::closedir(dir);
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
 bool is_directory(const std::string& path) {
     DIR* dir = ::opendir(path.c_str());
     if (dir) ::closedir(dir);
@@ -50,7 +39,7 @@ void append_entry(std::string& archive, const std::string& name, unsigned mode, 
 // Concatenated update files of one vendor; `wanted` empty for all of them.
 bool gather(const std::string& directory, const std::string& wanted, std::string& blob, std::vector<std::string>& used,
             std::string& error) {
-    for (const auto& name : files_in(directory)) {
+    for (const auto& name : sorted_directory_entries(directory)) {
         if (!wanted.empty() && name != wanted) continue;
         std::string data;
         if (!read_whole_file(directory + "/" + name, data, error)) return false;
