@@ -236,9 +236,10 @@ soak: all $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(GUEST_TOOL) $(KERNEL_ROOT_FIL
 	$(TEST_ENV) HAL_SOAK_CYCLES=$(SOAK_CYCLES) $(PYTHON) tests/soak/stop_cycles.py
 
 # Figures, not assertions: hal-init against the busybox-script init, same kernel and disk.
-bench: all $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(KERNEL_ROOT_FILE)
+bench: all $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(GUEST_TOOL) $(KERNEL_ROOT_FILE)
 	$(TEST_ENV) $(PYTHON) tests/bench/boot_bench.py
 	$(TEST_ENV) $(PYTHON) tests/bench/pack_bench.py
+	$(TEST_ENV) $(PYTHON) tests/bench/lan_bench.py
 
 # `make install` (PREFIX, DESTDIR as usual): the packer, its programs and data, the man page,
 # and the Debian kernel hooks that rebuild /boot/hal-initrd.img-KVER on a kernel upgrade.
