@@ -141,7 +141,7 @@ $(OUTER_QEMU_FILE): scripts/build-qemu.sh $(QEMU_PATCHES) | $(DEPS_STAMP)
 	bash scripts/build-qemu.sh outer > $@.tmp && mv $@.tmp $@
 TEST_ENV = HAL_KERNEL_ROOT=$$(cat $(KERNEL_ROOT_FILE)) HAL_OUTER_QEMU=$$(cat $(OUTER_QEMU_FILE))
 
-$(IMAGE): $(BUILD)/hal-init $(BUILD)/mkinitrd-hal $(KERNEL_ROOT_FILE) $(STATIC_QEMU_FILE) modules.list configs/hal.conf
+$(IMAGE): $(BUILD)/hal-init $(BUILD)/hal-display $(BUILD)/mkinitrd-hal $(KERNEL_ROOT_FILE) $(STATIC_QEMU_FILE) modules.list configs/hal.conf
 	root=$$(cat $(KERNEL_ROOT_FILE)); \
 	$(BUILD)/mkinitrd-hal -k $$(ls $$root/lib/modules) --moddir $$root --qemu $$(cat $(STATIC_QEMU_FILE)) $@
 
