@@ -183,8 +183,10 @@ check: all $(BUILD)/hal-init-test $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(BUILD
 # tests/fuzz/NAME_fuzz.cpp, seeded from tests/fuzz/corpus/NAME (text, in the repository) and
 # build/fuzz/seeds/NAME (binary seeds scripts/fuzz-seeds.sh makes with the real tools).
 # `make fuzz` runs each for FUZZ_SECONDS; `make check` runs a short pass so a parser crash
-# fails CI. The parsers are built once into one library the targets link.
+# fails CI; an input that takes FUZZ_TIMEOUT seconds is a hang and fails too (libFuzzer's own
+# default is 20 minutes). The parsers are built once into one library the targets link.
 FUZZ_SECONDS ?= 60
+FUZZ_TIMEOUT ?= 20
 FUZZ_MAX_LEN ?= 16384
 FUZZ_TARGETS := $(sort $(patsubst tests/fuzz/%_fuzz.cpp,%,$(wildcard tests/fuzz/*_fuzz.cpp)))
 FUZZ_CXXFLAGS := -std=c++20 -g -O1 -I. -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -209,7 +211,7 @@ $(BUILD)/fuzz/seeds/.stamp: scripts/fuzz-seeds.sh $(FIXTURES) | $(DEPS_STAMP)
 fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz/seeds/.stamp
 	@for target in $(FUZZ_TARGETS); do \
 		mkdir -p $(BUILD)/fuzz/corpus/$$target $(BUILD)/fuzz/seeds/$$target && \
-		$(BUILD)/fuzz/$$target -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 \
+		$(BUILD)/fuzz/$$target -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 \
 			$(BUILD)/fuzz/corpus/$$target $(BUILD)/fuzz/seeds/$$target $$(ls -d tests/fuzz/corpus/$$target 2>/dev/null) \
 			> $(BUILD)/fuzz/$$target.log 2>&1; \
 		status=$$?; \

@@ -16,9 +16,10 @@ struct BoardIdentity {
 
 enum class BoardResult { kFound, kInvalidTree, kTextTooLong };
 
-// Validates the whole blob (libfdt's fdt_check_full) before reading the root's model and
-// compatible properties; a valid tree without them gives empty fields. Text longer than
-// kBoardTextCapacity is an error, not a truncation.
+// Validates the whole blob (a bounded pass of ours over the tokens, then libfdt's
+// fdt_check_full) before reading the root's model and compatible properties; a valid tree
+// without them gives empty fields. Text longer than kBoardTextCapacity is an error, not a
+// truncation.
 BoardResult board_identity(const void* blob, size_t size, BoardIdentity& board);
 
 }  // namespace hal

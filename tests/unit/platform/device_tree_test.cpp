@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "platform/device_tree.hpp"
 
@@ -84,4 +85,53 @@ TEST_CASE("device tree: a pre-version-16 blob -> invalid tree, not libfdt's NULL
     };
     hal::BoardIdentity board;
     CHECK(hal::board_identity(blob, sizeof blob, board) == hal::BoardResult::kInvalidTree);
+}
+
+namespace {
+
+uint32_t big_endian32(const std::string& blob, size_t offset) {
+    uint32_t value = 0;
+    for (size_t i = 0; i < 4; ++i) value = (value << 8) | static_cast<unsigned char>(blob[offset + i]);
+    return value;
+}
+
+void put_big_endian32(std::string& blob, size_t offset, uint32_t value) {
+    for (size_t i = 0; i < 4; ++i) blob[offset + i] = static_cast<char>(value >> (24 - 8 * i));
+}
+
+}  // namespace
+
+// Found by tests/fuzz/device_tree_fuzz.cpp (a 30-minute hang in CI): a property whose length
+// is negative as an int (0xfffffff4) sends libfdt 1.6.1's fdt_check_full backwards through the
+// structure block forever. Every property of a valid tree, one at a time, with lengths that do
+// not fit: each is an invalid tree, and the call returns.
+TEST_CASE("device tree: a property length past the structure block -> invalid tree, no endless walk") {
+    const std::string valid = dtb("board.dtb");
+    const size_t struct_start = big_endian32(valid, 8);
+    const size_t struct_end = struct_start + big_endian32(valid, 36);  // size_dt_struct (version 17)
+    // The length field of every FDT_PROP token, found by walking the tokens as dtc laid them out.
+    std::vector<size_t> length_fields;
+    for (size_t offset = struct_start; offset + 4 <= struct_end;) {
+        const uint32_t tag = big_endian32(valid, offset);
+        offset += 4;
+        if (tag == 1) {  // FDT_BEGIN_NODE: a NUL-terminated name, padded to 4
+            offset = (valid.find('\0', offset) + 4) & ~size_t{3};
+        } else if (tag == 3) {  // FDT_PROP: length, name offset, value padded to 4
+            length_fields.push_back(offset);
+            offset = (offset + 8 + big_endian32(valid, offset) + 3) & ~size_t{3};
+        } else if (tag == 9) {  // FDT_END
+            break;
+        }
+    }
+    for (const size_t field : length_fields) {
+        for (const uint32_t bad : {0xfffffff4u, 0xfffffffcu, 0x80000000u, static_cast<uint32_t>(struct_end)}) {
+            std::string blob = valid;
+            put_big_endian32(blob, field, bad);
+            BoardIdentity board;
+            CAPTURE(field);
+            CAPTURE(bad);
+            CHECK(board_identity(blob.data(), blob.size(), board) == BoardResult::kInvalidTree);
+        }
+    }
+    CHECK(length_fields.size() >= 5);
 }
