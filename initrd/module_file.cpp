@@ -119,7 +119,7 @@ bool read_module(const std::string& path, std::string& contents, std::string& er
     return ok;
 }
 
-bool modinfo_values(const std::string& elf, const std::string& key, std::vector<std::string>& values,
+bool modinfo_values(std::string_view elf, const std::string& key, std::vector<std::string>& values,
                     std::string& error) {
     Elf64_Ehdr header;
     if (elf.size() < sizeof header || std::memcmp(elf.data(), ELFMAG, SELFMAG) != 0 ||

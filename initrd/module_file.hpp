@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hal::pack {
@@ -15,7 +16,7 @@ bool unxz(const std::string& input, std::string& output, std::string& error);
 bool unzstd(const std::string& input, std::string& output, std::string& error);
 
 // The values of `key` in the module's .modinfo section ("firmware" -> file names).
-bool modinfo_values(const std::string& elf, const std::string& key, std::vector<std::string>& values,
+bool modinfo_values(std::string_view elf, const std::string& key, std::vector<std::string>& values,
                     std::string& error);
 
 // "kernel/x/y.ko.xz" -> "kernel/x/y.ko"; unchanged for plain modules.

@@ -195,7 +195,7 @@ void check_elves(Checker& checker, const ImageContents& image) {
             if (ends_with(path, ".ko")) continue;  // modules are the kernel's to resolve
             ElfInfo info;
             std::string error;
-            if (!read_elf_info(checker.root + path, info, error)) {
+            if (!parse_elf_info(entry.data, path, info, error)) {
                 checker.problem(path + ": " + error);
                 continue;
             }
@@ -209,78 +209,77 @@ void check_elves(Checker& checker, const ImageContents& image) {
         }
 }
 
+// "firmware MODULE FILE" lines of the packer's manifest: the firmware it packed.
+std::set<std::string> packed_firmware(const Checker& checker) {
+    std::set<std::string> packed;
+    std::string manifest, ignored;
+    if (!read_whole_file(checker.root + layout::kManifest, manifest, ignored)) return packed;
+    LineReader lines(manifest);
+    std::string_view line;
+    while (lines.next(line)) {
+        std::string_view kind, module, file;
+        if (next_word(line, kind) && kind == "firmware" && next_word(line, module) && next_word(line, file))
+            packed.insert(std::string(file));
+    }
+    return packed;
+}
+
 void check_modules(Checker& checker, const ImageContents& image) {
-    std::set<std::string> files;
+    std::map<std::string, std::string_view> files;  // "/path" -> contents, every regular file
     for (const auto& segment : image.segments)
         for (const auto& entry : segment.entries)
-            if (is_regular(entry.mode)) files.insert("/" + entry.path);
-    for (const auto& segment : image.segments)
-        for (const auto& entry : segment.entries) {
-            if (!is_regular(entry.mode) || !ends_with(entry.path, "/modules.dep")) continue;
-            const std::string directory = "/" + entry.path.substr(0, entry.path.rfind('/'));
-            std::set<std::string> listed;
-            LineReader reader(entry.data);
-            std::string_view line;
-            while (reader.next(line)) {
-                const size_t colon = line.find(':');
-                if (colon == std::string_view::npos) continue;
-                const std::string module(trim(line.substr(0, colon)));
-                listed.insert(module);
-                if (!files.count(directory + "/" + module))
-                    checker.problem("modules.dep lists " + module + ", which is not in the image");
-                std::string_view rest = line.substr(colon + 1);
-                std::string_view dependency;
-                while (next_word(rest, dependency))
-                    if (!files.count(directory + "/" + std::string(dependency)))
-                        checker.problem(module + " needs " + std::string(dependency) + ", which is not in the image");
-            }
-            for (const auto& file : files)
-                if (file.rfind(directory + "/", 0) == 0 && ends_with(file, ".ko") &&
-                    !listed.count(file.substr(directory.size() + 1)))
-                    checker.problem(file + " is not in modules.dep");
-            // Firmware the packed modules name: missing after it was packed is a problem; never
-            // found at pack time (the manifest says so, or there is no manifest) a warning.
-            std::set<std::string> packed_firmware;
-            std::string manifest, ignored;
-            if (read_whole_file(checker.root + layout::kManifest, manifest, ignored)) {
-                LineReader manifest_lines(manifest);
-                std::string_view manifest_line;
-                while (manifest_lines.next(manifest_line)) {
-                    std::string_view kind, module, file;
-                    if (next_word(manifest_line, kind) && kind == "firmware" && next_word(manifest_line, module) &&
-                        next_word(manifest_line, file))
-                        packed_firmware.insert(std::string(file));
-                }
-            }
-            for (const auto& file : files) {
-                if (file.rfind(directory + "/", 0) != 0 || !ends_with(file, ".ko")) continue;
-                std::string elf, error;
-                std::vector<std::string> names;
-                if (!read_whole_file(checker.root + file, elf, error) || !modinfo_values(elf, "firmware", names, error))
-                    continue;
-                std::vector<std::string> absent;
-                for (const auto& name : names) {
-                    bool present = false, packed = false;
-                    for (const char* suffix : {"", ".xz", ".zst"}) {
-                        present = present || checker.exists("/lib/firmware/" + name + suffix);
-                        packed = packed || packed_firmware.count(name + suffix);
-                    }
-                    if (present) continue;
-                    if (packed)
-                        checker.problem("module " + module_name_of(file) + " needs firmware " + name +
-                                        ", which was packed but is not in the image");
-                    else
-                        absent.push_back(name);
-                }
-                // One line per module: amdgpu alone names hundreds.
-                if (absent.size() == 1)
-                    checker.warning("module " + module_name_of(file) + " names firmware " + absent[0] +
-                                    ", which was not found when packing");
-                else if (!absent.empty())
-                    checker.warning("module " + module_name_of(file) + " names " + std::to_string(absent.size()) +
-                                    " firmware files that were not found when packing (" + absent[0] + ", ...)");
-            }
+            if (is_regular(entry.mode)) files["/" + entry.path] = entry.data;
+    const std::set<std::string> packed = packed_firmware(checker);
+    for (const auto& [index_path, index] : files) {
+        if (!ends_with(index_path, "/modules.dep")) continue;
+        const std::string directory = index_path.substr(0, index_path.rfind('/'));
+        std::set<std::string> listed;
+        LineReader reader(index);
+        std::string_view line;
+        while (reader.next(line)) {
+            const size_t colon = line.find(':');
+            if (colon == std::string_view::npos) continue;
+            const std::string module(trim(line.substr(0, colon)));
+            listed.insert(module);
+            if (!files.count(directory + "/" + module))
+                checker.problem("modules.dep lists " + module + ", which is not in the image");
+            std::string_view rest = line.substr(colon + 1);
+            std::string_view dependency;
+            while (next_word(rest, dependency))
+                if (!files.count(directory + "/" + std::string(dependency)))
+                    checker.problem(module + " needs " + std::string(dependency) + ", which is not in the image");
         }
+        for (const auto& [file, contents] : files) {
+            if (file.rfind(directory + "/", 0) != 0 || !ends_with(file, ".ko")) continue;
+            if (!listed.count(file.substr(directory.size() + 1))) checker.problem(file + " is not in modules.dep");
+            // Firmware the module names: missing after it was packed is a problem; never found
+            // at pack time (the manifest says so, or there is no manifest) a warning.
+            std::vector<std::string> names;
+            std::string error;
+            if (!modinfo_values(contents, "firmware", names, error)) continue;
+            std::vector<std::string> absent;
+            for (const auto& name : names) {
+                bool present = false, was_packed = false;
+                for (const char* suffix : {"", ".xz", ".zst"}) {
+                    present = present || checker.exists("/lib/firmware/" + name + suffix);
+                    was_packed = was_packed || packed.count(name + suffix);
+                }
+                if (present) continue;
+                if (was_packed)
+                    checker.problem("module " + module_name_of(file) + " needs firmware " + name +
+                                    ", which was packed but is not in the image");
+                else
+                    absent.push_back(name);
+            }
+            // One line per module: amdgpu alone names hundreds.
+            if (absent.size() == 1)
+                checker.warning("module " + module_name_of(file) + " names firmware " + absent[0] +
+                                ", which was not found when packing");
+            else if (!absent.empty())
+                checker.warning("module " + module_name_of(file) + " names " + std::to_string(absent.size()) +
+                                " firmware files that were not found when packing (" + absent[0] + ", ...)");
+        }
+    }
 }
 
 void check_config(Checker& checker) {
