@@ -32,11 +32,6 @@ std::string link_name(const std::string& path) {
     return text.substr(text.rfind('/') + 1);
 }
 
-std::string normalized(std::string name) {
-    std::replace(name.begin(), name.end(), '-', '_');
-    return name;
-}
-
 }  // namespace
 
 bool read_host_devices(const std::string& sysfs, const std::string& recorded, HostDevices& devices, std::string& error) {
@@ -52,7 +47,7 @@ bool read_host_devices(const std::string& sysfs, const std::string& recorded, Ho
             std::string_view rest = line;
             next_word(rest, first);
             const bool has_second = next_word(rest, second);
-            if (first == "driver" && has_second) devices.bound_modules.push_back(normalized(std::string(second)));
+            if (first == "driver" && has_second) devices.bound_modules.push_back(normalized_module_name(second));
             else if (first == "cpu" && has_second) devices.cpu_vendor = std::string(second);
             else if (has_second) devices.modaliases.emplace_back(std::string(first), std::string(second));
             else if (first.find(':') != std::string_view::npos) devices.modaliases.emplace_back("", std::string(first));
@@ -69,7 +64,7 @@ bool read_host_devices(const std::string& sysfs, const std::string& recorded, Ho
             const std::string modalias = first_line(directory + "/" + device + "/modalias");
             if (!modalias.empty()) devices.modaliases.emplace_back(device, modalias);
             const std::string module = link_name(directory + "/" + device + "/driver/module");
-            if (!module.empty()) devices.bound_modules.push_back(normalized(module));
+            if (!module.empty()) devices.bound_modules.push_back(normalized_module_name(module));
         }
     }
     // Input devices are a class, not a bus (the power button's events need evdev).

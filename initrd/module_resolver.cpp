@@ -10,12 +10,6 @@
 namespace hal::pack {
 namespace {
 
-std::string normalized(std::string_view name) {
-    std::string result(name);
-    std::replace(result.begin(), result.end(), '-', '_');
-    return result;
-}
-
 bool valid_module_name(std::string_view name) {
     if (name.empty() || name.size() >= kModuleNameCapacity) return false;
     return std::all_of(name.begin(), name.end(), [](char c) {
@@ -65,7 +59,7 @@ bool parse_entry(std::string_view word, unsigned line, const std::string& file, 
         error = line_prefix(file, line) + "'" + std::string(word) + "' is not a module name, alias or @group";
         return false;
     }
-    request.text = normalized(word);
+    request.text = normalized_module_name(word);
     return true;
 }
 
@@ -118,7 +112,7 @@ private:
     }
     // A name, or every module an alias matches (as modprobe loads them all).
     std::vector<std::string> softdep_paths(const std::string& target) const {
-        const auto by_name = index_.path_by_name.find(normalized(target));
+        const auto by_name = index_.path_by_name.find(normalized_module_name(target));
         if (by_name != index_.path_by_name.end()) return {by_name->second};
         std::vector<std::string> paths;
         for (const auto& [pattern, module] : index_.aliases) {
@@ -266,7 +260,7 @@ void parse_modules_alias(std::string_view text, ModuleIndex& index) {
         std::string_view rest = trim(strip_comment(line));
         std::string_view keyword, pattern, module;
         if (next_word(rest, keyword) && keyword == "alias" && next_word(rest, pattern) && next_word(rest, module))
-            index.aliases.emplace_back(std::string(pattern), normalized(module));
+            index.aliases.emplace_back(std::string(pattern), normalized_module_name(module));
     }
 }
 
@@ -277,10 +271,10 @@ void parse_modules_softdep(std::string_view text, ModuleIndex& index) {
         std::string_view rest = trim(strip_comment(line));
         std::string_view keyword, module, word;
         if (!next_word(rest, keyword) || keyword != "softdep" || !next_word(rest, module)) continue;
-        auto* target = &index.softdep_pre[normalized(module)];
+        auto* target = &index.softdep_pre[normalized_module_name(module)];
         while (next_word(rest, word)) {
-            if (word == "pre:") target = &index.softdep_pre[normalized(module)];
-            else if (word == "post:") target = &index.softdep_post[normalized(module)];
+            if (word == "pre:") target = &index.softdep_pre[normalized_module_name(module)];
+            else if (word == "post:") target = &index.softdep_post[normalized_module_name(module)];
             else target->emplace_back(word);
         }
     }
@@ -400,6 +394,12 @@ std::string filtered_modules_softdep(const Resolution& resolution, const ModuleI
         text += "\n";
     }
     return text;
+}
+
+std::string normalized_module_name(std::string_view name) {
+    std::string result(name);
+    std::replace(result.begin(), result.end(), '-', '_');
+    return result;
 }
 
 }  // namespace hal::pack

@@ -73,4 +73,7 @@ std::string filtered_modules_softdep(const Resolution& resolution, const ModuleI
 
 std::string module_name_of(std::string_view path);
 
+// The kernel's spelling of a module name: '-' -> '_' ("crc32c-intel" -> "crc32c_intel").
+std::string normalized_module_name(std::string_view name);
+
 }  // namespace hal::pack
