@@ -2,6 +2,7 @@
 #pragma once
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,6 +39,11 @@ inline bool write_all(int fd, std::string_view bytes) {
 }
 
 // The names in `directory` but "." and hidden ones, sorted; empty when it cannot be read.
+inline bool is_directory(const std::string& path) {
+    struct stat info;
+    return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
+}
+
 inline std::vector<std::string> sorted_directory_entries(const std::string& directory) {
     std::vector<std::string> names;
     if (DIR* dir = ::opendir(directory.c_str())) {

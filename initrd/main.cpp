@@ -105,11 +105,6 @@ bool is_executable_file(const std::string& path) {
     return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
-bool is_directory(const std::string& path) {
-    struct stat info;
-    return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
-}
-
 std::string find_in_path(const std::string& name) {
     const char* path = std::getenv("PATH");
     std::string_view rest = path ? path : "/usr/bin:/bin";
@@ -365,7 +360,7 @@ int main(int argc, char** argv) {
     PackInputs& inputs = settings.inputs;
     if (settings.all_kernels) {
         for (const auto& version : hal::pack::sorted_directory_entries(inputs.module_root + "/lib/modules"))
-            if (is_directory(inputs.module_root + "/lib/modules/" + version + "/kernel")) settings.kernels.push_back(version);
+            if (hal::pack::is_directory(inputs.module_root + "/lib/modules/" + version + "/kernel")) settings.kernels.push_back(version);
         if (settings.kernels.empty()) return fail("--all-kernels: no kernel in " + inputs.module_root + "/lib/modules");
         if (settings.output.find("%k") == std::string::npos)
             return fail("--all-kernels writes one image per kernel: OUTPUT must contain %k");

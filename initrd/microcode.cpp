@@ -1,7 +1,6 @@
 // Early microcode archives from intel-ucode/ and amd-ucode/.
 #include "initrd/microcode.hpp"
 
-#include <dirent.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -16,12 +15,6 @@ namespace hal::pack {
 namespace {
 
 constexpr const char* kMicrocodeDir = "kernel/x86/microcode";
-
-bool is_directory(const std::string& path) {
-    DIR* dir = ::opendir(path.c_str());
-    if (dir) ::closedir(dir);
-    return dir != nullptr;
-}
 
 void append_entry(std::string& archive, const std::string& name, unsigned mode, const std::string& data,
                   unsigned inode) {

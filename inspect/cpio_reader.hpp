@@ -31,6 +31,9 @@ bool read_cpio(std::string_view bytes, size_t offset, CpioArchive& archive, std:
 // The offset of the next archive after `offset`, skipping zero padding; bytes.size() at the end.
 size_t skip_padding(std::string_view bytes, size_t offset);
 
+// An entry's file type from its mode (S_IFMT bits, as newc stores them).
 inline bool is_regular(uint32_t mode) { return (mode & 0170000) == 0100000; }
+inline bool is_directory(uint32_t mode) { return (mode & 0170000) == 0040000; }
+inline bool is_symlink(uint32_t mode) { return (mode & 0170000) == 0120000; }
 
 }  // namespace hal::pack

@@ -28,9 +28,6 @@
 namespace hal::pack {
 namespace {
 
-bool is_symlink(uint32_t mode) { return (mode & 0170000) == 0120000; }
-bool is_directory_mode(uint32_t mode) { return (mode & 0170000) == 0040000; }
-
 std::string top_level(const std::string& path) {
     const size_t slash = path.find('/');
     return slash == std::string::npos ? path : path.substr(0, slash + 1);
@@ -82,7 +79,7 @@ bool unpack(const ImageContents& image, const std::string& root, std::string& er
                 }
                 if (is_symlink(entry.mode) != links) continue;
                 const std::string target = root + "/" + entry.path;
-                if (is_directory_mode(entry.mode)) {
+                if (is_directory(entry.mode)) {
                     ::mkdir(target.c_str(), 0755);
                 } else if (is_symlink(entry.mode)) {
                     ::unlink(target.c_str());
