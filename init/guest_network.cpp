@@ -15,17 +15,14 @@
 namespace hal {
 namespace {
 
-// The kernel driver behind a host NIC (the last part of its device's driver link), for the log.
-const char* driver_of(const HostNic& host, char* buffer, size_t capacity) {
-    char link[96], target[256];
+// The kernel driver behind a host NIC (the last part of its device's driver link), for the
+// log; `target` holds the link.
+const char* driver_of(const HostNic& host, char* target, size_t capacity) {
+    char link[96];
     std::snprintf(link, sizeof link, "/sys/class/net/%s/device/driver", host.name.c_str());
-    if (!sys::read_link(link, target, sizeof target).ok()) return "unknown";
+    if (!sys::read_link(link, target, capacity).ok()) return "unknown";
     const char* slash = std::strrchr(target, '/');
-    const char* name = slash ? slash + 1 : target;
-    size_t length = 0;
-    for (; name[length] && length + 1 < capacity; ++length) buffer[length] = name[length];
-    buffer[length] = '\0';
-    return buffer;
+    return slash ? slash + 1 : target;
 }
 
 constexpr uint32_t kTapDeviceWaitMs = 3000;  // devtmpfs makes /dev/tapN as the link appears
@@ -121,7 +118,7 @@ bool bridge_nic(const GuestNicPlan& plan, const HostNic& host, size_t number, Gu
     // Read now, with the link up (before, a NIC that was down reports no carrier); not waited
     // for: a cable plugged in later gives the guest the LAN.
     const auto carrier = sys::has_carrier(host.name.c_str());
-    char driver[64];
+    char driver[256];
     log_info("network: bridge: guest NIC %zu on %s (driver %s, %s, carrier %s) as %s, macvtap %s, MAC %s", number,
              host.name.c_str(), driver_of(host, driver, sizeof driver), host.order_key.c_str(),
              carrier.ok() && carrier.value() ? "up" : "not yet", name,
