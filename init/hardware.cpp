@@ -82,9 +82,13 @@ unsigned request_module(int index, const char* why) {
     const LoadPriority priority = module_priority(module.path, g_network_critical, g_display_critical);
     const unsigned added = g_loader->request(index, priority);
     if (added > 0) {
+        if (priority == LoadPriority::kStorage) g_summary.storage += added;
         if (priority == LoadPriority::kCritical) g_summary.critical += added;
         log_debug("modules: queue %s (%s%s, %u with dependencies)", module.name.c_str(), why,
-                  priority == LoadPriority::kCritical ? ", critical" : "", added);
+                  priority == LoadPriority::kStorage    ? ", storage"
+                  : priority == LoadPriority::kCritical ? ", critical"
+                                                        : "",
+                  added);
     }
     return added;
 }
@@ -208,7 +212,7 @@ HardwareSummary settle_critical_hardware() {
     // A loaded driver may announce devices that need further drivers (virtio_pci finds the
     // virtio disk): drain until quiet.
     while (true) {
-        g_loader->wait_critical_idle();
+        g_loader->wait_idle(LoadPriority::kCritical);
         if (!service_uevents().queued_modules) break;
     }
     const LoaderCounts counts = g_loader->counts();
@@ -228,7 +232,7 @@ void report_hardware_when_idle() {
 
 int uevent_fd() { return g_uevent_fd; }
 
-bool critical_modules_busy() { return g_loader && g_loader->critical_busy(); }
+bool storage_modules_busy() { return g_loader && g_loader->busy(LoadPriority::kStorage); }
 
 uint64_t last_block_device_ms() { return g_last_block_device_ms; }
 
@@ -239,7 +243,7 @@ bool load_modules_for_alias(std::string_view alias) {
         matched = true;
         g_loader->request(index, LoadPriority::kCritical);
     });
-    if (matched) g_loader->wait_critical_idle();
+    if (matched) g_loader->wait_idle(LoadPriority::kCritical);
     return matched;
 }
 

@@ -10,7 +10,8 @@ namespace hal {
 struct HardwareSummary {
     uint32_t early = 0;       // modules from the packer's list queued at boot
     uint32_t coldplug = 0;    // modules queued because a device's modalias matched
-    uint32_t critical = 0;    // of those, on the guest's critical path (KVM, storage...)
+    uint32_t storage = 0;     // of those, storage drivers (loaded first, waited for by the disk search)
+    uint32_t critical = 0;    // and the rest of what QEMU's launch waits for (KVM, a bridged NIC...)
     uint32_t loaded = 0;
     uint32_t failed = 0;      // including modules skipped because a dependency failed
     uint64_t elapsed_ms = 0;
@@ -18,19 +19,19 @@ struct HardwareSummary {
 
 // Reads the image's module index, opens the uevent socket and starts loading, in the
 // background, the early list (KVM vendor module chosen from the CPU) and whatever present
-// devices need, critical modules first (load_plan.hpp). Returns at once; never fatal.
+// devices need, storage and critical modules first (load_plan.hpp). Returns at once; never fatal.
 void start_hardware(const char* kernel_release, const Config& config);
 
 // Waits until every critical module queued so far, and every critical module the uevents
-// that arrived meanwhile asked for, has loaded. Call before launching QEMU; the other
-// modules go on loading while it runs.
+// that arrived meanwhile asked for, has loaded. Call before launching QEMU, once the disks
+// are found; storage drivers still probing and the other modules go on loading while it runs.
 HardwareSummary settle_critical_hardware();
 
 // For the supervision loop: once every module has loaded, logs the totals (once).
 void report_hardware_when_idle();
 
-// True while a critical module (storage, KVM) is waiting or loading: a disk may still appear.
-bool critical_modules_busy();
+// True while a storage driver is waiting or loading: a disk may still appear.
+bool storage_modules_busy();
 // When the last block device appeared (monotonic ms; the boot's start when none has).
 uint64_t last_block_device_ms();
 // Loads, now, every packed module with an alias matching `alias` (fs-ext4 before mounting an

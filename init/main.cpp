@@ -262,10 +262,10 @@ ExitPolicy exit_policy() {
     //    guest needs its NIC's driver): the guest's side (bridge, NAT or none), then the
     //    host's own, which the guest waits for only with net.required.
     const HardwareSummary hardware = settle_critical_hardware();
-    log_info("modules: critical path ready in %llu ms: %u of %u queued modules are critical, %u loaded so far, "
-             "%u failed; the rest load while QEMU runs",
-             static_cast<unsigned long long>(hardware.elapsed_ms), hardware.critical, hardware.early + hardware.coldplug,
-             hardware.loaded, hardware.failed);
+    log_info("modules: critical path ready in %llu ms: of %u queued modules %u are storage and %u critical, %u "
+             "loaded so far, %u failed; the rest load while QEMU runs",
+             static_cast<unsigned long long>(hardware.elapsed_ms), hardware.early + hardware.coldplug, hardware.storage,
+             hardware.critical, hardware.loaded, hardware.failed);
     if (!prepare_guest_network(g_config, g_network))
         fail_boot("network required (net.required) but the guest has no network");
     if (!start_host_side_network(g_config, g_network) && g_config.net_required)

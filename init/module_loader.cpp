@@ -79,33 +79,33 @@ unsigned ModuleLoader::request(int index, LoadPriority priority) {
     return added;
 }
 
-// Without worker threads, modules load on the caller's thread (critical ones, or all).
-void ModuleLoader::load_inline(bool critical_only) {
+void ModuleLoader::load_inline(LoadPriority until_idle) {
     while (true) {
         pthread_mutex_lock(&mutex_);
-        const int ready = critical_only && !plan_.critical_busy() ? -1 : plan_.next_ready();
+        const bool done = until_idle == LoadPriority::kNormal ? !plan_.busy() : !plan_.busy(until_idle);
+        const int ready = done ? -1 : plan_.next_ready();
         pthread_mutex_unlock(&mutex_);
         if (ready < 0) return;
         load_one(ready);
     }
 }
 
-void ModuleLoader::wait_critical_idle() {
-    if (worker_count_ == 0) return load_inline(true);
+void ModuleLoader::wait_idle(LoadPriority priority) {
+    if (worker_count_ == 0) return load_inline(priority);
     pthread_mutex_lock(&mutex_);
-    while (plan_.critical_busy()) pthread_cond_wait(&changed_, &mutex_);
+    while (plan_.busy(priority)) pthread_cond_wait(&changed_, &mutex_);
     pthread_mutex_unlock(&mutex_);
 }
 
-bool ModuleLoader::critical_busy() {
+bool ModuleLoader::busy(LoadPriority priority) {
     pthread_mutex_lock(&mutex_);
-    const bool busy = plan_.critical_busy();
+    const bool busy = plan_.busy(priority);
     pthread_mutex_unlock(&mutex_);
     return busy;
 }
 
 bool ModuleLoader::idle() {
-    if (worker_count_ == 0) load_inline(false);
+    if (worker_count_ == 0) load_inline(LoadPriority::kNormal);
     pthread_mutex_lock(&mutex_);
     const bool busy = plan_.busy();
     if (!busy) report_skipped();

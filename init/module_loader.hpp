@@ -28,9 +28,10 @@ public:
     void start(unsigned threads);
     // Queues a module (and what it pulls in); returns how many modules were newly queued.
     unsigned request(int index, LoadPriority priority);
-    // Blocks until nothing critical is waiting or loading (the rest goes on in the background).
-    void wait_critical_idle();
-    bool critical_busy();
+    // Blocks until no module of `priority` is waiting or loading (the rest goes on in the
+    // background).
+    void wait_idle(LoadPriority priority);
+    bool busy(LoadPriority priority);
     // True when nothing is waiting or loading; reports skipped modules once when it is.
     bool idle();
 
@@ -40,7 +41,9 @@ private:
     static void* worker_entry(void* self);
     void work();
     void load_one(int index);
-    void load_inline(bool critical_only);
+    // Without workers: loads on the caller's thread until no module of `until_idle` is busy
+    // (kNormal: until nothing is).
+    void load_inline(LoadPriority until_idle);
     void report_skipped();
 
     const ModuleTable& table_;

@@ -5,12 +5,13 @@ namespace hal {
 
 namespace {
 
-// Module tree directories whose drivers the guest needs before QEMU starts.
-constexpr std::string_view kCriticalDirectories[] = {
-    "kernel/arch/x86/kvm/",   "kernel/drivers/ata/",   "kernel/drivers/nvme/", "kernel/drivers/scsi/",
-    "kernel/drivers/block/",  "kernel/drivers/virtio/", "kernel/drivers/mmc/",  "kernel/drivers/usb/storage/",
-    "kernel/drivers/message/", "kernel/drivers/md/",
+// Module tree directories of the drivers that make the guest's disks appear.
+constexpr std::string_view kStorageDirectories[] = {
+    "kernel/drivers/ata/",   "kernel/drivers/nvme/", "kernel/drivers/scsi/",        "kernel/drivers/block/",
+    "kernel/drivers/virtio/", "kernel/drivers/mmc/",  "kernel/drivers/usb/storage/", "kernel/drivers/message/",
+    "kernel/drivers/md/",
 };
+constexpr std::string_view kAcceleratorDirectory = "kernel/arch/x86/kvm/";
 constexpr std::string_view kNetworkDirectories[] = {
     "kernel/drivers/net/ethernet/", "kernel/drivers/net/macvlan", "kernel/drivers/net/macvtap",
     "kernel/drivers/net/tap",       "kernel/drivers/vhost/",       "kernel/drivers/net/virtio_net",
@@ -27,7 +28,8 @@ bool under_any(std::string_view path, std::span<const std::string_view> director
 }  // namespace
 
 LoadPriority module_priority(std::string_view path, bool network_critical, bool display_critical) {
-    if (under_any(path, kCriticalDirectories)) return LoadPriority::kCritical;
+    if (under_any(path, kStorageDirectories)) return LoadPriority::kStorage;
+    if (path.substr(0, kAcceleratorDirectory.size()) == kAcceleratorDirectory) return LoadPriority::kCritical;
     if (display_critical && path.substr(0, 23) == "kernel/drivers/gpu/drm/") return LoadPriority::kCritical;
     if (network_critical && under_any(path, kNetworkDirectories)) return LoadPriority::kCritical;
     return LoadPriority::kNormal;
@@ -44,23 +46,22 @@ unsigned LoadPlan::request(int index, LoadPriority priority) {
     auto take = [&](uint16_t module) {
         if (visited[module]) return;
         const LoadState state = state_[module];
-        const bool raise = priority == LoadPriority::kCritical && priority_[module] != LoadPriority::kCritical &&
-                           (state == LoadState::kWaiting || state == LoadState::kIdle);
+        const bool raise = priority > priority_[module] && (state == LoadState::kWaiting || state == LoadState::kIdle);
         if (state != LoadState::kIdle && !raise) return;
         visited[module] = true;
         if (state == LoadState::kIdle) {
             state_[module] = LoadState::kWaiting;
             ++added;
         }
-        if (priority == LoadPriority::kCritical) priority_[module] = LoadPriority::kCritical;
+        if (priority > priority_[module]) priority_[module] = priority;
         stack[depth++] = module;
     };
     take(static_cast<uint16_t>(index));
     while (depth > 0) {
         const uint16_t current = stack[--depth];
         for (const uint16_t pulled : table_.pulls(current)) take(pulled);
-        // What must load first is on the critical path too.
-        if (priority == LoadPriority::kCritical) {
+        // What must load first is on the same path.
+        if (priority != LoadPriority::kNormal) {
             for (const uint16_t before : table_.required(current)) take(before);
             for (const uint16_t before : table_.ordered_after(current))
                 if (state_[before] == LoadState::kWaiting) take(before);
@@ -87,8 +88,9 @@ bool LoadPlan::prerequisites_loaded(int index, bool& blocked) const {
 }
 
 int LoadPlan::next_ready() {
-    const int critical = next_ready_of(LoadPriority::kCritical);
-    return critical >= 0 ? critical : next_ready_of(LoadPriority::kNormal);
+    for (const LoadPriority priority : {LoadPriority::kStorage, LoadPriority::kCritical, LoadPriority::kNormal})
+        if (const int ready = next_ready_of(priority); ready >= 0) return ready;
+    return -1;
 }
 
 int LoadPlan::next_ready_of(LoadPriority priority) {
@@ -119,9 +121,9 @@ bool LoadPlan::busy() const {
     return false;
 }
 
-bool LoadPlan::critical_busy() const {
+bool LoadPlan::busy(LoadPriority priority) const {
     for (size_t i = 0; i < table_.size(); ++i)
-        if (priority_[i] == LoadPriority::kCritical &&
+        if (priority_[i] == priority &&
             (state_[i] == LoadState::kWaiting || state_[i] == LoadState::kLoading))
             return true;
     return false;

@@ -11,15 +11,17 @@ namespace hal {
 
 enum class LoadState : uint8_t { kIdle, kWaiting, kLoading, kLoaded, kFailed, kSkipped };
 
-// Critical modules are what the guest needs before QEMU starts (the accelerator, the disk's
-// controller, a bridged guest's NIC); they load before any other ready module, and the boot
-// waits only for them.
-enum class LoadPriority : uint8_t { kNormal, kCritical };
+// Ready modules load in the order kStorage, kCritical, kNormal (the enum's order, highest
+// last). Storage drivers (and the buses they sit on) come first: the search for the guest's
+// disks waits for them, and once its disks are found the boot does not. Critical modules are
+// the rest of what the guest needs before QEMU starts (the accelerator, a bridged guest's NIC);
+// the launch waits for them. Everything else loads while QEMU runs.
+enum class LoadPriority : uint8_t { kNormal, kCritical, kStorage };
 
-// A module's priority from its path in the module tree: KVM and storage drivers (and the
-// buses they sit on) are critical; `network_critical` adds the wired network drivers and
-// the macvtap/vhost stack a bridged guest's NIC needs.
-// `display_critical` adds the DRM drivers: the host monitor's mode goes into the guest's EDID.
+// A module's priority from its path in the module tree: storage drivers are kStorage, KVM is
+// kCritical; `network_critical` adds the wired network drivers and the macvtap/vhost stack a
+// bridged guest's NIC needs, `display_critical` the DRM drivers (the host monitor's mode goes
+// into the guest's EDID).
 LoadPriority module_priority(std::string_view path, bool network_critical, bool display_critical = false);
 
 class LoadPlan {
@@ -27,18 +29,18 @@ public:
     explicit LoadPlan(const ModuleTable& table) : table_(table) {}
 
     // Requests a module and everything it pulls in; returns how many became newly waiting.
-    // A critical request makes the module and what it pulls in critical, even if they were
-    // already waiting at normal priority.
+    // A request above kNormal gives the module, what it pulls in and what must load before it
+    // that priority, raising any that were waiting at a lower one.
     unsigned request(int index, LoadPriority priority = LoadPriority::kNormal);
 
-    // A waiting module whose prerequisites have all loaded, now marked kLoading, critical
-    // ones first; -1 when none is ready. Waiting modules whose prerequisite failed become
+    // A waiting module whose prerequisites have all loaded, now marked kLoading, the highest
+    // priority first; -1 when none is ready. Waiting modules whose prerequisite failed become
     // kSkipped here.
     int next_ready();
     void finish(int index, bool loaded) { state_[index] = loaded ? LoadState::kLoaded : LoadState::kFailed; }
 
-    bool busy() const;      // something is waiting or loading
-    bool critical_busy() const;  // a critical module is waiting or loading
+    bool busy() const;                          // something is waiting or loading
+    bool busy(LoadPriority priority) const;     // a module of this priority is waiting or loading
     unsigned skipped_count() const { return skipped_; }  // grows when next_ready() skips
     LoadState state(int index) const { return state_[index]; }
     // The prerequisite that made `index` skipped (or -1).

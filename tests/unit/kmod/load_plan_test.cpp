@@ -164,7 +164,7 @@ TEST_CASE("load plan: critical modules and their dependencies are handed out bef
     LoadPlan plan(*table);
     plan.request(index_of(*table, "tun"));  // normal, ready at once (its post-softdep virtio_blk too)
     plan.request(index_of(*table, "sd_mod"), hal::LoadPriority::kCritical);
-    CHECK(plan.critical_busy());
+    CHECK(plan.busy(hal::LoadPriority::kCritical));
     std::vector<int> first_wave;
     for (int ready; (ready = plan.next_ready()) >= 0;) first_wave.push_back(ready);
     // The critical chain's roots (crc-t10dif's pre-softdep, then the rest) come before tun.
@@ -180,21 +180,78 @@ TEST_CASE("load plan: a normal request later raised to critical -> its waiting d
     const auto table = make_table();
     LoadPlan plan(*table);
     plan.request(index_of(*table, "virtio_blk"));
-    CHECK_FALSE(plan.critical_busy());
+    CHECK_FALSE(plan.busy(hal::LoadPriority::kCritical));
     CHECK(plan.request(index_of(*table, "virtio_blk"), hal::LoadPriority::kCritical) == 0);  // none new
-    CHECK(plan.critical_busy());
+    CHECK(plan.busy(hal::LoadPriority::kCritical));
     simulate(*table, plan);
-    CHECK_FALSE(plan.critical_busy());
+    CHECK_FALSE(plan.busy(hal::LoadPriority::kCritical));
     CHECK(plan.state(index_of(*table, "virtio_blk")) == LoadState::kLoaded);
 }
 
-TEST_CASE("module priority: KVM and storage critical; NICs only when the guest's network needs them") {
+// Hands out every ready module: one wave, in the order the plan gives them.
+std::vector<int> wave(LoadPlan& plan) {
+    std::vector<int> ready_modules;
+    for (int ready; (ready = plan.next_ready()) >= 0;) ready_modules.push_back(ready);
+    return ready_modules;
+}
+
+size_t position(const std::vector<int>& order, int module) {
+    return static_cast<size_t>(std::find(order.begin(), order.end(), module) - order.begin());
+}
+
+// The boot's order: storage drivers first (the disk search waits for them), then the rest of
+// what the launch waits for, then everything else; the launch's wait ignores storage drivers
+// still loading once the disks were found.
+TEST_CASE("load plan: storage before critical before normal; each priority's wait sees only its own") {
+    using hal::LoadPriority;
+    const auto table = make_table();
+    LoadPlan plan(*table);
+    plan.request(index_of(*table, "virtio_net"));                        // normal
+    plan.request(index_of(*table, "tun"), LoadPriority::kCritical);      // ready at once
+    plan.request(index_of(*table, "virtio_blk"), LoadPriority::kStorage);  // after virtio, virtio_ring
+    const std::vector<int> first = wave(plan);
+    const size_t tun = position(first, index_of(*table, "tun"));
+    REQUIRE(tun < first.size());
+    CHECK(position(first, index_of(*table, "virtio")) < tun);
+    CHECK(position(first, index_of(*table, "virtio_ring")) < tun);
+    CHECK(tun < position(first, index_of(*table, "failover")));
+    CHECK(position(first, index_of(*table, "failover")) < first.size());
+    for (const int module : first) plan.finish(module, true);
+    const std::vector<int> second = wave(plan);
+    REQUIRE_FALSE(second.empty());
+    CHECK(second.front() == index_of(*table, "virtio_blk"));
+    // Storage still loading does not hold the launch once the critical modules are done.
+    CHECK(plan.busy(LoadPriority::kStorage));
+    CHECK_FALSE(plan.busy(LoadPriority::kCritical));
+    for (const int module : second) plan.finish(module, true);
+    CHECK_FALSE(plan.busy(LoadPriority::kStorage));
+}
+
+TEST_CASE("load plan: a storage driver's prerequisite already queued as critical is raised to storage") {
+    using hal::LoadPriority;
+    const auto table = make_table();
+    LoadPlan plan(*table);
+    plan.request(index_of(*table, "virtio_net"), LoadPriority::kCritical);  // needs virtio, virtio_ring
+    plan.request(index_of(*table, "virtio_blk"), LoadPriority::kStorage);   // needs them too
+    const std::vector<int> first = wave(plan);
+    // virtio and virtio_ring (storage now) before failover (critical, ready from the start).
+    const size_t failover = position(first, index_of(*table, "failover"));
+    REQUIRE(failover < first.size());
+    CHECK(position(first, index_of(*table, "virtio")) < failover);
+    CHECK(position(first, index_of(*table, "virtio_ring")) < failover);
+    for (const int module : first) plan.finish(module, true);
+    CHECK(plan.busy(LoadPriority::kStorage));   // virtio_blk is ready now
+    CHECK(plan.busy(LoadPriority::kCritical));  // and virtio_net once net_failover loads
+}
+
+TEST_CASE("module priority: storage first, KVM critical; NICs only when the guest's network needs them") {
     using hal::LoadPriority;
     using hal::module_priority;
     CHECK(module_priority("kernel/arch/x86/kvm/kvm-intel.ko", false) == LoadPriority::kCritical);
-    CHECK(module_priority("kernel/drivers/ata/ahci.ko", false) == LoadPriority::kCritical);
-    CHECK(module_priority("kernel/drivers/nvme/host/nvme.ko", false) == LoadPriority::kCritical);
-    CHECK(module_priority("kernel/drivers/virtio/virtio_pci.ko", false) == LoadPriority::kCritical);
+    CHECK(module_priority("kernel/drivers/ata/ahci.ko", false) == LoadPriority::kStorage);
+    CHECK(module_priority("kernel/drivers/nvme/host/nvme.ko", false) == LoadPriority::kStorage);
+    CHECK(module_priority("kernel/drivers/virtio/virtio_pci.ko", false) == LoadPriority::kStorage);
+    CHECK(module_priority("kernel/drivers/scsi/mpt3sas/mpt3sas.ko", true) == LoadPriority::kStorage);
     CHECK(module_priority("kernel/drivers/input/evdev.ko", false) == LoadPriority::kNormal);
     CHECK(module_priority("kernel/drivers/net/ethernet/intel/e1000/e1000.ko", false) == LoadPriority::kNormal);
     CHECK(module_priority("kernel/drivers/net/ethernet/intel/e1000/e1000.ko", true) == LoadPriority::kCritical);
