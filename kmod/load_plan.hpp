@@ -34,7 +34,8 @@ public:
     unsigned request(int index, LoadPriority priority = LoadPriority::kNormal);
 
     // A waiting module whose prerequisites have all loaded, now marked kLoading, the highest
-    // priority first; -1 when none is ready. Waiting modules whose prerequisite failed become
+    // priority first; a normal one only while no storage or critical module is loading.
+    // -1 when none is ready. Waiting modules whose prerequisite failed become
     // kSkipped here.
     int next_ready();
     void finish(int index, bool loaded) { state_[index] = loaded ? LoadState::kLoaded : LoadState::kFailed; }
