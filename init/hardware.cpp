@@ -210,10 +210,14 @@ void start_hardware(const char* kernel_release, const Config& config) {
 HardwareSummary settle_critical_hardware() {
     if (!g_loader) return g_summary;
     // A loaded driver may announce devices that need further drivers (virtio_pci finds the
-    // virtio disk): drain until quiet.
+    // virtio disk): drain until quiet. Bus drivers are storage-priority and may still be
+    // probing when the boot disk has been found; the devices they probe after it (a virtio
+    // NIC or GPU behind virtio_pci) are part of the critical path too, so storage loads are
+    // waited for as well.
     while (true) {
+        g_loader->wait_idle(LoadPriority::kStorage);
         g_loader->wait_idle(LoadPriority::kCritical);
-        if (!service_uevents().queued_modules) break;
+        if (!service_uevents().queued_modules && !g_loader->busy(LoadPriority::kStorage)) break;
     }
     const LoaderCounts counts = g_loader->counts();
     g_summary.loaded = counts.loaded;
