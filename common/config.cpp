@@ -213,6 +213,9 @@ bool apply_config_setting(Config& config, std::string_view key, std::string_view
     }
     if (key == "restart_limit")
         return parse_count(value, 0, 100, config.restart_limit) || fail(error, "restart_limit must be 0 to 100");
+    if (key == "guest_start_timeout")
+        return parse_count(value, 0, 3600, config.guest_start_timeout_seconds) ||
+               fail(error, "guest_start_timeout must be seconds between 0 (off) and 3600");
     if (key == "restart_window")
         return parse_count(value, 1, 86400, config.restart_window_seconds) ||
                fail(error, "restart_window must be seconds between 1 and 86400");

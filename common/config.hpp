@@ -79,6 +79,9 @@ struct Config {
     ExitAction emergency = ExitAction::kPowerOff;  // fatal setup errors and exhausted restarts
     uint32_t restart_limit = 3;
     uint32_t restart_window_seconds = 300;
+    // Seconds a KVM guest has to show progress (supervision/guest_start.hpp) before QEMU is
+    // killed and started again; 0: not watched.
+    uint32_t guest_start_timeout_seconds = 60;
     // hal.break=PHASE (modules, devices, launch) / hal.shell: the rescue shell before it.
     FixedString<16> break_before;
     // The host network: net.ip (and the kernel's ip=) in nfsroot syntax, DHCP by default.

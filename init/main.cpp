@@ -109,8 +109,8 @@ void prepare_snapshot_space() {
              g_config.snapshot_size_mib);
 }
 
-// Step 6: decide from host facts, build argv, start QEMU.
-pid_t launch_qemu() {
+// Step 6: decide from host facts, build argv, start QEMU. `accel` is what it will use.
+pid_t launch_qemu(Accel& accel) {
     // Probed again: /dev/kvm exists only once the KVM modules loaded.
     if (!sys::path_exists(layout::kQemu)) {
         char what[128];
@@ -144,9 +144,11 @@ pid_t launch_qemu() {
     }
     if (!build_qemu_argv(g_config, plan, g_facts, layout::kQemu, g_qemu_argv).ok())
         fail_boot("QEMU command line does not fit (qemu_args too long?)");
+    if (test_hook_stall_guest()) g_qemu_argv.add("-S");
     log_info("launch: accel=%s (%s), %u CPUs, %u MiB; exec %s", accel_name(plan.accel), plan.accel_reason, plan.cpus,
              plan.memory_mib, layout::kQemu);
     for (size_t i = 1; i < g_qemu_argv.size(); ++i) log_debug("launch: argv[%zu] = %s", i, g_qemu_argv[i]);
+    accel = plan.accel;
     (void)sys::remove_file(layout::kQmpSocket);  // left over from a previous run
     const auto pid = sys::spawn(g_qemu_argv.data(), g_qemu_environment, passed, passed_count);
     if (!pid.ok()) {
@@ -187,9 +189,12 @@ ExitPolicy exit_policy() {
         start_display(g_config, g_facts);
     });
     while (true) {
-        const pid_t qemu = launch_qemu();
+        Accel accel = Accel::kTcg;
+        const pid_t qemu = launch_qemu(accel);
         log_info("supervise: QEMU running as pid %d", static_cast<int>(qemu));
-        const QemuEnding ending = supervise_qemu(signal_fd, qemu, timing);
+        // Only KVM has the statistics (and the failure mode) the start watch looks at.
+        const uint64_t start_timeout_ms = accel == Accel::kKvm ? g_config.guest_start_timeout_seconds * 1000ull : 0;
+        const QemuEnding ending = supervise_qemu(signal_fd, qemu, timing, start_timeout_ms);
         stop_display();
         // QEMU has exited: the variable store is complete and can go back to its partition.
         save_uefi_vars();

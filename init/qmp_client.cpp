@@ -27,9 +27,15 @@ void QmpClient::close() {
 }
 
 bool QmpClient::execute(const char* command) {
+    char json[96];
+    const int length = std::snprintf(json, sizeof json, "{\"execute\": \"%s\"}", command);
+    return length > 0 && static_cast<size_t>(length) < sizeof json && send(json);
+}
+
+bool QmpClient::send(const char* json) {
     if (fd_ < 0) return false;
-    char line[128];
-    const int length = std::snprintf(line, sizeof line, "{\"execute\": \"%s\"}\r\n", command);
+    char line[512];
+    const int length = std::snprintf(line, sizeof line, "%s\r\n", json);
     if (length <= 0 || static_cast<size_t>(length) >= sizeof line) return false;
     if (!sys::write_all(fd_, line, static_cast<size_t>(length)).ok()) {
         close();

@@ -17,6 +17,8 @@ public:
 
     // {"execute": "NAME"}; false when not connected or the write failed.
     bool execute(const char* command);
+    // One complete JSON command, without the line end; same result.
+    bool send(const char* json);
 
     // Reads what is available and calls handle(const QmpMessage&) per complete line. Oversized
     // or malformed lines are dropped and logged. Returns false when QEMU closed the socket.

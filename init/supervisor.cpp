@@ -18,6 +18,7 @@
 #include "init/qmp_client.hpp"
 #include "init/sys/sys.hpp"
 #include "init/test_hooks.hpp"
+#include "supervision/guest_start.hpp"
 
 namespace hal {
 namespace {
@@ -95,6 +96,35 @@ void handle_qmp_message(const QmpMessage& message, QemuEnding& ending) {
     }
 }
 
+// vCPU 0's port I/O exits. Its QOM path is fixed on QEMU's x86 machines (the CPUs are the
+// first unattached devices); were it not, the reply would hold no values and the watch would
+// end as unavailable, never as stuck.
+constexpr const char* kStartQuery =
+    "{\"execute\": \"query-stats\", \"id\": \"start-watch\", \"arguments\": {\"target\": \"vcpu\", "
+    "\"vcpus\": [\"/machine/unattached/device[0]\"], "
+    "\"providers\": [{\"provider\": \"kvm\", \"names\": [\"io_exits\"]}]}}";
+
+void report_start(const GuestStartWatch& watch, StartState state, uint64_t now, pid_t qemu) {
+    const auto elapsed = static_cast<unsigned long long>(watch.elapsed_ms(now));
+    const auto exits = static_cast<unsigned long long>(watch.io_exits());
+    switch (state) {
+        case StartState::kWatching: return;
+        case StartState::kStarted:
+            // Debug level: at this moment the guest's first output is on the same console.
+            log_debug("guest: started: vCPU 0 made %llu port I/O exits within %llu ms of QEMU's start", exits, elapsed);
+            return;
+        case StartState::kUnavailable:
+            log_info("guest: start not watched: QEMU has no KVM statistics for vCPU 0");
+            return;
+        case StartState::kStuck:
+            log_error("guest: no progress %llu ms after QEMU started (vCPU 0: %llu port I/O exits, %u answers to "
+                      "query-stats): QEMU or the accelerator is stuck; killing QEMU (pid %d) to start it again",
+                      elapsed, exits, watch.replies(), static_cast<int>(qemu));
+            (void)sys::send_signal(qemu, SIGKILL);
+            return;
+    }
+}
+
 }  // namespace
 
 void prepare_supervision(void (*on_qemu_ready)(pid_t)) {
@@ -112,9 +142,10 @@ const char* describe_exit(int status, char* buffer, unsigned size) {
     return buffer;
 }
 
-QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing) {
+QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing, uint64_t start_timeout_ms) {
     QemuEnding ending;
     StopLadder ladder(timing);
+    GuestStartWatch start(start_timeout_ms, sys::monotonic_ms());
     int status = 0;
     bool ready_reported = false;
     g_qmp.close();
@@ -132,7 +163,9 @@ QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing)
         const int64_t lease_timer = host_network_timer_in(before);
         int timeout = deadline < 0 ? -1 : static_cast<int>(deadline);
         if (lease_timer >= 0 && (timeout < 0 || lease_timer < timeout)) timeout = static_cast<int>(lease_timer);
-        for (const int64_t timer : {display_timer_in(before), test_hooks_timer_in(before)})
+        const int64_t start_timer = g_qmp.connected() ? start.next_query_in(before) : -1;
+        for (const int64_t timer : {display_timer_in(before), test_hooks_timer_in(before), start_timer,
+                                    start.deadline_in(before)})
             if (timer >= 0 && (timeout < 0 || timer < timeout)) timeout = static_cast<int>(timer);
         if (!g_qmp.connected() && (timeout < 0 || timeout > kQmpRetryMs)) timeout = kQmpRetryMs;
         const auto polled = sys::wait_any(fds, ready, kFixed + g_buttons.count, timeout);
@@ -153,6 +186,7 @@ QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing)
                         ending.exited = WIFEXITED(status);
                         ending.exit_status = ending.exited ? WEXITSTATUS(status) : WTERMSIG(status);
                         ending.stop_requested = ladder.active();
+                        ending.never_started = start.state() == StartState::kStuck;
                         char description[96];
                         log_info("supervise: QEMU %s", describe_exit(status, description, sizeof description));
                         g_qmp.close();
@@ -172,8 +206,23 @@ QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing)
                 // backend exists (the socket itself accepts connections earlier).
                 if (!ready_reported && g_on_qemu_ready) g_on_qemu_ready(qemu);
                 ready_reported = true;
+                if (message.id == "start-watch") {
+                    const StartState state = message.kind == QmpKind::kReturn
+                                                 ? start.on_reply(sys::monotonic_ms(), message.stat_values, message.stat_sum)
+                                                 : start.on_error();
+                    report_start(start, state, sys::monotonic_ms(), qemu);
+                    if (message.kind == QmpKind::kReturn) return;
+                }
                 handle_qmp_message(message, ending);
             });
+        }
+        if (start.state() == StartState::kWatching) {
+            const uint64_t now = sys::monotonic_ms();
+            if (start.tick(now) == StartState::kStuck) {
+                report_start(start, StartState::kStuck, now, qemu);
+            } else if (g_qmp.connected() && start.next_query_in(now) == 0 && g_qmp.send(kStartQuery)) {
+                start.query_sent(now);
+            }
         }
         // The host network comes up, and its lease is kept, while QEMU runs.
         service_host_network(sys::monotonic_ms(), ready[2], ready[3]);

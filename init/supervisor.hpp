@@ -13,8 +13,9 @@ namespace hal {
 // launch, when QEMU's QMP greeting arrives (QEMU has created its devices by then).
 void prepare_supervision(void (*on_qemu_ready)(pid_t qemu));
 
-// Runs until `qemu` ends; returns why it ended.
-QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing);
+// Runs until `qemu` ends; returns why it ended. `start_timeout_ms` (0: off) bounds how long a
+// KVM guest may show no progress before QEMU is killed (ending.never_started).
+QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing, uint64_t start_timeout_ms);
 
 // Waits `delay_ms` while still reaping children and answering signals (a stop request
 // during a restart backoff ends the wait: returns false).

@@ -15,7 +15,7 @@ namespace {
 
 constexpr uint64_t kDisplayKillDelayMs = 3000;
 
-enum class Fault { kNone, kSegv, kStackOverflow, kKillDisplay };
+enum class Fault { kNone, kSegv, kStackOverflow, kKillDisplay, kStallGuest };
 Fault g_fault = Fault::kNone;
 bool g_done = false;
 
@@ -37,6 +37,7 @@ void read_test_hooks(std::string_view cmdline) {
         if (word == "hal_test_fault=segv") g_fault = Fault::kSegv;
         if (word == "hal_test_fault=stack-overflow") g_fault = Fault::kStackOverflow;
         if (word == "hal_test_fault=kill-display") g_fault = Fault::kKillDisplay;
+        if (word == "hal_test_fault=stall-guest") g_fault = Fault::kStallGuest;
     }
     if (g_fault != Fault::kNone) log_warning("test: fault injection armed (a test build of hal-init)");
 }
@@ -48,10 +49,18 @@ int64_t test_hooks_timer_in(uint64_t now_ms) {
     return due > now_ms ? static_cast<int64_t>(due - now_ms) : 0;
 }
 
+bool test_hook_stall_guest() {
+    if (g_done || g_fault != Fault::kStallGuest) return false;
+    g_done = true;
+    log_warning("test: this QEMU starts with its vCPUs stopped (-S); its guest never starts");
+    return true;
+}
+
 void run_test_hooks(uint64_t now_ms) {
     if (g_done) return;
     switch (g_fault) {
-        case Fault::kNone: return;
+        case Fault::kNone:
+        case Fault::kStallGuest: return;
         case Fault::kSegv: {
             g_done = true;
             log_warning("test: faulting inside PID 1 now (a write through a null pointer)");

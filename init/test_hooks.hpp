@@ -3,6 +3,8 @@
 //   segv            a real SIGSEGV inside PID 1 once QEMU runs (the crash guard's path)
 //   stack-overflow  the same through stack exhaustion (the guard runs on its alternate stack)
 //   kill-display    SIGKILL to hal-display 3 s after it starts (its restart path)
+//   stall-guest     the first QEMU starts with its vCPUs stopped (-S): a guest that never
+//                   starts, for the start watch (supervision/guest_start.hpp)
 #pragma once
 
 #include <cstdint>
@@ -15,10 +17,13 @@ void read_test_hooks(std::string_view cmdline);
 // For the supervision loop: ms until a hook is due (-1: none), and the hook itself.
 int64_t test_hooks_timer_in(uint64_t now_ms);
 void run_test_hooks(uint64_t now_ms);
+// True once, for the first launch, when the guest is to be stalled.
+bool test_hook_stall_guest();
 #else
 inline void read_test_hooks(std::string_view) {}
 inline int64_t test_hooks_timer_in(uint64_t) { return -1; }
 inline void run_test_hooks(uint64_t) {}
+inline bool test_hook_stall_guest() { return false; }
 #endif
 
 }  // namespace hal

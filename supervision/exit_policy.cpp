@@ -24,7 +24,12 @@ ExitDecision decide_exit(const ExitPolicy& policy, const QemuEnding& ending, con
         return decision;  // power off: that is what the power button means
     }
     const bool clean = ending.exited && ending.exit_status == 0;
-    if (clean) {
+    if (ending.never_started) {
+        // Nothing ran, nothing is lost: starting again is safe whatever on_failure says,
+        // and bounded by the same restart limit.
+        decision.action = ExitAction::kRestart;
+        decision.reason = "the guest never started";
+    } else if (clean) {
         decision.action = policy.on_guest_shutdown;
         decision.reason = ending.guest_initiated ? "the guest shut down" : "QEMU exited cleanly";
     } else {

@@ -22,6 +22,7 @@ struct QemuEnding {
     int exit_status = 0;
     bool shutdown_event = false;   // QMP SHUTDOWN was seen
     bool guest_initiated = false;  // ... with guest = true
+    bool never_started = false;    // killed because the guest made no progress (guest_start.hpp)
 };
 
 struct ExitDecision {

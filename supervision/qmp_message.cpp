@@ -157,6 +157,36 @@ private:
     size_t count_ = 0;
 };
 
+// query-stats returns [{"provider": ..., "qom-path": ..., "stats": [{"name": N, "value": V}]}];
+// sums every value that is a plain unsigned number (histograms, lists, are not counted).
+void sum_stats(const JsonParser& json, int returned, QmpMessage& message) {
+    if (json.token(static_cast<size_t>(returned)).type != TokenType::kArray) return;
+    for (size_t i = static_cast<size_t>(returned) + 1; i < json.count(); ++i) {
+        if (json.token(i).parent != returned || json.token(i).type != TokenType::kObject) continue;
+        const int stats = json.find(static_cast<int>(i), "stats");
+        if (stats < 0 || json.token(static_cast<size_t>(stats)).type != TokenType::kArray) continue;
+        for (size_t j = static_cast<size_t>(stats) + 1; j < json.count(); ++j) {
+            if (json.token(j).parent != stats || json.token(j).type != TokenType::kObject) continue;
+            const int value = json.find(static_cast<int>(j), "value");
+            if (value < 0 || json.token(static_cast<size_t>(value)).type != TokenType::kPrimitive) continue;
+            uint64_t number = 0;
+            bool valid = true;
+            const std::string_view digits = json.view(json.token(static_cast<size_t>(value)));
+            for (const char c : digits) {
+                const auto digit = static_cast<uint64_t>(c - '0');
+                if (c < '0' || c > '9' || number > (UINT64_MAX - digit) / 10) {
+                    valid = false;
+                    break;
+                }
+                number = number * 10 + digit;
+            }
+            if (!valid || digits.empty()) continue;
+            ++message.stat_values;
+            message.stat_sum = UINT64_MAX - message.stat_sum < number ? UINT64_MAX : message.stat_sum + number;
+        }
+    }
+}
+
 QmpMessage invalid(const char* problem) {
     QmpMessage message;
     message.problem = problem;
@@ -177,10 +207,12 @@ QmpMessage parse_qmp_message(std::string_view text) {
         return true;
     };
     QmpMessage message;
+    string_at(json.find(0, "id"), message.id);
     if (json.find(0, "QMP") >= 0) {
         message.kind = QmpKind::kGreeting;
-    } else if (json.find(0, "return") >= 0) {
+    } else if (const int returned = json.find(0, "return"); returned >= 0) {
         message.kind = QmpKind::kReturn;
+        sum_stats(json, returned, message);
     } else if (const int error = json.find(0, "error"); error >= 0) {
         if (json.token(static_cast<size_t>(error)).type != TokenType::kObject) return invalid("error is not an object");
         message.kind = QmpKind::kError;

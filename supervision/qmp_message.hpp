@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace hal {
@@ -24,6 +25,11 @@ struct QmpMessage {
     bool has_guest = false;
     bool guest = false;
     std::string_view reason;
+    // The command's "id" echoed by a return or error (a string id; empty when none).
+    std::string_view id;
+    // A query-stats return: how many numeric statistic values it held and their sum.
+    unsigned stat_values = 0;
+    uint64_t stat_sum = 0;
 };
 
 // Parses one JSON object (one QMP line). Strings are returned as their raw contents between

@@ -52,6 +52,39 @@ def test_guest_poweroff_is_seen_as_qmp_shutdown_event(kernel, tmp_path):
     result.assert_no_panic()
     result.assert_in_order(marker, "hal-init: qmp: SHUTDOWN (guest, reason guest-shutdown)",
                            "hal-init: supervise: the guest shut down; action poweroff", "reboot: Power down")
+    # The start watch (KVM's statistics through QMP query-stats) left a running guest alone.
+    assert "hal-init: guest: no progress" not in result.console
+
+
+def test_guest_that_never_starts_is_detected_killed_and_started_again(kernel, tmp_path):
+    # A test build of hal-init starts its first QEMU with the vCPUs stopped (-S): QEMU alive,
+    # answering QMP, the guest never running, as seen under nested KVM. The start watch must
+    # say so, kill it, and the second QEMU must boot the guest, although on_failure is poweroff.
+    config = tmp_path / "hal.conf"
+    config.write_text("disk = auto\nguest_start_timeout = 8\n")
+    image = tmp_path / "hal.img"
+    packed_image = pack(kernel, image, config=config, extra=["--init", str(BUILD / "hal-init-test")])
+    assert packed_image.returncode == 0, packed_image.stderr
+    marker = f"HAL-LATE-{uuid.uuid4().hex[:8]}"
+    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", marker)],
+                  append="hal_test_fault=stall-guest")
+    result.assert_no_panic()
+    assert not result.timed_out, result.console
+    result.assert_in_order(
+        "hal-init: test: this QEMU starts with its vCPUs stopped",
+        "hal-init: guest: no progress ",
+        "QEMU or the accelerator is stuck; killing QEMU",
+        "hal-init: supervise: QEMU killed by signal 9",
+        "hal-init: supervise: the guest never started; action restart",
+        "hal-init: supervise: restarting QEMU in 1000 ms",
+        "hal-init: supervise: QEMU exited with status 0",
+        "reboot: Power down",
+    )
+    assert result.console.count("hal-init: supervise: QEMU running as pid") == 2
+    # QEMU answered with vCPU 0's statistics (an unmatched QOM path would mean "not watched").
+    stuck_line = next(line for line in result.lines() if "hal-init: guest: no progress " in line)
+    assert "vCPU 0: 0 port I/O exits" in stuck_line and " 0 answers" not in stuck_line, stuck_line
+    assert marker in result.console.split("the guest never started")[1]
 
 
 def test_crashing_qemu_is_restarted_then_emergency_action(kernel, tmp_path):

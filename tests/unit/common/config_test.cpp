@@ -128,6 +128,11 @@ TEST_CASE("config: supervision keys -> stored; emergency restart rejected withou
     CHECK_FALSE(hal::apply_config_setting(config, "break", "network", error));
     CHECK(hal::apply_config_setting(config, "shell", "yes", error));
     CHECK(config.break_before.view() == "launch");
+    CHECK(config.guest_start_timeout_seconds == 60);
+    CHECK(hal::apply_config_setting(config, "guest_start_timeout", "0", error));
+    CHECK(config.guest_start_timeout_seconds == 0);
+    CHECK_FALSE(hal::apply_config_setting(config, "guest_start_timeout", "3601", error));
+    CHECK(std::string_view(error.message) == "guest_start_timeout must be seconds between 0 (off) and 3600");
 }
 
 TEST_CASE("config: disk specs table -> accepted or rejected") {

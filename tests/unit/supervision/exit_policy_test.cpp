@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <initializer_list>
+#include <string_view>
 
 #include "supervision/exit_policy.hpp"
 
@@ -77,4 +78,24 @@ TEST_CASE("exit policy: restart with backoff, bounded within the window, then em
     CHECK(exhausted.action == ExitAction::kReboot);
     // Outside the window the count starts over.
     CHECK(hal::decide_exit(policy, crashed(), history, now + 120000).action == ExitAction::kRestart);
+}
+
+TEST_CASE("exit policy: a guest that never started -> restart whatever on_failure says, within the limit") {
+    hal::ExitPolicy policy;  // on_failure = poweroff
+    policy.restart_limit = 2;
+    policy.restart_window_ms = 60000;
+    hal::QemuEnding stuck = crashed();  // killed with SIGKILL by the start watch
+    stuck.never_started = true;
+    hal::RestartHistory history;
+    const auto first = hal::decide_exit(policy, stuck, history, 10000);
+    CHECK(first.action == ExitAction::kRestart);
+    CHECK(std::string_view(first.reason) == "the guest never started");
+    history.record(10000);
+    history.record(20000);
+    const auto exhausted = hal::decide_exit(policy, stuck, history, 30000);
+    CHECK(exhausted.restarts_exhausted);
+    CHECK(exhausted.action == ExitAction::kPowerOff);
+    // The host's stop request still wins.
+    stuck.stop_requested = true;
+    CHECK(hal::decide_exit(policy, stuck, {}, 0).action == ExitAction::kPowerOff);
 }

@@ -74,3 +74,29 @@ TEST_CASE("qmp: every prefix and sub-slice of a valid event -> no out-of-bounds 
         for (size_t length = 0; start + length <= event.size(); ++length)
             (void)hal::parse_qmp_message(std::string_view(event).substr(start, length));
 }
+
+TEST_CASE("qmp: query-stats return -> id, count and sum of the numeric values") {
+    // QEMU 7.2's answer for one vCPU and io_exits, as hal-init asks for it.
+    const auto stats = hal::parse_qmp_message(
+        R"({"return": [{"provider": "kvm", "qom-path": "/machine/unattached/device[0]", "stats": [{"name": "io_exits", "value": 4711}]}], "id": "start-watch"})");
+    REQUIRE(stats.kind == QmpKind::kReturn);
+    CHECK(stats.id == "start-watch");
+    CHECK(stats.stat_values == 1);
+    CHECK(stats.stat_sum == 4711);
+
+    const auto two = hal::parse_qmp_message(
+        R"({"return": [{"stats": [{"name": "a", "value": 1}, {"name": "h", "value": [1, 2]}]}, {"stats": [{"name": "b", "value": 18446744073709551615}]}]})");
+    CHECK(two.stat_values == 2);
+    CHECK(two.stat_sum == UINT64_MAX);  // saturates
+
+    // No vCPU matched the filter: an empty list, not a zero.
+    const auto none = hal::parse_qmp_message(R"({"return": [], "id": "start-watch"})");
+    CHECK(none.stat_values == 0);
+    // Values that are not unsigned integers are not counted.
+    const auto odd = hal::parse_qmp_message(R"({"return": [{"stats": [{"value": -1}, {"value": 1.5}, {"value": true}, {"value": "7"}]}]})");
+    CHECK(odd.stat_values == 0);
+    const auto error = hal::parse_qmp_message(
+        R"({"id": "start-watch", "error": {"class": "CommandNotFound", "desc": "The command query-stats has not been found"}})");
+    CHECK(error.kind == QmpKind::kError);
+    CHECK(error.id == "start-watch");
+}
