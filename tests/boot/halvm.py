@@ -213,7 +213,31 @@ class ConsoleReader(threading.Thread):
 
     def text(self) -> str:
         with self.lock:
-            return self.data.decode(errors="replace")
+            return untangle(self.data.decode(errors="replace"))
+
+
+# A kernel log line ("[   25.944135] ...") that starts in the middle of a line: the outer
+# kernel wrote it while the guest's output line was half written on the same console.
+MID_LINE_KERNEL_LOG = re.compile(r"(?<=[^\n])\[ *\d+\.\d{6}\] [^\n]*\n")
+KERNEL_LOG_LINE = re.compile(r"\[ *\d+\.\d{6}\] [^\n]*\n")
+
+
+def untangle(text: str) -> str:
+    """The console as each writer wrote it: a kernel log line that interrupted a guest's (or
+    hal-display's) half-written line is moved after the end of that line, so the line reads
+    whole ("GUEST-PAINT ... rgb=0,0,25" + log line + "5" becomes the line, then the log line)."""
+    start = 0
+    while match := MID_LINE_KERNEL_LOG.search(text, start):
+        # Kernel lines right after it belong to the same interruption.
+        block_end = match.end()
+        while following := KERNEL_LOG_LINE.match(text, block_end):
+            block_end = following.end()
+        rest = text.find("\n", block_end)
+        if rest < 0:
+            break  # the interrupted line is not complete yet
+        text = text[:match.start()] + text[block_end:rest + 1] + text[match.start():block_end] + text[rest + 1:]
+        start = match.start()
+    return text
 
 
 def run_outer_vm(command, console_log: Path, timeout: float, pending: list,
