@@ -82,10 +82,11 @@ unsigned request_module(int index, const char* why) {
     const LoadPriority priority = module_priority(module.path, g_network_critical, g_display_critical);
     const unsigned added = g_loader->request(index, priority);
     if (added > 0) {
-        if (priority == LoadPriority::kStorage) g_summary.storage += added;
+        if (priority == LoadPriority::kStorage || priority == LoadPriority::kBus) g_summary.storage += added;
         if (priority == LoadPriority::kCritical) g_summary.critical += added;
         log_debug("modules: queue %s (%s%s, %u with dependencies)", module.name.c_str(), why,
-                  priority == LoadPriority::kStorage    ? ", storage"
+                  priority == LoadPriority::kBus        ? ", bus"
+                  : priority == LoadPriority::kStorage  ? ", storage"
                   : priority == LoadPriority::kCritical ? ", critical"
                                                         : "",
                   added);
@@ -210,14 +211,13 @@ void start_hardware(const char* kernel_release, const Config& config) {
 HardwareSummary settle_critical_hardware() {
     if (!g_loader) return g_summary;
     // A loaded driver may announce devices that need further drivers (virtio_pci finds the
-    // virtio disk): drain until quiet. Bus drivers are storage-priority and may still be
-    // probing when the boot disk has been found; the devices they probe after it (a virtio
-    // NIC or GPU behind virtio_pci) are part of the critical path too, so storage loads are
-    // waited for as well.
+    // virtio disk): drain until quiet. A bus driver may still be probing when the boot disk
+    // has been found; the devices it probes after it (a virtio NIC or GPU behind virtio_pci)
+    // are on the critical path too, so bus loads are waited for as well.
     while (true) {
-        g_loader->wait_idle(LoadPriority::kStorage);
+        g_loader->wait_idle(LoadPriority::kBus);
         g_loader->wait_idle(LoadPriority::kCritical);
-        if (!service_uevents().queued_modules && !g_loader->busy(LoadPriority::kStorage)) break;
+        if (!service_uevents().queued_modules && !g_loader->busy(LoadPriority::kBus)) break;
     }
     const LoaderCounts counts = g_loader->counts();
     g_summary.loaded = counts.loaded;
@@ -236,7 +236,9 @@ void report_hardware_when_idle() {
 
 int uevent_fd() { return g_uevent_fd; }
 
-bool storage_modules_busy() { return g_loader && g_loader->busy(LoadPriority::kStorage); }
+bool storage_modules_busy() {
+    return g_loader && (g_loader->busy(LoadPriority::kStorage) || g_loader->busy(LoadPriority::kBus));
+}
 
 uint64_t last_block_device_ms() { return g_last_block_device_ms; }
 

@@ -22,10 +22,11 @@ struct HardwareSummary {
 // devices need, storage and critical modules first (load_plan.hpp). Returns at once; never fatal.
 void start_hardware(const char* kernel_release, const Config& config);
 
-// Waits until every storage and critical module queued so far, and every one the uevents
-// that arrived meanwhile asked for, has loaded: a bus driver still probing when the boot
-// disk appeared may yet bring the NIC the guest is bridged to. Call before launching QEMU,
-// once the disks are found; the other modules go on loading while it runs.
+// Waits until every bus and critical module queued so far, and every one the uevents that
+// arrived meanwhile asked for, has loaded: a bus driver still probing when the boot disk
+// appeared may yet bring the NIC the guest is bridged to. Call before launching QEMU, once
+// the disks are found; storage drivers of other controllers and the other modules go on
+// loading while it runs.
 HardwareSummary settle_critical_hardware();
 
 // For the supervision loop: once every module has loaded, logs the totals (once).

@@ -7,10 +7,11 @@ namespace {
 
 // Module tree directories of the drivers that make the guest's disks appear.
 constexpr std::string_view kStorageDirectories[] = {
-    "kernel/drivers/ata/",   "kernel/drivers/nvme/", "kernel/drivers/scsi/",        "kernel/drivers/block/",
-    "kernel/drivers/virtio/", "kernel/drivers/mmc/",  "kernel/drivers/usb/storage/", "kernel/drivers/message/",
-    "kernel/drivers/md/",
+    "kernel/drivers/ata/", "kernel/drivers/nvme/",        "kernel/drivers/scsi/",    "kernel/drivers/block/",
+    "kernel/drivers/mmc/", "kernel/drivers/usb/storage/", "kernel/drivers/message/", "kernel/drivers/md/",
 };
+// Bus drivers whose devices are disks and NICs and GPUs alike.
+constexpr std::string_view kBusDirectory = "kernel/drivers/virtio/";
 constexpr std::string_view kAcceleratorDirectory = "kernel/arch/x86/kvm/";
 constexpr std::string_view kNetworkDirectories[] = {
     "kernel/drivers/net/ethernet/", "kernel/drivers/net/macvlan", "kernel/drivers/net/macvtap",
@@ -28,6 +29,7 @@ bool under_any(std::string_view path, std::span<const std::string_view> director
 }  // namespace
 
 LoadPriority module_priority(std::string_view path, bool network_critical, bool display_critical) {
+    if (path.substr(0, kBusDirectory.size()) == kBusDirectory) return LoadPriority::kBus;
     if (under_any(path, kStorageDirectories)) return LoadPriority::kStorage;
     if (path.substr(0, kAcceleratorDirectory.size()) == kAcceleratorDirectory) return LoadPriority::kCritical;
     if (display_critical && path.substr(0, 23) == "kernel/drivers/gpu/drm/") return LoadPriority::kCritical;
@@ -88,7 +90,7 @@ bool LoadPlan::prerequisites_loaded(int index, bool& blocked) const {
 }
 
 int LoadPlan::next_ready() {
-    for (const LoadPriority priority : {LoadPriority::kStorage, LoadPriority::kCritical})
+    for (const LoadPriority priority : {LoadPriority::kBus, LoadPriority::kStorage, LoadPriority::kCritical})
         if (const int ready = next_ready_of(priority); ready >= 0) return ready;
     // Modules the boot does not wait for start only when none it waits for is loading: on a
     // machine with two CPUs they took its time (measured under `make bench`). Never a

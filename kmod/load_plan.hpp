@@ -11,17 +11,19 @@ namespace hal {
 
 enum class LoadState : uint8_t { kIdle, kWaiting, kLoading, kLoaded, kFailed, kSkipped };
 
-// Ready modules load in the order kStorage, kCritical, kNormal (the enum's order, highest
-// last). Storage drivers (and the buses they sit on) come first: the search for the guest's
-// disks waits for them, and once its disks are found the boot does not. Critical modules are
-// the rest of what the guest needs before QEMU starts (the accelerator, a bridged guest's NIC);
-// the launch waits for them. Everything else loads while QEMU runs.
-enum class LoadPriority : uint8_t { kNormal, kCritical, kStorage };
+// Ready modules load in the order kBus, kStorage, kCritical, kNormal (the enum's order,
+// highest last). Bus drivers that bring disks and other devices alike (virtio_pci: a virtio
+// disk, and a virtio NIC or GPU) come first: both the disk search and the launch wait for
+// them. Storage drivers come next: the search for the guest's disks waits for them, and once
+// its disks are found the boot does not (a slow RAID HBA beside the NVMe boot disk). Critical
+// modules are the rest of what the guest needs before QEMU starts (the accelerator, a bridged
+// guest's NIC); the launch waits for them. Everything else loads while QEMU runs.
+enum class LoadPriority : uint8_t { kNormal, kCritical, kStorage, kBus };
 
-// A module's priority from its path in the module tree: storage drivers are kStorage, KVM is
-// kCritical; `network_critical` adds the wired network drivers and the macvtap/vhost stack a
-// bridged guest's NIC needs, `display_critical` the DRM drivers (the host monitor's mode goes
-// into the guest's EDID).
+// A module's priority from its path in the module tree: virtio's bus drivers are kBus, storage
+// drivers kStorage, KVM kCritical; `network_critical` adds the wired network drivers and the
+// macvtap/vhost stack a bridged guest's NIC needs, `display_critical` the DRM drivers (the
+// host monitor's mode goes into the guest's EDID).
 LoadPriority module_priority(std::string_view path, bool network_critical, bool display_critical = false);
 
 class LoadPlan {
@@ -34,7 +36,7 @@ public:
     unsigned request(int index, LoadPriority priority = LoadPriority::kNormal);
 
     // A waiting module whose prerequisites have all loaded, now marked kLoading, the highest
-    // priority first; a normal one only while no storage or critical module is loading.
+    // priority first; a normal one only while no bus, storage or critical module is loading.
     // -1 when none is ready. Waiting modules whose prerequisite failed become
     // kSkipped here.
     int next_ready();
@@ -44,6 +46,7 @@ public:
     bool busy(LoadPriority priority) const;     // a module of this priority is waiting or loading
     unsigned skipped_count() const { return skipped_; }  // grows when next_ready() skips
     LoadState state(int index) const { return state_[index]; }
+    LoadPriority priority(int index) const { return priority_[index]; }
     // The prerequisite that made `index` skipped (or -1).
     int failed_prerequisite(int index) const;
 

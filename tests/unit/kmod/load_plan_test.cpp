@@ -279,13 +279,49 @@ TEST_CASE("load plan: a storage driver's prerequisite already queued as critical
     CHECK(plan.busy(LoadPriority::kCritical));  // and virtio_net once net_failover loads
 }
 
+// virtio_pci brings the virtio disk and the virtio NIC: it loads before the storage drivers,
+// and the launch's wait (bus and critical) sees it while it ignores a storage driver.
+TEST_CASE("load plan: a bus driver loads before storage drivers, and the launch waits for it") {
+    using hal::LoadPriority;
+    const auto table = make_table();
+    LoadPlan plan(*table);
+    plan.request(index_of(*table, "sd_mod"), LoadPriority::kStorage);  // after t10-pi, crc-t10dif...
+    plan.request(index_of(*table, "virtio_pci"), LoadPriority::kBus);  // after virtio, virtio_ring...
+    // Each wave: every bus module ready in it comes before every storage module.
+    bool saw_virtio_pci = false;
+    while (true) {
+        const std::vector<int> ready = wave(plan);
+        if (ready.empty()) break;
+        bool storage_seen = false;
+        for (const int module : ready) {
+            const bool bus = plan.priority(module) == LoadPriority::kBus;
+            CHECK_FALSE((bus && storage_seen));
+            storage_seen |= !bus;
+        }
+        for (const int module : ready) {
+            if (module == index_of(*table, "virtio_pci")) {
+                saw_virtio_pci = true;
+                // The launch waits for a bus driver, and not for a storage driver.
+                CHECK(plan.busy(LoadPriority::kBus));
+            }
+            plan.finish(module, true);
+        }
+    }
+    CHECK(saw_virtio_pci);
+    CHECK(plan.priority(index_of(*table, "virtio")) == LoadPriority::kBus);
+    CHECK(plan.priority(index_of(*table, "crc-t10dif")) == LoadPriority::kStorage);
+    CHECK_FALSE(plan.busy(LoadPriority::kBus));
+    CHECK_FALSE(plan.busy(LoadPriority::kStorage));
+}
+
 TEST_CASE("module priority: storage first, KVM critical; NICs only when the guest's network needs them") {
     using hal::LoadPriority;
     using hal::module_priority;
     CHECK(module_priority("kernel/arch/x86/kvm/kvm-intel.ko", false) == LoadPriority::kCritical);
     CHECK(module_priority("kernel/drivers/ata/ahci.ko", false) == LoadPriority::kStorage);
     CHECK(module_priority("kernel/drivers/nvme/host/nvme.ko", false) == LoadPriority::kStorage);
-    CHECK(module_priority("kernel/drivers/virtio/virtio_pci.ko", false) == LoadPriority::kStorage);
+    CHECK(module_priority("kernel/drivers/virtio/virtio_pci.ko", false) == LoadPriority::kBus);
+    CHECK(module_priority("kernel/drivers/block/virtio_blk.ko", false) == LoadPriority::kStorage);
     CHECK(module_priority("kernel/drivers/scsi/mpt3sas/mpt3sas.ko", true) == LoadPriority::kStorage);
     CHECK(module_priority("kernel/drivers/input/evdev.ko", false) == LoadPriority::kNormal);
     CHECK(module_priority("kernel/drivers/net/ethernet/intel/e1000/e1000.ko", false) == LoadPriority::kNormal);
