@@ -207,10 +207,12 @@ QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing,
                 if (!ready_reported && g_on_qemu_ready) g_on_qemu_ready(qemu);
                 ready_reported = true;
                 if (message.id == "start-watch") {
+                    // A late answer after a verdict (stuck at the deadline) changes nothing.
+                    const StartState before = start.state();
                     const StartState state = message.kind == QmpKind::kReturn
                                                  ? start.on_reply(sys::monotonic_ms(), message.stat_values, message.stat_sum)
                                                  : start.on_error();
-                    report_start(start, state, sys::monotonic_ms(), qemu);
+                    if (state != before) report_start(start, state, sys::monotonic_ms(), qemu);
                     if (message.kind == QmpKind::kReturn) return;
                 }
                 handle_qmp_message(message, ending);

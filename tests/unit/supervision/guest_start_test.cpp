@@ -39,6 +39,10 @@ TEST_CASE("guest start: QEMU that never answers the query -> stuck at the deadli
     CHECK(watch.next_query_in(3000) == -1);
     CHECK(watch.tick(6000) == StartState::kStuck);
     CHECK(watch.replies() == 0);
+    // Its answer arriving after the verdict changes nothing.
+    CHECK(watch.on_reply(6100, 1, 5000) == StartState::kStuck);
+    CHECK(watch.replies() == 0);
+    CHECK(watch.io_exits() == 0);
 }
 
 TEST_CASE("guest start: no statistics, an error reply, or timeout 0 -> not watched, never stuck") {
