@@ -132,8 +132,8 @@ def main():
             print(f"hal-init / {reference}: Run /init -> guest output {ours_guest / guest:.2f}x, "
                   f"/init -> QEMU exec {ours_exec / exec_:.2f}x")
         print(f"(outer VM under TCG, 2 vCPUs, {RUNS} interleaved rounds; image {ours.stat().st_size} bytes; "
-              "hal-init loads only what present devices need, storage then critical modules first (others "
-              "wait while those load), and starts QEMU without waiting for the host's DHCP; the script insmods the old fixed list and runs QEMU as it always did)")
+              "hal-init loads only what present devices need, virtio's bus drivers, then storage, then critical "
+              "modules first (others wait while those load), and starts QEMU without waiting for the host's DHCP; the script insmods the old fixed list and runs QEMU as it always did)")
 
 
 if __name__ == "__main__":
