@@ -36,7 +36,8 @@ Result<int> open_file(const char* path, OpenMode mode) {
                       : mode == kWriteOnly ? O_WRONLY
                       : mode == kReadWrite ? O_RDWR
                                            : O_WRONLY | O_CREAT | O_TRUNC;
-    const int fd = ::open(path, flags | O_CLOEXEC, 0644);
+    // O_NOCTTY: a terminal opened by PID 1 (a session leader) never becomes its controlling one.
+    const int fd = ::open(path, flags | O_CLOEXEC | O_NOCTTY, 0644);
     if (fd < 0) return error_from_errno("open");
     return fd;
 }
