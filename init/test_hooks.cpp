@@ -5,6 +5,8 @@
 
 #include <signal.h>
 
+#include <cstring>
+
 #include "common/text.hpp"
 #include "init/display_process.hpp"
 #include "init/log.hpp"
@@ -15,9 +17,13 @@ namespace {
 
 constexpr uint64_t kDisplayKillDelayMs = 3000;
 
-enum class Fault { kNone, kSegv, kStackOverflow, kKillDisplay, kStallGuest };
+constexpr uint64_t kSerialPollMs = 200;
+constexpr const char* kTriggerSerial = "/dev/ttyS1";
+
+enum class Fault { kNone, kSegv, kStackOverflow, kKillDisplay, kStallGuest, kSigtermOnSerial };
 Fault g_fault = Fault::kNone;
 bool g_done = false;
+int g_trigger_fd = -1;
 
 // Frames of 4 KiB until the stack's guard page: the fault the crash guard can only report
 // from its alternate stack. The depth bound is never reached; it keeps the recursion finite
@@ -38,11 +44,13 @@ void read_test_hooks(std::string_view cmdline) {
         if (word == "hal_test_fault=stack-overflow") g_fault = Fault::kStackOverflow;
         if (word == "hal_test_fault=kill-display") g_fault = Fault::kKillDisplay;
         if (word == "hal_test_fault=stall-guest") g_fault = Fault::kStallGuest;
+        if (word == "hal_test_fault=sigterm-on-serial") g_fault = Fault::kSigtermOnSerial;
     }
     if (g_fault != Fault::kNone) log_warning("test: fault injection armed (a test build of hal-init)");
 }
 
 int64_t test_hooks_timer_in(uint64_t now_ms) {
+    if (g_fault == Fault::kSigtermOnSerial) return g_done ? -1 : static_cast<int64_t>(kSerialPollMs);
     const bool immediate = g_fault == Fault::kSegv || g_fault == Fault::kStackOverflow;
     if (g_done || g_fault != Fault::kKillDisplay || display_pid() == 0) return immediate && !g_done ? 0 : -1;
     const uint64_t due = display_started_ms() + kDisplayKillDelayMs;
@@ -79,6 +87,29 @@ void run_test_hooks(uint64_t now_ms) {
             log_warning("test: killing hal-display (pid %d)", static_cast<int>(display_pid()));
             (void)sys::send_signal(display_pid(), SIGKILL);
             return;
+        case Fault::kSigtermOnSerial: {
+            if (g_trigger_fd < 0) {
+                const auto opened = sys::open_file(kTriggerSerial, sys::kReadOnlyNonBlocking);
+                if (!opened.ok()) {
+                    g_done = true;
+                    log_warning("test: cannot open %s: %s", kTriggerSerial, std::strerror(opened.error().code));
+                    return;
+                }
+                g_trigger_fd = opened.value();
+            }
+            // The test writes a line to the machine's second serial port when the guest is
+            // mid-write; the tty hands it over at the newline.
+            char line[64];
+            const auto got = sys::read_some(g_trigger_fd, line, sizeof line);
+            if (!got.ok() || got.value() == 0) return;
+            g_done = true;
+            sys::close_fd(g_trigger_fd);
+            // What `kill -TERM 1` from a shell or a management agent does: the signal arrives
+            // on PID 1's signalfd like any other sender's.
+            log_warning("test: a line on %s; sending PID 1 SIGTERM", kTriggerSerial);
+            (void)sys::send_signal(1, SIGTERM);
+            return;
+        }
     }
 }
 

@@ -5,6 +5,8 @@
 //   kill-display    SIGKILL to hal-display 3 s after it starts (its restart path)
 //   stall-guest     the first QEMU starts with its vCPUs stopped (-S): a guest that never
 //                   starts, for the start watch (supervision/guest_start.hpp)
+//   sigterm-on-serial  SIGTERM to PID 1 when a line arrives on /dev/ttyS1 (make soak's
+//                   SIGTERM stop cycles, sent when the guest is mid-write)
 #pragma once
 
 #include <cstdint>

@@ -3,16 +3,21 @@ writing checksummed, fsync'd files to an ext4 partition of its disk while the ma
 stopped, cycle after cycle, each cycle one of:
   power-button    the machine's power button (the outer VM's ACPI button)
   ctrl-alt-del    Ctrl-Alt-Del on the machine's keyboard (the outer kernel's SIGINT to PID 1)
+  sigterm         SIGTERM to PID 1 (what `kill -TERM 1` does), from a test build of hal-init
+                  (hal_test_fault=sigterm-on-serial: a line on the machine's second serial
+                  port, written when the guest is mid-write)
   guest-poweroff  the guest powers off by itself mid-write (after unmounting)
   guest-panic     the guest panics mid-write, reboots (panic=-1) and powers off cleanly
 After every cycle the partition must pass `e2fsck -fn`, and every file the guest reported as
 fsync'd must hold the bytes it reported (FNV-1a, as guest-tool computes it); files from
 earlier cycles must be untouched. (Files after the last report seen may hold newer bytes:
 a panic loses the reports still buffered for the serial line.) Each kind keeps its own disk across its cycles.
-HAL_SOAK_CYCLES (default 100) is the total, spread evenly over the kinds. Exit status 1 on
-any failure; the counts are printed either way."""
+HAL_SOAK_CYCLES (default 100) is the total, spread evenly over the kinds (HAL_SOAK_KINDS, a
+comma-separated subset, default all). Exit status 1 on any failure; the counts are printed
+either way."""
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -21,11 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "boot"))
 from guestos import Partition, bios_disk, build_initramfs  # noqa: E402
-from halvm import boot, find_kernel, pack, qmp_command  # noqa: E402
+from halvm import BUILD, boot, find_kernel, pack, qmp_command  # noqa: E402
 
-KINDS = ["power-button", "ctrl-alt-del", "guest-poweroff", "guest-panic"]
-GUEST_STOP = {"power-button": "button", "ctrl-alt-del": "button", "guest-poweroff": "poweroff:4",
+KINDS = ["power-button", "ctrl-alt-del", "sigterm", "guest-poweroff", "guest-panic"]
+GUEST_STOP = {"power-button": "button", "ctrl-alt-del": "button", "sigterm": "button", "guest-poweroff": "poweroff:4",
               "guest-panic": "panic:4"}
+TEST_INIT = BUILD / "hal-init-test"
 # The host-side stops come once the guest has reported this many fsync'd files.
 FILES_BEFORE_STOP = 25
 FSYNCED = re.compile(r"GUEST-FSYNCED /data/(f\d{3}) ([0-9a-f]{16})")
@@ -73,15 +79,30 @@ def check_filesystem(disk: Path, work: Path, expected: dict, maybe_newer: set) -
     return problems, checked
 
 
+def send_line(path: Path):
+    """A line to the outer VM's second serial port (a QEMU unix socket server)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.connect(str(path))
+        connection.sendall(b"TERM\n")
+        time.sleep(0.5)
+
+
 def run_cycle(kernel, image: Path, disk: Path, kind: str, work: Path) -> tuple[dict, set, list[str]]:
     qmp = work / "qmp.sock"
     when = []
+    append, extra = "", []
     if kind == "power-button":
         when = [("GUEST-FSYNCED", lambda: qmp_command(qmp, "system_powerdown"), FILES_BEFORE_STOP)]
     elif kind == "ctrl-alt-del":
         keys = [{"type": "qcode", "data": name} for name in ("ctrl", "alt", "delete")]
         when = [("GUEST-FSYNCED", lambda: qmp_command(qmp, "send-key", {"keys": keys}), FILES_BEFORE_STOP)]
-    result = boot(kernel, image, work / "console.log", disks=[disk], qmp_socket=qmp, when=when, timeout=420)
+    elif kind == "sigterm":
+        trigger = work / "trigger.sock"
+        append = "hal_test_fault=sigterm-on-serial"
+        extra = ["-chardev", f"socket,id=trigger,path={trigger},server=on,wait=off", "-serial", "chardev:trigger"]
+        when = [("GUEST-FSYNCED", lambda: send_line(trigger), FILES_BEFORE_STOP)]
+    result = boot(kernel, image, work / "console.log", disks=[disk], qmp_socket=qmp, when=when, timeout=420,
+                  append=append, extra=extra)
     problems = []
     if result.timed_out:
         problems.append("the machine did not power off in time")
@@ -90,19 +111,29 @@ def run_cycle(kernel, image: Path, disk: Path, kind: str, work: Path) -> tuple[d
     if "GUEST-UNMOUNTED /data" not in result.console:
         problems.append("the guest never unmounted its filesystem")
     stop_line = {"power-button": "hal-init: stop: power button", "ctrl-alt-del": "hal-init: stop: Ctrl-Alt-Del",
+                 "sigterm": "hal-init: stop: Terminated",
                  "guest-poweroff": "hal-init: supervise: the guest shut down",
                  "guest-panic": "GUEST-SOAK after the panic"}[kind]
     if stop_line not in result.console:
         problems.append(f"{stop_line!r} missing")
+    if kind == "sigterm":
+        sent, first_write = result.console.find("sending PID 1 SIGTERM"), result.console.find("GUEST-FSYNCED")
+        if sent < 0 or first_write < 0 or sent < first_write:
+            problems.append("SIGTERM did not land while the guest was writing")
     reported, last = {}, None
     for name, checksum in FSYNCED.findall(result.console):
         reported[name] = checksum
         last = name
-    # The guest renames a file into place before it reports it, and a panic loses the reports
-    # still in the serial line's buffer: the files after the last report seen (the writer
-    # goes f000, f001...; fewer than 200 in a cycle) may hold newer bytes nobody saw.
+    # The guest renames a file into place before it reports it: the file after the last report
+    # seen (the writer goes f000, f001... and wraps after f199) may hold newer bytes nobody saw.
+    # A panic also loses the reports still in the serial line's buffer, so then every file
+    # after the last report may; a clean stop drains the line (GUEST-UNMOUNTED comes after
+    # every report), so only the one the writer was killed between renaming and reporting.
     first = int(last[1:]) + 1 if last else 0
-    maybe_newer = {f"f{number:03d}" for number in range(first, 200)}
+    if kind == "guest-panic":
+        maybe_newer = {f"f{number:03d}" for number in range(first, 200)}
+    else:
+        maybe_newer = {f"f{first % 200:03d}"}
     if not reported:
         problems.append("the guest reported no fsync'd file")
     (work / "console.log").rename(work / f"console-{kind}-{time.monotonic_ns()}.log")
@@ -112,27 +143,35 @@ def run_cycle(kernel, image: Path, disk: Path, kind: str, work: Path) -> tuple[d
 def main():
     kernel = find_kernel(Path(os.environ["HAL_KERNEL_ROOT"]))
     total = int(os.environ.get("HAL_SOAK_CYCLES", "100"))
+    kinds = [kind for kind in (os.environ.get("HAL_SOAK_KINDS") or ",".join(KINDS)).split(",") if kind]
+    unknown = [kind for kind in kinds if kind not in KINDS]
+    if unknown or not kinds:
+        sys.exit(f"HAL_SOAK_KINDS: unknown kind {', '.join(unknown) or '(none given)'}; the kinds are {', '.join(KINDS)}")
     keep = os.environ.get("HAL_SOAK_KEEP")
     work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="hal-soak-"))
     work.mkdir(parents=True, exist_ok=True)
     config = work / "hal.conf"
     config.write_text("disk = auto\ndisplay = none\npowerdown_timeout = 60\n")
-    image = work / "hal.img"
-    packed = pack(kernel, image, config=config)
-    if packed.returncode != 0:
-        sys.exit(packed.stderr)
+    # The shipped hal-init for every kind but sigterm, whose signal comes from a test build.
+    images = {}
+    for name, extra in (("hal.img", []), ("hal-test.img", ["--init", str(TEST_INIT)])):
+        images[name] = work / name
+        packed = pack(kernel, images[name], config=config, extra=extra)
+        if packed.returncode != 0:
+            sys.exit(packed.stderr)
     initramfs = build_initramfs(kernel, work / "guest-initrd.gz")
     disks, expected = {}, {}
-    for kind in KINDS:
+    for kind in kinds:
         disks[kind] = bios_disk(kernel, initramfs, work / f"{kind}.img",
                                 cmdline=f"guest.steps=soak guest.soak={GUEST_STOP[kind]}",
                                 extra=[Partition(size_mib=64, label="SOAK")])
         expected[kind] = {}
-    counts = {kind: {"cycles": 0, "clean": 0, "files": 0, "intact": 0} for kind in KINDS}
+    counts = {kind: {"cycles": 0, "clean": 0, "files": 0, "intact": 0} for kind in kinds}
     failures = []
     started = time.monotonic()
     for cycle in range(total):
-        kind = KINDS[cycle % len(KINDS)]
+        kind = kinds[cycle % len(kinds)]
+        image = images["hal-test.img" if kind == "sigterm" else "hal.img"]
         reported, maybe_newer, problems = run_cycle(kernel, image, disks[kind], kind, work)
         expected[kind].update(reported)
         fs_problems, checked = check_filesystem(disks[kind], work, expected[kind], maybe_newer)
@@ -148,7 +187,7 @@ def main():
         print(f"cycle {cycle + 1}/{total} {kind}: {len(reported)} files fsync'd this cycle, "
               f"{checked} on the disk checked, {'OK' if not problems + fs_problems else 'FAILED'} "
               f"({time.monotonic() - started:.0f} s)", flush=True)
-    for kind in KINDS:
+    for kind in kinds:
         c = counts[kind]
         print(f"{kind:15s} cycles {c['cycles']:3d}, e2fsck clean {c['clean']:3d}, "
               f"files checked {c['files']:5d}, intact {c['intact']:5d}")
