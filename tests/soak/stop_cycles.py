@@ -124,16 +124,18 @@ def run_cycle(kernel, image: Path, disk: Path, kind: str, work: Path) -> tuple[d
     for name, checksum in FSYNCED.findall(result.console):
         reported[name] = checksum
         last = name
-    # The guest renames a file into place before it reports it: the file after the last report
-    # seen (the writer goes f000, f001... and wraps after f199) may hold newer bytes nobody saw.
-    # A panic also loses the reports still in the serial line's buffer, so then every file
-    # after the last report may; a clean stop drains the line (GUEST-UNMOUNTED comes after
-    # every report), so only the one the writer was killed between renaming and reporting.
-    first = int(last[1:]) + 1 if last else 0
+    # Which files may hold bytes nobody saw reported. The writer goes f000, f001... (wrapping
+    # after f199, which a cycle here does not reach): a name up to the last report seen that
+    # was not reported this cycle was written with its report lost (a panic cuts lines short
+    # and loses what the serial line still buffered, sometimes in the middle); after the last
+    # report, a clean stop (GUEST-UNMOUNTED comes after every report) leaves at most the one
+    # file renamed but not reported, a panic any number.
+    last_index = int(last[1:]) if last else -1
+    maybe_newer = {f"f{number:03d}" for number in range(last_index + 1) if f"f{number:03d}" not in reported}
     if kind == "guest-panic":
-        maybe_newer = {f"f{number:03d}" for number in range(first, 200)}
+        maybe_newer |= {f"f{number:03d}" for number in range(last_index + 1, 200)}
     else:
-        maybe_newer = {f"f{first % 200:03d}"}
+        maybe_newer.add(f"f{(last_index + 1) % 200:03d}")
     if not reported:
         problems.append("the guest reported no fsync'd file")
     (work / "console.log").rename(work / f"console-{kind}-{time.monotonic_ns()}.log")
