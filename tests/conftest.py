@@ -9,6 +9,12 @@ def figures():
     return FIGURES
 
 
+@pytest.fixture(scope="session")
+def figures_session():
+    """The same list, for session-scoped fixtures."""
+    return FIGURES
+
+
 def pytest_terminal_summary(terminalreporter):
     if FIGURES:
         terminalreporter.section("figures")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from guestos import build_initramfs
-from halvm import BUILD, MKINITRD, REPO, find_kernel, pack
+from halvm import BUILD, LONGEST_SILENCE, MKINITRD, REPO, SILENCE_PROBE_SECONDS, find_kernel, pack
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +28,17 @@ def image(kernel, tmp_path_factory):
     return output
 
 
-
 @pytest.fixture(scope="session")
 def guest_initramfs(kernel, tmp_path_factory):
     """The real test guest's initramfs (tests/guest), built once per run."""
     return build_initramfs(kernel, tmp_path_factory.mktemp("guest") / "initrd.gz")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def longest_silence(figures_session):
+    """The margin of the rig's freeze probe: the longest console silence any boot had."""
+    yield
+    seconds, log = LONGEST_SILENCE
+    if log:
+        figures_session.append(f"longest console silence after /init in any boot: {seconds:.0f} s ({Path(log).name}); "
+                               f"the rig's freeze probe waits {SILENCE_PROBE_SECONDS} s")

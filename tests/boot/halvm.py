@@ -3,8 +3,10 @@ import gzip
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -125,11 +127,11 @@ def disk_arguments(disks) -> list[str]:
     return arguments
 
 
-def qmp_command(socket_path: Path, command: str, arguments: dict | None = None) -> dict:
+def qmp_command(socket_path: Path, command: str, arguments: dict | None = None, timeout: float = 30) -> dict:
     """One QMP command to the outer QEMU (the test's hand on the machine's power button,
     keyboard, mouse and monitor)."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-        connection.settimeout(30)
+        connection.settimeout(timeout)
         connection.connect(str(socket_path))
         stream = connection.makefile("rwb")
         json.loads(stream.readline())  # greeting
@@ -148,19 +150,22 @@ def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: st
          nic: str | None = "virtio-net-pci", machine: str = "pc", cpu: str | None = None,
          timeout: float = 240, memory_mib: int = 1024, qmp_socket: Path | None = None,
          when: list | None = None, console_input: tuple[str, bytes] | None = None,
-         extra: list[str] | None = None, user_net: str = "") -> Boot:
+         extra: list[str] | None = None, user_net: str = "",
+         rig_probe: tuple[float, float] | None = None) -> Boot:
     """Boots the outer VM under TCG with `disks`; waits for QEMU to exit. The console is the
     outer VM's first serial port on QEMU's stdio, copied to `console_log` as it arrives, with
     host timestamps. `when` is a list of (console text, action[, occurrence]): each action
     runs once, as soon as its text has appeared that many times (once by default).
     `console_input` is (console text, bytes): the bytes are typed once the text appears
     (bytes sent during early boot are dropped by the not yet initialised serial driver). `extra` is more QEMU arguments for the outer VM; `user_net`
-    more options of its user network (hostfwd=...)."""
+    more options of its user network (hostfwd=...). `rig_probe` is RigProbe's (seconds of
+    silence, seconds for the SysRq answer), for the probe's own test."""
     command = [OUTER_QEMU, "-machine", machine, "-accel", "tcg", "-smp", "2", "-m", str(memory_mib),
                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
                "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
                "-kernel", str(kernel.image), "-initrd", str(image),
-               "-append", f"console=ttyS0 panic=-1 {append}".strip()]
+               # SysRq from the keyboard: the rig's probe of a silent outer kernel (RigProbe).
+               "-append", f"console=ttyS0 panic=-1 sysrq_always_enabled {append}".strip()]
     when = list(when or [])
     if cpu:
         command += ["-cpu", cpu]
@@ -172,23 +177,106 @@ def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: st
                     "-device", f"{nic},netdev=net0,mac=52:54:00:12:34:56"]
     command += extra or []
     for attempt in (1, 2):
-        result, stalled = run_outer_vm(command, console_log, timeout, list(when), console_input)
-        # The outer kernel under TCG very rarely hangs: early, before /init ran (seen once), or
+        # The harness's own QMP monitor (a test's -qmp stays the test's): RigProbe's line to
+        # the outer VM.
+        probe_socket = Path(tempfile.mkdtemp(prefix="hal-rig-")) / "qmp"
+        result, stalled = run_outer_vm(command + ["-qmp", f"unix:{probe_socket},server=on,wait=off"],
+                                       console_log, timeout, list(when), console_input,
+                                       RigProbe(probe_socket, console_log, *(rig_probe or ())))
+        shutil.rmtree(probe_socket.parent, ignore_errors=True)
+        # The outer kernel under TCG very rarely hangs: early, before /init ran (seen once);
         # with both CPUs in a soft lockup while its KVM runs the inner guest on an emulated SVM
         # CPU (seen twice, both CPUs reported at the same instruction after `sti` in
-        # finish_task_switch, hal-init's timers no longer running). A user program such as
-        # hal-init cannot lock up a kernel's CPUs, so that is the test rig, not hal-init, and it
-        # gets one more try, announced in the test output. Any other stall is reported as it is.
+        # finish_task_switch, hal-init's timers no longer running); or silent altogether right
+        # after the inner QEMU started, its kernel no longer answering SysRq (twice in one CI
+        # run, once with Debian's own QEMU under `make run`). A user program such as hal-init
+        # cannot lock up a kernel's CPUs nor stop it answering the keyboard, so that is the
+        # test rig, not hal-init, and it gets one more try, announced in the test output. Any
+        # other stall is reported as it is.
         if not stalled or attempt == 2:
             return result
         print(f"outer VM {stalled}; retrying once ({console_log})", flush=True)
         console_log.rename(console_log.with_suffix(".stalled"))
+        if console_log.with_suffix(".frozen").exists():
+            console_log.with_suffix(".frozen").rename(console_log.with_suffix(".stalled-frozen"))
 
 
 # Seconds of console silence before /init, under TCG, after which the outer VM counts as hung.
 EARLY_STALL_SECONDS = 90
 # The outer kernel's soft lockup detector (a CPU that did not schedule for 20+ s).
 SOFT_LOCKUP = "watchdog: BUG: soft lockup"
+# Seconds of console silence after /init ran after which RigProbe asks the outer VM whether
+# it is alive: well above any test's own silent phases (LONGEST_SILENCE, a figure of every run).
+SILENCE_PROBE_SECONDS = 120
+# (seconds, console log) of the longest console silence after /init in any boot of this run.
+LONGEST_SILENCE: list = [0.0, ""]
+# Seconds the outer kernel has to answer SysRq on its console.
+SYSRQ_ANSWER_SECONDS = 30
+
+
+class RigProbe:
+    """Tells a frozen test rig from a slow or stuck program under test, once per boot.
+
+    After SILENCE_PROBE_SECONDS without console output, it asks the outer QEMU for its status
+    over the harness's QMP monitor (no answer: the outer QEMU is wedged), then presses
+    Alt+SysRq+W and Alt+SysRq+L on the outer VM's keyboard: a live kernel prints its blocked
+    tasks and CPUs' backtraces on the console within seconds from interrupt context, whatever
+    its user programs do, and that output stays in the console for the failure report. No
+    answer: the outer kernel is frozen. Either verdict saves the outer QEMU's thread states and
+    registers beside the console log (.frozen) and counts as a rig stall."""
+
+    def __init__(self, socket_path: Path, console_log: Path, silence: float = SILENCE_PROBE_SECONDS,
+                 answer: float = SYSRQ_ANSWER_SECONDS):
+        self.socket_path, self.console_log = socket_path, console_log
+        self.silence, self.answer = silence, answer
+        self.pid = 0
+        self.done = False
+
+    def due(self, silent_seconds: float, init_ran: bool) -> bool:
+        return not self.done and init_ran and silent_seconds >= self.silence
+
+    def run(self, reader: "ConsoleReader") -> str:
+        """The stall verdict ("" when the outer VM answered)."""
+        self.done = True
+        evidence = [f"outer QEMU pid {self.pid}, console silent {self.silence:.0f}+ s", *self.threads()]
+        verdict = ""
+        try:
+            status = qmp_command(self.socket_path, "query-status", timeout=10)
+            evidence.append(f"query-status: {json.dumps(status)}")
+        except (OSError, ValueError) as error:
+            verdict = f"silent and its QEMU answers no QMP ({error!r})"
+        if not verdict:
+            before = len(reader.text())
+            for key in ("w", "l"):
+                qmp_command(self.socket_path, "send-key", {"keys": [{"type": "qcode", "data": k}
+                                                                   for k in ("alt", "sysrq", key)]}, timeout=10)
+            deadline = time.monotonic() + self.answer
+            while "sysrq: " not in reader.text()[before:] and time.monotonic() < deadline:
+                time.sleep(0.5)
+            if "sysrq: " in reader.text()[before:]:
+                return ""
+            verdict = f"silent and its kernel answers no SysRq within {self.answer:.0f} s"
+            try:
+                registers = qmp_command(self.socket_path, "human-monitor-command",
+                                        {"command-line": "info registers -a"}, timeout=10)
+                evidence.append(registers.get("return", json.dumps(registers)))
+            except (OSError, ValueError) as error:
+                evidence.append(f"info registers: {error!r}")
+        evidence += ["threads again:", *self.threads()]
+        self.console_log.with_suffix(".frozen").write_text(f"verdict: {verdict}\n" + "\n".join(evidence) + "\n")
+        return verdict
+
+    def threads(self) -> list[str]:
+        """Each outer QEMU thread: name, state, CPU ticks used, kernel wait channel."""
+        rows = []
+        for task in sorted(Path(f"/proc/{self.pid}/task").glob("*")):
+            try:
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+                rows.append(f"thread {task.name} {(task / 'comm').read_text().strip()}: state {fields[0]}, "
+                            f"user {fields[11]} system {fields[12]} ticks, wchan {(task / 'wchan').read_text()}")
+            except OSError:
+                continue
+        return rows
 
 
 class ConsoleReader(threading.Thread):
@@ -214,6 +302,11 @@ class ConsoleReader(threading.Thread):
     def text(self) -> str:
         with self.lock:
             return untangle(self.data.decode(errors="replace"))
+
+    def last_arrival(self, default: float) -> float:
+        """Host monotonic time of the latest console output (`default` before any)."""
+        with self.lock:
+            return self.arrivals[-1][0] if self.arrivals else default
 
 
 # A kernel log line ("[   25.944135] ...") that starts in the middle of a line: the outer
@@ -241,13 +334,15 @@ def untangle(text: str) -> str:
 
 
 def run_outer_vm(command, console_log: Path, timeout: float, pending: list,
-                 console_input: tuple[str, bytes] | None) -> tuple[Boot, str]:
+                 console_input: tuple[str, bytes] | None, probe: "RigProbe") -> tuple[Boot, str]:
     """Runs the outer VM to its end or `timeout`. The second value says how the test rig
-    itself hung ("" when it did not): an outer kernel silent before /init, or in a soft lockup."""
+    itself hung ("" when it did not): an outer kernel silent before /init, in a soft lockup,
+    or frozen (RigProbe)."""
     started = time.monotonic()
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     reader = ConsoleReader(process.stdout, console_log)
     reader.start()
+    probe.pid = process.pid
     if console_input is not None:
         prompt, data = console_input
 
@@ -271,6 +366,14 @@ def run_outer_vm(command, console_log: Path, timeout: float, pending: list,
         if SOFT_LOCKUP in text:
             stalled = "kernel in a soft lockup"
             break
+        silent = time.monotonic() - reader.last_arrival(started)
+        init_ran = "Run /init as init process" in text
+        if init_ran and silent > LONGEST_SILENCE[0]:
+            LONGEST_SILENCE[:] = [silent, str(console_log)]
+        if probe.due(silent, init_ran):
+            stalled = probe.run(reader)
+            if stalled:
+                break
         time.sleep(0.05)
     if process.poll() is None:
         timed_out = True

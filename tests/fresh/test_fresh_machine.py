@@ -13,14 +13,21 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.mark.skipif(os.environ.get("HAL_FRESH_ROOT") == "1",
                     reason="this run is itself inside scripts/fresh-check.sh's clean root")
 def test_make_run_in_a_clean_debian_root_builds_and_packs_the_static_qemu(figures):
-    result = subprocess.run(["bash", str(REPO / "scripts" / "fresh-check.sh"), "--quick"],
-                            capture_output=True, text=True, timeout=45 * 60)
-    report = result.stderr
-    assert result.returncode == 0, report
+    process = subprocess.Popen(["bash", str(REPO / "scripts" / "fresh-check.sh"), "--quick"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _, report = process.communicate(timeout=45 * 60)
+    except subprocess.TimeoutExpired:
+        # SIGTERM: the script stops its step and removes its mounts and clean root.
+        process.terminate()
+        _, report = process.communicate(timeout=120)
+        pytest.fail(f"fresh-check.sh took over 45 minutes:\n{report}")
+    assert process.returncode == 0, report
     for line in ("fresh-check: passed: make run",
                  "fresh-check: static QEMU built from source: qemu",
                  "fresh-check: the image holds the static QEMU and no shared library",
                  "fresh-check: OK"):
         assert line in report, report
     figures.extend(line for line in report.splitlines() if line.startswith(("fresh-check: passed",
-                                                                             "fresh-check: static QEMU")))
+                                                                             "fresh-check: static QEMU",
+                                                                             "fresh-check: the test rig froze")))
