@@ -26,7 +26,10 @@ mounted=()
 step_pid=
 cleanup() {
     local status=$?
-    [[ -n $step_pid ]] && kill -TERM -- "-$step_pid" 2>/dev/null && wait "$step_pid" 2>/dev/null
+    if [[ -n $step_pid ]]; then
+        kill -TERM -- "-$step_pid" 2>/dev/null || true
+        wait "$step_pid" 2>/dev/null || true
+    fi
     for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
     rm -rf "$work"
     exit "$status"
@@ -93,8 +96,8 @@ run_step() {
         local now_size=$(stat -c %s "$work/$name.log")
         if [[ $now_size == "$size" ]]; then silent=$((silent + 5)); else silent=0 size=$now_size; fi
         if ((silent >= BOOT_SILENCE_SECONDS)); then
-            kill -TERM -- "-$step_pid" 2>/dev/null
-            wait "$step_pid" 2>/dev/null
+            kill -TERM -- "-$step_pid" 2>/dev/null || true
+            wait "$step_pid" 2>/dev/null || true
             step_pid=
             mv "$work/$name.log" "$work/$name.stalled.log"
             say "$*: the outer VM went silent ${silent} s after: $(tail -n 1 "$work/$name.stalled.log" | tr -d '\r')"
