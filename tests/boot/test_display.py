@@ -9,8 +9,9 @@ from guestos import bios_disk
 from halvm import BUILD, boot, pack, qmp_command
 from test_real_guests import GUEST_TIMEOUT
 
-DISPLAY_OUTER = ["-vga", "std", "-device", "qemu-xhci,id=outer-xhci", "-device", "usb-tablet,bus=outer-xhci.0"]
-KEY_A, KEY_B, KEY_ESC, KEY_LEFTCTRL, KEY_LEFTALT = 30, 48, 1, 29, 56
+DISPLAY_OUTER = ["-device", "VGA,id=outer-vga", "-device", "qemu-xhci,id=outer-xhci",
+                 "-device", "usb-tablet,bus=outer-xhci.0"]
+KEY_A, KEY_B, KEY_C, KEY_ESC, KEY_LEFTCTRL, KEY_LEFTALT = 30, 48, 46, 1, 29, 56
 ABS_X, ABS_Y = 0, 1
 
 
@@ -59,6 +60,7 @@ def test_guest_screen_keyboard_pointer_and_host_menu(kernel, guest_initramfs, tm
     qmp = tmp_path / "outer-qmp.sock"
     shots = {}
     done = []
+    replies = {}
 
     def shoot(name):
         return lambda: shots.setdefault(name, screendump(qmp, tmp_path / f"{name}.ppm"))
@@ -73,6 +75,17 @@ def test_guest_screen_keyboard_pointer_and_host_menu(kernel, guest_initramfs, tm
         move(qmp, "rel", 100, 0)
         time.sleep(1)
         move(qmp, "abs", 16384, 8192)
+        time.sleep(2)
+        # A USB keyboard plugged in while the guest runs drives it; then it is pulled out. It
+        # is bound to the monitor's console, so keys sent to that console come from it alone
+        # (the PS/2 keyboard is not bound).
+        replies["plug"] = qmp_command(qmp, "device_add", {"driver": "usb-kbd", "bus": "outer-xhci.0",
+                                                          "id": "plugged-kbd", "display": "outer-vga"})
+        time.sleep(4)
+        replies["key"] = qmp_command(qmp, "input-send-event", {"device": "outer-vga", "events": [
+            {"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": "c"}}} for down in (True, False)]})
+        time.sleep(1)
+        replies["unplug"] = qmp_command(qmp, "device_del", {"id": "plugged-kbd"})
         time.sleep(2)
         keys(qmp, "ctrl", "alt", "esc")  # the host menu: the guest must not see this
         time.sleep(3)
@@ -104,6 +117,13 @@ def test_guest_screen_keyboard_pointer_and_host_menu(kernel, guest_initramfs, tm
     assert pixel(shots["guest"], 1270, 790) == (0, 0, 255)
     # Keys, relative motion (integrated, 1:1) and absolute motion reached the guest's tablet.
     result.assert_in_order(f"GUEST-KEY {KEY_A}", f"GUEST-KEY {KEY_B}")
+    # The keyboard plugged in mid-run was taken over, its key reached the guest, and its
+    # removal was seen.
+    assert replies == {"plug": {"return": {}}, "key": {"return": {}}, "unplug": {"return": {}}}, replies
+    plugged = re.search(r"hal-display: input: (/dev/input/event\d+) \"[^\"]*USB Keyboard\": keyboard", console)
+    assert plugged, console[-4000:]
+    result.assert_in_order(plugged.group(0), f"GUEST-KEY {KEY_C}",
+                           f"hal-display: input: {plugged.group(1)} went away")
     xs = [int(value) for value in re.findall(rf"GUEST-ABS {ABS_X} (\d+)", console)]
     assert len(xs) >= 3, console[-4000:]
     step = xs[1] - xs[0]
