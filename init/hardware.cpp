@@ -253,6 +253,12 @@ bool load_modules_for_alias(std::string_view alias) {
     return matched;
 }
 
+namespace {
+uint64_t g_uevents_received = 0;
+}  // namespace
+
+uint64_t uevents_received() { return g_uevents_received; }
+
 UeventEffects service_uevents() {
     UeventEffects effects;
     if (g_uevent_fd < 0) return effects;
@@ -267,6 +273,7 @@ UeventEffects service_uevents() {
             break;
         }
         if (size.value() == 0) break;
+        ++g_uevents_received;
         Uevent event;
         if (!parse_uevent({message, size.value()}, event) || event.action != "add") continue;
         if (g_static_nodes) create_node_for_uevent(event);

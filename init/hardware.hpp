@@ -50,5 +50,7 @@ struct UeventEffects {
 };
 // Handles pending uevents: queues modules for new devices, creates nodes without devtmpfs.
 UeventEffects service_uevents();
+// Uevents received since boot (every action), for the test build's memory report.
+uint64_t uevents_received();
 
 }  // namespace hal

@@ -9,6 +9,7 @@
 
 #include "common/text.hpp"
 #include "init/display_process.hpp"
+#include "init/hardware.hpp"
 #include "init/log.hpp"
 #include "init/sys/sys.hpp"
 
@@ -24,6 +25,35 @@ enum class Fault { kNone, kSegv, kStackOverflow, kKillDisplay, kStallGuest, kSig
 Fault g_fault = Fault::kNone;
 bool g_done = false;
 int g_trigger_fd = -1;
+
+// hal_test_report=memory[:SECONDS]: PID 1's own figures every SECONDS (default 60), for the
+// long memory run (tests/soak/memory_run.py).
+uint64_t g_report_every_ms = 0;
+uint64_t g_next_report_ms = 0;
+
+// The value after `key` (e.g. "VmRSS:") in /proc/self/status, in kB; 0 when absent.
+uint64_t status_kb(std::string_view status, std::string_view key) {
+    const size_t at = status.find(key);
+    if (at == std::string_view::npos) return 0;
+    std::string_view rest = status.substr(at + key.size());
+    while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+    size_t digits = 0;
+    while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+    return parse_unsigned(rest.substr(0, digits)).value_or(0);
+}
+
+void report_memory() {
+    static char status[4096];
+    const auto read = sys::read_file("/proc/self/status", status, sizeof status - 1);
+    const std::string_view text(status, read.ok() ? read.value() : 0);
+    unsigned fds = 0;
+    (void)sys::for_each_entry("/proc/self/fd", [&](const char*) { ++fds; });
+    // The directory listing itself holds one descriptor while it counts.
+    log_info("test: memory: VmRSS %llu kB, VmHWM %llu kB, %u open descriptors, %llu uevents received",
+             static_cast<unsigned long long>(status_kb(text, "VmRSS:")),
+             static_cast<unsigned long long>(status_kb(text, "VmHWM:")), fds > 0 ? fds - 1 : 0,
+             static_cast<unsigned long long>(uevents_received()));
+}
 
 // Frames of 4 KiB until the stack's guard page: the fault the crash guard can only report
 // from its alternate stack. The depth bound is never reached; it keeps the recursion finite
@@ -45,16 +75,35 @@ void read_test_hooks(std::string_view cmdline) {
         if (word == "hal_test_fault=kill-display") g_fault = Fault::kKillDisplay;
         if (word == "hal_test_fault=stall-guest") g_fault = Fault::kStallGuest;
         if (word == "hal_test_fault=sigterm-on-serial") g_fault = Fault::kSigtermOnSerial;
+        if (word == "hal_test_report=memory") g_report_every_ms = 60000;
+        if (starts_with(word, "hal_test_report=memory:")) {
+            const auto seconds = parse_unsigned(word.substr(std::strlen("hal_test_report=memory:")));
+            if (seconds && *seconds > 0 && *seconds < 86400) g_report_every_ms = *seconds * 1000;
+        }
     }
     if (g_fault != Fault::kNone) log_warning("test: fault injection armed (a test build of hal-init)");
+    if (g_report_every_ms)
+        log_warning("test: reporting PID 1's memory and descriptors every %llu s",
+                    static_cast<unsigned long long>(g_report_every_ms / 1000));
 }
 
-int64_t test_hooks_timer_in(uint64_t now_ms) {
+namespace {
+
+int64_t fault_timer_in(uint64_t now_ms) {
     if (g_fault == Fault::kSigtermOnSerial) return g_done ? -1 : static_cast<int64_t>(kSerialPollMs);
     const bool immediate = g_fault == Fault::kSegv || g_fault == Fault::kStackOverflow;
     if (g_done || g_fault != Fault::kKillDisplay || display_pid() == 0) return immediate && !g_done ? 0 : -1;
     const uint64_t due = display_started_ms() + kDisplayKillDelayMs;
     return due > now_ms ? static_cast<int64_t>(due - now_ms) : 0;
+}
+
+}  // namespace
+
+int64_t test_hooks_timer_in(uint64_t now_ms) {
+    const int64_t fault = fault_timer_in(now_ms);
+    if (!g_report_every_ms) return fault;
+    const int64_t report = g_next_report_ms > now_ms ? static_cast<int64_t>(g_next_report_ms - now_ms) : 0;
+    return fault < 0 || report < fault ? report : fault;
 }
 
 bool test_hook_stall_guest() {
@@ -65,6 +114,10 @@ bool test_hook_stall_guest() {
 }
 
 void run_test_hooks(uint64_t now_ms) {
+    if (g_report_every_ms && now_ms >= g_next_report_ms) {
+        report_memory();
+        g_next_report_ms = now_ms + g_report_every_ms;
+    }
     if (g_done) return;
     switch (g_fault) {
         case Fault::kNone:

@@ -7,6 +7,8 @@
 //                   starts, for the start watch (supervision/guest_start.hpp)
 //   sigterm-on-serial  SIGTERM to PID 1 when a line arrives on /dev/ttyS1 (make soak's
 //                   SIGTERM stop cycles, sent when the guest is mid-write)
+// `hal_test_report=memory[:SECONDS]`: PID 1 logs its VmRSS, VmHWM, open descriptors and the
+// uevents it received every SECONDS (default 60), from the supervision loop.
 #pragma once
 
 #include <cstdint>
