@@ -110,8 +110,9 @@ void report_start(const GuestStartWatch& watch, StartState state, uint64_t now, 
     switch (state) {
         case StartState::kWatching: return;
         case StartState::kStarted:
-            // Debug level: at this moment the guest's first output is on the same console.
-            log_debug("guest: started: vCPU 0 made %llu port I/O exits within %llu ms of QEMU's start", exits, elapsed);
+            // On the console: a guest that later goes silent is then known to have run its
+            // firmware (the start watch's verdict), which tells a stuck guest from a stuck start.
+            log_info("guest: started: vCPU 0 made %llu port I/O exits within %llu ms of QEMU's start", exits, elapsed);
             return;
         case StartState::kUnavailable:
             log_info("guest: start not watched: QEMU has no KVM statistics for vCPU 0");

@@ -43,6 +43,8 @@ def test_bios_disk_boots_with_bios_chosen_by_itself(kernel, image, guest_initram
     assert not result.timed_out, result.console[-4000:]
     result.assert_in_order("hal-init: devices: disk auto is /dev/vda (virtio, 512/512-byte sectors, BIOS boot code)",
                            "hal-init: firmware: bios: the boot disk has BIOS boot code and no EFI System Partition",
+                           # The start watch's verdict: the guest's firmware runs.
+                           "hal-init: guest: started: vCPU 0 made ",
                            "GUEST-BOOT kernel", "GUEST-FIRMWARE bios", "GUEST-DONE", "reboot: Power down")
     figures.append(f"BIOS guest (MBR + SYSLINUX + Linux): outer start -> guest up {guest_seconds(result, 'GUEST-BOOT'):.1f} s "
                    f"(accel {accelerator(result)}); image {image.stat().st_size} bytes")
