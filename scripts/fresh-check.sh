@@ -76,8 +76,9 @@ mkdir -p "$root/src/mkinitrd-hal"
 # Seconds of silence in `make run`'s log, once the outer VM boots, that count as a frozen
 # outer VM: its whole run takes under a minute under TCG. The outer kernel, nested KVM on an
 # emulated SVM CPU, has been seen to go silent for good right after the inner QEMU started
-# (Debian's QEMU 7.2 here as well as the tests' own build; tests/boot/halvm.py's RigProbe shows
-# such a kernel answers no SysRq). That is the rig, not the project, and gets one more try.
+# (Debian's QEMU 7.2 here as well as the tests' own build), or to lose one CPU (stuck at one
+# instruction, interrupts off) while the other reports RCU stalls and a soft lockup. That is
+# the rig, not the project (README: the test rig), and gets one more try.
 BOOT_SILENCE_SECONDS=180
 
 # run_step NAME COMMAND...: runs COMMAND in the clean root, its output in NAME.log. Returns
@@ -93,14 +94,17 @@ run_step() {
     while kill -0 "$step_pid" 2>/dev/null; do
         sleep 5
         grep -q "^run-vm: booting" "$work/$name.log" || continue
-        local now_size=$(stat -c %s "$work/$name.log")
+        local now_size=$(stat -c %s "$work/$name.log") why=
         if [[ $now_size == "$size" ]]; then silent=$((silent + 5)); else silent=0 size=$now_size; fi
-        if ((silent >= BOOT_SILENCE_SECONDS)); then
+        ((silent >= BOOT_SILENCE_SECONDS)) && why="went silent ${silent} s after: $(tail -n 1 "$work/$name.log" | tr -d '\r')"
+        # The same freeze, seen from the CPU still running: it waits for the stuck one forever.
+        grep -q "watchdog: BUG: soft lockup" "$work/$name.log" && why="is in a soft lockup: $(grep -m1 "soft lockup" "$work/$name.log" | tr -d '\r')"
+        if [[ -n $why ]]; then
             kill -TERM -- "-$step_pid" 2>/dev/null || true
             wait "$step_pid" 2>/dev/null || true
             step_pid=
             mv "$work/$name.log" "$work/$name.stalled.log"
-            say "$*: the outer VM went silent ${silent} s after: $(tail -n 1 "$work/$name.stalled.log" | tr -d '\r')"
+            say "$*: the outer VM $why"
             return 2
         fi
     done
