@@ -78,7 +78,7 @@ mkdir -p "$root/src/mkinitrd-hal"
 # emulated SVM CPU, has been seen to go silent for good right after the inner QEMU started
 # (Debian's QEMU 7.2 here as well as the tests' own build), or to lose one CPU (stuck at one
 # instruction, interrupts off) while the other reports RCU stalls and a soft lockup. That is
-# the rig, not the project (README: the test rig), and gets one more try.
+# the rig, not the project (README: the test rig), and is tried again, up to three tries.
 BOOT_SILENCE_SECONDS=180
 
 # run_step NAME COMMAND...: runs COMMAND in the clean root, its output in NAME.log. Returns
@@ -103,7 +103,7 @@ run_step() {
             kill -TERM -- "-$step_pid" 2>/dev/null || true
             wait "$step_pid" 2>/dev/null || true
             step_pid=
-            mv "$work/$name.log" "$work/$name.stalled.log"
+            mv "$work/$name.log" "$work/$name.stalled-$(date +%s).log"
             say "$*: the outer VM $why"
             return 2
         fi
@@ -117,8 +117,11 @@ run_step() {
     fi
     say "passed: $* in $(( $(date +%s) - started )) s"
 }
-run_step make-run make run || { say "the test rig froze; retrying make run once"; run_step make-run make run; } ||
-    { say "FAILED: make run: the outer VM went silent twice"; exit 1; }
+for try in 1 2 3; do
+    run_step make-run make run && break
+    ((try < 3)) || { say "FAILED: make run: the outer VM froze three times"; exit 1; }
+    say "the test rig froze; trying make run again (try $((try + 1)) of 3)"
+done
 grep -m1 -E "run-vm: using (KVM|TCG)" "$work/make-run.log" >&2 || true
 grep -q "HAL-DEMO: hello from the guest OS" "$work/make-run.log" || { say "make run: the demo guest's line is missing"; exit 1; }
 
