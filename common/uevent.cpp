@@ -32,4 +32,12 @@ bool parse_uevent(std::string_view message, Uevent& event) {
     return !event.action.empty() && !event.devpath.empty();
 }
 
+bool is_storage_activity(const Uevent& event) {
+    constexpr std::string_view kStorage[] = {"block",    "scsi",     "scsi_host",  "scsi_disk", "ata_port",
+                                             "ata_link", "ata_device", "nvme",     "nvme-subsystem"};
+    for (const std::string_view subsystem : kStorage)
+        if (event.subsystem == subsystem) return true;
+    return false;
+}
+
 }  // namespace hal

@@ -18,4 +18,9 @@ struct Uevent {
 // and truncated datagrams included); every read stays inside `message`.
 bool parse_uevent(std::string_view message, Uevent& event);
 
+// A storage controller still finding its disks: block devices, and the SCSI, ATA and NVMe
+// objects that come before one (a SATA port probing its link adds its host and link long
+// before the disk). The disk search's quiet period restarts on each.
+bool is_storage_activity(const Uevent& event);
+
 }  // namespace hal

@@ -22,8 +22,11 @@ namespace {
 // Block devices that are never the machine's disk.
 constexpr std::string_view kVirtualDisks[] = {"loop", "ram", "zram", "dm-", "md", "sr", "fd", "nbd"};
 // After the storage drivers loaded, disks still appear as controllers finish probing (SATA
-// links, NVMe namespaces); `all` and a disk-less `auto` wait for this much quiet.
-constexpr uint64_t kQuietMs = 500;
+// links, NVMe namespaces); `all` and a disk-less `auto` wait for this much quiet after the last
+// storage uevent (is_storage_activity). 500 ms after the last block device was too short: an
+// AHCI controller under TCG added its SCSI hosts and ATA links, then took ~0.5 s to bring its
+// link up, and `disk = all` left out the SATA disk that held the OS.
+constexpr uint64_t kQuietMs = 1000;
 constexpr uint32_t kTickMs = 20;
 
 // One buffer for partition tables and filesystem probes: hal-init reads one disk at a time.

@@ -279,7 +279,7 @@ UeventEffects service_uevents() {
         if (g_static_nodes) create_node_for_uevent(event);
         if (g_loader && !event.modalias.empty()) added += queue_for_modalias(event.modalias);
         if (event.subsystem == "input" && starts_with(event.devname, "input/event")) effects.input_added = true;
-        if (event.subsystem == "block") g_last_block_device_ms = sys::monotonic_ms();
+        if (is_storage_activity(event)) g_last_block_device_ms = sys::monotonic_ms();
     }
     if (added > 0) {
         g_summary.coldplug += added;

@@ -34,7 +34,8 @@ void report_hardware_when_idle();
 
 // True while a storage driver is waiting or loading: a disk may still appear.
 bool storage_modules_busy();
-// When the last block device appeared (monotonic ms; the boot's start when none has).
+// When the last storage device appeared: a disk, or a SCSI/ATA/NVMe object on the way to one
+// (monotonic ms; the boot's start when none has).
 uint64_t last_block_device_ms();
 // Loads, now, every packed module with an alias matching `alias` (fs-ext4 before mounting an
 // ext4 partition: there is no modprobe for the kernel to call). False when none is packed.

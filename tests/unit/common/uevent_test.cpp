@@ -50,3 +50,15 @@ TEST_CASE("uevent: every prefix of a valid message -> no out-of-bounds read") {
         (void)hal::parse_uevent(std::string_view(message.data(), length), event);
     }
 }
+
+TEST_CASE("uevent: storage activity -> disks and the SCSI/ATA/NVMe objects before them") {
+    hal::Uevent event;
+    for (const char* subsystem : {"block", "scsi", "scsi_host", "ata_port", "ata_link", "ata_device", "nvme"}) {
+        event.subsystem = subsystem;
+        CHECK_MESSAGE(hal::is_storage_activity(event), subsystem);
+    }
+    for (const char* subsystem : {"input", "net", "virtio", "pci", "usb", "", "blockx", "ata"}) {
+        event.subsystem = subsystem;
+        CHECK_MESSAGE(!hal::is_storage_activity(event), subsystem);
+    }
+}
