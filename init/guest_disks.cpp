@@ -385,7 +385,7 @@ DiskSetup prepare_guest_disks(const Config& config, std::string_view exclude_dis
         static Candidates candidates;
         while (true) {
             scan_candidates(exclude_disk, candidates);
-            const bool settled = !storage_modules_busy() && now() - last_block_device_ms() >= kQuietMs;
+            const bool settled = !storage_modules_busy() && now() - last_storage_activity_ms() >= kQuietMs;
             bool bootable = false;
             for (size_t i = 0; i < candidates.count; ++i) bootable |= candidates.disks[i].bootable();
             if ((!all && bootable) || (settled && candidates.count > 0) || now() >= deadline) break;

@@ -44,7 +44,7 @@ uint64_t g_started_ms = 0;
 bool g_network_critical = false;  // the guest's network needs the host NIC before QEMU starts
 bool g_reported = false;
 bool g_display_critical = false;  // the host monitor's mode is read before QEMU starts
-uint64_t g_last_block_device_ms = 0;
+uint64_t g_last_storage_activity_ms = 0;
 
 // Reads one index file of /lib/modules/KVER; a missing optional file is empty text.
 std::string_view read_index(const char* name, char* buffer, size_t capacity, bool required) {
@@ -182,7 +182,7 @@ unsigned scan_sysfs() {
 
 void start_hardware(const char* kernel_release, const Config& config) {
     g_started_ms = sys::monotonic_ms();
-    g_last_block_device_ms = g_started_ms;
+    g_last_storage_activity_ms = g_started_ms;
     g_static_nodes = !config.devtmpfs;
     // A bridged guest's NIC must exist before QEMU starts; so must the host's with net.required.
     g_network_critical = config.net_required || config.network == NetworkMode::kAuto ||
@@ -240,7 +240,7 @@ bool storage_modules_busy() {
     return g_loader && (g_loader->busy(LoadPriority::kStorage) || g_loader->busy(LoadPriority::kBus));
 }
 
-uint64_t last_block_device_ms() { return g_last_block_device_ms; }
+uint64_t last_storage_activity_ms() { return g_last_storage_activity_ms; }
 
 bool load_modules_for_alias(std::string_view alias) {
     if (!g_loader) return false;
@@ -279,7 +279,7 @@ UeventEffects service_uevents() {
         if (g_static_nodes) create_node_for_uevent(event);
         if (g_loader && !event.modalias.empty()) added += queue_for_modalias(event.modalias);
         if (event.subsystem == "input" && starts_with(event.devname, "input/event")) effects.input_added = true;
-        if (is_storage_activity(event)) g_last_block_device_ms = sys::monotonic_ms();
+        if (is_storage_activity(event)) g_last_storage_activity_ms = sys::monotonic_ms();
     }
     if (added > 0) {
         g_summary.coldplug += added;

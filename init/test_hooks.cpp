@@ -12,6 +12,7 @@
 #include "init/hardware.hpp"
 #include "init/log.hpp"
 #include "init/sys/sys.hpp"
+#include "launcher/host_facts.hpp"
 
 namespace hal {
 namespace {
@@ -31,17 +32,6 @@ int g_trigger_fd = -1;
 uint64_t g_report_every_ms = 0;
 uint64_t g_next_report_ms = 0;
 
-// The value after `key` (e.g. "VmRSS:") in /proc/self/status, in kB; 0 when absent.
-uint64_t status_kb(std::string_view status, std::string_view key) {
-    const size_t at = status.find(key);
-    if (at == std::string_view::npos) return 0;
-    std::string_view rest = status.substr(at + key.size());
-    while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
-    size_t digits = 0;
-    while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
-    return parse_unsigned(rest.substr(0, digits)).value_or(0);
-}
-
 void report_memory() {
     static char status[4096];
     const auto read = sys::read_file("/proc/self/status", status, sizeof status - 1);
@@ -50,8 +40,8 @@ void report_memory() {
     (void)sys::for_each_entry("/proc/self/fd", [&](const char*) { ++fds; });
     // The directory listing itself holds one descriptor while it counts.
     log_info("test: memory: VmRSS %llu kB, VmHWM %llu kB, %u open descriptors, %llu uevents received",
-             static_cast<unsigned long long>(status_kb(text, "VmRSS:")),
-             static_cast<unsigned long long>(status_kb(text, "VmHWM:")), fds > 0 ? fds - 1 : 0,
+             static_cast<unsigned long long>(proc_kib_field(text, "VmRSS").value_or(0)),
+             static_cast<unsigned long long>(proc_kib_field(text, "VmHWM").value_or(0)), fds > 0 ? fds - 1 : 0,
              static_cast<unsigned long long>(uevents_received()));
 }
 

@@ -43,8 +43,8 @@ KvmModule kvm_module_decision(std::string_view module_name, std::string_view ven
     return KvmModule::kLoad;
 }
 
-std::optional<uint64_t> meminfo_total_kib(std::string_view meminfo) {
-    std::string_view value = first_field(meminfo, "MemTotal");
+std::optional<uint64_t> proc_kib_field(std::string_view text, std::string_view key) {
+    std::string_view value = first_field(text, key);
     std::string_view number;
     if (!next_word(value, number)) return std::nullopt;
     return parse_unsigned(number);

@@ -4,14 +4,8 @@ import pytest
 FIGURES: list[str] = []
 
 
-@pytest.fixture
-def figures():
-    return FIGURES
-
-
 @pytest.fixture(scope="session")
-def figures_session():
-    """The same list, for session-scoped fixtures."""
+def figures():
     return FIGURES
 
 

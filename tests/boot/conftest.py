@@ -35,10 +35,10 @@ def guest_initramfs(kernel, tmp_path_factory):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def longest_silence(figures_session):
+def longest_silence(figures):
     """The margin of the rig's freeze probe: the longest console silence any boot had."""
     yield
     seconds, log = LONGEST_SILENCE
     if log:
-        figures_session.append(f"longest console silence after /init in any boot: {seconds:.0f} s ({Path(log).name}); "
+        figures.append(f"longest console silence after /init in any boot: {seconds:.0f} s ({Path(log).name}); "
                                f"the rig's freeze probe waits {SILENCE_PROBE_SECONDS} s")

@@ -78,6 +78,15 @@ class Boot:
                 return moment
         raise AssertionError(f"no arrival time for {needle!r}")
 
+    def longest_silence_after(self, needle: str) -> float:
+        """The longest gap, in seconds, between console arrivals once `needle` had arrived
+        (0 when it never did)."""
+        if needle not in self.console:
+            return 0.0
+        start = self.arrival(needle)
+        moments = [moment for moment, _ in self.arrivals if moment >= start]
+        return max((later - earlier for earlier, later in zip(moments, moments[1:])), default=0.0)
+
     def lines(self) -> list[str]:
         return self.console.replace("\r", "").split("\n")
 
@@ -195,6 +204,9 @@ def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: st
         # in the test output, up to `rig_tries` in all (at 3 % per try, three frozen tries in a
         # row are a 1-in-30,000 event). Any other stall is reported as it is.
         if not stalled or attempt == rig_tries:
+            silence = result.longest_silence_after("Run /init as init process")
+            if silence > LONGEST_SILENCE[0]:
+                LONGEST_SILENCE[:] = [silence, str(console_log)]
             return result
         print(f"outer VM {stalled}; trying again (try {attempt + 1} of {rig_tries}; {console_log})", flush=True)
         console_log.rename(console_log.with_suffix(f".stalled{attempt}"))
@@ -209,7 +221,8 @@ SOFT_LOCKUP = "watchdog: BUG: soft lockup"
 # Seconds of console silence after /init ran after which RigProbe asks the outer VM whether
 # it is alive: well above any test's own silent phases (LONGEST_SILENCE, a figure of every run).
 SILENCE_PROBE_SECONDS = 120
-# (seconds, console log) of the longest console silence after /init in any boot of this run.
+# (seconds, console log) of the longest console silence after /init in any boot of this run
+# that the harness kept (frozen tries it booted again do not count).
 LONGEST_SILENCE: list = [0.0, ""]
 # Seconds the outer kernel has to answer SysRq on its console.
 SYSRQ_ANSWER_SECONDS = 30
@@ -367,11 +380,7 @@ def run_outer_vm(command, console_log: Path, timeout: float, pending: list,
         if SOFT_LOCKUP in text:
             stalled = "kernel in a soft lockup"
             break
-        silent = time.monotonic() - reader.last_arrival(started)
-        init_ran = "Run /init as init process" in text
-        if init_ran and silent > LONGEST_SILENCE[0]:
-            LONGEST_SILENCE[:] = [silent, str(console_log)]
-        if probe.due(silent, init_ran):
+        if probe.due(time.monotonic() - reader.last_arrival(started), "Run /init as init process" in text):
             stalled = probe.run(reader)
             if stalled:
                 break

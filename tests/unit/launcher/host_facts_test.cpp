@@ -31,6 +31,11 @@ TEST_CASE("host facts: vendor_id -> vendor string") {
 TEST_CASE("host facts: meminfo -> MemTotal in KiB") {
     CHECK(hal::meminfo_total_kib("MemTotal:       16315412 kB\nMemFree:  1 kB\n") == 16315412u);
     CHECK_FALSE(hal::meminfo_total_kib("MemFree: 1 kB\n").has_value());
+    // /proc/PID/status: a key that is the prefix of another is not taken for it.
+    const char* status = "Name:\thal-init\nVmHWM:\t    6060 kB\nVmRSS:\t    6048 kB\nVmRSSx:\t 1 kB\n";
+    CHECK(hal::proc_kib_field(status, "VmRSS") == 6048u);
+    CHECK(hal::proc_kib_field(status, "VmHWM") == 6060u);
+    CHECK_FALSE(hal::proc_kib_field(status, "VmSwap").has_value());
 }
 
 TEST_CASE("host facts: cpu list table -> count") {
