@@ -231,7 +231,8 @@ fresh-check: | $(DEPS_STAMP)
 	bash scripts/fresh-check.sh
 
 # Stop cycles with a real guest writing to ext4 (tests/soak/stop_cycles.py): SOAK_CYCLES in
-# all, over the power button, Ctrl-Alt-Del, SIGTERM to PID 1, guest power-off and guest panic
+# all, over the power button, Ctrl-Alt-Del, SIGTERM to PID 1, system_powerdown on the operator's
+# QMP monitor, guest power-off and guest panic
 # (SOAK_KINDS: a comma-separated subset); e2fsck and every fsync'd file's checksum after
 # each. About 35 s a cycle under TCG.
 SOAK_CYCLES ?= 100

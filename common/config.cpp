@@ -5,6 +5,7 @@
 #include "disks/filesystem_probe.hpp"
 #include "display/hotkey.hpp"
 #include "lan/hostfwd.hpp"
+#include "supervision/operator_port.hpp"
 
 namespace hal {
 namespace {
@@ -171,6 +172,12 @@ bool apply_config_setting(Config& config, std::string_view key, std::string_view
         Hotkey hotkey;
         if (!parse_hotkey(value, hotkey)) return fail(error, "menu_hotkey must be modifiers and a key, e.g. ctrl+alt+esc");
         return config.menu_hotkey.assign(value) || fail(error, "menu_hotkey is too long");
+    }
+    if (key == "qmp_serial") {
+        const std::string_view name = serial_port_name(value);
+        if (!value.empty() && name.empty())
+            return fail(error, "qmp_serial must be a serial port's name under /dev, e.g. ttyS1");
+        return config.qmp_serial.assign(name) || fail(error, "qmp_serial is too long");
     }
     if (key == "hostfwd") {
         HostForwardList forwards;

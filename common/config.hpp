@@ -65,6 +65,9 @@ struct Config {
     GuestVideo guest_video = GuestVideo::kStd;  // std VGA every OS drives, or virtio-vga
     bool input = true;                     // input = auto: the host's keyboards and pointers drive the guest
     FixedString<64> menu_hotkey{std::string_view("ctrl+alt+esc")};  // opens the host menu (display/hotkey.hpp)
+    // A QMP monitor for the operator on this serial port of the host (ttyS1; supervision/
+    // operator_port.hpp); empty: none.
+    FixedString<32> qmp_serial;
     FixedString<kQemuArgsCapacity> qemu_args;  // extra arguments, split on whitespace
     bool debug = false;                    // debug-level logging
     FixedString<kModuleListCapacity> load; // extra modules loaded early, comma-separated

@@ -22,4 +22,8 @@ const BoardIdentity& board_identity();
 // fill the rest).
 void probe_host(HostFacts& facts);
 
+// qmp_serial: the operator's port, when it opens as a terminal and is not the kernel's
+// console; one log line either way.
+void probe_operator_port(const Config& config, HostFacts& facts);
+
 }  // namespace hal

@@ -119,6 +119,7 @@ pid_t launch_qemu(Accel& accel) {
     }
     probe_host(g_facts);
     probe_host_display(g_config, g_facts);
+    probe_operator_port(g_config, g_facts);
     g_facts.network = g_network.plan;
     g_facts.vhost = g_network.vhost;
     int passed[kMaxGuestNics];

@@ -80,7 +80,8 @@ void perform(LadderAction action, pid_t qemu, const LadderTiming& timing) {
     }
 }
 
-void handle_qmp_message(const QmpMessage& message, QemuEnding& ending) {
+// `stopping`: hal-init's own stop ladder runs, so a POWERDOWN is its own request.
+void handle_qmp_message(const QmpMessage& message, QemuEnding& ending, bool stopping) {
     if (message.kind == QmpKind::kError) {
         log_warning("qmp: error %.*s: %.*s", static_cast<int>(message.error_class.size()), message.error_class.data(),
                     static_cast<int>(message.error_text.size()), message.error_text.data());
@@ -88,6 +89,12 @@ void handle_qmp_message(const QmpMessage& message, QemuEnding& ending) {
     }
     if (message.kind != QmpKind::kEvent) return;
     log_debug("qmp: event %.*s", static_cast<int>(message.event.size()), message.event.data());
+    if (message.event == "POWERDOWN" && !stopping) {
+        // Another monitor asked (the operator's, qmp_serial): hal-init sees it end as the
+        // guest's own shutdown, and says here where it came from.
+        log_info("qmp: POWERDOWN: the guest was asked to power off by another QMP monitor");
+        return;
+    }
     if (message.event == "SHUTDOWN") {
         ending.shutdown_event = true;
         ending.guest_initiated = message.has_guest && message.guest;
@@ -216,7 +223,7 @@ QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing,
                     if (state != before) report_start(start, state, sys::monotonic_ms(), qemu);
                     if (message.kind == QmpKind::kReturn) return;
                 }
-                handle_qmp_message(message, ending);
+                handle_qmp_message(message, ending, ladder.active());
             });
         }
         if (start.state() == StartState::kWatching) {

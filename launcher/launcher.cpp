@@ -216,6 +216,13 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostF
     argv.add("chardev:console");
     argv.add("-qmp");
     argv.add_format("unix:%s,server=on,wait=off", layout::kQmpSocket);
+    // The operator's own monitor on a serial line: QEMU sets the port to 115200 8N1, raw.
+    if (!facts.operator_qmp_port.empty()) {
+        argv.add("-chardev");
+        argv.add_format("serial,id=operator,path=%s", facts.operator_qmp_port.c_str());
+        argv.add("-mon");
+        argv.add("chardev=operator,mode=control");
+    }
     add_disk_arguments(plan.disks, argv);
     add_network_arguments(config, facts, plan.disks.count, argv);
     std::string_view extra = config.qemu_args.view();

@@ -48,6 +48,9 @@ struct HostFacts {
     NetworkPlan network;
     bool tap_ready[kMaxGuestNics] = {};
     bool vhost = false;
+    // qmp_serial: the serial port hal-init opened and found to be a terminal that is not the
+    // kernel's console (/dev/ttyS1); empty: no operator monitor.
+    FixedString<48> operator_qmp_port;
     // The host's monitor (display = auto and a connected DRM connector), and its native mode.
     bool display = false;
     uint32_t display_width = 0, display_height = 0;

@@ -375,6 +375,17 @@ Result<pid_t> spawn(char* const* argv, char* const* envp, const int* passed, siz
     ::_exit(127);
 }
 
+Status check_terminal(const char* path) {
+    const int fd = ::open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return error_from_errno("open");
+    termios settings;
+    const bool terminal = ::tcgetattr(fd, &settings) == 0;
+    const int code = errno;
+    ::close(fd);
+    if (!terminal) return Error{"tcgetattr", code};
+    return ok_status();
+}
+
 Result<pid_t> spawn_on_terminal(char* const* argv, char* const* envp, const char* terminal) {
     const pid_t pid = ::fork();
     if (pid < 0) return error_from_errno("fork");

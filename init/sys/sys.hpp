@@ -80,6 +80,9 @@ Result<pid_t> spawn(char* const* argv, char* const* envp, const int* passed = nu
 Status send_signal(pid_t pid, int signal);
 // spawn() with stdin, stdout and stderr on `terminal` as the child's controlling terminal.
 Result<pid_t> spawn_on_terminal(char* const* argv, char* const* envp, const char* terminal);
+// Opens `path` without waiting for a carrier and asks for its terminal settings: ok for a
+// usable serial port; EIO/ENXIO for a port without hardware, ENOTTY for what is no terminal.
+Status check_terminal(const char* path);
 // A connected pair of datagram-like (SOCK_SEQPACKET) unix sockets, close-on-exec.
 Status socket_pair(int (&fds)[2]);
 

@@ -155,6 +155,38 @@ def qmp_command(socket_path: Path, command: str, arguments: dict | None = None, 
         return reply
 
 
+def serial_qmp(socket_path: Path, commands: list[str], timeout: float = 30) -> list[dict]:
+    """QMP commands to the inner QEMU's operator monitor (qmp_serial) over the outer VM's
+    serial port (a QEMU unix socket server on the outer side): its greeting went out when QEMU
+    started, before anyone listened, and events may come between replies, so every command
+    carries an id and the reply with that id is its answer (for `quit`, which may end QEMU
+    before its reply is on the line, the SHUTDOWN event that comes first). Every answer is
+    waited for before the next command and before hanging up: the outer UART takes 16 bytes
+    at a time, and what it has not taken yet is dropped with the connection. Returns the
+    answers in order."""
+    replies = []
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(timeout)
+        connection.connect(str(socket_path))
+        stream = connection.makefile("rwb")
+        for number, command in enumerate(["qmp_capabilities", *commands]):
+            stream.write(json.dumps({"execute": command, "id": number}).encode() + b"\r\n")
+            stream.flush()
+            while True:
+                line = stream.readline()
+                if not line:
+                    raise OSError(f"the operator monitor closed before answering {command}")
+                try:
+                    reply = json.loads(line)
+                except ValueError:
+                    continue  # a greeting cut by the connection's start
+                if reply.get("id") == number or (command == "quit" and reply.get("event") == "SHUTDOWN"):
+                    break
+            if number:
+                replies.append(reply)
+    return replies
+
+
 def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: str = "",
          nic: str | None = "virtio-net-pci", machine: str = "pc", cpu: str | None = None,
          timeout: float = 240, memory_mib: int = 1024, qmp_socket: Path | None = None,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from halvm import BUILD, boot, make_disk, pack, qmp_command
+from halvm import BUILD, boot, make_disk, pack, qmp_command, serial_qmp
 
 FAKE_QEMU = BUILD / "fixtures" / "fake-qemu"
 FIRMWARE_DIRS = ["--firmware-dir", "/usr/share/qemu", "--firmware-dir", "/usr/share/seabios",
@@ -54,6 +54,47 @@ def test_guest_poweroff_is_seen_as_qmp_shutdown_event(kernel, tmp_path):
                            "hal-init: supervise: the guest shut down; action poweroff", "reboot: Power down")
     # The start watch (KVM's statistics through QMP query-stats) left a running guest alone.
     assert "hal-init: guest: no progress" not in result.console
+
+
+def test_operator_qmp_on_a_serial_port_asks_and_stops_the_guest(kernel, tmp_path):
+    # qmp_serial = ttyS1: the machine's second serial port (here the outer VM's, a socket the
+    # test holds) carries a QMP monitor of its own while hal-init keeps its connection.
+    image = packed(kernel, tmp_path, "disk = auto\nqmp_serial = ttyS1\n")
+    marker = f"HAL-OPERATED-{uuid.uuid4().hex[:8]}"
+    operator = tmp_path / "operator.sock"
+    replies = []
+
+    def operate():
+        replies.extend(serial_qmp(operator, ["query-status", "system_powerdown", "quit"]))
+
+    result = boot(kernel, image, tmp_path / "console.log",
+                  disks=[make_disk(tmp_path / "disk.img", marker, loop_forever=True)],
+                  extra=["-chardev", f"socket,id=operator,path={operator},server=on,wait=off",
+                         "-serial", "chardev:operator"],
+                  when=[(marker, operate)])
+    result.assert_no_panic()
+    assert not result.timed_out, result.console
+    assert replies[0]["return"]["status"] == "running", replies
+    assert replies[1] == {"return": {}, "id": 2}, replies
+    result.assert_in_order(
+        "hal-init: launch: operator QMP on /dev/ttyS1 (115200 8N1)",
+        "hal-init: supervise: QEMU running",
+        marker,
+        "hal-init: qmp: POWERDOWN: the guest was asked to power off by another QMP monitor",
+        "hal-init: qmp: SHUTDOWN (host, reason host-qmp-quit)",
+        "hal-init: supervise: QEMU exited with status 0",
+        "reboot: Power down",
+    )
+
+
+def test_qmp_serial_on_the_kernel_console_is_refused_and_the_guest_boots(kernel, tmp_path):
+    image = packed(kernel, tmp_path, "disk = auto\nqmp_serial = ttyS0\n")
+    marker = f"HAL-GUEST-{uuid.uuid4().hex[:8]}"
+    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", marker)])
+    result.assert_no_panic()
+    result.assert_in_order("hal-init: launch: qmp_serial ttyS0 is the kernel's console; no operator QMP",
+                           "hal-init: supervise: QEMU running", marker, "reboot: Power down")
+    assert "-mon" not in result.console
 
 
 def test_guest_that_never_starts_is_detected_killed_and_started_again(kernel, tmp_path):

@@ -6,6 +6,8 @@ stopped, cycle after cycle, each cycle one of:
   sigterm         SIGTERM to PID 1 (what `kill -TERM 1` does), from a test build of hal-init
                   (hal_test_fault=sigterm-on-serial: a line on the machine's second serial
                   port, written when the guest is mid-write)
+  qmp-powerdown   system_powerdown on the operator's QMP monitor (qmp_serial = ttyS1: the
+                  machine's second serial port), as a console server or BMC would send it
   guest-poweroff  the guest powers off by itself mid-write (after unmounting)
   guest-panic     the guest panics mid-write, reboots (panic=-1) and powers off cleanly
 After every cycle the partition must pass `e2fsck -fn`, and every file the guest reported as
@@ -26,10 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "boot"))
 from guestos import Partition, bios_disk, build_initramfs  # noqa: E402
-from halvm import BUILD, boot, find_kernel, pack, qmp_command  # noqa: E402
+from halvm import BUILD, boot, find_kernel, pack, qmp_command, serial_qmp  # noqa: E402
 
-KINDS = ["power-button", "ctrl-alt-del", "sigterm", "guest-poweroff", "guest-panic"]
-GUEST_STOP = {"power-button": "button", "ctrl-alt-del": "button", "sigterm": "button", "guest-poweroff": "poweroff:4",
+KINDS = ["power-button", "ctrl-alt-del", "sigterm", "qmp-powerdown", "guest-poweroff", "guest-panic"]
+GUEST_STOP = {"power-button": "button", "ctrl-alt-del": "button", "sigterm": "button", "qmp-powerdown": "button",
+              "guest-poweroff": "poweroff:4",
               "guest-panic": "panic:4"}
 TEST_INIT = BUILD / "hal-init-test"
 # The host-side stops come once the guest has reported this many fsync'd files.
@@ -101,6 +104,11 @@ def run_cycle(kernel, image: Path, disk: Path, kind: str, work: Path) -> tuple[d
         append = "hal_test_fault=sigterm-on-serial"
         extra = ["-chardev", f"socket,id=trigger,path={trigger},server=on,wait=off", "-serial", "chardev:trigger"]
         when = [("GUEST-FSYNCED", lambda: send_line(trigger), FILES_BEFORE_STOP)]
+    elif kind == "qmp-powerdown":
+        operator = work / "operator.sock"
+        append = "hal.qmp_serial=ttyS1"
+        extra = ["-chardev", f"socket,id=operator,path={operator},server=on,wait=off", "-serial", "chardev:operator"]
+        when = [("GUEST-FSYNCED", lambda: serial_qmp(operator, ["system_powerdown"]), FILES_BEFORE_STOP)]
     result = boot(kernel, image, work / "console.log", disks=[disk], qmp_socket=qmp, when=when, timeout=420,
                   append=append, extra=extra)
     problems = []
@@ -112,6 +120,7 @@ def run_cycle(kernel, image: Path, disk: Path, kind: str, work: Path) -> tuple[d
         problems.append("the guest never unmounted its filesystem")
     stop_line = {"power-button": "hal-init: stop: power button", "ctrl-alt-del": "hal-init: stop: Ctrl-Alt-Del",
                  "sigterm": "hal-init: stop: Terminated",
+                 "qmp-powerdown": "hal-init: qmp: POWERDOWN: the guest was asked to power off by another QMP monitor",
                  "guest-poweroff": "hal-init: supervise: the guest shut down",
                  "guest-panic": "GUEST-SOAK after the panic"}[kind]
     if stop_line not in result.console:

@@ -210,3 +210,20 @@ TEST_CASE("config: issue-12 keys -> display, guest_video, input, menu_hotkey; ba
         CHECK_FALSE(hal::parse_config(std::string("disk = auto\n") + bad, rejected, error));
     }
 }
+
+TEST_CASE("config: qmp_serial -> a port name (/dev/ dropped); empty is none; paths and odd names rejected") {
+    CHECK(parse_ok("disk = auto\n").qmp_serial.empty());
+    CHECK(parse_ok("disk = auto\nqmp_serial = ttyS1\n").qmp_serial.view() == "ttyS1");
+    CHECK(parse_ok("disk = auto\nqmp_serial = /dev/ttyUSB0\n").qmp_serial.view() == "ttyUSB0");
+    CHECK(parse_ok("disk = auto\nqmp_serial = ttyS1\nqmp_serial =\n").qmp_serial.empty());
+    for (const char* bad : {"qmp_serial = ../ttyS1\n", "qmp_serial = /dev/pts/1\n", "qmp_serial = 1tty\n",
+                            "qmp_serial = ttyS1,server\n", "qmp_serial = /dev/\n",
+                            "qmp_serial = ttyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1\n"}) {
+        CAPTURE(bad);
+        Config rejected;
+        ConfigError error;
+        CHECK_FALSE(hal::parse_config(std::string("disk = auto\n") + bad, rejected, error));
+        CHECK(std::string(error.key.c_str()) == "qmp_serial");
+        CHECK(std::string(error.message).find("ttyS1") != std::string::npos);
+    }
+}

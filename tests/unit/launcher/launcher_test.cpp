@@ -143,6 +143,17 @@ TEST_CASE("launcher: fixed options -> nodefaults, no-user-config, firmware dir, 
     CHECK(value_after(argv, "-display") == "none");
 }
 
+TEST_CASE("launcher: operator QMP port -> a serial chardev and a control monitor on it; none -> neither") {
+    HostFacts facts = host(false, false);
+    CHECK_FALSE(contains(argv_of(base_config(), facts), "-mon"));
+    facts.operator_qmp_port.assign("/dev/ttyS1");
+    const auto argv = argv_of(base_config(), facts);
+    CHECK(value_after(argv, "-chardev", 1) == "serial,id=operator,path=/dev/ttyS1");
+    CHECK(value_after(argv, "-mon") == "chardev=operator,mode=control");
+    // hal-init's own QMP socket stays as it was.
+    CHECK(value_after(argv, "-qmp") == "unix:/run/hal/qmp.sock,server=on,wait=off");
+}
+
 TEST_CASE("launcher: disk_bus forced -> that bus's device for the host disk") {
     struct Case {
         hal::DiskBus bus;
