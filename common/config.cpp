@@ -173,6 +173,10 @@ bool apply_config_setting(Config& config, std::string_view key, std::string_view
         if (!parse_hotkey(value, hotkey)) return fail(error, "menu_hotkey must be modifiers and a key, e.g. ctrl+alt+esc");
         return config.menu_hotkey.assign(value) || fail(error, "menu_hotkey is too long");
     }
+    if (key == "display_stats") {
+        return parse_count(value, 0, 3600, config.display_stats_seconds) ||
+               fail(error, "display_stats must be seconds from 0 (none) to 3600");
+    }
     if (key == "qmp_serial") {
         const std::string_view name = serial_port_name(value);
         if (!value.empty() && name.empty())

@@ -65,6 +65,8 @@ struct Config {
     GuestVideo guest_video = GuestVideo::kStd;  // std VGA every OS drives, or virtio-vga
     bool input = true;                     // input = auto: the host's keyboards and pointers drive the guest
     FixedString<64> menu_hotkey{std::string_view("ctrl+alt+esc")};  // opens the host menu (display/hotkey.hpp)
+    // Seconds between hal-display's lines of figures (updates, pixels, its CPU); 0: none.
+    uint32_t display_stats_seconds = 0;
     // A QMP monitor for the operator on this serial port of the host (ttyS1; supervision/
     // operator_port.hpp); empty: none.
     FixedString<32> qmp_serial;

@@ -4,6 +4,7 @@
 // it as its own process (a fault here never touches PID 1) and restarts it when it dies.
 //
 //   hal-display VNC_SOCKET [--control FD] [--no-input] [--hotkey KEYS] [--shell] [--card PATH]
+//               [--stats SECONDS]
 //
 // The control socket (from hal-init) carries the host menu's choices: hal-display sends
 // "menu", "back", "poweroff", "reset", "shell"; hal-init sends "shell-ended".
@@ -22,6 +23,7 @@
 #include "display/menu.hpp"
 #include "display/pointer.hpp"
 #include "display/rfb.hpp"
+#include "display/stats.hpp"
 #include "display/sys/drm.hpp"
 #include "display/sys/input.hpp"
 #include "init/log.hpp"
@@ -42,6 +44,7 @@ struct Options {
     const char* card = "/dev/dri/card0";
     const char* hotkey_text = "ctrl+alt+esc";
     int control = -1;
+    uint32_t stats_seconds = 0;  // a line of figures this often (display_stats); 0: none
     bool input = true;
     bool shell = false;
 };
@@ -64,6 +67,7 @@ private:
         if (x + count > guest_width_ || y >= guest_height_) return;
         std::memcpy(g_guest + (static_cast<size_t>(y) * guest_width_ + x) * 4, data, count * 4);
         dirty_.include(x, y, static_cast<uint32_t>(count), 1);
+        stats_.pixels(count);
     }
     void update_done() override;
     void pointer_absolute(bool absolute) override {
@@ -84,6 +88,7 @@ private:
     void control(const char* command);
     bool read_server();
     void read_control();
+    void report_stats();
 
     const Options& options_;
     HotkeyFilter filter_;
@@ -93,6 +98,7 @@ private:
     Pointer pointer_;
     Placement placement_;
     Rect dirty_;
+    DisplayStats stats_;
     int server_ = -1;
     uint32_t guest_width_ = 0, guest_height_ = 0;
     bool menu_ = false;
@@ -148,6 +154,7 @@ void Display::show_guest() {
 }
 
 void Display::update_done() {
+    const uint64_t began = stats_.enabled() ? sys::monotonic_us() : 0;
     if (!menu_ && !shell_ && !dirty_.empty()) {
         // The monitor keeps the host's console until the guest's first frame.
         if (!screen_.shown()) {
@@ -161,6 +168,13 @@ void Display::update_done() {
     }
     dirty_ = {};
     request_update(true);
+    if (stats_.enabled()) stats_.update(sys::monotonic_us() - began);
+}
+
+void Display::report_stats() {
+    char line[256];
+    stats_.report(line, sizeof line, sys::monotonic_ms(), sys::process_cpu_us(), guest_width_, guest_height_);
+    log_info("%s", line);
 }
 
 void Display::send_keys(const KeyEvent* keys, size_t count) {
@@ -284,6 +298,7 @@ bool Display::read_server() {
             log_info("vnc: QEMU closed the connection (the guest has ended)");
             return false;
         }
+        stats_.received(got.value());
         const bool was_initialized = parser_.initialized();
         if (parser_.feed({buffer, got.value()}) != rfb::ParseResult::kOk) {
             log_error("vnc: %s", parser_.error());
@@ -330,6 +345,7 @@ int Display::run() {
         sys::sleep_ms(100);
     }
     if (options_.input) inputs_.start(true);
+    stats_.start(options_.stats_seconds, sys::monotonic_ms(), sys::process_cpu_us());
     while (true) {
         // 0 QEMU, 1 hal-init, 2 /dev/input, then the devices.
         constexpr size_t kFixed = 3;
@@ -337,7 +353,12 @@ int Display::run() {
         const size_t devices = inputs_.count();
         for (size_t i = 0; i < devices; ++i) fds[kFixed + i] = inputs_.device(i).fd;
         bool ready[kFixed + sys::Inputs::kMaxDevices] = {};
-        if (!sys::wait_any(fds, ready, kFixed + devices, -1).ok()) continue;
+        const int64_t timeout = stats_.due_in(sys::monotonic_ms());
+        if (timeout == 0) {
+            report_stats();
+            continue;
+        }
+        if (!sys::wait_any(fds, ready, kFixed + devices, static_cast<int>(timeout)).ok()) continue;
         if (ready[0] && !read_server()) return 0;
         if (ready[1]) read_control();
         if (ready[2]) inputs_.refresh();
@@ -354,6 +375,7 @@ bool parse_options(int argc, char** argv, Options& options) {
         if (std::strcmp(argv[i], "--control") == 0 && has_value) options.control = std::atoi(argv[++i]);
         else if (std::strcmp(argv[i], "--hotkey") == 0 && has_value) options.hotkey_text = argv[++i];
         else if (std::strcmp(argv[i], "--card") == 0 && has_value) options.card = argv[++i];
+        else if (std::strcmp(argv[i], "--stats") == 0 && has_value) options.stats_seconds = static_cast<uint32_t>(std::atoi(argv[++i]));
         else if (std::strcmp(argv[i], "--no-input") == 0) options.input = false;
         else if (std::strcmp(argv[i], "--shell") == 0) options.shell = true;
         else return false;
@@ -371,7 +393,8 @@ int main(int argc, char** argv) {
     hal::Hotkey hotkey;
     if (!hal::parse_options(argc, argv, options) || !hal::parse_hotkey(options.hotkey_text, hotkey)) {
         std::fprintf(stderr,
-                     "usage: hal-display VNC_SOCKET [--control FD] [--no-input] [--hotkey KEYS] [--shell] [--card PATH]\n");
+                     "usage: hal-display VNC_SOCKET [--control FD] [--no-input] [--hotkey KEYS] [--shell] [--card PATH] "
+                     "[--stats SECONDS]\n");
         return 2;
     }
     static hal::Display display(options, hotkey);

@@ -54,9 +54,10 @@ void spawn_display(uint64_t now_ms) {
         return;
     }
     static char control[] = "3";  // the child's end arrives as fd 3
-    static char hotkey[64];
+    static char hotkey[64], stats[16];
     std::snprintf(hotkey, sizeof hotkey, "%s", config.menu_hotkey.c_str());
-    char* argv[12];
+    std::snprintf(stats, sizeof stats, "%u", config.display_stats_seconds);
+    char* argv[14];
     size_t count = 0;
     argv[count++] = const_cast<char*>(layout::kDisplay);
     argv[count++] = const_cast<char*>(layout::kVncSocket);
@@ -65,6 +66,10 @@ void spawn_display(uint64_t now_ms) {
     argv[count++] = const_cast<char*>("--hotkey");
     argv[count++] = hotkey;
     if (!config.input) argv[count++] = const_cast<char*>("--no-input");
+    if (config.display_stats_seconds) {
+        argv[count++] = const_cast<char*>("--stats");
+        argv[count++] = stats;
+    }
     if (sys::path_exists("/bin/sh")) argv[count++] = const_cast<char*>("--shell");
     argv[count] = nullptr;
     const auto pid = sys::spawn(argv, g_environment, &pair[1], 1);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/input.h>
 #include <linux/netlink.h>
+#include <sys/resource.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <sys/un.h>
@@ -482,6 +483,21 @@ uint64_t monotonic_ms() {
     struct timespec now;
     ::clock_gettime(CLOCK_MONOTONIC, &now);
     return static_cast<uint64_t>(now.tv_sec) * 1000u + static_cast<uint64_t>(now.tv_nsec) / 1000000u;
+}
+
+uint64_t monotonic_us() {
+    struct timespec now;
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<uint64_t>(now.tv_sec) * 1000000u + static_cast<uint64_t>(now.tv_nsec) / 1000u;
+}
+
+uint64_t process_cpu_us() {
+    struct rusage usage;
+    if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+    const auto us = [](const struct timeval& t) {
+        return static_cast<uint64_t>(t.tv_sec) * 1000000u + static_cast<uint64_t>(t.tv_usec);
+    };
+    return us(usage.ru_utime) + us(usage.ru_stime);
 }
 
 void sleep_ms(uint32_t milliseconds) {

@@ -110,6 +110,8 @@ struct ChildExit {
 Result<ChildExit> reap_child();
 
 uint64_t monotonic_ms();
+uint64_t monotonic_us();
+uint64_t process_cpu_us();  // this process's user + system time (getrusage)
 void sleep_ms(uint32_t milliseconds);
 
 void sync_disks();

@@ -197,13 +197,17 @@ TEST_CASE("config: issue-12 keys -> display, guest_video, input, menu_hotkey; ba
     CHECK(defaults.guest_video == hal::GuestVideo::kStd);
     CHECK(defaults.input);
     CHECK(defaults.menu_hotkey.view() == "ctrl+alt+esc");
-    const Config config =
-        parse_ok("disk = auto\ndisplay = none\nguest_video = virtio\ninput = none\nmenu_hotkey = ctrl+alt+f12\n");
+    CHECK(defaults.display_stats_seconds == 0);
+    const Config config = parse_ok(
+        "disk = auto\ndisplay = none\nguest_video = virtio\ninput = none\nmenu_hotkey = ctrl+alt+f12\n"
+        "display_stats = 5\n");
     CHECK(config.display == hal::DisplayMode::kNone);
     CHECK(config.guest_video == hal::GuestVideo::kVirtio);
     CHECK_FALSE(config.input);
     CHECK(config.menu_hotkey.view() == "ctrl+alt+f12");
-    for (const char* bad : {"display = hdmi\n", "guest_video = qxl\n", "input = some\n", "menu_hotkey = esc\n"}) {
+    CHECK(config.display_stats_seconds == 5);
+    for (const char* bad : {"display = hdmi\n", "guest_video = qxl\n", "input = some\n", "menu_hotkey = esc\n",
+                            "display_stats = 3601\n", "display_stats = often\n"}) {
         CAPTURE(bad);
         Config rejected;
         ConfigError error;
