@@ -4,7 +4,10 @@
 // it as its own process (a fault here never touches PID 1) and restarts it when it dies.
 //
 //   hal-display VNC_SOCKET [--control FD] [--no-input] [--hotkey KEYS] [--shell] [--card PATH]
-//               [--stats SECONDS]
+//               [--fbdev PATH] [--stats SECONDS]
+//
+// The monitor is the DRM card's (--card, default /dev/dri/card0) or, for a host whose display
+// has no DRM driver, the fbdev framebuffer --fbdev names (hal-init chooses).
 //
 // The control socket (from hal-init) carries the host menu's choices: hal-display sends
 // "menu", "back", "poweroff", "reset", "shell"; hal-init sends "shell-ended".
@@ -25,6 +28,7 @@
 #include "display/rfb.hpp"
 #include "display/stats.hpp"
 #include "display/sys/drm.hpp"
+#include "display/sys/fbdev.hpp"
 #include "display/sys/input.hpp"
 #include "init/log.hpp"
 #include "init/sys/sys.hpp"
@@ -42,6 +46,7 @@ uint8_t g_guest[kMaxGuestWidth * kMaxGuestHeight * 4];
 struct Options {
     const char* socket = nullptr;
     const char* card = "/dev/dri/card0";
+    const char* fbdev = nullptr;  // draw on this fbdev framebuffer instead of the DRM card
     const char* hotkey_text = "ctrl+alt+esc";
     int control = -1;
     uint32_t stats_seconds = 0;  // a line of figures this often (display_stats); 0: none
@@ -51,7 +56,9 @@ struct Options {
 
 class Display final : public rfb::Events {
 public:
-    Display(const Options& options, const Hotkey& hotkey) : options_(options), filter_(hotkey), parser_(*this) {}
+    Display(const Options& options, const Hotkey& hotkey)
+        : options_(options), filter_(hotkey), parser_(*this),
+          screen_(options.fbdev ? static_cast<sys::Screen&>(fbdev_) : drm_) {}
     ~Display() = default;
 
     int run();
@@ -93,7 +100,9 @@ private:
     const Options& options_;
     HotkeyFilter filter_;
     rfb::ServerParser parser_;
-    sys::DrmScreen screen_;
+    sys::DrmScreen drm_;
+    sys::FbScreen fbdev_;
+    sys::Screen& screen_;  // one of the two
     sys::Inputs inputs_;
     Pointer pointer_;
     Placement placement_;
@@ -104,6 +113,7 @@ private:
     bool menu_ = false;
     bool shell_ = false;
     bool first_frame_logged_ = false;
+    bool screen_failed_ = false;
     bool pointer_moved_ = false;
 };
 
@@ -138,10 +148,13 @@ void Display::resize(uint16_t width, uint16_t height) {
 }
 
 void Display::show_guest() {
+    if (screen_failed_) return;
     if (!screen_.is_open()) {
-        if (const Status opened = screen_.open(options_.card); !opened.ok()) {
-            log_warning("screen: %s: %s failed: %s; the guest's screen is not shown", options_.card,
+        const char* device = options_.fbdev ? options_.fbdev : options_.card;
+        if (const Status opened = screen_.open(device); !opened.ok()) {
+            log_warning("screen: %s: %s failed: %s; the guest's screen is not shown", device,
                         opened.error().operation, std::strerror(opened.error().code));
+            screen_failed_ = true;  // said once; the guest keeps the keyboard and pointer
             return;
         }
         placement_ = place(guest_width_, guest_height_, screen_.width(), screen_.height());
@@ -375,6 +388,7 @@ bool parse_options(int argc, char** argv, Options& options) {
         if (std::strcmp(argv[i], "--control") == 0 && has_value) options.control = std::atoi(argv[++i]);
         else if (std::strcmp(argv[i], "--hotkey") == 0 && has_value) options.hotkey_text = argv[++i];
         else if (std::strcmp(argv[i], "--card") == 0 && has_value) options.card = argv[++i];
+        else if (std::strcmp(argv[i], "--fbdev") == 0 && has_value) options.fbdev = argv[++i];
         else if (std::strcmp(argv[i], "--stats") == 0 && has_value) options.stats_seconds = static_cast<uint32_t>(std::atoi(argv[++i]));
         else if (std::strcmp(argv[i], "--no-input") == 0) options.input = false;
         else if (std::strcmp(argv[i], "--shell") == 0) options.shell = true;
@@ -394,7 +408,7 @@ int main(int argc, char** argv) {
     if (!hal::parse_options(argc, argv, options) || !hal::parse_hotkey(options.hotkey_text, hotkey)) {
         std::fprintf(stderr,
                      "usage: hal-display VNC_SOCKET [--control FD] [--no-input] [--hotkey KEYS] [--shell] [--card PATH] "
-                     "[--stats SECONDS]\n");
+                     "[--fbdev PATH] [--stats SECONDS]\n");
         return 2;
     }
     static hal::Display display(options, hotkey);

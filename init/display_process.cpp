@@ -1,5 +1,6 @@
-// hal-display's life: DRM connectors from sysfs, spawn with a control socket, restart with
-// doubling backoff, the menu's requests, a rescue shell on the console.
+// hal-display's life: the monitor from sysfs (a DRM connector, else the firmware's fbdev
+// framebuffer), spawn with a control socket, restart with doubling backoff, the menu's
+// requests, a rescue shell on the console.
 #include "init/display_process.hpp"
 
 #include <sys/socket.h>
@@ -32,6 +33,7 @@ struct DisplayState {
     uint64_t restart_at = 0;   // 0: no restart pending
     uint64_t backoff_ms = kFirstBackoffMs;
     unsigned crashes = 0;
+    char framebuffer[32] = "";  // /dev/fbN when the monitor has no DRM driver; "": DRM
 };
 DisplayState g_display;
 
@@ -57,7 +59,7 @@ void spawn_display(uint64_t now_ms) {
     static char hotkey[64], stats[16];
     std::snprintf(hotkey, sizeof hotkey, "%s", config.menu_hotkey.c_str());
     std::snprintf(stats, sizeof stats, "%u", config.display_stats_seconds);
-    char* argv[14];
+    char* argv[16];
     size_t count = 0;
     argv[count++] = const_cast<char*>(layout::kDisplay);
     argv[count++] = const_cast<char*>(layout::kVncSocket);
@@ -66,6 +68,10 @@ void spawn_display(uint64_t now_ms) {
     argv[count++] = const_cast<char*>("--hotkey");
     argv[count++] = hotkey;
     if (!config.input) argv[count++] = const_cast<char*>("--no-input");
+    if (g_display.framebuffer[0]) {
+        argv[count++] = const_cast<char*>("--fbdev");
+        argv[count++] = g_display.framebuffer;
+    }
     if (config.display_stats_seconds) {
         argv[count++] = const_cast<char*>("--stats");
         argv[count++] = stats;
@@ -101,6 +107,40 @@ void start_shell() {
              kConsole, static_cast<int>(pid.value()));
 }
 
+// A host whose display has no DRM driver (a GPU the image has no driver for, Debian's kernel
+// having no simpledrm) still has the firmware's framebuffer: efifb, vesafb.
+bool probe_framebuffer(HostFacts& facts) {
+    g_display.framebuffer[0] = '\0';
+    bool found = false;
+    (void)sys::for_each_entry("/sys/class/graphics", [&](const char* name) {
+        if (found || !starts_with(name, "fb")) return;
+        char path[128], buffer[64];
+        std::string_view text;
+        std::snprintf(path, sizeof path, "/sys/class/graphics/%s/name", name);
+        if (!read_text(path, buffer, sizeof buffer, text) || framebuffer_of_drm(text)) return;
+        char driver[64];
+        std::snprintf(driver, sizeof driver, "%.*s", static_cast<int>(trim(text).size()), trim(text).data());
+        std::snprintf(path, sizeof path, "/sys/class/graphics/%s/bits_per_pixel", name);
+        const auto bits = read_text(path, buffer, sizeof buffer, text) ? parse_unsigned(trim(text)) : std::nullopt;
+        std::snprintf(path, sizeof path, "/sys/class/graphics/%s/virtual_size", name);
+        const auto size = read_text(path, buffer, sizeof buffer, text) ? framebuffer_size(text) : std::nullopt;
+        if (!size || !bits) return;
+        if (*bits != 32) {
+            log_warning("display: framebuffer %s (%s) is %llu bits a pixel; hal-display draws 32 (XRGB8888)", name,
+                        driver, static_cast<unsigned long long>(*bits));
+            return;
+        }
+        found = true;
+        std::snprintf(g_display.framebuffer, sizeof g_display.framebuffer, "/dev/%s", name);
+        facts.display = true;
+        facts.display_width = size->width;
+        facts.display_height = size->height;
+        log_info("display: no DRM monitor; framebuffer %s (%s) %ux%u; the guest's screen goes there", name, driver,
+                 size->width, size->height);
+    });
+    return found;
+}
+
 }  // namespace
 
 void probe_host_display(const Config& config, HostFacts& facts) {
@@ -133,7 +173,8 @@ void probe_host_display(const Config& config, HostFacts& facts) {
         log_info("display: monitor on %s, native mode %ux%u; the guest's screen goes there", name, mode->width,
                  mode->height);
     });
-    if (!found) log_info("display: no connected monitor (no DRM connector); the guest runs headless");
+    if (!found) found = probe_framebuffer(facts);
+    if (!found) log_info("display: no connected monitor (no DRM connector, no framebuffer); the guest runs headless");
 }
 
 void start_display(const Config& config, const HostFacts& facts) {
@@ -187,6 +228,7 @@ bool display_child_exited(pid_t pid, int status, uint64_t now_ms) {
     g_display.control = -1;
     char description[96];
     describe_exit(status, description, sizeof description);
+    sys::console_text_mode();  // a killed hal-display left the fbdev console in graphics mode
     if (!g_display.wanted) {
         log_info("display: hal-display %s after QEMU ended; the console is back on the monitor", description);
         return true;

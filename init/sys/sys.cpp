@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/input.h>
+#include <linux/kd.h>
 #include <linux/netlink.h>
 #include <sys/resource.h>
 #include <sys/ioctl.h>
@@ -483,6 +484,13 @@ uint64_t monotonic_ms() {
     struct timespec now;
     ::clock_gettime(CLOCK_MONOTONIC, &now);
     return static_cast<uint64_t>(now.tv_sec) * 1000u + static_cast<uint64_t>(now.tv_nsec) / 1000000u;
+}
+
+void console_text_mode() {
+    const int console = ::open("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (console < 0) return;
+    (void)::ioctl(console, KDSETMODE, KD_TEXT);
+    ::close(console);
 }
 
 uint64_t monotonic_us() {

@@ -115,6 +115,10 @@ uint64_t process_cpu_us();  // this process's user + system time (getrusage)
 void sleep_ms(uint32_t milliseconds);
 
 void sync_disks();
+
+// Puts the foreground VT back in text mode (a no-op when it is): after hal-display ended
+// without closing its fbdev screen (killed), the console must show again.
+void console_text_mode();
 // reboot(2) with RB_POWER_OFF / RB_AUTOBOOT; returns only when the call failed.
 Status power_off();
 Status restart_host();

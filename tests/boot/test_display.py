@@ -44,6 +44,14 @@ def move(qmp: Path, kind: str, x: int, y: int):
     qmp_command(qmp, "input-send-event", {"events": events})
 
 
+def image_and_guest(kernel, guest_initramfs, tmp_path: Path, cmdline: str) -> tuple[Path, Path]:
+    """The HAL image (hal-init's test build, for its fault knobs) and the guest's disk."""
+    image = tmp_path / "hal.img"
+    packed = pack(kernel, image, extra=["--init", str(BUILD / "hal-init-test")])
+    assert packed.returncode == 0, packed.stderr
+    return image, bios_disk(kernel, guest_initramfs, tmp_path / "guest.img", cmdline=cmdline)
+
+
 def light_pixels(image) -> int:
     """Pixels bright enough to be console text."""
     _, _, rgb = image
@@ -51,12 +59,9 @@ def light_pixels(image) -> int:
 
 
 def test_guest_screen_keyboard_pointer_and_host_menu(kernel, guest_initramfs, tmp_path, figures):
-    image = tmp_path / "hal.img"
-    packed = pack(kernel, image, extra=["--init", str(BUILD / "hal-init-test")])
-    assert packed.returncode == 0, packed.stderr
-    disk = bios_disk(kernel, guest_initramfs, tmp_path / "guest.img",
-                     cmdline="vt.global_cursor_default=0 guest.steps=paint,inputbg,wait guest.paint=0,0,255 "
-                             "guest.input=300")
+    image, disk = image_and_guest(kernel, guest_initramfs, tmp_path,
+                                  "vt.global_cursor_default=0 guest.steps=paint,inputbg,wait guest.paint=0,0,255 "
+                                  "guest.input=300")
     qmp = tmp_path / "outer-qmp.sock"
     shots = {}
     done = []
@@ -143,11 +148,8 @@ def test_guest_screen_keyboard_pointer_and_host_menu(kernel, guest_initramfs, tm
 
 
 def test_killed_display_process_comes_back_and_the_guest_keeps_running(kernel, guest_initramfs, tmp_path):
-    image = tmp_path / "hal.img"
-    packed = pack(kernel, image, extra=["--init", str(BUILD / "hal-init-test")])
-    assert packed.returncode == 0, packed.stderr
-    disk = bios_disk(kernel, guest_initramfs, tmp_path / "guest.img",
-                     cmdline="vt.global_cursor_default=0 guest.steps=paint,wait guest.paint=0,255,0")
+    image, disk = image_and_guest(kernel, guest_initramfs, tmp_path,
+                                  "vt.global_cursor_default=0 guest.steps=paint,wait guest.paint=0,255,0")
     qmp = tmp_path / "outer-qmp.sock"
     shots = {}
 
@@ -172,3 +174,52 @@ def test_killed_display_process_comes_back_and_the_guest_keeps_running(kernel, g
     # The picture is back: the guest's green with its white square.
     assert pixel(shots["back"], 10, 10) == (255, 255, 255)
     assert pixel(shots["back"], 640, 400) == (0, 255, 0)
+
+
+def test_firmware_framebuffer_without_drm_shows_the_guest(kernel, guest_initramfs, tmp_path):
+    """A UEFI machine whose display has no DRM driver (Debian's kernel has no simpledrm): the
+    outer VM boots OVMF with a ramfb, which no DRM driver drives, so the HAL host has only
+    efifb's /dev/fb0. The guest shows there, the console before it and in the host menu, and
+    a killed hal-display gives the monitor back and takes it again."""
+    image, disk = image_and_guest(kernel, guest_initramfs, tmp_path,
+                                  "vt.global_cursor_default=0 guest.steps=paint,wait guest.paint=255,0,255")
+    qmp = tmp_path / "outer-qmp.sock"
+    shots = {}
+
+    def drive():
+        time.sleep(3)
+        shots["guest"] = screendump(qmp, tmp_path / "guest.ppm")
+        keys(qmp, "ctrl", "alt", "esc")
+        time.sleep(3)
+        shots["menu"] = screendump(qmp, tmp_path / "menu.ppm")
+        keys(qmp, "1")
+
+    first_frame = "hal-display: screen: the guest's first frame is on the monitor"
+    result = boot(kernel, image, tmp_path / "console.log", disks=[disk], qmp_socket=qmp, timeout=GUEST_TIMEOUT,
+                  extra=["-bios", "/usr/share/ovmf/OVMF.fd", "-device", "ramfb"],
+                  append="console=tty0 console=ttyS0 hal_test_fault=kill-display",
+                  when=[("hal-init: launch: accel=", lambda: shots.setdefault(
+                            "launch", screendump(qmp, tmp_path / "launch.ppm"))),
+                        ("GUEST-PAINT", drive)])
+    result.assert_no_panic()
+    assert not result.timed_out, result.console[-4000:]
+    probe = re.search(r"hal-init: display: no DRM monitor; framebuffer fb0 \(EFI VGA\) (\d+)x(\d+); "
+                      r"the guest's screen goes there", result.console)
+    assert probe, result.console[-6000:]
+    width, height = int(probe.group(1)), int(probe.group(2))
+    result.assert_in_order(probe.group(0), first_frame, "hal-init: test: killing hal-display",
+                           "hal-init: display: hal-display killed by signal 9 (Killed); the guest keeps running",
+                           "hal-init: display: hal-display running as pid", first_frame,
+                           f"GUEST-PAINT {width}x{height} rgb=255,0,255",
+                           "hal-display: menu: ctrl+alt+esc: the host menu is open", "hal-display: menu: poweroff",
+                           "GUEST-STOPPING power button", "GUEST-DONE", "reboot: Power down")
+    # The console on the firmware's framebuffer before the guest's first frame.
+    assert shots["launch"][:2] == (width, height)
+    assert light_pixels(shots["launch"]) > 500, "no console text on the monitor before the guest"
+    # The guest's magenta with its white square, 1:1 (its screen took the framebuffer's size).
+    assert pixel(shots["guest"], 10, 10) == (255, 255, 255)
+    assert pixel(shots["guest"], width // 2, height // 2) == (255, 0, 255)
+    assert pixel(shots["guest"], width - 5, height - 5) == (255, 0, 255)
+    # The host menu: the VT back in text mode, the console redrawn with the menu.
+    assert pixel(shots["menu"], width // 2, height // 2) != (255, 0, 255)
+    assert light_pixels(shots["menu"]) > 300, "the menu is not on the monitor"

@@ -185,3 +185,27 @@ TEST_CASE("host display: connected status and the preferred mode first in the li
     CHECK_FALSE(preferred_mode("1280x800p\n").has_value());
     CHECK_FALSE(preferred_mode("0x800\n").has_value());
 }
+
+TEST_CASE("host display: a firmware framebuffer's size, DRM's own fbdev told apart, XRGB8888 only") {
+    const auto size = framebuffer_size("1024,768\n");
+    REQUIRE(size.has_value());
+    CHECK((size->width == 1024 && size->height == 768));
+    for (const char* bad : {"", "1024\n", "1024x768\n", "0,768\n", "1024,\n", "99999,768\n", "1024,768,1\n"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(framebuffer_size(bad).has_value());
+    }
+    CHECK(framebuffer_of_drm("bochs-drmdrmfb\n"));
+    CHECK(framebuffer_of_drm("i915drmfb"));
+    CHECK_FALSE(framebuffer_of_drm("EFI VGA\n"));
+    CHECK_FALSE(framebuffer_of_drm("VESA VGA"));
+    CHECK_FALSE(framebuffer_of_drm("fb"));
+    FramebufferFormat xrgb{32, 16, 8, 8, 8, 0, 8};
+    CHECK(framebuffer_drawable(xrgb));
+    FramebufferFormat bgrx = xrgb;
+    bgrx.red_offset = 0, bgrx.blue_offset = 16;
+    CHECK_FALSE(framebuffer_drawable(bgrx));
+    FramebufferFormat rgb565{16, 11, 5, 5, 6, 0, 5};
+    CHECK_FALSE(framebuffer_drawable(rgb565));
+    FramebufferFormat rgb24{24, 16, 8, 8, 8, 0, 8};
+    CHECK_FALSE(framebuffer_drawable(rgb24));
+}
