@@ -246,11 +246,13 @@ SOAK_MINUTES ?= 30
 soak-memory: all $(BUILD)/hal-init-test $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(KERNEL_ROOT_FILE)
 	$(TEST_ENV) HAL_SOAK_MINUTES=$(SOAK_MINUTES) $(PYTHON) tests/soak/memory_run.py
 
-# Figures, not assertions: hal-init against the busybox-script init, same kernel and disk.
+# Figures, not assertions: hal-init against the busybox-script init, same kernel and disk;
+# packing; the LAN paths; the guest's screen through hal-display (latency, update rate, CPU).
 bench: all $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(GUEST_TOOL) $(KERNEL_ROOT_FILE)
 	$(TEST_ENV) $(PYTHON) tests/bench/boot_bench.py
 	$(TEST_ENV) $(PYTHON) tests/bench/pack_bench.py
 	$(TEST_ENV) $(PYTHON) tests/bench/lan_bench.py
+	$(TEST_ENV) $(PYTHON) tests/bench/display_bench.py
 
 # `make install` (PREFIX, DESTDIR as usual): the packer, its programs and data, the man page,
 # and the Debian kernel hooks that rebuild /boot/hal-initrd.img-KVER on a kernel upgrade.

@@ -6,6 +6,10 @@
  *                             CPU topology, NICs
  *   guest-tool efivar         reads HalPersist (a UEFI variable); writes it when absent
  *   guest-tool paint R G B    fills /dev/fb0 with one colour and a white 64x64 square at 0,0
+ *   guest-tool flip COUNT     on each key press fills the screen with the next of red and
+ *                             green, COUNT times, reporting each once it is drawn
+ *   guest-tool storm SECONDS  repaints the whole screen, red and green in turn, as fast as it
+ *                             can, and reports the frames drawn
  *   guest-tool input SECONDS  reports key, relative and absolute pointer events
  *   guest-tool powerbutton    returns when a power button (KEY_POWER) is pressed
  *   guest-tool soak DIR       writes checksummed files, fsync'd, until stopped
@@ -210,35 +214,72 @@ static int efivar(const char *value) {
     return 0;
 }
 
-static int paint(int red, int green, int blue) {
-    int fd = open("/dev/fb0", O_RDWR);
+struct screen {
     struct fb_var_screeninfo var;
     struct fb_fix_screeninfo fix;
-    if (fd < 0 || ioctl(fd, FBIOGET_VSCREENINFO, &var) != 0 || ioctl(fd, FBIOGET_FSCREENINFO, &fix) != 0) {
-        printf("GUEST-PAINT no framebuffer: %s\n", strerror(errno));
-        return 1;
+    uint8_t *pixels;
+    size_t size;
+};
+
+/* Maps /dev/fb0 (32 bits a pixel); reports why not on a `tag` line. */
+static int open_screen(struct screen *screen, const char *tag) {
+    int fd = open("/dev/fb0", O_RDWR);
+    if (fd < 0 || ioctl(fd, FBIOGET_VSCREENINFO, &screen->var) != 0 ||
+        ioctl(fd, FBIOGET_FSCREENINFO, &screen->fix) != 0) {
+        printf("%s no framebuffer: %s\n", tag, strerror(errno));
+        return -1;
     }
-    if (var.bits_per_pixel != 32) {
-        printf("GUEST-PAINT unsupported depth %u\n", var.bits_per_pixel);
-        return 1;
+    if (screen->var.bits_per_pixel != 32) {
+        printf("%s unsupported depth %u\n", tag, screen->var.bits_per_pixel);
+        return -1;
     }
-    size_t size = (size_t)fix.line_length * var.yres;
-    uint8_t *pixels = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (pixels == MAP_FAILED) {
-        printf("GUEST-PAINT mmap failed: %s\n", strerror(errno));
-        return 1;
+    screen->size = (size_t)screen->fix.line_length * screen->var.yres;
+    screen->pixels = mmap(NULL, screen->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (screen->pixels == MAP_FAILED) {
+        printf("%s mmap failed: %s\n", tag, strerror(errno));
+        return -1;
     }
-    for (uint32_t y = 0; y < var.yres; ++y) {
-        uint32_t *row = (uint32_t *)(pixels + (size_t)y * fix.line_length);
-        for (uint32_t x = 0; x < var.xres; ++x) {
-            int white = x < 64 && y < 64;
-            uint32_t r = white ? 255 : (uint32_t)red, g = white ? 255 : (uint32_t)green,
-                     b = white ? 255 : (uint32_t)blue;
-            row[x] = (r << var.red.offset) | (g << var.green.offset) | (b << var.blue.offset);
-        }
+    return 0;
+}
+
+/* The whole screen in one colour; a white 64x64 square at 0,0 when `square`. */
+static void fill(const struct screen *screen, uint32_t red, uint32_t green, uint32_t blue, int square) {
+    const struct fb_var_screeninfo *var = &screen->var;
+    uint32_t colour = (red << var->red.offset) | (green << var->green.offset) | (blue << var->blue.offset);
+    uint32_t white = (255u << var->red.offset) | (255u << var->green.offset) | (255u << var->blue.offset);
+    for (uint32_t y = 0; y < var->yres; ++y) {
+        uint32_t *row = (uint32_t *)(screen->pixels + (size_t)y * screen->fix.line_length);
+        for (uint32_t x = 0; x < var->xres; ++x) row[x] = square && x < 64 && y < 64 ? white : colour;
     }
-    msync(pixels, size, MS_SYNC);
-    printf("GUEST-PAINT %ux%u rgb=%d,%d,%d\n", var.xres, var.yres, red, green, blue);
+    msync(screen->pixels, screen->size, MS_SYNC);
+}
+
+static int paint(int red, int green, int blue) {
+    struct screen screen;
+    if (open_screen(&screen, "GUEST-PAINT") != 0) return 1;
+    fill(&screen, (uint32_t)red, (uint32_t)green, (uint32_t)blue, 1);
+    printf("GUEST-PAINT %ux%u rgb=%d,%d,%d\n", screen.var.xres, screen.var.yres, red, green, blue);
+    return 0;
+}
+
+static double now_seconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+static int storm(int seconds) {
+    struct screen screen;
+    if (open_screen(&screen, "GUEST-STORM") != 0) return 1;
+    printf("GUEST-STORM start %ux%u\n", screen.var.xres, screen.var.yres);
+    fflush(stdout);
+    double start = now_seconds(), elapsed = 0;
+    unsigned frames = 0;
+    while ((elapsed = now_seconds() - start) < seconds) {
+        fill(&screen, frames % 2 ? 0 : 255, frames % 2 ? 255 : 0, 0, 0);
+        ++frames;
+    }
+    printf("GUEST-STORM end %u frames in %.2f s (%.1f/s)\n", frames, elapsed, frames / elapsed);
     return 0;
 }
 
@@ -288,6 +329,29 @@ static int input(int seconds) {
             }
         }
         fflush(stdout);
+    }
+    return 0;
+}
+
+static int flip(int count) {
+    struct screen screen;
+    if (open_screen(&screen, "GUEST-FLIP") != 0) return 1;
+    struct pollfd fds[16];
+    int devices = open_event_devices(fds, 16, 0);
+    printf("GUEST-FLIP-READY %d devices %ux%u\n", devices, screen.var.xres, screen.var.yres);
+    fflush(stdout);
+    for (int flips = 0; flips < count;) {
+        if (poll(fds, (nfds_t)devices, -1) <= 0) continue;
+        for (int i = 0; i < devices; ++i) {
+            struct input_event event;
+            while (read(fds[i].fd, &event, sizeof event) == sizeof event) {
+                if (event.type != EV_KEY || event.value != 1 || flips >= count) continue;
+                int red = flips % 2 == 0;
+                fill(&screen, red ? 255 : 0, red ? 0 : 255, 0, 0);
+                printf("GUEST-FLIP %d rgb=%s\n", flips++, red ? "255,0,0" : "0,255,0");
+                fflush(stdout);
+            }
+        }
     }
     return 0;
 }
@@ -368,9 +432,12 @@ int main(int argc, char **argv) {
     if (argc >= 3 && !strcmp(argv[1], "efivar")) return efivar(argv[2]);
     if (argc >= 5 && !strcmp(argv[1], "paint")) return paint(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
     if (argc >= 3 && !strcmp(argv[1], "input")) return input(atoi(argv[2]));
+    if (argc >= 3 && !strcmp(argv[1], "flip")) return flip(atoi(argv[2]));
+    if (argc >= 3 && !strcmp(argv[1], "storm")) return storm(atoi(argv[2]));
     if (argc >= 2 && !strcmp(argv[1], "powerbutton")) return power_button();
     if (argc >= 3 && !strcmp(argv[1], "soak")) return soak(argv[2]);
     if (argc >= 3 && !strcmp(argv[1], "verify")) return verify(argv[2]);
-    fprintf(stderr, "usage: guest-tool facts|efivar VALUE|paint R G B|input SECONDS|powerbutton|soak DIR|verify DIR\n");
+    fprintf(stderr, "usage: guest-tool facts|efivar VALUE|paint R G B|input SECONDS|flip COUNT|storm SECONDS|powerbutton|"
+                    "soak DIR|verify DIR\n");
     return 2;
 }

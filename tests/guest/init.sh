@@ -4,11 +4,14 @@
 # bootloader's configuration; every report is a GUEST- line on the serial console.
 #   guest.disks=N      wait (up to 30 s) until N disks are visible before reporting
 #   guest.steps=a,b    steps in order: facts, efivar, net, serve, paint, input (inputbg: in the
-#                      background), scribble, soak, panic, wait, modaliases (every device's
+#                      background), idle, storm, flip, scribble, soak, panic, wait, modaliases (every device's
 #                      modalias and bound driver, as mkinitrd-hal --hostonly-modaliases reads them)
 #   guest.efivar=TEXT  the value the efivar step writes when the variable is absent
 #   guest.paint=R,G,B  the colour the paint step fills the screen with
 #   guest.input=SECS   how long the input step reports events
+#   guest.idle=SECS    how long the idle step leaves the screen as it is
+#   guest.storm=SECS   how long the storm step repaints the whole screen
+#   guest.flips=N      how many key presses the flip step answers with a new screen
 #   guest.scribble=DEV the disk the scribble step overwrites 1 MiB of, 40 MiB in
 #   guest.soak=HOW     how the soak step ends: button, poweroff:SECS or panic:SECS
 /bin/busybox --install -s /bin
@@ -21,7 +24,7 @@ while read -r module; do
     insmod "/lib/modules/$module" 2>/dev/null
 done < /lib/modules/load.list
 
-disks=0 steps=facts efivar_value=hal paint_colour=0,0,255 input_seconds=20 scribble_disk=sda soak_stop=button
+disks=0 steps=facts efivar_value=hal paint_colour=0,0,255 input_seconds=20 idle_seconds=10 storm_seconds=10 flips=10 scribble_disk=sda soak_stop=button
 for word in $(cat /proc/cmdline); do
     case "$word" in
         guest.disks=*) disks=${word#guest.disks=} ;;
@@ -29,6 +32,9 @@ for word in $(cat /proc/cmdline); do
         guest.efivar=*) efivar_value=${word#guest.efivar=} ;;
         guest.paint=*) paint_colour=${word#guest.paint=} ;;
         guest.input=*) input_seconds=${word#guest.input=} ;;
+        guest.idle=*) idle_seconds=${word#guest.idle=} ;;
+        guest.storm=*) storm_seconds=${word#guest.storm=} ;;
+        guest.flips=*) flips=${word#guest.flips=} ;;
         guest.scribble=*) scribble_disk=${word#guest.scribble=} ;;
         guest.soak=*) soak_stop=${word#guest.soak=} ;;
     esac
@@ -84,6 +90,13 @@ for step in $(echo "$steps" | tr ',' ' '); do
             ;;
         input) guest-tool input "$input_seconds" ;;
         inputbg) guest-tool input "$input_seconds" & ;;
+        idle)
+            echo "GUEST-IDLE start"
+            sleep "$idle_seconds"
+            echo "GUEST-IDLE end"
+            ;;
+        storm) guest-tool storm "$storm_seconds" ;;
+        flip) guest-tool flip "$flips" ;;
         soak)
             # Checksummed files, fsync'd, on the ext4 partition until the guest is stopped:
             # guest.soak=button (the power button), =poweroff:SECS (the guest powers off by
