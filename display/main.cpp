@@ -304,10 +304,12 @@ bool Display::read_server() {
         const auto got = sys::read_some(server_, reinterpret_cast<char*>(buffer), sizeof buffer);
         if (!got.ok()) {
             if (got.error().code == EAGAIN) return true;
-            log_warning("vnc: read failed: %s", std::strerror(got.error().code));
-            return false;
+            if (got.error().code != ECONNRESET) {
+                log_warning("vnc: read failed: %s", std::strerror(got.error().code));
+                return false;
+            }
         }
-        if (got.value() == 0) {
+        if (!got.ok() || got.value() == 0) {  // a reset is QEMU exiting with our request unread
             log_info("vnc: QEMU closed the connection (the guest has ended)");
             return false;
         }
