@@ -247,9 +247,10 @@ soak-memory: all $(BUILD)/hal-init-test $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $
 	$(TEST_ENV) HAL_SOAK_MINUTES=$(SOAK_MINUTES) $(PYTHON) tests/soak/memory_run.py
 
 # Figures, not assertions: hal-init against the busybox-script init, same kernel and disk;
-# packing; the LAN paths; the guest's screen through hal-display (latency, update rate, CPU).
+# the static QEMU's own start-up, not nested; packing; the LAN paths; the guest's screen through hal-display (latency, update rate, CPU).
 bench: all $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(GUEST_TOOL) $(KERNEL_ROOT_FILE)
 	$(TEST_ENV) $(PYTHON) tests/bench/boot_bench.py
+	$(TEST_ENV) $(PYTHON) tests/bench/qemu_start_bench.py
 	$(TEST_ENV) $(PYTHON) tests/bench/pack_bench.py
 	$(TEST_ENV) $(PYTHON) tests/bench/lan_bench.py
 	$(TEST_ENV) $(PYTHON) tests/bench/display_bench.py
