@@ -79,7 +79,7 @@ bool load_index() {
 
 unsigned request_module(int index, const char* why) {
     const ModuleEntry& module = g_table.entry(static_cast<size_t>(index));
-    const LoadPriority priority = module_priority(module.path, g_network_critical, g_display_critical);
+    const LoadPriority priority = module_priority(module.path(), g_network_critical, g_display_critical);
     const unsigned added = g_loader->request(index, priority);
     if (added > 0) {
         if (priority == LoadPriority::kStorage || priority == LoadPriority::kBus) g_summary.storage += added;

@@ -17,7 +17,7 @@ void ModuleLoader::load_one(int index) {
     FixedString<kPathCapacity> path;
     bool loaded = false;
     const uint64_t started = sys::monotonic_ms();
-    if (!path.assign(module_directory_) || !path.append('/') || !path.append(module.path)) {
+    if (!path.assign(module_directory_) || !path.append('/') || !path.append(module.path())) {
         log_warning("modules: %s: path too long", module.name.c_str());
     } else {
         const Status status = sys::load_module(path.c_str());

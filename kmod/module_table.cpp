@@ -27,7 +27,7 @@ int ModuleTable::find_path(std::string_view path) const {
     for (size_t slot = hash(path, false);; slot = (slot + 1) & (kModuleHashSlots - 1)) {
         if (path_slots_[slot] == 0) return -1;
         const int index = path_slots_[slot] - 1;
-        if (modules_[index].path == path) return index;
+        if (modules_[index].path() == path) return index;
     }
 }
 
@@ -37,7 +37,8 @@ int ModuleTable::add_path(std::string_view path) {
     if (count_ >= kMaxModules) return -1;
     ModuleEntry& entry = modules_[count_];
     if (!module_name_from_path(path, entry.name)) return -1;
-    entry.path = path;
+    entry.path_text = path.data();
+    entry.path_size = static_cast<uint32_t>(path.size());
     // Both tables stay at most half full (kModuleHashSlots = 2 * kMaxModules): probes end.
     size_t slot = hash(path, false);
     while (path_slots_[slot]) slot = (slot + 1) & (kModuleHashSlots - 1);
@@ -80,7 +81,7 @@ bool ModuleTable::add_softdep_edges(int module, std::string_view word, EdgeKind 
     const int by_name = find_name(word);
     if (by_name >= 0) return by_name == module || add_edge(module, by_name, kind);
     for (size_t i = 0; i < alias_count_; ++i)
-        if (aliases_[i].module != module && glob_match(aliases_[i].pattern, word) &&
+        if (aliases_[i].module != module && glob_match(aliases_[i].pattern(), word) &&
             !add_edge(module, aliases_[i].module, kind))
             return false;
     return true;
@@ -123,7 +124,8 @@ bool ModuleTable::load_aliases(std::string_view modules_alias, unsigned& bad_lin
         if (alias_count_ >= kMaxAliases) return false;
         const size_t literal = pattern.find_first_of("*?[");
         const size_t length = literal == std::string_view::npos ? pattern.size() : literal;
-        aliases_[alias_count_++] = Alias{pattern, static_cast<uint16_t>(module), static_cast<uint16_t>(length)};
+        aliases_[alias_count_++] = Alias{pattern.data(), static_cast<uint32_t>(pattern.size()),
+                                         static_cast<uint16_t>(module), static_cast<uint16_t>(length)};
     }
     return true;
 }
@@ -131,16 +133,16 @@ bool ModuleTable::load_aliases(std::string_view modules_alias, unsigned& bad_lin
 void ModuleTable::literal_range(std::string_view literal, size_t& first, size_t& last) const {
     auto key = [this](size_t i) {
         const Alias& alias = aliases_[by_literal_[i]];
-        return alias.pattern.substr(0, alias.literal);
+        return alias.pattern().substr(0, alias.literal);
     };
-    size_t low = 0, high = alias_count_;
+    size_t low = 0, high = indexed_aliases_;
     while (low < high) {
         const size_t middle = (low + high) / 2;
         if (key(middle) < literal) low = middle + 1;
         else high = middle;
     }
     first = low;
-    high = alias_count_;
+    high = indexed_aliases_;
     while (low < high) {
         const size_t middle = (low + high) / 2;
         if (key(middle) <= literal) low = middle + 1;
@@ -153,11 +155,17 @@ void ModuleTable::finalize() {
     // The alias index: by literal start, so a modalias finds its candidates by binary search.
     for (size_t i = 0; i < alias_count_; ++i) by_literal_[i] = static_cast<uint32_t>(i);
     std::sort(by_literal_, by_literal_ + alias_count_, [this](uint32_t a, uint32_t b) {
-        return aliases_[a].pattern.substr(0, aliases_[a].literal) < aliases_[b].pattern.substr(0, aliases_[b].literal);
+        return aliases_[a].pattern().substr(0, aliases_[a].literal) <
+               aliases_[b].pattern().substr(0, aliases_[b].literal);
     });
+    indexed_aliases_ = alias_count_;
     // Counting sort of the edges into three adjacency lists (CSR): what a module pulls in,
     // what it requires, and what it merely follows.
-    uint16_t pull_count[kMaxModules] = {}, hard_count[kMaxModules] = {}, soft_count[kMaxModules] = {};
+    // Every edge joins two modules below count_: only those counters are used.
+    uint16_t pull_count[kMaxModules], hard_count[kMaxModules], soft_count[kMaxModules];
+    std::fill_n(pull_count, count_, 0);
+    std::fill_n(hard_count, count_, 0);
+    std::fill_n(soft_count, count_, 0);
     auto waiter = [](const Edge& edge) { return edge.kind == EdgeKind::kPostSoftdep ? edge.to : edge.from; };
     auto awaited = [](const Edge& edge) { return edge.kind == EdgeKind::kPostSoftdep ? edge.from : edge.to; };
     for (size_t i = 0; i < edge_count_; ++i) {
@@ -171,7 +179,10 @@ void ModuleTable::finalize() {
         hard_start_[i + 1] = static_cast<uint16_t>(hard_start_[i] + hard_count[i]);
         soft_start_[i + 1] = static_cast<uint16_t>(soft_start_[i] + soft_count[i]);
     }
-    uint16_t pull_fill[kMaxModules] = {}, hard_fill[kMaxModules] = {}, soft_fill[kMaxModules] = {};
+    uint16_t pull_fill[kMaxModules], hard_fill[kMaxModules], soft_fill[kMaxModules];
+    std::fill_n(pull_fill, count_, 0);
+    std::fill_n(hard_fill, count_, 0);
+    std::fill_n(soft_fill, count_, 0);
     for (size_t i = 0; i < edge_count_; ++i) {
         const Edge& edge = edges_[i];
         pull_list_[pull_start_[edge.from] + pull_fill[edge.from]++] = edge.to;

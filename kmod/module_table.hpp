@@ -26,8 +26,13 @@ enum class EdgeKind : uint8_t {
 };
 
 struct ModuleEntry {
-    std::string_view path;  // relative to /lib/modules/KVER
+    // The path relative to /lib/modules/KVER, in the caller's modules.dep text (kept as a
+    // pointer and a size: a table holds 4,096 entries, constructed without a loop of
+    // string_view constructors).
+    const char* path_text;
+    uint32_t path_size;
     ModuleName name;
+    std::string_view path() const { return {path_text, path_size}; }
 };
 
 class ModuleTable {
@@ -65,9 +70,13 @@ private:
         EdgeKind kind;
     };
     struct Alias {
-        std::string_view pattern;
+        // A pointer and a size rather than a string_view: string_view's constructor is not
+        // trivial, and 65,536 of them per table dominated the making of one (the fuzz target).
+        const char* text;
+        uint32_t size;
         uint16_t module;
         uint16_t literal;  // length of the pattern's start before any wildcard
+        std::string_view pattern() const { return {text, size}; }
     };
 
     int add_path(std::string_view path);
@@ -87,15 +96,20 @@ private:
     size_t edge_count_ = 0;
     Alias aliases_[kMaxAliases];
     size_t alias_count_ = 0;
-    uint32_t by_literal_[kMaxAliases] = {};
+    // What finalize() builds. Only the hash slots and the list starts are zeroed at
+    // construction (empty lists, no aliases indexed until finalize); the lists and the alias
+    // order are written before anything reads them, so a table costs 56 KB of zeroing to make,
+    // not 440 KB (the fuzz target makes one per input).
+    size_t indexed_aliases_ = 0;
+    uint32_t by_literal_[kMaxAliases];
     uint16_t name_slots_[kModuleHashSlots] = {};  // module index + 1, 0 for an empty slot
     uint16_t path_slots_[kModuleHashSlots] = {};
     uint16_t pull_start_[kMaxModules + 1] = {};
-    uint16_t pull_list_[kMaxEdges] = {};
+    uint16_t pull_list_[kMaxEdges];
     uint16_t hard_start_[kMaxModules + 1] = {};
-    uint16_t hard_list_[kMaxEdges] = {};
+    uint16_t hard_list_[kMaxEdges];
     uint16_t soft_start_[kMaxModules + 1] = {};
-    uint16_t soft_list_[kMaxEdges] = {};
+    uint16_t soft_list_[kMaxEdges];
 };
 
 template <class Visit>
@@ -105,7 +119,7 @@ void ModuleTable::for_each_match(std::string_view modalias, Visit&& visit) const
         literal_range(modalias.substr(0, length), first, last);
         for (size_t i = first; i < last; ++i) {
             const Alias& alias = aliases_[by_literal_[i]];
-            if (alias_matches(alias.pattern, modalias)) visit(static_cast<int>(alias.module));
+            if (alias_matches(alias.pattern(), modalias)) visit(static_cast<int>(alias.module));
         }
     }
 }
