@@ -52,7 +52,7 @@ KERNEL_ROOT_FILE := $(BUILD)/kernel-root
 IMAGE := $(BUILD)/hal.img
 DEMO_DISK := $(BUILD)/demo-disk.img
 
-.PHONY: all deps run check unit boot bench soak soak-memory fuzz image qemu-static fresh-check install man clean
+.PHONY: all deps run check unit boot bench soak soak-memory fuzz fuzz-campaign image qemu-static fresh-check install man clean
 all: $(BUILD)/hal-init $(BUILD)/hal-display $(BUILD)/mkinitrd-hal
 
 deps: $(DEPS_STAMP)
@@ -219,6 +219,12 @@ fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz/seeds/.stamp
 			"$$(grep -oE 'cov: [0-9]+ ft: [0-9]+' $(BUILD)/fuzz/$$target.log | tail -n 1)"; \
 		if [ $$status -ne 0 ]; then tail -n 40 $(BUILD)/fuzz/$$target.log; exit 1; fi; \
 	done
+
+# The long campaign: every target for FUZZ_RUNS executions (10^8 by default), FUZZ_JOBS at a
+# time; resumable (finished targets are skipped). Hours to days on a small machine: never in
+# `make check`.
+fuzz-campaign: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz/seeds/.stamp
+	bash scripts/fuzz-campaign.sh $(BUILD) $(FUZZ_CAMPAIGN_TARGETS)
 
 # A minimal static qemu-system-x86_64 from Debian's QEMU source, cached outside the
 # repository; mkinitrd-hal prefers it when it exists.

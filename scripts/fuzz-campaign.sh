@@ -1,0 +1,68 @@
+#!/bin/bash
+# The long fuzz campaign (`make fuzz-campaign`): every libFuzzer target for a fixed number of
+# executions (FUZZ_RUNS, 10^8 by default) rather than a fixed time, FUZZ_JOBS targets at once,
+# on the same corpora as `make fuzz`. A target that already finished its runs in an earlier
+# campaign is not run again (its result line is kept), so a campaign that takes longer than
+# one sitting is resumed by running it again; a target interrupted part way starts over (its
+# corpus keeps what it found). Prints one line per target and writes them to summary.txt.
+#
+# usage: fuzz-campaign.sh BUILD_DIR [TARGET...]      (environment: FUZZ_RUNS, FUZZ_JOBS,
+#                                                     FUZZ_TIMEOUT, FUZZ_MAX_LEN)
+set -euo pipefail
+
+build=${1:?usage: fuzz-campaign.sh BUILD_DIR [TARGET...]}
+shift
+runs=${FUZZ_RUNS:-100000000}
+jobs=${FUZZ_JOBS:-$(nproc)}
+timeout=${FUZZ_TIMEOUT:-20}
+max_len=${FUZZ_MAX_LEN:-16384}
+campaign=$build/fuzz/campaign-$runs
+mkdir -p "$campaign"
+
+if [ $# -eq 0 ]; then
+    set -- $(cd "$build/fuzz" && for file in *; do [ -f "$file" ] && [ -x "$file" ] && echo "$file"; done)
+fi
+for target in "$@"; do
+    [ -x "$build/fuzz/$target" ] || { echo "fuzz-campaign: no fuzz target $build/fuzz/$target" >&2; exit 2; }
+done
+
+# One target: its runs, then a result line in $campaign/TARGET.result.
+run_target() {
+    local target=$1 log="$campaign/$1.log" result="$campaign/$1.result"
+    if [ -s "$result" ] && grep -q " clean$" "$result"; then
+        return 0
+    fi
+    rm -f "$result"
+    mkdir -p "$build/fuzz/corpus/$target" "$build/fuzz/seeds/$target"
+    local corpora=("$build/fuzz/corpus/$target" "$build/fuzz/seeds/$target")
+    [ -d "tests/fuzz/corpus/$target" ] && corpora+=("tests/fuzz/corpus/$target")
+    local started status=0
+    started=$(date +%s)
+    "$build/fuzz/$target" -runs="$runs" -timeout="$timeout" -max_len="$max_len" -print_final_stats=1 \
+        -artifact_prefix="$campaign/$target-" "${corpora[@]}" > "$log" 2>&1 || status=$?
+    local seconds=$(( $(date +%s) - started ))
+    local done_runs coverage
+    done_runs=$(grep -oE '^stat::number_of_executed_units: [0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
+    coverage=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1 || true)
+    local verdict=clean
+    if [ "$status" -ne 0 ]; then
+        verdict="FAILED (exit $status; $(grep -m1 -oE '(ERROR|ALARM|==[0-9]+==ERROR): .*' "$log" | cut -c1-120 || true); artifact in $campaign)"
+    elif [ "$done_runs" -lt "$runs" ]; then
+        verdict="short ($done_runs of $runs runs)"
+    fi
+    printf '%-18s %12s runs in %6s s (%6s/s), %-20s %s\n' "$target" "$done_runs" "$seconds" \
+        "$(( done_runs / (seconds > 0 ? seconds : 1) ))" "${coverage:-no coverage line}," "$verdict" > "$result"
+    cat "$result"
+}
+export -f run_target
+export build campaign runs timeout max_len
+
+echo "fuzz-campaign: $# targets, $runs runs each, $jobs at once; logs in $campaign"
+status=0
+printf '%s\n' "$@" | xargs -P "$jobs" -I{} bash -c 'run_target "$1"' _ {} || status=$?
+cat "$campaign"/*.result > "$campaign/summary.txt" 2>/dev/null || true
+echo "fuzz-campaign: summary ($campaign/summary.txt):"
+cat "$campaign/summary.txt"
+if grep -qv " clean$" "$campaign/summary.txt" || [ "$status" -ne 0 ]; then
+    exit 1
+fi
