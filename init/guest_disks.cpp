@@ -352,9 +352,7 @@ bool find_partition(const DeviceName& name, FoundPartition& found) {
 
 bool mount_partition(const FoundPartition& partition, const char* directory, bool read_only, int& error_code) {
     error_code = 0;
-    char alias[32];
-    std::snprintf(alias, sizeof alias, "fs-%s", partition.filesystem.type);
-    (void)load_modules_for_alias(alias);  // built into the kernel, or packed; mount tells
+    (void)load_modules_for_filesystem(partition.filesystem.type);  // built in, or packed; mount tells
     if (const Status made = sys::make_directories(directory, 0700); !made.ok()) {
         error_code = made.error().code;
         return false;

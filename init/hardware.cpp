@@ -242,6 +242,20 @@ bool storage_modules_busy() {
 
 uint64_t last_storage_activity_ms() { return g_last_storage_activity_ms; }
 
+bool load_modules_for_filesystem(std::string_view type) {
+    if (!g_loader) return false;
+    // The kernel asks for the NLS tables a mount needs (vfat's default codepage and
+    // iocharset) by name, through a modprobe the image does not have: load the packed ones.
+    constexpr std::string_view kNlsDirectory = "kernel/fs/nls/";
+    for (size_t i = 0; i < g_table.size(); ++i)
+        if (g_table.entry(i).path().substr(0, kNlsDirectory.size()) == kNlsDirectory)
+            g_loader->request(static_cast<int>(i), LoadPriority::kCritical);
+    FixedString<40> alias;
+    const bool matched = alias.assign("fs-") && alias.append(type) && load_modules_for_alias(alias.view());
+    g_loader->wait_idle(LoadPriority::kCritical);
+    return matched;
+}
+
 bool load_modules_for_alias(std::string_view alias) {
     if (!g_loader) return false;
     bool matched = false;

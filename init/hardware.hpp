@@ -37,6 +37,9 @@ bool storage_modules_busy();
 // When the last storage device appeared: a disk, or a SCSI/ATA/NVMe object on the way to one
 // (monotonic ms; the boot's start when none has).
 uint64_t last_storage_activity_ms();
+// Loads, now, what mounting a `type` filesystem needs: the modules with alias fs-TYPE and the
+// packed NLS tables. False when no module has that alias (built in, or not packed).
+bool load_modules_for_filesystem(std::string_view type);
 // Loads, now, every packed module with an alias matching `alias` (fs-ext4 before mounting an
 // ext4 partition: there is no modprobe for the kernel to call). False when none is packed.
 bool load_modules_for_alias(std::string_view alias);

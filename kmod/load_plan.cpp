@@ -1,6 +1,8 @@
 // Dependency-respecting scheduling of module loads.
 #include "kmod/load_plan.hpp"
 
+#include <algorithm>
+
 namespace hal {
 
 namespace {
@@ -39,11 +41,24 @@ LoadPriority module_priority(std::string_view path, bool network_critical, bool 
 
 unsigned LoadPlan::request(int index, LoadPriority priority) {
     if (index < 0 || static_cast<size_t>(index) >= table_.size()) return 0;
+    unsigned added = 0;
+    // A module taken at a lower priority than a waiting module that must load after it (a
+    // post-softdep requested after its owner's target) is raised to that priority and taken
+    // again: whatever a storage or critical module waits for is never held back as normal.
+    // Each pass raises a module strictly, so this ends.
+    int next = index;
+    LoadPriority next_priority = priority;
+    while (next >= 0) added += take_closure(next, next_priority, next, next_priority);
+    return added;
+}
+
+unsigned LoadPlan::take_closure(int index, LoadPriority priority, int& raise_index, LoadPriority& raise_to) {
     // Iterative closure with an explicit stack: no recursion depth to worry about in PID 1.
-    // A module visited once per request: newly waiting, or raised to critical priority.
+    // A module visited once per request: newly waiting, or raised to a higher priority.
     uint16_t stack[kMaxModules];
+    uint16_t taken[kMaxModules];
     bool visited[kMaxModules] = {};
-    size_t depth = 0;
+    size_t depth = 0, taken_count = 0;
     unsigned added = 0;
     auto take = [&](uint16_t module) {
         if (visited[module]) return;
@@ -57,6 +72,7 @@ unsigned LoadPlan::request(int index, LoadPriority priority) {
         }
         if (priority > priority_[module]) priority_[module] = priority;
         stack[depth++] = module;
+        taken[taken_count++] = module;
     };
     take(static_cast<uint16_t>(index));
     while (depth > 0) {
@@ -67,6 +83,18 @@ unsigned LoadPlan::request(int index, LoadPriority priority) {
             for (const uint16_t before : table_.required(current)) take(before);
             for (const uint16_t before : table_.ordered_after(current))
                 if (state_[before] == LoadState::kWaiting) take(before);
+        }
+    }
+    raise_index = -1;
+    for (size_t i = 0; i < taken_count && raise_index < 0; ++i) {
+        const uint16_t module = taken[i];
+        for (const uint16_t after : table_.pulls(module)) {
+            if (state_[after] != LoadState::kWaiting || priority_[after] <= priority_[module]) continue;
+            const auto waits_for = table_.ordered_after(after);
+            if (std::find(waits_for.begin(), waits_for.end(), module) == waits_for.end()) continue;
+            raise_index = module;
+            raise_to = priority_[after];
+            break;
         }
     }
     return added;

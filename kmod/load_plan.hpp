@@ -52,6 +52,9 @@ public:
 
 private:
     bool prerequisites_loaded(int index, bool& blocked) const;
+    // One request's closure at `priority`; sets raise_index (-1 when none) to a module it took
+    // that a waiting module of higher priority (raise_to) must load after.
+    unsigned take_closure(int index, LoadPriority priority, int& raise_index, LoadPriority& raise_to);
 
     int next_ready_of(LoadPriority priority);
 
