@@ -200,7 +200,10 @@ bool parse_module_list(std::string_view text, const std::string& file_name, std:
             members.push_back(member);
         }
     }
-    // Second pass: entries in file order, groups expanded in place.
+    // Second pass: entries in file order, groups expanded in place. A group used again adds
+    // nothing (its modules are already requested), unless it was only optional before: so the
+    // requests stay linear in the file's size however often a large group is named.
+    std::map<std::string, bool> expanded;  // group -> expanded as required
     for (auto [entry, number] : entries) {
         if (entry.front() != '@') {
             ModuleRequest request;
@@ -215,6 +218,9 @@ bool parse_module_list(std::string_view text, const std::string& file_name, std:
             error = line_prefix(file_name, number) + "group @" + name + " is not defined";
             return false;
         }
+        const auto before = expanded.find(name);
+        if (before != expanded.end() && (before->second || optional)) continue;
+        expanded[name] = !optional;
         for (ModuleRequest member : group->second) {
             member.optional = member.optional || optional;
             requests.push_back(member);

@@ -45,7 +45,7 @@ struct Resolution {
 // (anything with ':'), a directory of the module tree (`kernel/drivers/ata/` its modules,
 // `kernel/drivers/net/ethernet/**` or dracut's `=drivers/net/ethernet` those below it too),
 // or @group; a trailing '?' makes it optional. `@name = entry entry...` defines a group
-// (anywhere in the file).
+// (anywhere in the file); a group named again adds nothing unless it was optional before.
 bool parse_module_list(std::string_view text, const std::string& file_name, std::vector<ModuleRequest>& requests,
                        std::string& error);
 bool parse_modules_dep(std::string_view text, const std::string& file_name, ModuleIndex& index, std::string& error);
