@@ -38,8 +38,8 @@ runs_in_log() {
 }
 
 # One target: the executions it still owes, then a result line in $campaign/TARGET.result.
-# $campaign/TARGET.done holds the executions of earlier sittings; their logs are kept in
-# TARGET.log.old.
+# $campaign/TARGET.done holds the executions of earlier sittings (since the last failure);
+# their logs are kept in TARGET.log.old.
 run_target() {
     local target=$1 log="$campaign/$1.log" result="$campaign/$1.result" done_file="$campaign/$1.done"
     if [ -s "$result" ] && grep -q " clean$" "$result"; then
@@ -47,6 +47,9 @@ run_target() {
     fi
     local earlier
     earlier=$(( $(cat "$done_file" 2>/dev/null || echo 0) + $(runs_in_log "$log") ))
+    # A sitting that failed ran code that crashed: after the fix the count starts over, so a
+    # clean result always counts clean executions only.
+    [ -s "$result" ] && grep -q " FAILED (" "$result" && earlier=0
     echo "$earlier" > "$done_file"
     [ -f "$log" ] && { cat "$log" >> "$log.old"; rm -f "$log"; }
     rm -f "$result"
