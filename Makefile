@@ -220,9 +220,10 @@ fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz/seeds/.stamp
 		if [ $$status -ne 0 ]; then tail -n 40 $(BUILD)/fuzz/$$target.log; exit 1; fi; \
 	done
 
-# The long campaign: every target for FUZZ_RUNS executions (10^8 by default), FUZZ_JOBS at a
-# time; resumable (finished targets are skipped). Hours to days on a small machine: never in
-# `make check`.
+# The long campaign: every target for FUZZ_RUNS executions (10^8 by default) on FUZZ_JOBS
+# cores, the last targets on several workers each; resumable (finished targets are skipped).
+# Hours to days on a small machine: never in `make check` (tests/fuzz/test_campaign.py checks
+# the script with small targets).
 fuzz-campaign: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz/seeds/.stamp
 	bash scripts/fuzz-campaign.sh $(BUILD) $(FUZZ_CAMPAIGN_TARGETS)
 

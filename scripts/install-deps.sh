@@ -16,6 +16,7 @@ packages=(
     clang libclang-rt-14-dev     # libFuzzer targets (`make fuzz`)
     iproute2 dnsmasq-base        # DHCP client tests: network namespaces and a real server
     apt-utils ca-certificates file
+    procps                       # pkill: `make fuzz-campaign` gives a freed core to a running target
     # `make qemu-static`: Debian's QEMU source built static (see scripts/build-qemu-static.sh)
     dpkg-dev ninja-build meson pkg-config flex bison python3-venv
     libglib2.0-dev libpixman-1-dev libfdt-dev libaio-dev libslirp-dev
