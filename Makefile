@@ -52,7 +52,7 @@ KERNEL_ROOT_FILE := $(BUILD)/kernel-root
 IMAGE := $(BUILD)/hal.img
 DEMO_DISK := $(BUILD)/demo-disk.img
 
-.PHONY: all deps run check unit boot bench soak soak-memory fuzz fuzz-campaign image qemu-static fresh-check install man clean
+.PHONY: all deps run check unit boot bench soak soak-memory fuzz fuzz-campaign fuzz-merge image qemu-static fresh-check install man clean
 all: $(BUILD)/hal-init $(BUILD)/hal-display $(BUILD)/mkinitrd-hal
 
 deps: $(DEPS_STAMP)
@@ -180,8 +180,9 @@ check: all $(BUILD)/hal-init-test $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(BUILD
 	$(TEST_ENV) $(PYTHON) -m pytest -v tests
 
 # libFuzzer targets (clang, ASan+UBSan), one per parser of untrusted or hand-written input:
-# tests/fuzz/NAME_fuzz.cpp, seeded from tests/fuzz/corpus/NAME (text, in the repository) and
-# build/fuzz/seeds/NAME (binary seeds scripts/fuzz-seeds.sh makes with the real tools).
+# tests/fuzz/NAME_fuzz.cpp, seeded from tests/fuzz/corpus/NAME (in the repository: hand-written
+# seeds and the inputs `make fuzz-merge` brought back from long runs) and build/fuzz/seeds/NAME
+# (binary seeds scripts/fuzz-seeds.sh makes with the real tools).
 # `make fuzz` runs each for FUZZ_SECONDS; `make check` runs a short pass so a parser crash
 # fails CI; an input that takes FUZZ_TIMEOUT seconds is a hang and fails too (libFuzzer's own
 # default is 20 minutes). The parsers are built once into one library the targets link.
@@ -226,6 +227,12 @@ fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz/seeds/.stamp
 # the script with small targets).
 fuzz-campaign: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz/seeds/.stamp
 	bash scripts/fuzz-campaign.sh $(BUILD) $(FUZZ_CAMPAIGN_TARGETS)
+
+# What `make fuzz` and the campaign grew in build/fuzz/corpus, brought back to the repository:
+# the inputs that reach edges tests/fuzz/corpus and the seeds do not (libFuzzer's merge on edge
+# coverage), for `make check` to replay. Commit what it adds (FUZZ_MERGE_TARGETS: a subset).
+fuzz-merge: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz/seeds/.stamp
+	bash scripts/fuzz-merge.sh $(BUILD) tests/fuzz/corpus $(FUZZ_MERGE_TARGETS)
 
 # A minimal static qemu-system-x86_64 from Debian's QEMU source, cached outside the
 # repository; mkinitrd-hal prefers it when it exists.

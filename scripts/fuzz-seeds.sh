@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # fuzz-seeds.sh OUT FIXTURES: binary seeds for the libFuzzer targets, made with the real tools
 # (sfdisk, mkfs, qemu-img, dtc, the packer's ELF fixtures), so each campaign starts from inputs
-# the parsers meet on real machines. Text seeds live in tests/fuzz/corpus/.
+# the parsers meet on real machines. Hand-written seeds and the inputs `make fuzz-merge` brought
+# back from long runs live in tests/fuzz/corpus/.
 set -euo pipefail
 out=$(realpath -m "$1")
 fixtures=$(realpath "$2")
