@@ -13,6 +13,7 @@
 # usage: fuzz-campaign.sh BUILD_DIR [TARGET...]      (environment: FUZZ_RUNS, FUZZ_JOBS,
 #                                                     FUZZ_TIMEOUT, FUZZ_MAX_LEN)
 set -euo pipefail
+source "$(dirname "$0")/fuzz-common.sh"
 
 build=${1:?usage: fuzz-campaign.sh BUILD_DIR [TARGET...]}
 shift
@@ -21,20 +22,10 @@ jobs=${FUZZ_JOBS:-$(nproc)}
 timeout=${FUZZ_TIMEOUT:-20}
 max_len=${FUZZ_MAX_LEN:-16384}
 campaign=$build/fuzz/campaign-$runs
-for value in "$runs" "$jobs" "$timeout" "$max_len"; do
-    [[ $value =~ ^[1-9][0-9]*$ ]] || {
-        echo "fuzz-campaign: FUZZ_RUNS, FUZZ_JOBS, FUZZ_TIMEOUT and FUZZ_MAX_LEN take a positive whole number, not '$value'" >&2
-        exit 2
-    }
-done
+fuzz_whole_numbers fuzz-campaign FUZZ_RUNS="$runs" FUZZ_JOBS="$jobs" FUZZ_TIMEOUT="$timeout" FUZZ_MAX_LEN="$max_len"
 mkdir -p "$campaign"
-
-if [ $# -eq 0 ]; then
-    set -- $(cd "$build/fuzz" && for file in *; do [ -f "$file" ] && [ -x "$file" ] && echo "$file"; done)
-fi
-for target in "$@"; do
-    [ -x "$build/fuzz/$target" ] || { echo "fuzz-campaign: no fuzz target $build/fuzz/$target" >&2; exit 2; }
-done
+fuzz_targets fuzz-campaign "$build" "$@"
+set -- "${fuzz_targets[@]}"
 
 # Executions a libFuzzer log records: its final statistics, or its last status line when the
 # process was killed before it could print them.

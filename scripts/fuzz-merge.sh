@@ -14,26 +14,17 @@
 #
 # usage: fuzz-merge.sh BUILD_DIR CORPUS_ROOT [TARGET...]   (environment: FUZZ_TIMEOUT, FUZZ_MAX_LEN)
 set -euo pipefail
+source "$(dirname "$0")/fuzz-common.sh"
 
 build=${1:?usage: fuzz-merge.sh BUILD_DIR CORPUS_ROOT [TARGET...]}
 corpus_root=${2:?usage: fuzz-merge.sh BUILD_DIR CORPUS_ROOT [TARGET...]}
 shift 2
 timeout=${FUZZ_TIMEOUT:-20}
 max_len=${FUZZ_MAX_LEN:-16384}
-for value in "$timeout" "$max_len"; do
-    [[ $value =~ ^[1-9][0-9]*$ ]] || {
-        echo "fuzz-merge: FUZZ_TIMEOUT and FUZZ_MAX_LEN take a positive whole number, not '$value'" >&2
-        exit 2
-    }
-done
+fuzz_whole_numbers fuzz-merge FUZZ_TIMEOUT="$timeout" FUZZ_MAX_LEN="$max_len"
 [ -d "$corpus_root" ] || { echo "fuzz-merge: no corpus directory $corpus_root" >&2; exit 2; }
-
-if [ $# -eq 0 ]; then
-    set -- $(cd "$build/fuzz" && for file in *; do [ -f "$file" ] && [ -x "$file" ] && echo "$file"; done)
-fi
-for target in "$@"; do
-    [ -x "$build/fuzz/$target" ] || { echo "fuzz-merge: no fuzz target $build/fuzz/$target" >&2; exit 2; }
-done
+fuzz_targets fuzz-merge "$build" "$@"
+set -- "${fuzz_targets[@]}"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -96,8 +87,8 @@ for target in "$@"; do
     fi
     mapfile -t added < <((cd "$base" && ls -A) | sort | comm -13 "$work/$target.known" -)
     bytes=0
+    [ ${#added[@]} -eq 0 ] || mkdir -p "$committed"
     for name in "${added[@]}"; do
-        mkdir -p "$committed"
         cp "$base/$name" "$committed/$name"
         bytes=$((bytes + $(stat -c %s "$committed/$name")))
     done
