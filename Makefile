@@ -12,7 +12,7 @@ INIT_CXXFLAGS := -std=c++20 -Os -fno-exceptions -fno-rtti -fno-threadsafe-static
 	-D'__GLIBC_PREREQ(a,b)=0' -isystem /usr/include/c++/12 \
 	-isystem /usr/include/x86_64-linux-gnu/c++/12 -isystem $(BUILD)/musl-include -I. \
 	-Wall -Wextra -Werror
-# Linked by the C driver: no libstdc++ (Debian's is built for glibc); init/cxx_support.cpp
+# Linked by the C driver: no libstdc++ (Debian's is built for glibc); base/cxx_support.cpp
 # provides the single hook the headers need.
 INIT_LD := gcc -specs /usr/lib/x86_64-linux-musl/musl-gcc.specs
 INIT_LDFLAGS := -static -s -Wl,--gc-sections
@@ -26,21 +26,25 @@ TEST_CXXFLAGS := -std=c++20 -O1 -g -I. -Wall -Wextra -Werror -fsanitize=address,
 HOST_LIBS := -larchive -lz -llzma -lzstd -llz4 -lfdt -pthread
 TEST_LIBS := $(HOST_LIBS)
 
-# Pure code (parsers, planners, state machines) shared by hal-init, the packer and the tests,
-# one folder per capability: configuration and text (common), kernel modules (kmod), guest
-# disks and firmware (disks), host platform identity (platform), the host's and guest's
-# network (lan), QEMU supervision (supervision), QEMU's command line (launcher).
-PURE_DIRS := common kmod disks platform lan supervision launcher
-PURE_SOURCES := $(foreach dir,$(PURE_DIRS),$(wildcard $(dir)/*.cpp)) display/hotkey.cpp display/host_display.cpp
-INIT_SOURCES := $(wildcard init/*.cpp init/sys/*.cpp) $(PURE_SOURCES)
-# The packer (initrd/) and its image inspection, --list and --verify (inspect/).
-PACKER_LIB_SOURCES := $(filter-out initrd/main.cpp,$(wildcard initrd/*.cpp)) $(wildcard inspect/*.cpp) $(PURE_SOURCES)
+# The code is one folder per capability (README.md, "Layout"): its pure half (parsers,
+# planners, state machines: no system calls) beside its system half in CAPABILITY/sys/, over
+# the ground floor base/ (base/sys/: the syscall wrappers). config/ and launcher/ are pure;
+# init/ is hal-init's boot plan, display/main.cpp hal-display's, initrd/ the packer's.
+CAPABILITIES := devices modules disks platform net display supervision
+PURE_SOURCES := base/glob.cpp $(foreach dir,$(CAPABILITIES) config launcher,$(filter-out display/main.cpp,$(wildcard $(dir)/*.cpp)))
+BASE_SYSTEM_SOURCES := base/log.cpp base/cxx_support.cpp $(wildcard base/sys/*.cpp)
+# hal-display's own devices (DRM, fbdev, evdev); the rest of display/sys/ is hal-init's side.
+DISPLAY_DEVICE_SOURCES := display/sys/drm.cpp display/sys/fbdev.cpp display/sys/input.cpp
+SYSTEM_SOURCES := $(filter-out $(DISPLAY_DEVICE_SOURCES),$(foreach dir,$(CAPABILITIES),$(wildcard $(dir)/sys/*.cpp)))
+INIT_SOURCES := $(wildcard init/*.cpp) $(PURE_SOURCES) $(SYSTEM_SOURCES) $(BASE_SYSTEM_SOURCES)
+# The packer (initrd/), the image readers it and --list/--verify share (image/), and those
+# two (inspect/).
+PACKER_LIB_SOURCES := $(filter-out initrd/main.cpp,$(wildcard initrd/*.cpp)) $(wildcard image/*.cpp inspect/*.cpp) $(PURE_SOURCES)
 UNIT_SOURCES := $(shell find tests/unit -name '*.cpp')
 # hal-display: its pure half (RFB, keymap, hotkey filter, pointer, layout, menu) is unit-tested;
-# its program links the DRM/evdev side and hal-init's log and syscall wrappers.
-DISPLAY_PURE_SOURCES := $(filter-out display/main.cpp display/cxx_support.cpp,$(wildcard display/*.cpp))
-DISPLAY_SOURCES := $(DISPLAY_PURE_SOURCES) display/main.cpp display/cxx_support.cpp $(wildcard display/sys/*.cpp) \
-	init/log.cpp init/sys/sys.cpp
+# its program links its devices and the ground floor.
+DISPLAY_PURE_SOURCES := $(filter-out display/main.cpp,$(wildcard display/*.cpp))
+DISPLAY_SOURCES := display/main.cpp $(DISPLAY_PURE_SOURCES) $(DISPLAY_DEVICE_SOURCES) $(BASE_SYSTEM_SOURCES)
 DISPLAY_OBJECTS := $(DISPLAY_SOURCES:%.cpp=$(BUILD)/musl/%.o)
 
 INIT_OBJECTS := $(INIT_SOURCES:%.cpp=$(BUILD)/musl/%.o)
@@ -87,7 +91,7 @@ $(BUILD)/asan/%.o: %.cpp | $(DEPS_STAMP)
 
 $(BUILD)/hal-init: $(INIT_OBJECTS)
 	$(INIT_LD) $(INIT_LDFLAGS) $^ $(INIT_LIBS) -o $@
-# The test build of hal-init: the same code plus fault injection (init/test_hooks.hpp), for
+# The test build of hal-init: the same code plus fault injection (init/test_hooks.cpp), for
 # boot tests only; images built for machines pack build/hal-init.
 TEST_INIT_OBJECTS := $(INIT_SOURCES:%.cpp=$(BUILD)/musl-test/%.o)
 $(BUILD)/musl-test/%.o: %.cpp | $(DEPS_STAMP) $(KERNEL_HEADERS_STAMP)

@@ -2,7 +2,7 @@
 // a BIOS-installed one, the host's own mode when the disk says both or neither.
 #pragma once
 
-#include "common/config.hpp"
+#include "config/config.hpp"
 #include "disks/partition_table.hpp"
 
 namespace hal {

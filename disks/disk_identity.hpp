@@ -7,7 +7,7 @@
 #include <optional>
 #include <string_view>
 
-#include "common/text.hpp"
+#include "base/text.hpp"
 
 namespace hal {
 

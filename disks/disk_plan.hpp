@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "common/config.hpp"
+#include "config/config.hpp"
 #include "disks/boot_mode.hpp"
 #include "disks/disk_identity.hpp"
 #include "disks/disk_spec.hpp"

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "common/text.hpp"
+#include "base/text.hpp"
 
 namespace hal {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "common/text.hpp"
+#include "base/text.hpp"
 
 namespace hal {
 

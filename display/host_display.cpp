@@ -1,7 +1,7 @@
 // DRM connector and fbdev framebuffer texts from sysfs; no I/O.
 #include "display/host_display.hpp"
 
-#include "common/text.hpp"
+#include "base/text.hpp"
 
 namespace hal {
 

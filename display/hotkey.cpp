@@ -3,7 +3,7 @@
 
 #include <linux/input-event-codes.h>
 
-#include "common/text.hpp"
+#include "base/text.hpp"
 
 namespace hal {
 namespace {

@@ -30,8 +30,11 @@
 #include "display/sys/drm.hpp"
 #include "display/sys/fbdev.hpp"
 #include "display/sys/input.hpp"
-#include "init/log.hpp"
-#include "init/sys/sys.hpp"
+#include "base/log.hpp"
+#include "base/sys/fs.hpp"
+#include "base/sys/io.hpp"
+#include "base/sys/process.hpp"
+#include "base/sys/time.hpp"
 
 namespace hal {
 namespace {

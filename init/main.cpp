@@ -5,25 +5,31 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "common/config.hpp"
-#include "common/image_layout.hpp"
-#include "init/crash_guard.hpp"
-#include "init/devices.hpp"
-#include "init/display_process.hpp"
-#include "init/host_probe.hpp"
-#include "init/log.hpp"
-#include "init/guest_disks.hpp"
-#include "init/guest_identity.hpp"
-#include "init/guest_network.hpp"
-#include "init/hardware.hpp"
-#include "init/host_network.hpp"
-#include "init/mounts.hpp"
-#include "init/network.hpp"
-#include "init/power.hpp"
-#include "init/supervisor.hpp"
+#include "base/cxx_support.hpp"
+#include "config/config.hpp"
+#include "base/image_layout.hpp"
+#include "supervision/sys/crash_guard.hpp"
+#include "net/sys/nics.hpp"
+#include "display/sys/display_child.hpp"
+#include "platform/sys/host_probe.hpp"
+#include "base/log.hpp"
+#include "disks/sys/discovery.hpp"
+#include "platform/sys/identity.hpp"
+#include "net/sys/guest_network.hpp"
+#include "modules/sys/coldplug.hpp"
+#include "net/sys/host_network.hpp"
+#include "devices/sys/early_mounts.hpp"
+#include "net/sys/host_lease.hpp"
+#include "supervision/sys/power.hpp"
+#include "supervision/sys/supervisor.hpp"
 #include "init/test_hooks.hpp"
-#include "init/uefi_vars.hpp"
-#include "init/sys/sys.hpp"
+#include "platform/sys/uefi_vars.hpp"
+#include "base/sys/fs.hpp"
+#include "base/sys/io.hpp"
+#include "base/sys/mount.hpp"
+#include "base/sys/power.hpp"
+#include "base/sys/process.hpp"
+#include "base/sys/time.hpp"
 #include "launcher/launcher.hpp"
 
 namespace hal {
@@ -239,6 +245,7 @@ ExitPolicy exit_policy() {
     log_info("hal-init starting");
     // Faults are caught from here on; the config may later choose reboot instead.
     install_crash_guard(log::kmsg_fd(), true);
+    set_internal_error_handler(fail_boot);
     if (!mounted.ok()) fail_boot("early mounts failed");
     if (!signal_fd.ok()) fail_boot("cannot block signals / open signalfd");
     log_info("mounts: /proc /sys /dev /tmp /run ready");

@@ -7,12 +7,14 @@
 
 #include <cstring>
 
-#include "common/text.hpp"
-#include "init/display_process.hpp"
-#include "init/hardware.hpp"
-#include "init/log.hpp"
-#include "init/sys/sys.hpp"
-#include "launcher/host_facts.hpp"
+#include "base/text.hpp"
+#include "display/sys/display_child.hpp"
+#include "modules/sys/coldplug.hpp"
+#include "base/log.hpp"
+#include "base/sys/fs.hpp"
+#include "base/sys/io.hpp"
+#include "base/sys/process.hpp"
+#include "platform/host_text.hpp"
 
 namespace hal {
 namespace {

@@ -14,7 +14,7 @@
 #include <ctime>
 #include <memory>
 
-#include "initrd/file_io.hpp"
+#include "image/file_io.hpp"
 
 namespace hal::pack {
 namespace {

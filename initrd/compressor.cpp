@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/text.hpp"
+#include "base/text.hpp"
 
 namespace hal::pack {
 namespace {

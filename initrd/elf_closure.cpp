@@ -17,7 +17,7 @@
 #include <set>
 #include <sstream>
 
-#include "common/text.hpp"
+#include "base/text.hpp"
 
 namespace hal::pack {
 namespace {

@@ -10,9 +10,9 @@
 #include <set>
 #include <sstream>
 
-#include "common/glob.hpp"
-#include "common/text.hpp"
-#include "initrd/file_io.hpp"
+#include "base/glob.hpp"
+#include "base/text.hpp"
+#include "image/file_io.hpp"
 
 namespace hal::pack {
 namespace {

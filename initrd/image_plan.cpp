@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <map>
 
-#include "common/config.hpp"
-#include "common/image_layout.hpp"
+#include "config/config.hpp"
+#include "base/image_layout.hpp"
 #include "initrd/elf_closure.hpp"
-#include "initrd/file_io.hpp"
+#include "image/file_io.hpp"
 #include "initrd/hostonly.hpp"
-#include "initrd/module_file.hpp"
+#include "image/module_file.hpp"
 #include "initrd/module_resolver.hpp"
 #include "launcher/firmware.hpp"
 

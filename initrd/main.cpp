@@ -16,10 +16,10 @@
 #include <thread>
 #include <vector>
 
-#include "common/text.hpp"
+#include "base/text.hpp"
 #include "initrd/archive_writer.hpp"
 #include "initrd/compressor.hpp"
-#include "initrd/file_io.hpp"
+#include "image/file_io.hpp"
 #include "initrd/image_plan.hpp"
 #include "inspect/image_tools.hpp"
 #include "initrd/microcode.hpp"

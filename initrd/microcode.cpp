@@ -8,8 +8,8 @@
 #include <sstream>
 #include <vector>
 
-#include "common/text.hpp"
-#include "initrd/file_io.hpp"
+#include "base/text.hpp"
+#include "image/file_io.hpp"
 
 namespace hal::pack {
 namespace {

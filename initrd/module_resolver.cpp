@@ -3,9 +3,9 @@
 
 #include <algorithm>
 
-#include "common/glob.hpp"
-#include "kmod/modules_dep.hpp"
-#include "common/text.hpp"
+#include "base/glob.hpp"
+#include "modules/modules_dep.hpp"
+#include "base/text.hpp"
 
 namespace hal::pack {
 namespace {

@@ -16,13 +16,13 @@
 #include <optional>
 #include <set>
 
-#include "common/config.hpp"
-#include "common/image_layout.hpp"
-#include "common/text.hpp"
+#include "config/config.hpp"
+#include "base/image_layout.hpp"
+#include "base/text.hpp"
 #include "initrd/elf_closure.hpp"
-#include "initrd/file_io.hpp"
-#include "inspect/image_reader.hpp"
-#include "initrd/module_file.hpp"
+#include "image/file_io.hpp"
+#include "image/initramfs_reader.hpp"
+#include "image/module_file.hpp"
 #include "initrd/module_resolver.hpp"
 
 namespace hal::pack {

@@ -5,7 +5,7 @@
 #include <span>
 #include <string_view>
 
-#include "common/config.hpp"
+#include "config/config.hpp"
 
 namespace hal {
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "common/image_layout.hpp"
+#include "base/image_layout.hpp"
 #include "launcher/disk_arguments.hpp"
 #include "launcher/network_arguments.hpp"
 

@@ -6,11 +6,11 @@
 #include <optional>
 #include <string_view>
 
-#include "common/config.hpp"
-#include "common/result.hpp"
+#include "config/config.hpp"
+#include "base/result.hpp"
 #include "disks/boot_mode.hpp"
 #include "disks/disk_plan.hpp"
-#include "lan/network_plan.hpp"
+#include "net/network_plan.hpp"
 #include "platform/cpu_topology.hpp"
 #include "platform/device_tree.hpp"
 

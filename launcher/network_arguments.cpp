@@ -3,7 +3,7 @@
 
 #include <cstdio>
 
-#include "lan/hostfwd.hpp"
+#include "net/hostfwd.hpp"
 
 namespace hal {
 namespace {

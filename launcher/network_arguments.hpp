@@ -2,7 +2,7 @@
 // network with port forwards (NAT).
 #pragma once
 
-#include "common/config.hpp"
+#include "config/config.hpp"
 #include "launcher/launcher.hpp"
 
 namespace hal {

@@ -3,7 +3,7 @@
 
 #include <cstddef>
 
-#include "common/text.hpp"
+#include "base/text.hpp"
 
 namespace hal {
 

@@ -10,8 +10,9 @@
 #include <cstdio>
 #include <cstring>
 
-#include "init/log.hpp"
-#include "init/sys/sys.hpp"
+#include "base/log.hpp"
+#include "base/sys/fs.hpp"
+
 
 namespace hal::sys {
 namespace {

@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "common/text.hpp"
+#include "base/text.hpp"
 
 namespace hal::sys {
 

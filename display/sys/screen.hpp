@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "common/result.hpp"
+#include "base/result.hpp"
 #include "display/layout.hpp"
 
 namespace hal::sys {

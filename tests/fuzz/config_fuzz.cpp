@@ -1,6 +1,6 @@
 // libFuzzer target: hal.conf and the kernel command line's hal.KEY=VALUE and ip= words.
 // Input: the config file, a NUL, the command line.
-#include "common/config.hpp"
+#include "config/config.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

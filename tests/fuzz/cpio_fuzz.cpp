@@ -2,7 +2,7 @@
 // sequence of archives as an initramfs holds them.
 #include <string>
 
-#include "inspect/cpio_reader.hpp"
+#include "image/cpio_reader.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "lan/dhcp_packet.hpp"
+#include "net/dhcp_packet.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Take the transaction id and hardware address from the input itself, so the fuzzer can

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "initrd/elf_closure.hpp"
-#include "initrd/module_file.hpp"
+#include "image/module_file.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 // libFuzzer target: the host's own IPv4 addresses from /proc/net/fib_trie.
-#include "lan/fib_trie.hpp"
+#include "net/fib_trie.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

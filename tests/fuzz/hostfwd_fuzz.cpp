@@ -1,7 +1,7 @@
 // libFuzzer target: `hostfwd = tcp:2222-:22,...` and its formatter.
 #include <cstring>
 
-#include "lan/hostfwd.hpp"
+#include "net/hostfwd.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 // libFuzzer target: the kernel's ip= syntax (ip=CLIENT:SERVER:GATEWAY:NETMASK:...).
-#include "lan/ip_config.hpp"
+#include "net/ip_config.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -4,7 +4,7 @@
 #include <memory>
 #include <new>
 
-#include "kmod/module_table.hpp"
+#include "modules/module_table.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 // libFuzzer target: kernel uevent messages as hal-init reads them from the netlink socket.
-#include "common/uevent.hpp"
+#include "devices/uevent.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "inspect/cpio_reader.hpp"
+#include "image/cpio_reader.hpp"
 #include "initrd/microcode.hpp"
 
 using namespace hal::pack;

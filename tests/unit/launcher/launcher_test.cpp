@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "common/config.hpp"
+#include "config/config.hpp"
 #include "launcher/firmware.hpp"
 #include "launcher/launcher.hpp"
 

@@ -1,0 +1,112 @@
+// Host facts from /dev/kvm, /proc/cpuinfo, /proc/meminfo, /sys CPU lists and the device tree.
+#include "platform/sys/host_probe.hpp"
+
+#include <cstdio>
+#include <cstring>
+
+#include "base/image_layout.hpp"
+#include "base/log.hpp"
+#include "base/sys/fs.hpp"
+#include "base/sys/io.hpp"
+#include "platform/host_text.hpp"
+#include "supervision/operator_port.hpp"
+
+namespace hal {
+namespace {
+
+// Only the first CPU's block of /proc/cpuinfo matters; 16 KiB holds it on any machine.
+constexpr size_t kCpuinfoPrefix = 16 * 1024;
+char g_text[kCpuinfoPrefix];
+// Device trees of real boards are tens of KiB; this leaves room for large SoCs' overlays.
+constexpr size_t kDeviceTreeCapacity = 1024 * 1024;
+constexpr const char* kDeviceTreePath = "/sys/firmware/fdt";
+
+uint32_t online_cpus() {
+    char list[256];
+    const auto size = sys::read_file("/sys/devices/system/cpu/online", list, sizeof list);
+    return size.ok() ? cpu_list_count({list, size.value()}).value_or(1) : 1;
+}
+
+}  // namespace
+
+const CpuIdentity& cpu_identity() {
+    static CpuIdentity identity;
+    static bool read = false;
+    if (!read) {
+        read = true;
+        if (auto size = sys::read_file_prefix("/proc/cpuinfo", g_text, sizeof g_text); size.ok()) {
+            const std::string_view cpuinfo(g_text, size.value());
+            identity.vendor.assign(cpuinfo_vendor(cpuinfo).substr(0, decltype(identity.vendor)::kCapacity - 1));
+            identity.virtualization = cpuinfo_has_virtualization(cpuinfo);
+        }
+    }
+    return identity;
+}
+
+const BoardIdentity& board_identity() {
+    static BoardIdentity board;
+    static bool read = false;
+    if (read) return board;
+    read = true;
+    static char blob[kDeviceTreeCapacity];
+    const auto size = sys::read_file(kDeviceTreePath, blob, sizeof blob);
+    if (!size.ok()) {
+        if (size.error().code == ENOENT)
+            log_debug("platform: no device tree (%s absent)", kDeviceTreePath);
+        else
+            log_warning("platform: cannot read %s: %s", kDeviceTreePath, std::strerror(size.error().code));
+        return board;
+    }
+    switch (hal::board_identity(blob, size.value(), board)) {
+        case BoardResult::kFound:
+            log_info("platform: device tree board \"%s\" (compatible \"%s\")", board.model.c_str(),
+                     board.compatible.c_str());
+            break;
+        case BoardResult::kInvalidTree:
+            log_warning("platform: %s (%zu bytes) is not a valid device tree; board unknown", kDeviceTreePath,
+                        size.value());
+            break;
+        case BoardResult::kTextTooLong:
+            log_warning("platform: %s names a board longer than %zu characters; board unknown", kDeviceTreePath,
+                        kBoardTextCapacity - 1);
+            break;
+    }
+    return board;
+}
+
+void probe_host(HostFacts& facts) {
+    if (auto kvm = sys::open_file("/dev/kvm", sys::kReadWrite); kvm.ok()) {
+        facts.kvm_device = true;
+        sys::close_fd(kvm.value());
+    }
+    facts.cpu_virtualization = cpu_identity().virtualization;
+    if (auto size = sys::read_file_prefix("/proc/meminfo", g_text, sizeof g_text); size.ok())
+        facts.memory_total_kib = meminfo_total_kib({g_text, size.value()}).value_or(0);
+    facts.cpus = online_cpus();
+    facts.board = board_identity();
+    facts.ovmf = sys::path_exists(layout::kOvmfCode) && sys::path_exists(layout::kOvmfVars);
+    facts.ovmf_secure = sys::path_exists(layout::kOvmfSecureCode) && sys::path_exists(layout::kOvmfSecureVars);
+}
+
+void probe_operator_port(const Config& config, HostFacts& facts) {
+    facts.operator_qmp_port.clear();
+    if (config.qmp_serial.empty()) return;
+    const char* name = config.qmp_serial.c_str();
+    char active[256];
+    const auto size = sys::read_file_prefix("/sys/class/tty/console/active", active, sizeof active);
+    if (size.ok() && is_kernel_console({active, size.value()}, config.qmp_serial.view())) {
+        log_warning("launch: qmp_serial %s is the kernel's console; no operator QMP (use another port)", name);
+        return;
+    }
+    char path[48];
+    std::snprintf(path, sizeof path, "/dev/%s", name);
+    if (const Status usable = sys::check_terminal(path); !usable.ok()) {
+        log_warning("launch: qmp_serial %s: %s: %s; no operator QMP", name, usable.error().operation,
+                    std::strerror(usable.error().code));
+        return;
+    }
+    facts.operator_qmp_port.assign(path);
+    log_info("launch: operator QMP on %s (115200 8N1)", path);
+}
+
+}  // namespace hal

@@ -1,0 +1,29 @@
+// Reads the machine's facts (KVM, CPUs, memory, board) that the launcher decides from.
+#pragma once
+
+#include "base/text.hpp"
+#include "launcher/launcher.hpp"
+
+namespace hal {
+
+// The CPU's vendor and vmx/svm flag, read from /proc/cpuinfo once: the KVM module choice
+// and the launcher's accelerator decision both need them.
+struct CpuIdentity {
+    FixedString<16> vendor;
+    bool virtualization = false;
+};
+const CpuIdentity& cpu_identity();
+
+// The board named by the host's device tree (/sys/firmware/fdt), read once with libfdt and
+// logged once; empty fields when the host has no device tree (x86 PCs).
+const BoardIdentity& board_identity();
+
+// Fills the KVM, CPU, memory, board and OVMF fields of `facts` (the disk and identity steps
+// fill the rest).
+void probe_host(HostFacts& facts);
+
+// qmp_serial: the operator's port, when it opens as a terminal and is not the kernel's
+// console; one log line either way.
+void probe_operator_port(const Config& config, HostFacts& facts);
+
+}  // namespace hal

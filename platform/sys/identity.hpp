@@ -1,0 +1,15 @@
+// The machine's identity for the guest (identity = host): the host firmware's SMBIOS
+// structures 0-3 and OEM licence ACPI tables, copied to files QEMU reads and checked first,
+// and the host's CPU topology; and whether the host itself booted with UEFI.
+#pragma once
+
+#include "config/config.hpp"
+#include "launcher/launcher.hpp"
+
+namespace hal {
+
+// Fills the identity fields of `facts` (and host_uefi, which the firmware choice needs
+// whatever the identity setting); logs one line with what was found.
+void gather_identity(const Config& config, HostFacts& facts);
+
+}  // namespace hal
