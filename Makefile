@@ -32,7 +32,7 @@ TEST_LIBS := $(HOST_LIBS)
 # init/ is hal-init's boot plan, display/main.cpp hal-display's, initrd/ the packer's.
 CAPABILITIES := devices modules disks platform net display supervision
 PURE_SOURCES := base/glob.cpp $(foreach dir,$(CAPABILITIES) config launcher,$(filter-out display/main.cpp,$(wildcard $(dir)/*.cpp)))
-BASE_SYSTEM_SOURCES := base/log.cpp base/cxx_support.cpp $(wildcard base/sys/*.cpp)
+BASE_SYSTEM_SOURCES := $(filter-out base/glob.cpp,$(wildcard base/*.cpp)) $(wildcard base/sys/*.cpp)
 # hal-display's own devices (DRM, fbdev, evdev); the rest of display/sys/ is hal-init's side.
 DISPLAY_DEVICE_SOURCES := display/sys/drm.cpp display/sys/fbdev.cpp display/sys/input.cpp
 SYSTEM_SOURCES := $(filter-out $(DISPLAY_DEVICE_SOURCES),$(foreach dir,$(CAPABILITIES),$(wildcard $(dir)/sys/*.cpp)))

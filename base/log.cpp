@@ -12,6 +12,7 @@ namespace {
 int g_kmsg_fd = -1;
 bool g_debug = false;
 const char* g_program = "hal-init";
+Capture g_capture = nullptr;
 constexpr size_t kRecordCapacity = 1024;  // /dev/kmsg accepts up to LOG_LINE_MAX (~1 KiB)
 
 }  // namespace
@@ -24,6 +25,7 @@ void use_kmsg() {
 void set_debug(bool enabled) { g_debug = enabled; }
 void set_program(const char* name) { g_program = name; }
 int kmsg_fd() { return g_kmsg_fd; }
+void set_capture(Capture capture) { g_capture = capture; }
 
 void write(Level level, const char* format, ...) {
     if (level == Level::kDebug && !g_debug) return;
@@ -41,6 +43,11 @@ void write(Level level, const char* format, ...) {
     if (length > sizeof record - 2) {
         length = sizeof record - 2;
         record[length - 3] = record[length - 2] = record[length - 1] = '.';
+    }
+    if (g_capture) {
+        record[length] = '\0';
+        g_capture(level, record + prefix);
+        return;
     }
     record[length++] = '\n';
     (void)sys::write_all(to_kmsg ? g_kmsg_fd : 2, record, length);

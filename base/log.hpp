@@ -1,4 +1,5 @@
-// hal-init's log: one record per write to /dev/kmsg, stderr until /dev/kmsg is open.
+// The log of hal-init and hal-display: one record per write to /dev/kmsg, stderr until /dev/kmsg
+// is open.
 #pragma once
 
 #include "base/result.hpp"
@@ -14,6 +15,9 @@ void set_debug(bool enabled);
 // The record prefix ("hal-init" unless set): hal-display logs through the same code.
 void set_program(const char* name);
 int kmsg_fd();  // -1 before use_kmsg()
+// Unit tests: every record (without prefix and newline) goes to `capture` instead.
+using Capture = void (*)(Level level, const char* message);
+void set_capture(Capture capture);
 void write(Level level, const char* format, ...) __attribute__((format(printf, 2, 3)));
 
 }  // namespace hal::log

@@ -116,6 +116,7 @@ public:
     std::string_view view() const { return {data_, size_}; }
     size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
+    bool operator==(const FixedString& other) const { return view() == other.view(); }
 
 private:
     char data_[Capacity];

@@ -28,9 +28,9 @@ DiskBus mirrored_bus(const HostDisk& disk) {
     return ata;
 }
 
-void choose_cache(GuestDisk& guest, const Config& config) {
-    if (config.disk_cache != DiskCache::kAuto) {
-        guest.cache = config.disk_cache;
+void choose_cache(GuestDisk& guest, const DiskSettings& settings) {
+    if (settings.cache != DiskCache::kAuto) {
+        guest.cache = settings.cache;
         if (guest.cache == DiskCache::kNone && !guest.host.direct_io) {
             guest.cache = DiskCache::kWriteback;
             guest.cache_note = "disk_cache = none, but the device refuses O_DIRECT: writeback instead";
@@ -63,12 +63,13 @@ int choose_auto_disk(const HostDisk* disks, size_t count) {
     return best;
 }
 
-DiskPlan plan_disks(const HostDisk* disks, size_t count, const Config& config, bool boot_disk_first) {
+DiskPlan plan_disks(const FoundDisks& found, const DiskSettings& settings) {
     DiskPlan plan;
+    const HostDisk* disks = found.disks;
     size_t order[kMaxGuestDisks];
-    count = std::min(count, kMaxGuestDisks);
+    const size_t count = std::min(found.count, kMaxGuestDisks);
     for (size_t i = 0; i < count; ++i) order[i] = i;
-    if (boot_disk_first) {
+    if (found.boot_disk_first) {
         const int boot = choose_auto_disk(disks, count);
         std::sort(order, order + count, [&](size_t a, size_t b) {
             if (static_cast<int>(a) == boot || static_cast<int>(b) == boot) return static_cast<int>(a) == boot;
@@ -78,9 +79,9 @@ DiskPlan plan_disks(const HostDisk* disks, size_t count, const Config& config, b
     for (size_t i = 0; i < count; ++i) {
         GuestDisk& guest = plan.disks[plan.count++];
         guest.host = disks[order[i]];
-        guest.bus = config.disk_bus == DiskBus::kAuto ? mirrored_bus(guest.host) : config.disk_bus;
-        guest.snapshot = config.snapshot;
-        choose_cache(guest, config);
+        guest.bus = settings.bus == DiskBus::kAuto ? mirrored_bus(guest.host) : settings.bus;
+        guest.snapshot = settings.snapshot;
+        choose_cache(guest, settings);
     }
     return plan;
 }

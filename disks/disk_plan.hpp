@@ -5,10 +5,10 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "config/config.hpp"
-#include "disks/boot_mode.hpp"
+#include "disks/boot_signs.hpp"
 #include "disks/disk_identity.hpp"
 #include "disks/disk_spec.hpp"
+#include "disks/settings.hpp"
 
 namespace hal {
 
@@ -30,6 +30,14 @@ struct HostDisk {
     bool direct_io = true;       // opens with O_DIRECT, so cache=none works
     DiskBootSigns boot;          // from its partition table
     bool bootable() const { return boot.uefi || boot.bios; }
+};
+
+// The guest's disks as hal-init found them (disks/sys/discovery.hpp); for `disk = all` the boot
+// disk goes first, otherwise the config's order is kept.
+struct FoundDisks {
+    HostDisk disks[kMaxGuestDisks];
+    size_t count = 0;
+    bool boot_disk_first = false;
 };
 
 struct GuestDisk {
@@ -54,7 +62,7 @@ int choose_auto_disk(const HostDisk* disks, size_t count);
 // order), with buses (disk_bus, or auto: the host's bus where QEMU has one that carries its
 // identity, AHCI otherwise and for image files), cache modes (disk_cache, or auto: none with
 // native AIO for block devices that take O_DIRECT, writeback for files) and snapshot.
-DiskPlan plan_disks(const HostDisk* disks, size_t count, const Config& config, bool boot_disk_first);
+DiskPlan plan_disks(const FoundDisks& found, const DiskSettings& settings);
 
 const char* image_format_name(ImageFormat format);
 

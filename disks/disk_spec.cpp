@@ -4,66 +4,65 @@
 namespace hal {
 namespace {
 
-bool parse_one(std::string_view entry, DiskSpec& spec, const char*& problem) {
-    spec = {};
-    spec.text = entry;
-    if (entry.empty()) {
-        problem = "disk has an empty entry";
-        return false;
-    }
+constexpr const char* kUnknownForm =
+    "disk must be auto, all, or a list of /dev paths, serial:TEXT, wwid:TEXT and DEVICE:/FILE images";
+
+Parsed<DiskSpec> parse_one(std::string_view entry) {
+    DiskSpec spec;
+    if (entry.empty()) return ParseError{"disk has an empty entry"};
+    if (!spec.text.assign(entry)) return ParseError{"a disk entry is too long"};
     if (starts_with(entry, "serial:") || starts_with(entry, "wwid:")) {
         const bool serial = starts_with(entry, "serial:");
         spec.kind = serial ? DiskSpecKind::kSerial : DiskSpecKind::kWwid;
-        spec.value = entry.substr(serial ? 7 : 5);
-        if (spec.value.empty()) {
-            problem = "disk serial:/wwid: needs a value";
-            return false;
-        }
-        return true;
+        const std::string_view value = entry.substr(serial ? 7 : 5);
+        if (value.empty()) return ParseError{"disk serial:/wwid: needs a value"};
+        spec.value.assign(value);
+        return spec;
     }
     if (entry.find(":/") != std::string_view::npos) {
         spec.kind = DiskSpecKind::kImage;
-        if (!parse_file_on_device(entry, spec.image)) {
-            problem = "a disk image must be DEVICE:/PATH with DEVICE LABEL=, UUID=, PARTLABEL= or /dev/...";
-            return false;
-        }
-        return true;
+        const auto image = parse_file_on_device(entry);
+        if (!image.ok())
+            return ParseError{
+                "a disk image must be DEVICE:/PATH with DEVICE LABEL=, UUID=, PARTLABEL= or /dev/..."};
+        spec.image = image.value();
+        return spec;
     }
     if (starts_with(entry, "/dev/") && entry.size() > 5) {
         spec.kind = DiskSpecKind::kPath;
-        spec.value = entry;
-        return true;
+        spec.value.assign(entry);
+        return spec;
     }
-    problem = "disk must be auto, all, or a list of /dev paths, serial:TEXT, wwid:TEXT and DEVICE:/FILE images";
-    return false;
+    return ParseError{kUnknownForm};
 }
 
 }  // namespace
 
-bool parse_disk_specs(std::string_view text, DiskSpecList& list, const char*& problem) {
-    list.count = 0;
+DiskSpecList DiskSpecList::automatic() {
+    DiskSpecList list;
+    list.text.assign("auto");
+    list.specs[0].text.assign("auto");
+    list.count = 1;
+    return list;
+}
+
+Parsed<DiskSpecList> parse_disk_specs(std::string_view text) {
+    DiskSpecList list;
     text = trim(text);
+    if (!list.text.assign(text)) return ParseError{"disk is too long"};
     if (text == "auto" || text == "all") {
-        list.specs[0] = {};
         list.specs[0].kind = text == "auto" ? DiskSpecKind::kAuto : DiskSpecKind::kAll;
-        list.specs[0].text = text;
+        list.specs[0].text.assign(text);
         list.count = 1;
-        return true;
+        return list;
     }
     while (true) {
         const size_t comma = text.find(',');
         const std::string_view entry = trim(text.substr(0, comma));
-        if (entry == "auto" || entry == "all") {
-            problem = "disk auto and all stand alone, not in a list";
-            return false;
-        }
-        if (list.count == kMaxGuestDisks) {
-            problem = "disk lists at most 8 entries";
-            return false;
-        }
-        if (!parse_one(entry, list.specs[list.count], problem)) return false;
-        ++list.count;
-        if (comma == std::string_view::npos) return true;
+        if (entry == "auto" || entry == "all") return ParseError{"disk auto and all stand alone, not in a list"};
+        if (list.count == kMaxGuestDisks) return ParseError{"disk lists at most 8 entries"};
+        list.specs[list.count++] = TRY(parse_one(entry));
+        if (comma == std::string_view::npos) return list;
         text.remove_prefix(comma + 1);
     }
 }

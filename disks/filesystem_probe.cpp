@@ -99,21 +99,25 @@ bool probe_filesystem(const uint8_t* data, size_t size, FilesystemInfo& info) {
            probe_exfat_ntfs(data, size, info) || probe_fat(data, size, info);
 }
 
-bool parse_device_name(std::string_view text, DeviceName& name) {
+Parsed<DeviceName> parse_device_name(std::string_view text) {
     struct Prefix {
         std::string_view text;
         DeviceNameKind kind;
     };
-    static constexpr Prefix kPrefixes[] = {
-        {"LABEL=", DeviceNameKind::kLabel}, {"UUID=", DeviceNameKind::kUuid}, {"PARTLABEL=", DeviceNameKind::kPartLabel}};
+    static constexpr Prefix kPrefixes[] = {{"LABEL=", DeviceNameKind::kLabel},
+                                           {"UUID=", DeviceNameKind::kUuid},
+                                           {"PARTLABEL=", DeviceNameKind::kPartLabel}};
+    constexpr ParseError kBad{"a device must be LABEL=, UUID=, PARTLABEL= or /dev/..."};
+    DeviceName name;
     for (const Prefix& prefix : kPrefixes) {
-        if (starts_with(text, prefix.text)) {
-            name = {prefix.kind, text.substr(prefix.text.size())};
-            return !name.value.empty();
-        }
+        if (!starts_with(text, prefix.text)) continue;
+        name.kind = prefix.kind;
+        const std::string_view value = text.substr(prefix.text.size());
+        if (value.empty() || !name.value.assign(value)) return kBad;
+        return name;
     }
-    name = {DeviceNameKind::kPath, text};
-    return starts_with(text, "/dev/") && text.size() > 5;
+    if (!starts_with(text, "/dev/") || text.size() <= 5 || !name.value.assign(text)) return kBad;
+    return name;
 }
 
 bool same_uuid(std::string_view a, std::string_view b) {
@@ -123,12 +127,15 @@ bool same_uuid(std::string_view a, std::string_view b) {
     return true;
 }
 
-bool parse_file_on_device(std::string_view text, FileOnDevice& file) {
+Parsed<FileOnDevice> parse_file_on_device(std::string_view text) {
+    constexpr ParseError kBad{"a file on a device must be DEVICE:/PATH"};
     const size_t split = text.find(":/");
-    if (split == std::string_view::npos || split == 0) return false;
-    file.path = text.substr(split + 1);
-    if (file.path.size() < 2) return false;
-    return parse_device_name(text.substr(0, split), file.device);
+    if (split == std::string_view::npos || split == 0) return kBad;
+    FileOnDevice file;
+    const std::string_view path = text.substr(split + 1);
+    if (path.size() < 2 || !file.path.assign(path)) return kBad;
+    file.device = TRY(parse_device_name(text.substr(0, split)));
+    return file;
 }
 
 }  // namespace hal

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/result.hpp"
 #include "base/text.hpp"
 
 namespace hal {
@@ -26,18 +27,21 @@ bool probe_filesystem(const uint8_t* data, size_t size, FilesystemInfo& info);
 enum class DeviceNameKind { kPath, kLabel, kUuid, kPartLabel };
 struct DeviceName {
     DeviceNameKind kind = DeviceNameKind::kPath;
-    std::string_view value;
+    FixedString<kPathCapacity> value;  // the label, UUID, partition name or path
+    bool operator==(const DeviceName&) const = default;
 };
-bool parse_device_name(std::string_view text, DeviceName& name);
+Parsed<DeviceName> parse_device_name(std::string_view text);
+
 // UUIDs compare without regard to case, as blkid's do.
 bool same_uuid(std::string_view a, std::string_view b);
 
 // `DEVICE:PATH` (a file on a host partition, e.g. LABEL=HALDATA:/hal/vars.fd): the split is
-// at the first ":/". False when there is none or either half is empty.
+// at the first ":/". Rejected when there is none or either half is empty.
 struct FileOnDevice {
     DeviceName device;
-    std::string_view path;  // absolute, inside the filesystem
+    FixedString<kPathCapacity> path;  // absolute, inside the filesystem
+    bool operator==(const FileOnDevice&) const = default;
 };
-bool parse_file_on_device(std::string_view text, FileOnDevice& file);
+Parsed<FileOnDevice> parse_file_on_device(std::string_view text);
 
 }  // namespace hal

@@ -9,11 +9,21 @@
 #include <optional>
 #include <string_view>
 
+#include "base/text.hpp"
+
 namespace hal {
 
 struct MonitorMode {
     uint32_t width = 0;
     uint32_t height = 0;
+};
+
+// The host's monitor as hal-init found it (display/sys/monitor.hpp): whether the guest's screen
+// has somewhere to go, and the mode the guest's EDID advertises.
+struct MonitorFacts {
+    bool present = false;
+    MonitorMode mode;
+    FixedString<32> framebuffer;  // /dev/fbN when the monitor has no DRM driver; empty: DRM
 };
 
 // True for a connector's status text "connected".

@@ -49,7 +49,8 @@ uint8_t modifier_of(uint16_t code) {
     }
 }
 
-bool parse_hotkey(std::string_view text, Hotkey& hotkey) {
+Parsed<Hotkey> parse_hotkey(std::string_view text) {
+    constexpr ParseError kBad{"menu_hotkey must be modifiers and a key, e.g. ctrl+alt+esc"};
     Hotkey parsed{0, 0};
     text = trim(text);
     while (!text.empty()) {
@@ -59,17 +60,42 @@ bool parse_hotkey(std::string_view text, Hotkey& hotkey) {
         if (same_text(part, "ctrl") || same_text(part, "control")) parsed.modifiers |= kCtrl;
         else if (same_text(part, "alt")) parsed.modifiers |= kAlt;
         else if (same_text(part, "shift")) parsed.modifiers |= kShift;
-        else if (same_text(part, "meta") || same_text(part, "super") || same_text(part, "win")) parsed.modifiers |= kMeta;
+        else if (same_text(part, "meta") || same_text(part, "super") || same_text(part, "win"))
+            parsed.modifiers |= kMeta;
         else {
-            if (parsed.key != 0) return false;  // two keys
+            if (parsed.key != 0) return kBad;  // two keys
             for (const Name& name : kKeyNames)
                 if (same_text(part, name.text)) parsed.key = name.code;
-            if (parsed.key == 0) return false;
+            if (parsed.key == 0) return kBad;
         }
     }
-    if (parsed.modifiers == 0 || parsed.key == 0) return false;
-    hotkey = parsed;
-    return true;
+    if (parsed.modifiers == 0 || parsed.key == 0) return kBad;
+    return parsed;
+}
+
+const char* format_hotkey(const Hotkey& hotkey, char* out, size_t size) {
+    struct Modifier {
+        uint8_t bit;
+        const char* name;
+    };
+    static constexpr Modifier kModifiers[] = {{kCtrl, "ctrl"}, {kAlt, "alt"}, {kShift, "shift"}, {kMeta, "meta"}};
+    size_t used = 0;
+    auto append = [&](std::string_view part) {
+        for (char c : part)
+            if (used + 1 < size) out[used++] = c;
+    };
+    for (const Modifier& modifier : kModifiers) {
+        if (!(hotkey.modifiers & modifier.bit)) continue;
+        append(modifier.name);
+        append("+");
+    }
+    for (const Name& name : kKeyNames) {
+        if (name.code != hotkey.key) continue;
+        append(name.text);
+        break;
+    }
+    if (size > 0) out[used] = '\0';
+    return out;
 }
 
 int HotkeyFilter::find(uint16_t code) const {

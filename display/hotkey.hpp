@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/result.hpp"
+
 namespace hal {
 
 enum Modifier : uint8_t { kCtrl = 1, kAlt = 2, kShift = 4, kMeta = 8 };
@@ -14,10 +16,13 @@ enum Modifier : uint8_t { kCtrl = 1, kAlt = 2, kShift = 4, kMeta = 8 };
 struct Hotkey {
     uint8_t modifiers = kCtrl | kAlt;  // every one of these, either side
     uint16_t key = 1;                  // KEY_ESC
+    bool operator==(const Hotkey&) const = default;
 };
 
 // "ctrl+alt+esc", "ctrl+alt+f12", "meta+pause"...: at least one modifier and one key.
-bool parse_hotkey(std::string_view text, Hotkey& hotkey);
+Parsed<Hotkey> parse_hotkey(std::string_view text);
+// The hotkey in the form parse_hotkey() reads ("ctrl+alt+esc"), into `out` (32 bytes hold any).
+const char* format_hotkey(const Hotkey& hotkey, char* out, size_t size);
 
 struct KeyEvent {
     uint16_t code = 0;

@@ -11,8 +11,6 @@
 //
 // The control socket (from hal-init) carries the host menu's choices: hal-display sends
 // "menu", "back", "poweroff", "reset", "shell"; hal-init sends "shell-ended".
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -265,7 +263,7 @@ void Display::handle_input(size_t index) {
 
 void Display::control(const char* command) {
     if (options_.control < 0) return;
-    (void)::send(options_.control, command, std::strlen(command), MSG_NOSIGNAL);
+    (void)sys::send_message(options_.control, command, std::strlen(command));
 }
 
 void Display::open_menu() {
@@ -337,9 +335,9 @@ bool Display::read_server() {
 
 void Display::read_control() {
     char message[64];
-    const ssize_t got = ::recv(options_.control, message, sizeof message - 1, MSG_DONTWAIT);
-    if (got <= 0) return;
-    message[got] = '\0';
+    const auto got = sys::receive_datagram(options_.control, message, sizeof message - 1);
+    if (!got.ok() || got.value() == 0) return;
+    message[got.value()] = '\0';
     if (std::strcmp(message, "shell-ended") == 0 && shell_) {
         log_info("menu: the rescue shell ended; back to the guest");
         shell_ = false;
@@ -409,13 +407,14 @@ int main(int argc, char** argv) {
     hal::log::set_program("hal-display");
     hal::log::use_kmsg();
     static hal::Options options;
-    hal::Hotkey hotkey;
-    if (!hal::parse_options(argc, argv, options) || !hal::parse_hotkey(options.hotkey_text, hotkey)) {
+    const bool parsed = hal::parse_options(argc, argv, options);
+    const auto hotkey = hal::parse_hotkey(options.hotkey_text);
+    if (!parsed || !hotkey.ok()) {
         std::fprintf(stderr,
                      "usage: hal-display VNC_SOCKET [--control FD] [--no-input] [--hotkey KEYS] [--shell] [--card PATH] "
                      "[--fbdev PATH] [--stats SECONDS]\n");
         return 2;
     }
-    static hal::Display display(options, hotkey);
+    static hal::Display display(options, hotkey.value());
     return display.run();
 }

@@ -1,5 +1,6 @@
-// Faults on purpose, for boot tests only: compiled into build/hal-init-test (HAL_TEST_HOOKS),
-// never into the hal-init an image ships. `hal_test_fault=` on the kernel command line:
+// Faults on purpose, for boot tests only: armed in build/hal-init-test (compiled with
+// HAL_TEST_HOOKS), inert in the hal-init an image ships. `hal_test_fault=` on the kernel
+// command line:
 //   segv            a real SIGSEGV inside PID 1 once QEMU runs (the crash guard's path)
 //   stack-overflow  the same through stack exhaustion (the guard runs on its alternate stack)
 //   kill-display    SIGKILL to hal-display 3 s after it starts (its restart path)
@@ -8,26 +9,44 @@
 //   sigterm-on-serial  SIGTERM to PID 1 when a line arrives on /dev/ttyS1 (make soak's
 //                   SIGTERM stop cycles, sent when the guest is mid-write)
 // `hal_test_report=memory[:SECONDS]`: PID 1 logs its VmRSS, VmHWM, open descriptors and the
-// uevents it received every SECONDS (default 60), from the supervision loop.
+// uevents it received every SECONDS (default 60), from the event loop.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 
+#include "base/event_loop.hpp"
+#include "devices/sys/uevents.hpp"
+#include "display/sys/display_child.hpp"
+
 namespace hal {
 
-#ifdef HAL_TEST_HOOKS
-void read_test_hooks(std::string_view cmdline);
-// For the supervision loop: ms until a hook is due (-1: none), and the hook itself.
-int64_t test_hooks_timer_in(uint64_t now_ms);
-void run_test_hooks(uint64_t now_ms);
-// True once, for the first launch, when the guest is to be stalled.
-bool test_hook_stall_guest();
-#else
-inline void read_test_hooks(std::string_view) {}
-inline int64_t test_hooks_timer_in(uint64_t) { return -1; }
-inline void run_test_hooks(uint64_t) {}
-inline bool test_hook_stall_guest() { return false; }
-#endif
+class TestHooks : public EventSource {
+public:
+    TestHooks(const DisplayChild& display, const UeventMonitor& uevents) : display_(display), uevents_(uevents) {}
+
+    // Arms what the command line asks for (the test build only).
+    void read(std::string_view cmdline);
+    // True once, for the first launch, when the guest is to be stalled.
+    bool stall_guest();
+
+    int64_t deadline_in(uint64_t now_ms) override;
+    void on_event(uint64_t now_ms, const bool* ready, size_t count) override;
+
+private:
+    enum class Fault { kNone, kSegv, kStackOverflow, kKillDisplay, kStallGuest, kSigtermOnSerial };
+    int64_t fault_deadline_in(uint64_t now_ms) const;
+    void report_memory();
+    void run_fault(uint64_t now_ms);
+    void sigterm_on_serial();
+
+    const DisplayChild& display_;
+    const UeventMonitor& uevents_;
+    Fault fault_ = Fault::kNone;
+    bool done_ = false;
+    int trigger_fd_ = -1;
+    uint64_t report_every_ms_ = 0;
+    uint64_t next_report_ms_ = 0;
+};
 
 }  // namespace hal

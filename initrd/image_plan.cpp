@@ -31,12 +31,14 @@ std::string parent_of(const std::string& path) {
 bool plan_config(const PackInputs& inputs, FilePlan& plan, Config& config, std::string& error) {
     std::string text;
     if (!read_whole_file(inputs.config, text, error)) return false;
-    ConfigError problem;
-    if (!parse_config(text, config, problem)) {
+    const auto parsed = parse_config(text);
+    if (!parsed.ok()) {
+        const ConfigError& problem = parsed.error();
         error = inputs.config + (problem.line ? " line " + std::to_string(problem.line) : std::string()) + ": key '" +
                 std::string(problem.key.view()) + "': " + problem.message;
         return false;
     }
+    config = parsed.value();
     return plan.add_generated_file(layout::kConfig, text, 0644, error);
 }
 
@@ -223,7 +225,7 @@ bool plan_init(const PackInputs& inputs, FilePlan& plan, std::string& error) {
 
 // hal-display: static like /init; it shows the guest on the host's monitor.
 bool plan_display(const PackInputs& inputs, const Config& config, FilePlan& plan, std::string& error) {
-    if (config.display == DisplayMode::kNone) return true;
+    if (config.display.mode == DisplayMode::kNone) return true;
     ElfInfo info;
     if (!read_elf_info(inputs.display, info, error)) {
         error += " (display = none in the config packs no hal-display)";

@@ -285,9 +285,9 @@ void check_config(Checker& checker) {
         checker.problem(std::string(layout::kConfig) + " is missing");
         return;
     }
-    Config config;
-    ConfigError problem;
-    if (!parse_config(text, config, problem))
+    const auto parsed = parse_config(text);
+    const ConfigError& problem = parsed.error();
+    if (!parsed.ok())
         checker.problem(std::string(layout::kConfig) + " line " + std::to_string(problem.line) + ": key '" +
                         std::string(problem.key.view()) + "': " + problem.message);
 }

@@ -14,7 +14,7 @@ FirmwareList firmware_for(const Config& config) {
     // OVMF for UEFI guests (Debian's ovmf package): code and the variable store template.
     // `auto` may meet a UEFI disk, so it packs the plain build; uefi-secure its Secure Boot
     // build with Microsoft's keys enrolled.
-    switch (config.firmware) {
+    switch (config.platform.firmware) {
         case FirmwareSetting::kAuto:
         case FirmwareSetting::kUefi:
             add("OVMF_CODE_4M.fd");
@@ -28,14 +28,14 @@ FirmwareList firmware_for(const Config& config) {
     }
     // The guest's screen: its VGA BIOS (SeaBIOS runs it; OVMF has its own drivers), and the
     // keymap QEMU's VNC server loads even though hal-display sends key numbers.
-    if (config.display != DisplayMode::kNone) {
-        add(config.guest_video == GuestVideo::kVirtio ? "vgabios-virtio.bin" : "vgabios-stdvga.bin");
+    if (config.display.mode != DisplayMode::kNone) {
+        add(config.display.video == GuestVideo::kVirtio ? "vgabios-virtio.bin" : "vgabios-stdvga.bin");
         add("keymaps/en-us");
     }
     // A NIC's PXE option ROM only when the guest may boot from the network: without it the
     // launcher gives the NIC an empty romfile, and no ROM runs (or waits for Ctrl-B) at boot.
-    if (!config.nic_boot) return list;
-    switch (config.nic) {
+    if (!config.net.nic_boot) return list;
+    switch (config.net.nic) {
         case NicModel::kVirtio: add("efi-virtio.rom"); break;
         case NicModel::kE1000: add("efi-e1000.rom"); break;
         case NicModel::kE1000e: add("efi-e1000e.rom"); break;

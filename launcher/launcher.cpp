@@ -51,15 +51,15 @@ constexpr uint32_t kMinimumGuestMemoryMib = 64;
 // Automatic memory: all of it but the host's reserve and one sixteenth for QEMU itself
 // (page tables, device state, TCG's code buffer).
 uint32_t automatic_memory_mib(const Config& config, const HostFacts& facts) {
-    const uint64_t total_mib = facts.memory_total_kib / 1024;
-    const uint64_t kept = config.memory_reserve_mib + total_mib / 16;
+    const uint64_t total_mib = facts.platform.memory_total_kib / 1024;
+    const uint64_t kept = config.platform.memory_reserve_mib + total_mib / 16;
     if (total_mib <= kept + kMinimumGuestMemoryMib) return kMinimumGuestMemoryMib;
     return static_cast<uint32_t>(total_mib - kept);
 }
 
 void choose_accel(const Config& config, const HostFacts& facts, LaunchPlan& plan) {
-    const bool usable = facts.kvm_device && facts.cpu_virtualization;
-    switch (config.accel) {
+    const bool usable = facts.platform.kvm_device && facts.platform.cpu_virtualization;
+    switch (config.platform.accel) {
         case Accel::kTcg:
             plan.accel = Accel::kTcg;
             plan.accel_reason = "accel = tcg in the config";
@@ -79,33 +79,33 @@ void choose_accel(const Config& config, const HostFacts& facts, LaunchPlan& plan
     }
     plan.accel = Accel::kTcg;
     plan.accel_warning = true;
-    plan.accel_reason = !facts.kvm_device ? "no usable /dev/kvm; falling back to TCG (slow)"
+    plan.accel_reason = !facts.platform.kvm_device ? "no usable /dev/kvm; falling back to TCG (slow)"
                                           : "no vmx/svm CPU flag; falling back to TCG (slow)";
 }
 
 // CPUs: every host CPU in the host's arrangement when the config leaves both to the host.
 void choose_cpus(const Config& config, const HostFacts& facts, LaunchPlan& plan) {
-    plan.cpus = config.cpus != 0 ? config.cpus : (facts.cpus != 0 ? facts.cpus : 1);
-    if (config.identity == Identity::kHost && config.cpus == 0 && facts.topology &&
-        facts.topology->total() == plan.cpus)
-        plan.topology = facts.topology;
+    plan.cpus = config.platform.cpus != 0 ? config.platform.cpus : (facts.platform.cpus != 0 ? facts.platform.cpus : 1);
+    if (config.platform.identity == Identity::kHost && config.platform.cpus == 0 && facts.platform.topology &&
+        facts.platform.topology->total() == plan.cpus)
+        plan.topology = facts.platform.topology;
 }
 
 // Firmware: the boot disk decides (disks/boot_mode.hpp); UEFI needs OVMF in the image, and
 // Secure Boot its secure build, SMM and so q35.
 void choose_firmware(const Config& config, const HostFacts& facts, LaunchPlan& plan) {
     const DiskBootSigns signs = plan.disks.count > 0 ? plan.disks.disks[0].host.boot : DiskBootSigns{};
-    plan.boot = decide_boot_firmware(config.firmware, signs, facts.host_uefi);
+    plan.boot = decide_boot_firmware(config.platform.firmware, signs, facts.platform.host_uefi);
     switch (plan.boot.firmware) {
         case BootFirmware::kBios: return;
         case BootFirmware::kUefi:
             plan.vars_template = layout::kOvmfVars;
-            if (!facts.ovmf) plan.fatal = "UEFI firmware (OVMF) is not in this image; pack it with firmware = auto or uefi";
+            if (!facts.platform.ovmf) plan.fatal = "UEFI firmware (OVMF) is not in this image; pack it with firmware = auto or uefi";
             return;
         case BootFirmware::kUefiSecure:
             plan.vars_template = layout::kOvmfSecureVars;
             plan.machine = Machine::kQ35;
-            if (!facts.ovmf_secure)
+            if (!facts.platform.ovmf_secure)
                 plan.fatal = "firmware = uefi-secure, but the Secure Boot OVMF is not in this image; pack it with "
                              "firmware = uefi-secure";
             return;
@@ -128,16 +128,16 @@ void add_firmware(const LaunchPlan& plan, Argv& argv) {
 // The guest's video device advertises the host monitor's native mode in its EDID, so the guest
 // picks it; a USB tablet gives it an absolute pointer every current OS drives.
 void add_screen_and_input(const Config& config, const HostFacts& facts, Argv& argv) {
-    if (!facts.display) return;
-    const uint32_t width = facts.display_width ? facts.display_width : 1024;
-    const uint32_t height = facts.display_height ? facts.display_height : 768;
+    if (!facts.monitor.present) return;
+    const uint32_t width = facts.monitor.mode.width ? facts.monitor.mode.width : 1024;
+    const uint32_t height = facts.monitor.mode.height ? facts.monitor.mode.height : 768;
     argv.add("-device");
-    argv.add_format("%s,edid=on,xres=%u,yres=%u", config.guest_video == GuestVideo::kVirtio ? "virtio-vga" : "VGA",
+    argv.add_format("%s,edid=on,xres=%u,yres=%u", config.display.video == GuestVideo::kVirtio ? "virtio-vga" : "VGA",
                     width, height);
     argv.add("-vnc");
     // No keysym-driven lock-key fixups: hal-display sends key numbers, not keysyms.
     argv.add_format("unix:%s,lock-key-sync=off", layout::kVncSocket);
-    if (config.input) {
+    if (config.display.input) {
         argv.add("-device");
         argv.add("qemu-xhci,id=xhci");
         argv.add("-device");
@@ -145,7 +145,7 @@ void add_screen_and_input(const Config& config, const HostFacts& facts, Argv& ar
     }
 }
 
-void add_identity(const HostFacts& facts, Argv& argv) {
+void add_identity(const PlatformFacts& facts, Argv& argv) {
     for (size_t i = 0; i < facts.smbios_count; ++i) {
         argv.add("-smbios");
         argv.add_format("file=%s", facts.smbios_files[i].c_str());
@@ -162,9 +162,9 @@ LaunchPlan plan_launch(const Config& config, const HostFacts& facts) {
     LaunchPlan plan;
     choose_accel(config, facts, plan);
     choose_cpus(config, facts, plan);
-    plan.memory_mib = config.memory_mib != 0 ? config.memory_mib : automatic_memory_mib(config, facts);
-    plan.machine = config.machine;
-    plan.disks = plan_disks(facts.disks, facts.disk_count, config, facts.boot_disk_first);
+    plan.memory_mib = config.platform.memory_mib != 0 ? config.platform.memory_mib : automatic_memory_mib(config, facts);
+    plan.machine = config.platform.machine;
+    plan.disks = plan_disks(facts.disks, config.disks);
     choose_firmware(config, facts, plan);
     return plan;
 }
@@ -200,7 +200,7 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostF
     argv.add("-m");
     argv.add_format("%u", plan.memory_mib);
     add_firmware(plan, argv);
-    if (config.identity == Identity::kHost) add_identity(facts, argv);
+    if (config.platform.identity == Identity::kHost) add_identity(facts.platform, argv);
     // QEMU draws no window of its own; with a monitor, hal-display shows its VNC screen.
     argv.add("-display");
     argv.add("none");
@@ -225,9 +225,7 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostF
     }
     add_disk_arguments(plan.disks, argv);
     add_network_arguments(config, facts, plan.disks.count, argv);
-    std::string_view extra = config.qemu_args.view();
-    std::string_view word;
-    while (next_word(extra, word)) argv.add(word);
+    config.qemu_args.for_each([&](std::string_view word) { argv.add(word); });
     if (argv.overflowed()) return Error{"build QEMU argv", EOVERFLOW};
     return ok_status();
 }

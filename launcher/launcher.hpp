@@ -6,54 +6,27 @@
 #include <optional>
 #include <string_view>
 
-#include "config/config.hpp"
 #include "base/result.hpp"
-#include "disks/boot_mode.hpp"
+#include "config/config.hpp"
 #include "disks/disk_plan.hpp"
+#include "display/host_display.hpp"
 #include "net/network_plan.hpp"
+#include "platform/boot_firmware.hpp"
 #include "platform/cpu_topology.hpp"
-#include "platform/device_tree.hpp"
+#include "platform/facts.hpp"
 
 namespace hal {
 
-inline constexpr size_t kMaxIdentityFiles = 8;
-
-// What hal-init found out about the machine it runs on.
+// What hal-init found out about the machine it runs on, each part from the capability that
+// probed it.
 struct HostFacts {
-    bool kvm_device = false;             // /dev/kvm could be opened read-write
-    bool cpu_virtualization = false;     // vmx or svm in /proc/cpuinfo flags
-    uint32_t cpus = 1;                   // online CPUs
-    uint64_t memory_total_kib = 0;       // MemTotal from /proc/meminfo
-    // From the host's device tree, where the firmware provides one (not on x86 PCs): the
-    // board the launcher runs on, for the launch log and for a board-specific machine choice.
-    BoardIdentity board;
-    bool host_uefi = false;              // the host booted with UEFI (/sys/firmware/efi)
-    // The guest's disks as found (disks/disk_plan.hpp); for `disk = all` the boot disk goes
-    // first, otherwise the config's order is kept.
-    HostDisk disks[kMaxGuestDisks];
-    size_t disk_count = 0;
-    bool boot_disk_first = false;
-    // Guest firmware files present in the image.
-    bool ovmf = false;
-    bool ovmf_secure = false;
-    // identity = host: the host's SMBIOS structures (types 0-3) and OEM licence ACPI tables,
-    // copied to files and checked; and its CPU topology.
-    FixedString<64> smbios_files[kMaxIdentityFiles];
-    size_t smbios_count = 0;
-    FixedString<64> acpi_files[kMaxIdentityFiles];
-    size_t acpi_count = 0;
-    std::optional<CpuTopology> topology;
-    // The guest's network as hal-init set it up (init/guest_network.hpp): in bridge mode the
-    // NICs whose macvtap is open reach QEMU as fds 3, 4... in plan order.
-    NetworkPlan network;
-    bool tap_ready[kMaxGuestNics] = {};
-    bool vhost = false;
+    PlatformFacts platform;
+    FoundDisks disks;
+    GuestNetworkFacts network;
+    MonitorFacts monitor;
     // qmp_serial: the serial port hal-init opened and found to be a terminal that is not the
     // kernel's console (/dev/ttyS1); empty: no operator monitor.
     FixedString<48> operator_qmp_port;
-    // The host's monitor (display = auto and a connected DRM connector), and its native mode.
-    bool display = false;
-    uint32_t display_width = 0, display_height = 0;
 };
 
 inline constexpr size_t kArgvCapacity = 256;

@@ -25,7 +25,7 @@ void add_nic(const Config& config, const char* device, size_t index, const char*
     argv.add("-device");
     char mac_option[32] = "";
     if (mac) std::snprintf(mac_option, sizeof mac_option, ",mac=%s", mac);
-    if (config.nic_boot && index == 0)
+    if (config.net.nic_boot && index == 0)
         argv.add_format("%s,netdev=net%zu%s,bootindex=%zu", device, index, mac_option, boot_devices);
     else
         argv.add_format("%s,netdev=net%zu%s,romfile=", device, index, mac_option);
@@ -34,23 +34,20 @@ void add_nic(const Config& config, const char* device, size_t index, const char*
 }  // namespace
 
 void add_network_arguments(const Config& config, const HostFacts& facts, size_t boot_devices, Argv& argv) {
-    const char* device = nic_device(config.nic);
+    const char* device = nic_device(config.net.nic);
     if (!device) return;
-    switch (facts.network.mode) {
+    switch (facts.network.plan.mode) {
         case NetworkMode::kNone:
         case NetworkMode::kAuto: return;
         case NetworkMode::kNat: {
             FixedString<1024> netdev;
             netdev.assign("user,id=net0");
-            HostForwardList forwards;
-            const char* problem = "";
-            if (parse_host_forwards(config.hostfwd.view(), forwards, problem)) {
-                for (size_t i = 0; i < forwards.count; ++i) {
-                    char option[96];
-                    format_host_forward(forwards.forwards[i], option, sizeof option);
-                    netdev.append(',');
-                    netdev.append(option);
-                }
+            const HostForwardList& forwards = config.net.forwards;
+            for (size_t i = 0; i < forwards.count; ++i) {
+                char option[96];
+                format_host_forward(forwards.forwards[i], option, sizeof option);
+                netdev.append(',');
+                netdev.append(option);
             }
             argv.add("-netdev");
             argv.add(netdev.view());
@@ -61,12 +58,12 @@ void add_network_arguments(const Config& config, const HostFacts& facts, size_t 
     }
     int fd = kFirstPassedFd;
     size_t index = 0;
-    for (size_t i = 0; i < facts.network.count; ++i) {
-        if (!facts.tap_ready[i]) continue;
+    for (size_t i = 0; i < facts.network.plan.count; ++i) {
+        if (!facts.network.tap_ready[i]) continue;
         argv.add("-netdev");
-        argv.add_format("tap,id=net%zu,fd=%d,vhost=%s", index, fd++, facts.vhost ? "on" : "off");
+        argv.add_format("tap,id=net%zu,fd=%d,vhost=%s", index, fd++, facts.network.vhost ? "on" : "off");
         char mac[18];
-        add_nic(config, device, index, format_mac(facts.network.nics[i].guest_mac, mac), boot_devices, argv);
+        add_nic(config, device, index, format_mac(facts.network.plan.nics[i].guest_mac, mac), boot_devices, argv);
         ++index;
     }
 }

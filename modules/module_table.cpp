@@ -57,22 +57,38 @@ bool ModuleTable::add_edge(int from, int to, EdgeKind kind) {
     return true;
 }
 
-bool ModuleTable::load_dependencies(std::string_view modules_dep, unsigned& bad_line) {
-    LineReader reader(modules_dep);
+namespace {
+
+// Calls `add(line)` for each line with content; the first line it refuses is the error.
+template <class Add>
+Parsed<Unit> each_line(std::string_view text, const char* message, Add&& add) {
+    LineReader reader(text);
     std::string_view line;
     while (reader.next(line)) {
-        if (trim(line).empty()) continue;
-        bad_line = reader.number();
-        DepLine parsed;
-        if (!parse_dep_line(line, parsed)) return false;
-        const int module = add_path(parsed.module_path);
-        if (module < 0) return false;
-        std::string_view rest = parsed.dependencies;
-        std::string_view dependency;
-        while (next_word(rest, dependency))
-            if (!add_edge(module, add_path(dependency), EdgeKind::kDependency)) return false;
+        const std::string_view content = trim(strip_comment(line));
+        if (content.empty()) continue;
+        if (!add(content)) return ParseError{message, reader.number()};
     }
+    return Unit{};
+}
+
+}  // namespace
+
+bool ModuleTable::add_dependency_line(std::string_view line) {
+    DepLine parsed;
+    if (!parse_dep_line(line, parsed)) return false;
+    const int module = add_path(parsed.module_path);
+    if (module < 0) return false;
+    std::string_view rest = parsed.dependencies;
+    std::string_view dependency;
+    while (next_word(rest, dependency))
+        if (!add_edge(module, add_path(dependency), EdgeKind::kDependency)) return false;
     return true;
+}
+
+Parsed<Unit> ModuleTable::load_dependencies(std::string_view modules_dep) {
+    return each_line(modules_dep, "malformed, or more modules or dependencies than the table holds",
+                     [&](std::string_view line) { return add_dependency_line(line); });
 }
 
 // Softdep targets are module names or aliases such as "crct10dif"; like modprobe, every
@@ -87,47 +103,42 @@ bool ModuleTable::add_softdep_edges(int module, std::string_view word, EdgeKind 
     return true;
 }
 
-bool ModuleTable::load_softdeps(std::string_view modules_softdep, unsigned& bad_line) {
-    LineReader reader(modules_softdep);
-    std::string_view line;
-    while (reader.next(line)) {
-        std::string_view rest = trim(strip_comment(line));
-        if (rest.empty()) continue;
-        bad_line = reader.number();
-        std::string_view word, module_name;
-        if (!next_word(rest, word) || word != "softdep" || !next_word(rest, module_name)) return false;
-        const int module = find_name(module_name);
-        if (module < 0) continue;  // not packed: nothing to order
-        EdgeKind kind = EdgeKind::kPreSoftdep;  // words before any "pre:"/"post:" count as pre
-        while (next_word(rest, word)) {
-            if (word == "pre:") kind = EdgeKind::kPreSoftdep;
-            else if (word == "post:") kind = EdgeKind::kPostSoftdep;
-            else if (!add_softdep_edges(module, word, kind)) return false;
-        }
+bool ModuleTable::add_softdep_line(std::string_view rest) {
+    std::string_view word, module_name;
+    if (!next_word(rest, word) || word != "softdep" || !next_word(rest, module_name)) return false;
+    const int module = find_name(module_name);
+    if (module < 0) return true;  // not packed: nothing to order
+    EdgeKind kind = EdgeKind::kPreSoftdep;  // words before any "pre:"/"post:" count as pre
+    while (next_word(rest, word)) {
+        if (word == "pre:") kind = EdgeKind::kPreSoftdep;
+        else if (word == "post:") kind = EdgeKind::kPostSoftdep;
+        else if (!add_softdep_edges(module, word, kind)) return false;
     }
     return true;
 }
 
-bool ModuleTable::load_aliases(std::string_view modules_alias, unsigned& bad_line) {
-    LineReader reader(modules_alias);
-    std::string_view line;
-    while (reader.next(line)) {
-        std::string_view rest = trim(strip_comment(line));
-        if (rest.empty()) continue;
-        bad_line = reader.number();
-        std::string_view keyword, pattern, module_name;
-        if (!next_word(rest, keyword) || keyword != "alias" || !next_word(rest, pattern) ||
-            !next_word(rest, module_name))
-            return false;
-        const int module = find_name(module_name);
-        if (module < 0) continue;  // alias of a module the image does not carry
-        if (alias_count_ >= kMaxAliases) return false;
-        const size_t literal = pattern.find_first_of("*?[");
-        const size_t length = literal == std::string_view::npos ? pattern.size() : literal;
-        aliases_[alias_count_++] = Alias{pattern.data(), static_cast<uint32_t>(pattern.size()),
-                                         static_cast<uint16_t>(module), static_cast<uint16_t>(length)};
-    }
+Parsed<Unit> ModuleTable::load_softdeps(std::string_view modules_softdep) {
+    return each_line(modules_softdep, "malformed, or more edges than the table holds",
+                     [&](std::string_view line) { return add_softdep_line(line); });
+}
+
+bool ModuleTable::add_alias_line(std::string_view rest) {
+    std::string_view keyword, pattern, module_name;
+    if (!next_word(rest, keyword) || keyword != "alias" || !next_word(rest, pattern) || !next_word(rest, module_name))
+        return false;
+    const int module = find_name(module_name);
+    if (module < 0) return true;  // alias of a module the image does not carry
+    if (alias_count_ >= kMaxAliases) return false;
+    const size_t literal = pattern.find_first_of("*?[");
+    const size_t length = literal == std::string_view::npos ? pattern.size() : literal;
+    aliases_[alias_count_++] = Alias{pattern.data(), static_cast<uint32_t>(pattern.size()),
+                                     static_cast<uint16_t>(module), static_cast<uint16_t>(length)};
     return true;
+}
+
+Parsed<Unit> ModuleTable::load_aliases(std::string_view modules_alias) {
+    return each_line(modules_alias, "malformed, or more aliases than the table holds",
+                     [&](std::string_view line) { return add_alias_line(line); });
 }
 
 void ModuleTable::literal_range(std::string_view literal, size_t& first, size_t& last) const {

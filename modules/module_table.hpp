@@ -7,6 +7,7 @@
 #include <span>
 #include <string_view>
 
+#include "base/result.hpp"
 #include "modules/modules_dep.hpp"
 
 namespace hal {
@@ -37,10 +38,10 @@ struct ModuleEntry {
 
 class ModuleTable {
 public:
-    // Each loader fails on a malformed line or a full table and reports the line number.
-    bool load_dependencies(std::string_view modules_dep, unsigned& bad_line);
-    bool load_softdeps(std::string_view modules_softdep, unsigned& bad_line);
-    bool load_aliases(std::string_view modules_alias, unsigned& bad_line);
+    // Each loader stops at a malformed line or a full table, and says which line.
+    Parsed<Unit> load_dependencies(std::string_view modules_dep);
+    Parsed<Unit> load_softdeps(std::string_view modules_softdep);
+    Parsed<Unit> load_aliases(std::string_view modules_alias);
     // Builds the adjacency lists and the alias index; call after the loaders, before the
     // queries below.
     void finalize();
@@ -82,6 +83,9 @@ private:
     int add_path(std::string_view path);
     bool add_edge(int from, int to, EdgeKind kind);
     bool add_softdep_edges(int module, std::string_view word, EdgeKind kind);
+    bool add_dependency_line(std::string_view line);
+    bool add_softdep_line(std::string_view line);
+    bool add_alias_line(std::string_view line);
     std::span<const uint16_t> range(const uint16_t* starts, const uint16_t* list, size_t index) const {
         return {list + starts[index], static_cast<size_t>(starts[index + 1] - starts[index])};
     }

@@ -53,23 +53,17 @@ bool parse_one(std::string_view entry, HostForward& forward) {
 
 }  // namespace
 
-bool parse_host_forwards(std::string_view text, HostForwardList& list, const char*& problem) {
-    list.count = 0;
+Parsed<HostForwardList> parse_host_forwards(std::string_view text) {
+    HostForwardList list;
     text = trim(text);
-    if (text.empty()) return true;
+    if (text.empty()) return list;
     while (true) {
         const size_t comma = text.find(',');
         const std::string_view entry = trim(text.substr(0, comma));
-        if (list.count == kMaxHostForwards) {
-            problem = "hostfwd lists at most 16 forwards";
-            return false;
-        }
-        if (!parse_one(entry, list.forwards[list.count])) {
-            problem = "hostfwd entries are tcp|udp:[HOSTADDR:]HOSTPORT-[GUESTADDR]:GUESTPORT, e.g. tcp:2222-:22";
-            return false;
-        }
+        if (list.count == kMaxHostForwards) return ParseError{"hostfwd lists at most 16 forwards"};
+        if (!parse_one(entry, list.forwards[list.count])) return ParseError{"hostfwd entries are tcp|udp:[HOSTADDR:]HOSTPORT-[GUESTADDR]:GUESTPORT, e.g. tcp:2222-:22"};
         ++list.count;
-        if (comma == std::string_view::npos) return true;
+        if (comma == std::string_view::npos) return list;
         text.remove_prefix(comma + 1);
     }
 }

@@ -18,15 +18,15 @@ bool parse_ipv4(std::string_view text, uint32_t& address) {
     return true;
 }
 
-bool parse_ip_setting(std::string_view value, IpSetting& setting, const char*& problem) {
-    setting = IpSetting{};
+Parsed<IpSetting> parse_ip_setting(std::string_view value) {
+    IpSetting setting;
     if (value == "dhcp" || value == "on" || value == "any" || value == "bootp" || value == "both") {
         setting.mode = NetMode::kDhcp;
-        return true;
+        return setting;
     }
     if (value == "off" || value == "none") {
         setting.mode = NetMode::kOff;
-        return true;
+        return setting;
     }
     std::string_view fields[10];
     size_t count = 0;
@@ -35,49 +35,30 @@ bool parse_ip_setting(std::string_view value, IpSetting& setting, const char*& p
         fields[count++] = value.substr(0, colon);
         if (colon == std::string_view::npos) break;
         value.remove_prefix(colon + 1);
-        if (count == 10) {
-            problem = "too many ':' fields";
-            return false;
-        }
+        if (count == 10) return ParseError{"too many ':' fields"};
     }
     uint32_t* addresses[] = {&setting.client, &setting.server, &setting.gateway, &setting.netmask};
     for (size_t i = 0; i < 4 && i < count; ++i) {
-        if (!fields[i].empty() && !parse_ipv4(fields[i], *addresses[i])) {
-            problem = "an address field is not a dotted IPv4 address";
-            return false;
-        }
+        if (!fields[i].empty() && !parse_ipv4(fields[i], *addresses[i])) return ParseError{"an address field is not a dotted IPv4 address"};
     }
-    if (count > 4 && !setting.hostname.assign(fields[4])) {
-        problem = "hostname too long";
-        return false;
-    }
-    if (count > 5 && !setting.device.assign(fields[5])) {
-        problem = "device name too long";
-        return false;
-    }
+    if (count > 4 && !setting.hostname.assign(fields[4])) return ParseError{"hostname too long"};
+    if (count > 5 && !setting.device.assign(fields[5])) return ParseError{"device name too long"};
     const std::string_view autoconf = count > 6 ? fields[6] : std::string_view();
     for (size_t i = 7; i < 9 && i < count; ++i) {
-        if (!fields[i].empty() && !parse_ipv4(fields[i], setting.dns[i - 7])) {
-            problem = "a DNS field is not a dotted IPv4 address";
-            return false;
-        }
+        if (!fields[i].empty() && !parse_ipv4(fields[i], setting.dns[i - 7])) return ParseError{"a DNS field is not a dotted IPv4 address"};
     }
     if (autoconf == "off" || autoconf == "none" || (autoconf.empty() && setting.client != 0)) {
         setting.mode = NetMode::kStatic;
-        if (setting.client == 0) {
-            problem = "static configuration without a client address";
-            return false;
-        }
+        if (setting.client == 0) return ParseError{"static configuration without a client address"};
         if (setting.netmask == 0) setting.netmask = 0xffffff00u;  // the kernel guesses by class; /24 here
-        return true;
+        return setting;
     }
     if (autoconf.empty() || autoconf == "dhcp" || autoconf == "on" || autoconf == "any" || autoconf == "bootp" ||
         autoconf == "both") {
         setting.mode = NetMode::kDhcp;
-        return true;
+        return setting;
     }
-    problem = "autoconf must be off, none, dhcp, on, any, bootp or both";
-    return false;
+    return ParseError{"autoconf must be off, none, dhcp, on, any, bootp or both"};
 }
 
 }  // namespace hal

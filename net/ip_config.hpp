@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/result.hpp"
 #include "base/text.hpp"
 
 namespace hal {
@@ -20,11 +21,12 @@ struct IpSetting {
     FixedString<64> hostname;
     FixedString<16> device;  // empty: the configured host NIC
     uint32_t dns[2] = {};
+    bool operator==(const IpSetting&) const = default;
 };
 
 bool parse_ipv4(std::string_view text, uint32_t& address);
 
-// False, with `problem` set, for a value the kernel would not accept either.
-bool parse_ip_setting(std::string_view value, IpSetting& setting, const char*& problem);
+// Rejected: a value the kernel would not accept either.
+Parsed<IpSetting> parse_ip_setting(std::string_view value);
 
 }  // namespace hal

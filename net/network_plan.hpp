@@ -8,12 +8,13 @@
 #include <cstdint>
 #include <string_view>
 
-#include "config/config.hpp"
+#include "base/text.hpp"
+#include "net/mac.hpp"
+#include "net/settings.hpp"
 
 namespace hal {
 
 inline constexpr size_t kMaxGuestNics = 4;
-using Mac = std::array<uint8_t, 6>;
 
 // One host network interface as sysfs shows it.
 struct HostNic {
@@ -47,16 +48,16 @@ struct NetworkPlan {
     size_t skipped_count = 0;
 };
 
+// The guest's network as hal-init set it up (net/sys/guest_network.hpp): in bridge mode the
+// NICs whose macvtap is open reach QEMU as fds 3, 4... in plan order.
+struct GuestNetworkFacts {
+    NetworkPlan plan;
+    bool tap_ready[kMaxGuestNics] = {};
+    bool vhost = false;  // /dev/vhost-net exists: QEMU may use it
+};
+
 // Wired NICs in PCI order; with `auto` a bridge when there is one (its carrier is not waited
 // for: a cable plugged in later gives the guest the LAN), NAT otherwise.
-NetworkPlan plan_network(const Config& config, const HostNic* nics, size_t count);
-
-// A locally administered unicast MAC derived from `base` and a purpose number, stable across
-// boots and different from `base` and from the other purposes' MACs.
-Mac derive_local_mac(const Mac& base, uint8_t purpose);
-
-bool parse_mac(std::string_view text, Mac& mac);
-// "52:54:00:12:34:56" into `out` (18 bytes).
-const char* format_mac(const Mac& mac, char* out);
+NetworkPlan plan_network(const NetSettings& settings, const HostNic* nics, size_t count);
 
 }  // namespace hal

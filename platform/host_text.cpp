@@ -1,7 +1,6 @@
 // Parsing of /proc/cpuinfo, /proc/meminfo and kernel CPU lists; no I/O.
 #include "platform/host_text.hpp"
 
-#include "modules/modules_dep.hpp"
 #include "base/text.hpp"
 
 namespace hal {
@@ -30,18 +29,6 @@ bool cpuinfo_has_virtualization(std::string_view cpuinfo) {
 }
 
 std::string_view cpuinfo_vendor(std::string_view cpuinfo) { return first_field(cpuinfo, "vendor_id"); }
-
-KvmModule kvm_module_decision(std::string_view module_name, std::string_view vendor, bool virtualization) {
-    const bool intel_module = same_module_name(module_name, "kvm_intel");
-    const bool amd_module = same_module_name(module_name, "kvm_amd");
-    if (!intel_module && !amd_module && module_name != "kvm") return KvmModule::kNotKvm;
-    if (!virtualization) return KvmModule::kNoVirtualization;
-    // Centaur and Zhaoxin implement VMX; Hygon implements SVM.
-    const bool intel_cpu = vendor == "GenuineIntel" || vendor == "CentaurHauls" || vendor == "Shanghai";
-    const bool amd_cpu = vendor == "AuthenticAMD" || vendor == "HygonGenuine";
-    if ((intel_module && amd_cpu) || (amd_module && intel_cpu)) return KvmModule::kOtherVendor;
-    return KvmModule::kLoad;
-}
 
 std::optional<uint64_t> proc_kib_field(std::string_view text, std::string_view key) {
     std::string_view value = first_field(text, key);

@@ -13,11 +13,6 @@ bool cpuinfo_has_virtualization(std::string_view cpuinfo);
 // "GenuineIntel" / "AuthenticAMD" from the first vendor_id line, empty when absent.
 std::string_view cpuinfo_vendor(std::string_view cpuinfo);
 
-// What to do with a KVM module on this CPU: the vendor module that matches the CPU loads,
-// the other is not tried, and without vmx/svm none of them is (not an error storm).
-enum class KvmModule { kNotKvm, kLoad, kOtherVendor, kNoVirtualization };
-KvmModule kvm_module_decision(std::string_view module_name, std::string_view vendor, bool virtualization);
-
 // The number of the first "Key:   N kB" line whose key matches, in KiB (/proc/meminfo,
 // /proc/PID/status).
 std::optional<uint64_t> proc_kib_field(std::string_view text, std::string_view key);

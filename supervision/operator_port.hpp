@@ -5,6 +5,7 @@
 // their own. Pure: the name check and the kernel-console check; init/ opens the port.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 namespace hal {

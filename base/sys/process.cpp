@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 namespace hal::sys {
 namespace {
@@ -96,6 +98,16 @@ Result<ChildExit> reap_child() {
     if (pid < 0) return error_from_errno("waitpid");
     child.pid = pid;
     return child;
+}
+
+const char* describe_exit(int status, char* buffer, size_t size) {
+    if (WIFEXITED(status))
+        std::snprintf(buffer, size, "exited with status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        std::snprintf(buffer, size, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+    else
+        std::snprintf(buffer, size, "ended with wait status 0x%x", status);
+    return buffer;
 }
 
 Result<const char*> kernel_release() {

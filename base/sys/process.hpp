@@ -31,6 +31,9 @@ struct ChildExit {
 // One waitpid(-1, WNOHANG); ECHILD when no child is left.
 Result<ChildExit> reap_child();
 
+// "exited with status 0" / "killed by signal 9 (Killed)" into `buffer`.
+const char* describe_exit(int status, char* buffer, size_t size);
+
 Result<const char*> kernel_release();  // uname -r
 uint64_t process_cpu_us();             // this process's user + system time (getrusage)
 

@@ -1,6 +1,7 @@
 // Device nodes: the standard /dev links, and nodes made from sysfs where devtmpfs is absent.
 #pragma once
 
+#include "devices/sys/uevents.hpp"
 #include "devices/uevent.hpp"
 
 namespace hal {
@@ -14,5 +15,11 @@ unsigned create_nodes_from_sysfs();
 
 // mknod for a device that appeared after the sysfs walk.
 void create_node_for_uevent(const Uevent& event);
+
+// Without devtmpfs: a node for each device as it appears.
+class StaticNodes : public UeventListener {
+public:
+    void on_device_added(const Uevent& event) override { create_node_for_uevent(event); }
+};
 
 }  // namespace hal

@@ -1,38 +1,60 @@
-// The guest's screen, keyboard and pointer: hal-init finds the host's monitor before the
-// launch (its native mode goes into the guest's EDID), runs hal-display once QEMU is up,
-// restarts it with backoff when it dies (the guest keeps running), and acts on the host
-// menu's choices it reports over a control socket.
+// hal-display's life, on hal-init's side: started once QEMU is up (when the host has a
+// monitor), restarted with backoff when it dies (the guest keeps running), the host menu's
+// choices read from its control socket, and the menu's rescue shell on the console.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
 
-#include "config/config.hpp"
-#include "launcher/launcher.hpp"
+#include "base/children.hpp"
+#include "base/event_loop.hpp"
+#include "display/host_display.hpp"
+#include "display/settings.hpp"
 
 namespace hal {
 
-// Looks for a connected DRM connector (display = auto) and fills facts.display*; one log
-// line either way.
-void probe_host_display(const Config& config, HostFacts& facts);
-
-// Starts hal-display for a QEMU that has just come up (when the host has a monitor).
-void start_display(const Config& config, const HostFacts& facts);
-// QEMU ended: hal-display ends by itself (its VNC connection closes) and is not restarted.
-void stop_display();
-
-// What the host menu asked the supervisor to do.
+// What the host menu asked for.
 enum class MenuRequest { kNone, kPowerOff, kReset };
 
-// For the supervision loop: the control socket (-1 when none), the ms until a restart is due
-// (-1 when none), and the handler for both; consumes children that were hal-display's or
-// the menu's rescue shell (returns true for those).
-int display_fd();
-pid_t display_pid();            // 0 when it is not running
-uint64_t display_started_ms();
-int64_t display_timer_in(uint64_t now_ms);
-MenuRequest service_display(bool readable, uint64_t now_ms);
-bool display_child_exited(pid_t pid, int status, uint64_t now_ms);
+class DisplayChild : public EventSource, public ChildWatcher {
+public:
+    using MenuHandler = void (*)(MenuRequest request, void* context);
+
+    DisplayChild(const DisplaySettings& settings, MenuHandler handler, void* context)
+        : settings_(settings), handler_(handler), context_(context) {}
+
+    // Starts hal-display for a QEMU that has just come up, when the host has a monitor.
+    void start(const MonitorFacts& monitor, uint64_t now_ms);
+    // QEMU ended: hal-display ends by itself (its VNC connection closes) and is not restarted.
+    void stop();
+    pid_t pid() const { return pid_; }  // 0 when it is not running
+    uint64_t started_ms() const { return started_at_; }
+
+    // EventSource: the control socket and the restart timer.
+    size_t descriptors(int* fds, size_t capacity) override;
+    int64_t deadline_in(uint64_t now_ms) override;
+    void on_event(uint64_t now_ms, const bool* ready, size_t count) override;
+    // ChildWatcher: hal-display or the menu's rescue shell ended.
+    bool on_child_exited(pid_t pid, int status, uint64_t now_ms) override;
+
+private:
+    void spawn(uint64_t now_ms);
+    void start_shell();
+    MenuRequest read_control();
+    void restart_later(const char* description, uint64_t now_ms);
+
+    const DisplaySettings& settings_;
+    MenuHandler handler_;
+    void* context_;
+    MonitorFacts monitor_;
+    bool wanted_ = false;  // QEMU runs and the host has a monitor
+    pid_t pid_ = 0;
+    pid_t shell_ = 0;
+    int control_ = -1;  // hal-init's end of the control socket
+    uint64_t started_at_ = 0;
+    uint64_t restart_at_ = 0;  // 0: no restart pending
+    uint64_t backoff_ms_ = 1000;
+};
 
 }  // namespace hal

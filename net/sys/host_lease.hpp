@@ -1,38 +1,67 @@
-// Step 5 of the boot plan: the host's network (DHCP or static ip=), and the DHCP lease's
-// upkeep while QEMU runs.
+// The host's own address on one interface: DHCP (RFC 2131, with renewals, classless routes,
+// DNS and an ARP check of the leased address) or a static ip=, configured by rtnetlink; and
+// the lease's upkeep from the event loop while QEMU runs.
 #pragma once
 
 #include <cstdint>
-#include <string_view>
 
-#include "config/config.hpp"
+#include "base/event_loop.hpp"
+#include "base/text.hpp"
+#include "net/dhcp_client.hpp"
+#include "net/settings.hpp"
 
 namespace hal {
 
-struct NetworkOptions {
-    const char* interface = "";         // the host NIC ("" = none found)
-    const char* resolv_conf = "/etc/resolv.conf";
+class HostLease : public EventSource {
+public:
+    // Loopback and `interface` up; false (with one log line) when there is nothing to
+    // configure: ip=off, no interface, or the link will not come up.
+    bool begin(const NetSettings& settings, const char* interface, const char* resolv_conf = "/etc/resolv.conf");
+    // With carrier: DHCP (waited for only with `wait_for_lease`) or the static address.
+    bool configure(bool wait_for_lease = false);
+    // Both, with a bounded wait for carrier between them: the whole bring-up, blocking.
+    bool start(const NetSettings& settings, const char* interface, bool wait_for_lease,
+               const char* resolv_conf = "/etc/resolv.conf");
+    const char* interface() const { return interface_.c_str(); }
+    uint64_t link_deadline() const { return deadline_; }
+
+    // RELEASE the lease on an orderly shutdown.
+    void release();
+
+    // EventSource: the DHCP socket and the ARP probe, and the client's timers.
+    size_t descriptors(int* fds, size_t capacity) override;
+    int64_t deadline_in(uint64_t now_ms) override;
+    void on_event(uint64_t now_ms, const bool* ready, size_t count) override;
+
+private:
+    bool start_static();
+    bool start_dhcp(bool wait_for_lease);
+    bool wait_carrier();
+    void configure_address(uint32_t address, uint32_t netmask, uint32_t broadcast, uint16_t mtu);
+    void add_route_logged(uint32_t destination, uint8_t prefix, uint32_t gateway);
+    void apply_lease(const dhcp::Reply& lease, uint64_t now_ms);
+    void forget_lease(const dhcp::Reply& lease);
+    void write_resolv_conf(const uint32_t* dns, size_t dns_count, std::string_view domain, std::string_view search);
+    void send_step();
+    bool handle_step(uint64_t now_ms);
+    void service_probe(uint64_t now_ms, bool readable);
+    void service(uint64_t now_ms, bool readable, bool probe_readable);
+    bool lease_applied() const;
+
+    const NetSettings* settings_ = nullptr;
+    FixedString<32> interface_;
+    int index_ = -1;
+    int fd_ = -1;
+    const char* resolv_conf_ = "/etc/resolv.conf";
+    int probe_fd_ = -1;  // an ARP probe is under way for the address just bound
+    uint64_t probe_deadline_ = 0;
+    uint64_t bound_at_ = 0;
+    dhcp::MacAddress mac_ = {};
+    dhcp::Client* client_ = nullptr;
+    alignas(dhcp::Client) unsigned char client_storage_[sizeof(dhcp::Client)];
+    dhcp::ClientStep step_;
+    uint64_t link_up_at_ = 0;
+    uint64_t deadline_ = 0;  // link up + net.timeout: the first lease's bound
 };
-
-// Brings loopback and the NIC up and configures it; logs one line with the outcome. With
-// `wait_for_lease` false, DHCP goes on in the supervision loop and the guest need not wait
-// for the host's lease. Returns false when the network could not be set up (not fatal
-// unless net.required).
-bool start_network(const Config& config, const NetworkOptions& options, bool wait_for_lease);
-
-// The same in two halves, for a caller that waits for carrier itself: loopback and the link
-// up (false when there is nothing to configure), then, with carrier, DHCP (not waited for)
-// or the static address.
-bool begin_network(const Config& config, const NetworkOptions& options);
-bool continue_network(const Config& config, bool wait_for_lease = false);
-
-// For the supervision loop: the DHCP socket and the ARP probe socket (-1 when none), the ms
-// until the next timer (-1 when none), and the handler for all of them.
-int network_fd();
-int network_probe_fd();
-int64_t network_timer_in(uint64_t now_ms);
-void service_network(uint64_t now_ms, bool readable, bool probe_readable);
-// RELEASE the lease on an orderly shutdown.
-void release_network();
 
 }  // namespace hal

@@ -1,124 +1,101 @@
 // The host network's bring-up: find the NIC, wait for carrier, then DHCP or static ip=, as
-// one blocking call (net.required) or as a state machine the supervision loop drives.
+// one blocking call (net.required) or as a state machine the event loop drives.
 #include "net/sys/host_network.hpp"
 
-#include <cstring>
-
-#include "net/sys/nics.hpp"
 #include "base/log.hpp"
-#include "net/sys/host_lease.hpp"
-#include "net/sys/rtnetlink.hpp"
 #include "base/sys/time.hpp"
+#include "net/sys/rtnetlink.hpp"
 
 namespace hal {
 namespace {
 
 constexpr int64_t kPendingPollMs = 100;  // carrier has no uevent: poll while waiting for it
 
-enum class Phase { kOff, kWaitNic, kWaitCarrier, kRunning };
-
-struct Deferred {
-    Phase phase = Phase::kOff;
-    const Config* config = nullptr;
-    NetworkInterface nic;
-    uint64_t nic_deadline = 0;
-    uint64_t carrier_deadline = 0;
-};
-Deferred g_deferred;
-
-bool configured(const Config& config) {
-    const bool named = !config.host_nic.empty() && config.host_nic.view() != "none";
-    return named || !config.net.device.empty();
+// host_nic names the NIC, or ip= names the device itself.
+bool configured(const NetSettings& settings) {
+    return settings.host_nic.kind != NicSelector::Kind::kNone || !settings.ip.device.empty();
 }
 
-NetworkOptions options_for(const NetworkInterface& nic) {
-    NetworkOptions options;
-    options.interface = nic.name.c_str();
-    return options;
-}
-
-bool wait_for_nic_blocking(const Config& config, NetworkInterface& nic) {
-    const std::string_view spec = config.host_nic.view();
-    if (spec.empty() || spec == "none") return true;  // ip= names the device itself
-    const auto waited = wait_for(config.host_nic_timeout_seconds * 1000ull, [&] { return find_nic(spec, nic); });
-    if (!waited) {
-        log_warning("devices: no host NIC matching %s within %u s; continuing without host network",
-                    config.host_nic.c_str(), config.host_nic_timeout_seconds);
-        nic.name.clear();
-        return false;
-    }
-    log_info("devices: host NIC %s (%s) for %s, found after %llu ms", nic.name.c_str(), nic.mac.c_str(),
-             config.host_nic.c_str(), static_cast<unsigned long long>(*waited));
-    return true;
-}
-
-const char* interface_of(const Config& config, const NetworkInterface& nic) {
-    return config.net.device.empty() ? nic.name.c_str() : config.net.device.c_str();
+const char* selector_text(const NetSettings& settings, char (&buffer)[48]) {
+    return nic_selector_text(settings.host_nic, buffer, sizeof buffer);
 }
 
 }  // namespace
 
-bool start_host_network(const Config& config) {
-    if (!configured(config)) return true;
-    if (config.net_required) {
-        NetworkInterface nic;
-        wait_for_nic_blocking(config, nic);
-        return start_network(config, options_for(nic), true);
+bool HostNetwork::wait_for_nic(DeviceClock& clock) {
+    if (settings_->host_nic.kind == NicSelector::Kind::kNone) return true;  // ip= names the device itself
+    char wanted[48];
+    const auto waited = wait_for(clock, settings_->host_nic_timeout_seconds * 1000ull,
+                                 [&] { return find_nic(settings_->host_nic, nic_); });
+    if (!waited) {
+        log_warning("devices: no host NIC matching %s within %u s; continuing without host network",
+                    selector_text(*settings_, wanted), settings_->host_nic_timeout_seconds);
+        nic_.name.clear();
+        return false;
     }
-    g_deferred.config = &config;
-    g_deferred.phase = Phase::kWaitNic;
-    g_deferred.nic_deadline = sys::monotonic_ms() + config.host_nic_timeout_seconds * 1000ull;
-    log_info("network: host network comes up while the guest starts (net.required = no)");
-    service_host_network(sys::monotonic_ms(), false, false);
+    log_info("devices: host NIC %s (%s) for %s, found after %llu ms", nic_.name.c_str(), nic_.mac.c_str(),
+             selector_text(*settings_, wanted), static_cast<unsigned long long>(*waited));
     return true;
 }
 
-int64_t host_network_timer_in(uint64_t now_ms) {
-    switch (g_deferred.phase) {
+bool HostNetwork::start(DeviceClock& clock, const NetSettings& settings) {
+    settings_ = &settings;
+    if (!configured(settings)) return true;
+    if (settings.required) {
+        wait_for_nic(clock);
+        return lease_.start(settings, nic_.name.c_str(), true);
+    }
+    phase_ = Phase::kWaitNic;
+    nic_deadline_ = sys::monotonic_ms() + settings.host_nic_timeout_seconds * 1000ull;
+    log_info("network: host network comes up while the guest starts (net.required = no)");
+    step(sys::monotonic_ms());
+    return true;
+}
+
+int64_t HostNetwork::deadline_in(uint64_t now_ms) {
+    switch (phase_) {
         case Phase::kWaitNic:
         case Phase::kWaitCarrier: return kPendingPollMs;
         case Phase::kOff:
         case Phase::kRunning: break;
     }
-    return network_timer_in(now_ms);
+    return lease_.deadline_in(now_ms);
 }
 
-void service_host_network(uint64_t now_ms, bool dhcp_readable, bool probe_readable) {
-    Deferred& state = g_deferred;
-    if (state.phase == Phase::kWaitNic) {
-        const Config& config = *state.config;
-        const std::string_view spec = config.host_nic.view();
-        const bool by_device = spec.empty() || spec == "none";
-        if (by_device || find_nic(spec, state.nic)) {
+void HostNetwork::on_event(uint64_t now_ms, const bool* ready, size_t count) {
+    step(now_ms);
+    if (phase_ == Phase::kRunning || phase_ == Phase::kOff) lease_.on_event(now_ms, ready, count);
+}
+
+void HostNetwork::step(uint64_t now_ms) {
+    if (phase_ == Phase::kWaitNic) {
+        const bool by_device = settings_->host_nic.kind == NicSelector::Kind::kNone;
+        char wanted[48];
+        if (by_device || find_nic(settings_->host_nic, nic_)) {
             if (!by_device)
-                log_info("devices: host NIC %s (%s) for %s", state.nic.name.c_str(), state.nic.mac.c_str(),
-                         config.host_nic.c_str());
-            if (!begin_network(config, options_for(state.nic))) {
-                state.phase = Phase::kOff;
+                log_info("devices: host NIC %s (%s) for %s", nic_.name.c_str(), nic_.mac.c_str(),
+                         selector_text(*settings_, wanted));
+            if (!lease_.begin(*settings_, nic_.name.c_str())) {
+                phase_ = Phase::kOff;
                 return;
             }
-            state.phase = Phase::kWaitCarrier;
-            state.carrier_deadline = now_ms + config.net_timeout_seconds * 1000ull;
-        } else if (now_ms >= state.nic_deadline) {
+            phase_ = Phase::kWaitCarrier;
+            carrier_deadline_ = now_ms + settings_->timeout_seconds * 1000ull;
+        } else if (now_ms >= nic_deadline_) {
             log_warning("devices: no host NIC matching %s within %u s; continuing without host network",
-                        config.host_nic.c_str(), config.host_nic_timeout_seconds);
-            state.phase = Phase::kOff;
+                        selector_text(*settings_, wanted), settings_->host_nic_timeout_seconds);
+            phase_ = Phase::kOff;
             return;
         }
     }
-    if (state.phase == Phase::kWaitCarrier) {
-        const char* interface = interface_of(*state.config, state.nic);
-        const auto carrier = sys::has_carrier(interface);
-        if (carrier.ok() && carrier.value()) {
-            state.phase = continue_network(*state.config) ? Phase::kRunning : Phase::kOff;
-        } else if (now_ms >= state.carrier_deadline) {
-            log_warning("network: %s: no carrier within %u s", interface, state.config->net_timeout_seconds);
-            state.phase = Phase::kOff;
-        }
-        return;
+    if (phase_ != Phase::kWaitCarrier) return;
+    const auto carrier = sys::has_carrier(lease_.interface());
+    if (carrier.ok() && carrier.value()) {
+        phase_ = lease_.configure() ? Phase::kRunning : Phase::kOff;
+    } else if (now_ms >= carrier_deadline_) {
+        log_warning("network: %s: no carrier within %u s", lease_.interface(), settings_->timeout_seconds);
+        phase_ = Phase::kOff;
     }
-    if (state.phase == Phase::kRunning || state.phase == Phase::kOff)
-        service_network(now_ms, dhcp_readable, probe_readable);
 }
 
 }  // namespace hal

@@ -1,85 +1,91 @@
-// NIC discovery from sysfs, and the bounded wait that services uevents.
+// NIC discovery from /sys/class/net.
 #include "net/sys/nics.hpp"
 
+#include <cstdio>
 #include <cstring>
 
-#include "modules/sys/coldplug.hpp"
+#include "base/sys/attribute.hpp"
 #include "base/sys/fs.hpp"
-#include "base/sys/io.hpp"
-#include "base/sys/time.hpp"
 
 namespace hal {
 namespace {
 
+using Text = FixedString<kPathCapacity>;
 
-bool read_attribute(std::string_view directory, const char* attribute, char* buffer, size_t capacity,
-                    std::string_view& value) {
-    FixedString<kPathCapacity> path;
-    if (!path.assign(directory) || !path.append('/') || !path.append(attribute)) return false;
-    const auto size = sys::read_file(path.c_str(), buffer, capacity);
-    if (!size.ok()) return false;
-    value = trim({buffer, size.value()});
-    return true;
+bool directory_of(const char* name, Text& directory) {
+    return directory.assign("/sys/class/net/") && directory.append(name);
 }
 
+// Ethernet (ARPHRD_ETHER = 1) with a device behind it: not lo, not a virtual link.
+bool is_ethernet(std::string_view directory) {
+    char buffer[16];
+    const auto type = sys::read_attribute(directory, "type", buffer, sizeof buffer);
+    return type.ok() && type.value() == "1" && sys::attribute_exists(directory, "device");
+}
 
+bool has_mac(std::string_view directory, Mac& mac) {
+    char buffer[64];
+    const auto text = sys::read_attribute(directory, "address", buffer, sizeof buffer);
+    return text.ok() && parse_mac(text.value(), mac);
+}
 
-
-bool same_mac(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        const char x = (a[i] >= 'A' && a[i] <= 'F') ? static_cast<char>(a[i] + 32) : a[i];
-        const char y = (b[i] >= 'A' && b[i] <= 'F') ? static_cast<char>(b[i] + 32) : b[i];
-        if (x != y) return false;
+bool selected(const NicSelector& selector, const char* name, std::string_view directory) {
+    Mac mac;
+    switch (selector.kind) {
+        case NicSelector::Kind::kNone: return false;
+        case NicSelector::Kind::kAuto: return is_ethernet(directory);
+        case NicSelector::Kind::kName: return selector.name.view() == name;
+        case NicSelector::Kind::kMac: return has_mac(directory, mac) && mac == selector.mac;
     }
-    return true;
+    return false;
 }
 
 }  // namespace
 
-bool find_nic(std::string_view spec, NetworkInterface& nic) {
-    const bool by_mac = starts_with(spec, "mac:");
-    const bool automatic = spec == "auto";
+bool find_nic(const NicSelector& selector, NetworkInterface& nic) {
     FixedString<32> best;
     (void)sys::for_each_entry("/sys/class/net", [&](const char* name) {
-        FixedString<kPathCapacity> directory;
-        if (!directory.assign("/sys/class/net/") || !directory.append(name)) return;
-        char buffer[64];
-        std::string_view value;
-        bool chosen = false;
-        if (by_mac) {
-            chosen = read_attribute(directory.view(), "address", buffer, sizeof buffer, value) &&
-                     same_mac(value, spec.substr(4));
-        } else if (automatic) {
-            // Ethernet (ARPHRD_ETHER = 1) with a device behind it: not lo, not a virtual link.
-            FixedString<kPathCapacity> device;
-            chosen = read_attribute(directory.view(), "type", buffer, sizeof buffer, value) && value == "1" &&
-                     device.assign(directory.view()) && device.append("/device") && sys::path_exists(device.c_str());
-        } else {
-            chosen = spec == name;
-        }
-        if (chosen && (best.empty() || std::string_view(name) < best.view())) best.assign(name);
+        Text directory;
+        if (!directory_of(name, directory) || !selected(selector, name, directory.view())) return;
+        if (best.empty() || std::string_view(name) < best.view()) best.assign(name);
     });
     if (best.empty() || !nic.name.assign(best.view())) return false;
-    FixedString<kPathCapacity> directory;
+    Text directory;
     char buffer[64];
-    std::string_view mac;
-    if (directory.assign("/sys/class/net/") && directory.append(best.view()) &&
-        read_attribute(directory.view(), "address", buffer, sizeof buffer, mac))
-        nic.mac.assign(mac);
+    if (!directory_of(best.c_str(), directory)) return true;
+    if (const auto mac = sys::read_attribute(directory.view(), "address", buffer, sizeof buffer); mac.ok())
+        nic.mac.assign(mac.value());
     return true;
 }
 
-uint64_t now_ms() { return sys::monotonic_ms(); }
+size_t find_host_nics(HostNic* nics, size_t capacity) {
+    size_t count = 0;
+    (void)sys::for_each_entry("/sys/class/net", [&](const char* name) {
+        Text directory;
+        if (count == capacity || !directory_of(name, directory)) return;
+        HostNic& nic = nics[count];
+        nic = {};
+        const std::string_view at = directory.view();
+        if (!nic.name.assign(name) || !(nic.ethernet = is_ethernet(at)) || !has_mac(at, nic.mac)) return;
+        nic.wireless = sys::attribute_exists(at, "wireless") || sys::attribute_exists(at, "phy80211");
+        nic.enslaved = sys::attribute_exists(at, "master");
+        nic.carrier = sys::read_number_attribute(at, "carrier", 0) == 1;
+        Text device;
+        char resolved[kPathCapacity];
+        if (device.assign(at) && device.append("/device") &&
+            sys::resolve_path(device.c_str(), resolved, sizeof resolved).ok())
+            nic.order_key.assign(resolved);
+        ++count;
+    });
+    return count;
+}
 
-void wait_tick(uint32_t ms) {
-    const int fd = uevent_fd();
-    if (fd < 0) {
-        sys::sleep_ms(ms);
-        return;
-    }
-    const auto readable = sys::wait_readable(fd, static_cast<int>(ms));
-    if (readable.ok() && readable.value()) service_uevents();
+const char* nic_driver(const char* interface, char* buffer, size_t capacity) {
+    char link[96];
+    std::snprintf(link, sizeof link, "/sys/class/net/%s/device/driver", interface);
+    if (!sys::read_link(link, buffer, capacity).ok()) return "unknown";
+    const char* slash = std::strrchr(buffer, '/');
+    return slash ? slash + 1 : buffer;
 }
 
 }  // namespace hal

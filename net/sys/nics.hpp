@@ -1,42 +1,30 @@
-// Finding the host NIC the config names, and the bounded wait that services uevents (the
-// drivers of devices that appear late load meanwhile); guest_disks.hpp finds the disks.
+// The host's network interfaces as sysfs shows them: the NIC the host's own network uses
+// (host_nic), and every wired NIC the guest may be bridged onto.
 #pragma once
 
-#include <cstdint>
-#include <optional>
-#include <string_view>
+#include <cstddef>
 
 #include "base/text.hpp"
+#include "net/network_plan.hpp"
+#include "net/settings.hpp"
 
 namespace hal {
-
-using DevicePath = FixedString<kPathCapacity>;
 
 struct NetworkInterface {
     FixedString<32> name;
     FixedString<32> mac;
 };
 
-// The NIC for a spec: `auto` (first Ethernet device with a driver), a name, or `mac:ADDRESS`.
-bool find_nic(std::string_view spec, NetworkInterface& nic);
+// The NIC `selector` names: `auto` (first Ethernet device with a driver), a name, or a MAC;
+// false when there is none (yet) or the selector is `none`.
+bool find_nic(const NicSelector& selector, NetworkInterface& nic);
 
-// Calls `found()` until it returns true or `timeout_ms` passed, handling uevents meanwhile;
-// returns the wait in ms.
-template <class Found>
-std::optional<uint64_t> wait_for(uint64_t timeout_ms, Found&& found);
+// Every network interface /sys/class/net lists, up to `capacity`, with what the guest network
+// plan asks of it (Ethernet, wireless, enslaved, carrier, PCI order).
+size_t find_host_nics(HostNic* nics, size_t capacity);
 
-// The wait's tick: poll the uevent socket for up to `ms` and service what arrived.
-void wait_tick(uint32_t ms);
-uint64_t now_ms();
-
-template <class Found>
-std::optional<uint64_t> wait_for(uint64_t timeout_ms, Found&& found) {
-    const uint64_t started = now_ms();
-    while (true) {
-        if (found()) return now_ms() - started;
-        if (now_ms() - started >= timeout_ms) return std::nullopt;
-        wait_tick(10);
-    }
-}
+// The kernel driver behind a NIC (the last part of its device's driver link), for the log;
+// "unknown" without one. `buffer` holds the link.
+const char* nic_driver(const char* interface, char* buffer, size_t capacity);
 
 }  // namespace hal

@@ -7,9 +7,7 @@
 #include "base/image_layout.hpp"
 #include "base/log.hpp"
 #include "base/sys/fs.hpp"
-#include "base/sys/io.hpp"
 #include "platform/host_text.hpp"
-#include "supervision/operator_port.hpp"
 
 namespace hal {
 namespace {
@@ -74,7 +72,7 @@ const BoardIdentity& board_identity() {
     return board;
 }
 
-void probe_host(HostFacts& facts) {
+void probe_host(PlatformFacts& facts) {
     if (auto kvm = sys::open_file("/dev/kvm", sys::kReadWrite); kvm.ok()) {
         facts.kvm_device = true;
         sys::close_fd(kvm.value());
@@ -86,27 +84,6 @@ void probe_host(HostFacts& facts) {
     facts.board = board_identity();
     facts.ovmf = sys::path_exists(layout::kOvmfCode) && sys::path_exists(layout::kOvmfVars);
     facts.ovmf_secure = sys::path_exists(layout::kOvmfSecureCode) && sys::path_exists(layout::kOvmfSecureVars);
-}
-
-void probe_operator_port(const Config& config, HostFacts& facts) {
-    facts.operator_qmp_port.clear();
-    if (config.qmp_serial.empty()) return;
-    const char* name = config.qmp_serial.c_str();
-    char active[256];
-    const auto size = sys::read_file_prefix("/sys/class/tty/console/active", active, sizeof active);
-    if (size.ok() && is_kernel_console({active, size.value()}, config.qmp_serial.view())) {
-        log_warning("launch: qmp_serial %s is the kernel's console; no operator QMP (use another port)", name);
-        return;
-    }
-    char path[48];
-    std::snprintf(path, sizeof path, "/dev/%s", name);
-    if (const Status usable = sys::check_terminal(path); !usable.ok()) {
-        log_warning("launch: qmp_serial %s: %s: %s; no operator QMP", name, usable.error().operation,
-                    std::strerror(usable.error().code));
-        return;
-    }
-    facts.operator_qmp_port.assign(path);
-    log_info("launch: operator QMP on %s (115200 8N1)", path);
 }
 
 }  // namespace hal

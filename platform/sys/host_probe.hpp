@@ -2,7 +2,8 @@
 #pragma once
 
 #include "base/text.hpp"
-#include "launcher/launcher.hpp"
+#include "platform/device_tree.hpp"
+#include "platform/facts.hpp"
 
 namespace hal {
 
@@ -18,12 +19,8 @@ const CpuIdentity& cpu_identity();
 // logged once; empty fields when the host has no device tree (x86 PCs).
 const BoardIdentity& board_identity();
 
-// Fills the KVM, CPU, memory, board and OVMF fields of `facts` (the disk and identity steps
-// fill the rest).
-void probe_host(HostFacts& facts);
-
-// qmp_serial: the operator's port, when it opens as a terminal and is not the kernel's
-// console; one log line either way.
-void probe_operator_port(const Config& config, HostFacts& facts);
+// Fills the KVM, CPU, memory, board and OVMF fields of `facts` (platform/sys/identity.hpp
+// fills the rest).
+void probe_host(PlatformFacts& facts);
 
 }  // namespace hal

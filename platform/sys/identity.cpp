@@ -44,7 +44,7 @@ bool copy_checked(const char* source, const char* name, Check&& check, FixedStri
     return target.assign(path);
 }
 
-void gather_smbios(HostFacts& facts) {
+void gather_smbios(PlatformFacts& facts) {
     // One structure per type 0-3 (BIOS, system, baseboard, chassis): entries "T-0".
     for (int type = 0; type <= 3 && facts.smbios_count < kMaxIdentityFiles; ++type) {
         char source[80], name[32];
@@ -58,7 +58,7 @@ void gather_smbios(HostFacts& facts) {
     }
 }
 
-void gather_acpi(HostFacts& facts) {
+void gather_acpi(PlatformFacts& facts) {
     for (const char* signature : kLicenceTables) {
         char source[80], name[32];
         std::snprintf(source, sizeof source, "%s/%s", kAcpiTables, signature);
@@ -72,7 +72,7 @@ void gather_acpi(HostFacts& facts) {
     }
 }
 
-void gather_topology(HostFacts& facts) {
+void gather_topology(PlatformFacts& facts) {
     static CpuLocation cpus[kMaxCpus];
     size_t count = 0;
     bool complete = true;
@@ -101,9 +101,9 @@ void gather_topology(HostFacts& facts) {
 
 }  // namespace
 
-void gather_identity(const Config& config, HostFacts& facts) {
+void gather_identity(Identity identity, PlatformFacts& facts) {
     facts.host_uefi = sys::is_directory("/sys/firmware/efi");
-    if (config.identity != Identity::kHost) {
+    if (identity != Identity::kHost) {
         log_info("identity: generic (QEMU's own SMBIOS, no host ACPI tables, plain CPU topology)");
         return;
     }

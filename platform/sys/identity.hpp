@@ -3,13 +3,13 @@
 // and the host's CPU topology; and whether the host itself booted with UEFI.
 #pragma once
 
-#include "config/config.hpp"
-#include "launcher/launcher.hpp"
+#include "platform/facts.hpp"
+#include "platform/settings.hpp"
 
 namespace hal {
 
 // Fills the identity fields of `facts` (and host_uefi, which the firmware choice needs
 // whatever the identity setting); logs one line with what was found.
-void gather_identity(const Config& config, HostFacts& facts);
+void gather_identity(Identity identity, PlatformFacts& facts);
 
 }  // namespace hal

@@ -1,27 +1,81 @@
-// Step 7 of the boot plan: supervise QEMU. Signals, the power button and QMP events feed
-// the stop ladder; every child, orphans included, is reaped.
+// Step 7 of the boot plan: one run of QEMU, supervised. Stop requests (signals, the power
+// button, the host menu) drive the stop ladder; QMP events say how the guest ended; a KVM
+// guest that never starts is killed (the start watch). Event sources feed it; it acts on QEMU
+// only through QemuControl, so unit tests drive it with a fake.
 #pragma once
 
 #include <sys/types.h>
 
+#include <cstdint>
+
+#include "base/event_loop.hpp"
 #include "supervision/exit_policy.hpp"
+#include "supervision/guest_start.hpp"
+#include "supervision/qmp_message.hpp"
 #include "supervision/stop_ladder.hpp"
 
 namespace hal {
 
-// Opens the power buttons once; later launches reuse them. `on_qemu_ready` runs once per
-// launch, when QEMU's QMP greeting arrives (QEMU has created its devices by then).
-void prepare_supervision(void (*on_qemu_ready)(pid_t qemu));
+// What the supervisor does to QEMU: QMP commands over hal-init's own monitor, and signals.
+class QemuControl {
+public:
+    virtual bool connected() { return false; }
+    // {"execute": COMMAND}; false when not connected or the write failed.
+    virtual bool execute(const char* command) {
+        (void)command;
+        return false;
+    }
+    // One complete JSON command; same result.
+    virtual bool send(const char* json) {
+        (void)json;
+        return false;
+    }
+    virtual void signal(int number) { (void)number; }
 
-// Runs until `qemu` ends; returns why it ended. `start_timeout_ms` (0: off) bounds how long a
-// KVM guest may show no progress before QEMU is killed (ending.never_started).
-QemuEnding supervise_qemu(int signal_fd, pid_t qemu, const LadderTiming& timing, uint64_t start_timeout_ms);
+protected:
+    ~QemuControl() = default;
+};
 
-// Waits `delay_ms` while still reaping children and answering signals (a stop request
-// during a restart backoff ends the wait: returns false).
-bool pause_supervised(int signal_fd, uint64_t delay_ms);
+// Who may ask for the guest to stop (the power buttons, the signal handler, the host menu).
+class StopRequests {
+public:
+    virtual void request_stop(const char* source, uint64_t now_ms) { (void)source, (void)now_ms; }
 
-// "exited with status 0" / "killed by signal 9 (Killed)" into `buffer`.
-const char* describe_exit(int status, char* buffer, unsigned size);
+protected:
+    ~StopRequests() = default;
+};
+
+class QemuSupervisor : public EventSource, public StopRequests {
+public:
+    // `start_timeout_ms` (0: off) bounds how long a KVM guest may show no progress.
+    QemuSupervisor(QemuControl& control, const LadderTiming& timing, uint64_t start_timeout_ms, pid_t qemu,
+                   uint64_t now_ms);
+
+    void request_stop(const char* source, uint64_t now_ms) override;
+    void reset_guest();
+    void on_qmp_message(const QmpMessage& message, uint64_t now_ms);
+    void on_qemu_exited(int status);
+
+    bool ended() const { return ended_; }
+    const QemuEnding& ending() const { return ending_; }
+    pid_t qemu() const { return qemu_; }
+
+    // EventSource: the stop ladder's deadline and the start watch's queries and verdict.
+    int64_t deadline_in(uint64_t now_ms) override;
+    void on_event(uint64_t now_ms, const bool* ready, size_t count) override;
+
+private:
+    void perform(LadderAction action);
+    void on_start_reply(const QmpMessage& message, uint64_t now_ms);
+    void report_start(StartState state, uint64_t now_ms);
+
+    QemuControl& control_;
+    LadderTiming timing_;
+    StopLadder ladder_;
+    GuestStartWatch start_;
+    pid_t qemu_;
+    QemuEnding ending_;
+    bool ended_ = false;
+};
 
 }  // namespace hal

@@ -6,20 +6,22 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view text = hal::fuzz::as_text(data, size);
-    hal::DiskSpecList list;
-    const char* problem = nullptr;
-    if (hal::parse_disk_specs(text, list, problem)) {
-        for (size_t i = 0; i < list.count; ++i) {
-            hal::fuzz::require_inside(list.specs[i].text, text);
-            hal::fuzz::require_inside(list.specs[i].value, text);
+    const auto list = hal::parse_disk_specs(text);
+    if (list.ok()) {
+        for (size_t i = 0; i < list.value().count; ++i) {
+            hal::fuzz::require_copied_from(list.value().specs[i].text.view(), text);
+            hal::fuzz::require_copied_from(list.value().specs[i].value.view(), text);
         }
-    } else if (problem == nullptr) {
+        // The setting as kept for the log parses to the same list.
+        const auto again = hal::parse_disk_specs(list.value().text.view());
+        if (!again.ok() || !(again.value() == list.value())) __builtin_trap();
+    } else if (list.error().message == nullptr || *list.error().message == '\0') {
         __builtin_trap();
     }
-    hal::DeviceName name;
-    if (hal::parse_device_name(text, name)) hal::fuzz::require_inside(name.value, text);
-    hal::FileOnDevice file;
-    if (hal::parse_file_on_device(text, file)) hal::fuzz::require_inside(file.path, text);
+    const auto name = hal::parse_device_name(text);
+    if (name.ok()) hal::fuzz::require_copied_from(name.value().value.view(), text);
+    const auto file = hal::parse_file_on_device(text);
+    if (file.ok()) hal::fuzz::require_copied_from(file.value().path.view(), text);
     (void)hal::same_uuid(text.substr(0, text.size() / 2), text.substr(text.size() / 2));
     return 0;
 }

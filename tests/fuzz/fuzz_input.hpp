@@ -1,5 +1,5 @@
-// Helpers shared by the libFuzzer targets: one input split into several files, and a check
-// that a view a parser returns lies inside the bytes it was given.
+// Helpers shared by the libFuzzer targets: one input split into several files, and checks that
+// what a parser returns comes from the bytes it was given.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +24,11 @@ inline std::string_view next_part(std::string_view& rest) {
 inline void require_inside(std::string_view view, std::string_view input) {
     if (view.empty()) return;
     if (view.data() < input.data() || view.data() + view.size() > input.data() + input.size()) __builtin_trap();
+}
+
+// A value a parser copied must be a piece of its input (or empty).
+inline void require_copied_from(std::string_view value, std::string_view input) {
+    if (!value.empty() && input.find(value) == std::string_view::npos) __builtin_trap();
 }
 
 }  // namespace hal::fuzz

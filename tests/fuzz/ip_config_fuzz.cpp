@@ -4,9 +4,12 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view text = hal::fuzz::as_text(data, size);
-    hal::IpSetting setting(hal::NetMode::kDhcp);
-    const char* problem = nullptr;
-    if (!hal::parse_ip_setting(text, setting, problem) && problem == nullptr) __builtin_trap();
+    const auto setting = hal::parse_ip_setting(text);
+    if (!setting.ok() && setting.error().message == nullptr) __builtin_trap();
+    // A static setting always has an address and a netmask.
+    if (setting.ok() && setting.value().mode == hal::NetMode::kStatic &&
+        (setting.value().client == 0 || setting.value().netmask == 0))
+        __builtin_trap();
     uint32_t address = 0;
     (void)hal::parse_ipv4(text, address);
     return 0;

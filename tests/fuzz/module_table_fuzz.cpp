@@ -17,10 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view softdep = hal::fuzz::next_part(rest);
     const std::string_view alias = hal::fuzz::next_part(rest);
     const std::string_view modalias = hal::fuzz::next_part(rest);
-    unsigned bad_line = 0;
-    if (table->load_dependencies(dep, bad_line)) {
-        (void)table->load_softdeps(softdep, bad_line);
-        (void)table->load_aliases(alias, bad_line);
+    const auto loaded = table->load_dependencies(dep);
+    if (loaded.ok()) {
+        (void)table->load_softdeps(softdep);
+        (void)table->load_aliases(alias);
+    } else if (loaded.error().line == 0) {
+        __builtin_trap();  // a rejected file says which line
     }
     table->finalize();
     for (size_t i = 0; i < table->size(); ++i) {

@@ -1,10 +1,13 @@
-// Unit tests for the hal.conf parser and the hal.* kernel command line overrides.
+// Unit tests for the hal.conf parser, the schema's rows and the hal.* kernel command line.
 #include <doctest/doctest.h>
+
+#include <linux/input-event-codes.h>
 
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
+#include "config/schema.hpp"
 
 using hal::Config;
 using hal::ConfigError;
@@ -12,41 +15,69 @@ using hal::ConfigError;
 namespace {
 
 Config parse_ok(std::string_view text) {
-    Config config;
-    ConfigError error;
-    const bool ok = hal::parse_config(text, config, error);
-    INFO("error: line " << error.line << " key " << error.key.c_str() << ": " << error.message);
-    CHECK(ok);
-    return config;
+    const auto parsed = hal::parse_config(text);
+    INFO("error: line " << parsed.error().line << " key " << parsed.error().key.c_str() << ": "
+                        << parsed.error().message);
+    REQUIRE(parsed.ok());
+    return parsed.value();
+}
+
+ConfigError parse_error(std::string_view text) {
+    const auto parsed = hal::parse_config(text);
+    REQUIRE_FALSE(parsed.ok());
+    return parsed.error();
+}
+
+std::string words(const hal::WordList<hal::kQemuArgsCapacity>& list) {
+    std::string joined;
+    list.for_each([&](std::string_view word) { joined += (joined.empty() ? "" : "|") + std::string(word); });
+    return joined;
+}
+
+bool applies(Config& config, std::string_view key, std::string_view value) {
+    return hal::apply_setting(config, key, value).ok();
 }
 
 }  // namespace
 
+TEST_CASE("config: every row's default text -> the typed defaults of Config{}") {
+    CHECK(hal::default_config() == Config{});
+    for (const hal::SettingRow& row : hal::setting_rows()) {
+        CAPTURE(row.key);
+        Config config;
+        CHECK(row.apply(config, row.default_text).ok());
+        CHECK(config == Config{});
+    }
+}
+
 TEST_CASE("config: shipped defaults file -> parses with disk /dev/vda") {
-    const Config config = parse_ok(
-        "# comment\n\n disk = /dev/vda  # trailing comment\nmemory = auto\ncpus = auto\nqemu_args =\n");
-    CHECK(config.disk.view() == "/dev/vda");
-    CHECK(config.memory_mib == 0);
-    CHECK(config.cpus == 0);
+    const Config config = parse_ok("# comment\n\n disk = /dev/vda  # trailing comment\nmemory = auto\ncpus = auto\n"
+                                   "qemu_args =\n");
+    CHECK(config.disks.specs.text.view() == "/dev/vda");
+    CHECK(config.disks.specs.count == 1);
+    CHECK(config.disks.specs.specs[0].kind == hal::DiskSpecKind::kPath);
+    CHECK(config.disks.specs.specs[0].value.view() == "/dev/vda");
+    CHECK(config.platform.memory_mib == 0);
+    CHECK(config.platform.cpus == 0);
     CHECK(config.qemu_args.empty());
 }
 
-TEST_CASE("config: every key with a valid value -> stored") {
+TEST_CASE("config: every key with a valid value -> stored typed") {
     const Config config = parse_ok(
         "disk=/dev/nvme0n1\ndisk_timeout=5\ndisk_bus=nvme\ndisk_cache=none\nmachine=q35\naccel=tcg\n"
-        "memory=2048\nmemory_reserve=512\ncpus=4\nnic=e1000e\nqemu_args=-rtc base=utc\ndebug=yes\r\n");
-    CHECK(config.disk.view() == "/dev/nvme0n1");
-    CHECK(config.disk_timeout_seconds == 5);
-    CHECK(config.disk_bus == hal::DiskBus::kNvme);
-    CHECK(config.disk_cache == hal::DiskCache::kNone);
-    CHECK(config.machine == hal::Machine::kQ35);
-    CHECK(config.accel == hal::Accel::kTcg);
-    CHECK(config.memory_mib == 2048);
-    CHECK(config.memory_reserve_mib == 512);
-    CHECK(config.cpus == 4);
-    CHECK(config.nic == hal::NicModel::kE1000e);
-    CHECK(config.qemu_args.view() == "-rtc base=utc");
-    CHECK(config.debug);
+        "memory=2048\nmemory_reserve=512\ncpus=4\nnic=e1000e\nqemu_args=-rtc  base=utc\ndebug=yes\r\n");
+    CHECK(config.disks.specs.specs[0].value.view() == "/dev/nvme0n1");
+    CHECK(config.disks.timeout_seconds == 5);
+    CHECK(config.disks.bus == hal::DiskBus::kNvme);
+    CHECK(config.disks.cache == hal::DiskCache::kNone);
+    CHECK(config.platform.machine == hal::Machine::kQ35);
+    CHECK(config.platform.accel == hal::Accel::kTcg);
+    CHECK(config.platform.memory_mib == 2048);
+    CHECK(config.platform.memory_reserve_mib == 512);
+    CHECK(config.platform.cpus == 4);
+    CHECK(config.net.nic == hal::NicModel::kE1000e);
+    CHECK(words(config.qemu_args) == "-rtc|base=utc");
+    CHECK(config.boot.debug);
 }
 
 TEST_CASE("config: bad lines -> error naming line, key and reason") {
@@ -79,12 +110,13 @@ TEST_CASE("config: bad lines -> error naming line, key and reason") {
         {"disk = /dev/vda\n = value\n", 2, "", "missing key"},
         {"memory = 1024\n", 0, "disk", "required key is missing"},
         {"disk = /dev/vda\ndebug = maybe\n", 2, "debug", "yes or no"},
+        {"disk = /dev/vda\nhost_nic = eth0/1\n", 2, "host_nic", "mac:ADDRESS"},
+        {"disk = /dev/vda\nhost_nic = mac:52:54\n", 2, "host_nic", "mac:ADDRESS"},
+        {"disk = /dev/vda\nload = kvm;rm\n", 2, "load", "module names"},
     };
     for (const Case& test : cases) {
         CAPTURE(test.text);
-        Config config;
-        ConfigError error;
-        CHECK_FALSE(hal::parse_config(test.text, config, error));
+        const ConfigError error = parse_error(test.text);
         CHECK(error.line == test.line);
         CHECK(error.key.view() == test.key);
         CHECK(std::string(error.message).find(test.message_part) != std::string::npos);
@@ -93,49 +125,47 @@ TEST_CASE("config: bad lines -> error naming line, key and reason") {
 
 TEST_CASE("config: overlong disk path -> error, not truncation") {
     const std::string text = "disk = /dev/" + std::string(600, 'x') + "\n";
-    Config config;
-    ConfigError error;
-    CHECK_FALSE(hal::parse_config(text, config, error));
-    CHECK(std::string(error.message).find("too long") != std::string::npos);
-    CHECK(config.disk.empty());
+    CHECK(std::string(parse_error(text).message).find("too long") != std::string::npos);
 }
 
 TEST_CASE("config: kernel command line hal.* words -> override, others ignored") {
     Config config = parse_ok("disk = /dev/vda\n");
     std::vector<std::string> rejected;
-    hal::apply_cmdline_overrides(config, "console=ttyS0 hal.disk=/dev/sdb hal.debug quiet hal.cpus=2 hal.bogus=1 hal.memory=x",
-                                 [&](std::string_view key, std::string_view, const ConfigError&) {
-                                     rejected.emplace_back(key);
-                                 });
-    CHECK(config.disk.view() == "/dev/sdb");
-    CHECK(config.debug);
-    CHECK(config.cpus == 2);
+    hal::apply_cmdline_overrides(config,
+                                 "console=ttyS0 hal.disk=/dev/sdb hal.debug quiet hal.cpus=2 hal.bogus=1 hal.memory=x "
+                                 "ip=10.0.0.5::10.0.0.1:255.255.255.0::eth0:off",
+                                 [&](std::string_view key, std::string_view, const char*) { rejected.emplace_back(key); });
+    CHECK(config.disks.specs.specs[0].value.view() == "/dev/sdb");
+    CHECK(config.boot.debug);
+    CHECK(config.platform.cpus == 2);
+    CHECK(config.net.ip.mode == hal::NetMode::kStatic);
+    CHECK(config.net.ip.device.view() == "eth0");
     CHECK(rejected == std::vector<std::string>{"bogus", "memory"});
 }
 
 TEST_CASE("config: supervision keys -> stored; emergency restart rejected without effect") {
     Config config = parse_ok("disk = auto\npowerdown_timeout = 5\non_failure = restart\non_guest_shutdown = reboot\n"
                              "emergency = shell\nrestart_limit = 4\nrestart_window = 60\nbreak = devices\n");
-    CHECK(config.powerdown_timeout_seconds == 5);
-    CHECK(config.on_failure == hal::ExitAction::kRestart);
-    CHECK(config.on_guest_shutdown == hal::ExitAction::kReboot);
-    CHECK(config.emergency == hal::ExitAction::kShell);
-    CHECK(config.restart_limit == 4);
-    CHECK(config.break_before.view() == "devices");
-    ConfigError error;
-    CHECK_FALSE(hal::apply_config_setting(config, "emergency", "restart", error));
-    CHECK(config.emergency == hal::ExitAction::kShell);
-    CHECK_FALSE(hal::apply_config_setting(config, "break", "network", error));
-    CHECK(hal::apply_config_setting(config, "shell", "yes", error));
-    CHECK(config.break_before.view() == "launch");
-    CHECK(config.guest_start_timeout_seconds == 60);
-    CHECK(hal::apply_config_setting(config, "guest_start_timeout", "0", error));
-    CHECK(config.guest_start_timeout_seconds == 0);
-    CHECK_FALSE(hal::apply_config_setting(config, "guest_start_timeout", "3601", error));
-    CHECK(std::string_view(error.message) == "guest_start_timeout must be seconds between 0 (off) and 3600");
+    CHECK(config.supervision.powerdown_timeout_seconds == 5);
+    CHECK(config.supervision.on_failure == hal::ExitAction::kRestart);
+    CHECK(config.supervision.on_guest_shutdown == hal::ExitAction::kReboot);
+    CHECK(config.supervision.emergency == hal::ExitAction::kShell);
+    CHECK(config.supervision.restart_limit == 4);
+    CHECK(config.boot.break_before == hal::BreakPoint::kDevices);
+    CHECK_FALSE(applies(config, "emergency", "restart"));
+    CHECK(config.supervision.emergency == hal::ExitAction::kShell);
+    CHECK_FALSE(applies(config, "break", "network"));
+    CHECK(applies(config, "shell", "yes"));
+    CHECK(config.boot.break_before == hal::BreakPoint::kLaunch);
+    CHECK(config.supervision.guest_start_timeout_seconds == 60);
+    CHECK(applies(config, "guest_start_timeout", "0"));
+    CHECK(config.supervision.guest_start_timeout_seconds == 0);
+    const auto rejected = hal::apply_setting(config, "guest_start_timeout", "3601");
+    REQUIRE_FALSE(rejected.ok());
+    CHECK(std::string_view(rejected.error().message) == "guest_start_timeout must be seconds between 0 (off) and 3600");
 }
 
-TEST_CASE("config: disk specs table -> accepted or rejected") {
+TEST_CASE("config: disk specs table -> accepted or rejected, parsed into owned entries") {
     struct Case {
         const char* value;
         bool ok;
@@ -145,89 +175,113 @@ TEST_CASE("config: disk specs table -> accepted or rejected") {
     for (const Case& test : cases) {
         CAPTURE(test.value);
         Config config;
-        ConfigError error;
-        CHECK(hal::apply_config_setting(config, "disk", test.value, error) == test.ok);
+        CHECK(applies(config, "disk", test.value) == test.ok);
     }
+    // Copies stay valid: the entries own their text.
+    Config config;
+    REQUIRE(applies(config, "disk", "/dev/sda, serial:S3Z9NB0K, LABEL=images:/guests/win.qcow2"));
+    const Config copy = config;
+    config = Config{};
+    const hal::DiskSpecList& specs = copy.disks.specs;
+    REQUIRE(specs.count == 3);
+    CHECK(specs.specs[1].kind == hal::DiskSpecKind::kSerial);
+    CHECK(specs.specs[1].value.view() == "S3Z9NB0K");
+    CHECK(specs.specs[2].kind == hal::DiskSpecKind::kImage);
+    CHECK(specs.specs[2].image.device.kind == hal::DeviceNameKind::kLabel);
+    CHECK(specs.specs[2].image.device.value.view() == "images");
+    CHECK(specs.specs[2].image.path.view() == "/guests/win.qcow2");
 }
 
 TEST_CASE("config: issue-11 keys -> disk lists, firmware, uefi_vars, identity, snapshot; defaults auto/host") {
     const Config defaults = parse_ok("disk = auto\n");
-    CHECK(defaults.disk_bus == hal::DiskBus::kAuto);
-    CHECK(defaults.disk_cache == hal::DiskCache::kAuto);
-    CHECK(defaults.firmware == hal::FirmwareSetting::kAuto);
-    CHECK(defaults.identity == hal::Identity::kHost);
-    CHECK_FALSE(defaults.snapshot);
+    CHECK(defaults.disks.bus == hal::DiskBus::kAuto);
+    CHECK(defaults.disks.cache == hal::DiskCache::kAuto);
+    CHECK(defaults.platform.firmware == hal::FirmwareSetting::kAuto);
+    CHECK(defaults.platform.identity == hal::Identity::kHost);
+    CHECK_FALSE(defaults.platform.keep_uefi_vars);
+    CHECK_FALSE(defaults.disks.snapshot);
     const Config config = parse_ok(
         "disk = /dev/sda, serial:S3Z9NB0K, LABEL=images:/guests/win.qcow2\nfirmware = uefi-secure\n"
         "uefi_vars = LABEL=HALDATA:/hal/vars.fd\nidentity = generic\nsnapshot = yes\nsnapshot_size = 4096\n");
-    CHECK(config.disk.view() == "/dev/sda, serial:S3Z9NB0K, LABEL=images:/guests/win.qcow2");
-    CHECK(config.firmware == hal::FirmwareSetting::kUefiSecure);
-    CHECK(config.uefi_vars.view() == "LABEL=HALDATA:/hal/vars.fd");
-    CHECK(config.identity == hal::Identity::kGeneric);
-    CHECK(config.snapshot);
-    CHECK(config.snapshot_size_mib == 4096);
+    CHECK(config.disks.specs.text.view() == "/dev/sda, serial:S3Z9NB0K, LABEL=images:/guests/win.qcow2");
+    CHECK(config.platform.firmware == hal::FirmwareSetting::kUefiSecure);
+    CHECK(config.platform.keep_uefi_vars);
+    CHECK(config.platform.uefi_vars.device.value.view() == "HALDATA");
+    CHECK(config.platform.uefi_vars.path.view() == "/hal/vars.fd");
+    CHECK(config.platform.identity == hal::Identity::kGeneric);
+    CHECK(config.disks.snapshot);
+    CHECK(config.disks.snapshot_size_mib == 4096);
 }
 
 TEST_CASE("config: issue-13 keys -> network mode, nics, net.manage, hostfwd, nic_model; bad values rejected") {
     const Config defaults = parse_ok("disk = auto\n");
-    CHECK(defaults.network == hal::NetworkMode::kAuto);
-    CHECK_FALSE(defaults.nics_all);
-    CHECK(defaults.net_manage.mode == hal::NetMode::kOff);
+    CHECK(defaults.net.mode == hal::NetworkMode::kAuto);
+    CHECK_FALSE(defaults.net.all_nics);
+    CHECK(defaults.net.manage.mode == hal::NetMode::kOff);
+    CHECK(defaults.net.host_nic.kind == hal::NicSelector::Kind::kAuto);
     const Config config = parse_ok("disk = auto\nnetwork = nat\nnics = all\nnet.manage = dhcp\n"
-                                   "hostfwd = tcp:2222-:22,udp::53-:53\nnic_model = e1000e\n");
-    CHECK(config.network == hal::NetworkMode::kNat);
-    CHECK(config.nics_all);
-    CHECK(config.net_manage.mode == hal::NetMode::kDhcp);
-    CHECK(config.hostfwd.view() == "tcp:2222-:22,udp::53-:53");
-    CHECK(config.nic == hal::NicModel::kE1000e);
-    CHECK(parse_ok("disk = auto\nnet.manage = 10.0.0.9::10.0.0.1:255.255.255.0::manage0:off\n").net_manage.mode ==
+                                   "hostfwd = tcp:2222-:22,udp::53-:53\nnic_model = e1000e\n"
+                                   "host_nic = mac:52:54:00:AB:cd:01\n");
+    CHECK(config.net.mode == hal::NetworkMode::kNat);
+    CHECK(config.net.all_nics);
+    CHECK(config.net.manage.mode == hal::NetMode::kDhcp);
+    REQUIRE(config.net.forwards.count == 2);
+    CHECK(config.net.forwards.forwards[0].host_port == 2222);
+    CHECK(config.net.forwards.forwards[1].udp);
+    CHECK(config.net.nic == hal::NicModel::kE1000e);
+    CHECK(config.net.host_nic.kind == hal::NicSelector::Kind::kMac);
+    CHECK(config.net.host_nic.mac == hal::Mac{0x52, 0x54, 0x00, 0xab, 0xcd, 0x01});
+    CHECK(parse_ok("disk = auto\nnet.manage = 10.0.0.9::10.0.0.1:255.255.255.0::manage0:off\n").net.manage.mode ==
           hal::NetMode::kStatic);
     for (const char* bad : {"network = wifi\n", "nics = some\n", "hostfwd = tcp:22\n", "net.manage = maybe\n"}) {
         CAPTURE(bad);
-        Config rejected;
-        ConfigError error;
-        CHECK_FALSE(hal::parse_config(std::string("disk = auto\n") + bad, rejected, error));
-        CHECK(error.line == 2);
+        CHECK(parse_error(std::string("disk = auto\n") + bad).line == 2);
     }
 }
 
-TEST_CASE("config: issue-12 keys -> display, guest_video, input, menu_hotkey; bad values rejected") {
+TEST_CASE("config: issue-12 keys -> display, guest_video, input, menu_hotkey typed; bad values rejected") {
     const Config defaults = parse_ok("disk = auto\n");
-    CHECK(defaults.display == hal::DisplayMode::kAuto);
-    CHECK(defaults.guest_video == hal::GuestVideo::kStd);
-    CHECK(defaults.input);
-    CHECK(defaults.menu_hotkey.view() == "ctrl+alt+esc");
-    CHECK(defaults.display_stats_seconds == 0);
+    CHECK(defaults.display.mode == hal::DisplayMode::kAuto);
+    CHECK(defaults.display.video == hal::GuestVideo::kStd);
+    CHECK(defaults.display.input);
+    CHECK(defaults.display.menu_hotkey == hal::Hotkey{hal::kCtrl | hal::kAlt, KEY_ESC});
+    CHECK(defaults.display.stats_seconds == 0);
     const Config config = parse_ok(
         "disk = auto\ndisplay = none\nguest_video = virtio\ninput = none\nmenu_hotkey = ctrl+alt+f12\n"
         "display_stats = 5\n");
-    CHECK(config.display == hal::DisplayMode::kNone);
-    CHECK(config.guest_video == hal::GuestVideo::kVirtio);
-    CHECK_FALSE(config.input);
-    CHECK(config.menu_hotkey.view() == "ctrl+alt+f12");
-    CHECK(config.display_stats_seconds == 5);
+    CHECK(config.display.mode == hal::DisplayMode::kNone);
+    CHECK(config.display.video == hal::GuestVideo::kVirtio);
+    CHECK_FALSE(config.display.input);
+    CHECK(config.display.menu_hotkey == hal::Hotkey{hal::kCtrl | hal::kAlt, KEY_F12});
+    CHECK(config.display.stats_seconds == 5);
     for (const char* bad : {"display = hdmi\n", "guest_video = qxl\n", "input = some\n", "menu_hotkey = esc\n",
                             "display_stats = 3601\n", "display_stats = often\n"}) {
         CAPTURE(bad);
-        Config rejected;
-        ConfigError error;
-        CHECK_FALSE(hal::parse_config(std::string("disk = auto\n") + bad, rejected, error));
+        CHECK(parse_error(std::string("disk = auto\n") + bad).line == 2);
     }
 }
 
 TEST_CASE("config: qmp_serial -> a port name (/dev/ dropped); empty is none; paths and odd names rejected") {
-    CHECK(parse_ok("disk = auto\n").qmp_serial.empty());
-    CHECK(parse_ok("disk = auto\nqmp_serial = ttyS1\n").qmp_serial.view() == "ttyS1");
-    CHECK(parse_ok("disk = auto\nqmp_serial = /dev/ttyUSB0\n").qmp_serial.view() == "ttyUSB0");
-    CHECK(parse_ok("disk = auto\nqmp_serial = ttyS1\nqmp_serial =\n").qmp_serial.empty());
+    CHECK(parse_ok("disk = auto\n").supervision.qmp_serial.empty());
+    CHECK(parse_ok("disk = auto\nqmp_serial = ttyS1\n").supervision.qmp_serial.view() == "ttyS1");
+    CHECK(parse_ok("disk = auto\nqmp_serial = /dev/ttyUSB0\n").supervision.qmp_serial.view() == "ttyUSB0");
+    CHECK(parse_ok("disk = auto\nqmp_serial = ttyS1\nqmp_serial =\n").supervision.qmp_serial.empty());
     for (const char* bad : {"qmp_serial = ../ttyS1\n", "qmp_serial = /dev/pts/1\n", "qmp_serial = 1tty\n",
                             "qmp_serial = ttyS1,server\n", "qmp_serial = /dev/\n",
                             "qmp_serial = ttyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1\n"}) {
         CAPTURE(bad);
-        Config rejected;
-        ConfigError error;
-        CHECK_FALSE(hal::parse_config(std::string("disk = auto\n") + bad, rejected, error));
+        const ConfigError error = parse_error(std::string("disk = auto\n") + bad);
         CHECK(std::string(error.key.c_str()) == "qmp_serial");
         CHECK(std::string(error.message).find("ttyS1") != std::string::npos);
     }
+}
+
+TEST_CASE("config: load -> module names in order, empty entries skipped; aliases nic and ip find their rows") {
+    const Config config = parse_ok("disk = auto\nload = kvm_intel,,vfio-pci\n");
+    REQUIRE(config.modules.load_count == 2);
+    CHECK(config.modules.load[0].view() == "kvm_intel");
+    CHECK(config.modules.load[1].view() == "vfio-pci");
+    CHECK(hal::find_setting("nic") == hal::find_setting("nic_model"));
+    CHECK(hal::find_setting("ip") == hal::find_setting("net.ip"));
+    CHECK(hal::find_setting("colour") == nullptr);
 }

@@ -26,12 +26,18 @@ HostDisk disk(const char* name, HostBus bus, const char* order_key, bool bootabl
     return host;
 }
 
-Config config_with(DiskBus bus = DiskBus::kAuto, DiskCache cache = DiskCache::kAuto) {
-    Config config;
-    config.disk.assign("all");
-    config.disk_bus = bus;
-    config.disk_cache = cache;
-    return config;
+DiskSettings settings_with(DiskBus bus = DiskBus::kAuto, DiskCache cache = DiskCache::kAuto) {
+    DiskSettings settings;
+    settings.bus = bus;
+    settings.cache = cache;
+    return settings;
+}
+
+FoundDisks found(const HostDisk* disks, size_t count, bool boot_disk_first) {
+    FoundDisks result;
+    for (size_t i = 0; i < count; ++i) result.disks[result.count++] = disks[i];
+    result.boot_disk_first = boot_disk_first;
+    return result;
 }
 
 std::vector<uint8_t> file_bytes(const std::string& path, size_t size) {
@@ -48,7 +54,7 @@ TEST_CASE("disk plan: all -> the bootable disk first, the rest in sysfs path ord
     const HostDisk disks[] = {disk("vda", HostBus::kVirtio, "/sys/devices/pci0000:00/0000:00:05.0/virtio2/block/vda"),
                               disk("sda", HostBus::kSata, "/sys/devices/pci0000:00/0000:00:1f.2/ata1/block/sda", true),
                               disk("nvme0n1", HostBus::kNvme, "/sys/devices/pci0000:00/0000:00:04.0/nvme/nvme0/nvme0n1")};
-    const DiskPlan plan = plan_disks(disks, 3, config_with(), true);
+    const DiskPlan plan = plan_disks(found(disks, 3, true), settings_with());
     REQUIRE(plan.count == 3);
     CHECK(plan.disks[0].host.name.view() == "sda");
     CHECK(plan.disks[1].host.name.view() == "nvme0n1");
@@ -61,7 +67,7 @@ TEST_CASE("disk plan: all -> the bootable disk first, the rest in sysfs path ord
 
 TEST_CASE("disk plan: a listed order is kept; auto without a bootable disk -> first in path order") {
     const HostDisk disks[] = {disk("vdb", HostBus::kVirtio, "/sys/b"), disk("vda", HostBus::kVirtio, "/sys/a")};
-    const DiskPlan plan = plan_disks(disks, 2, config_with(), false);
+    const DiskPlan plan = plan_disks(found(disks, 2, false), settings_with());
     CHECK(plan.disks[0].host.name.view() == "vdb");
     CHECK(choose_auto_disk(disks, 2) == 1);
     CHECK(choose_auto_disk(disks, 0) == -1);
@@ -74,12 +80,12 @@ TEST_CASE("disk plan: auto buses mirror the host's; USB, MMC and image files -> 
     HostDisk native4k = disk("sdd", HostBus::kSata, "/n");
     native4k.logical_block = 4096;
     const HostDisk disks[] = {usb, scsi, file, native4k};
-    const DiskPlan plan = plan_disks(disks, 4, config_with(), false);
+    const DiskPlan plan = plan_disks(found(disks, 4, false), settings_with());
     CHECK(plan.disks[0].bus == DiskBus::kAhci);
     CHECK(plan.disks[1].bus == DiskBus::kScsi);
     CHECK(plan.disks[2].bus == DiskBus::kAhci);
     CHECK(plan.disks[3].bus == DiskBus::kScsi);
-    CHECK(plan_disks(disks, 4, config_with(DiskBus::kVirtio), false).disks[1].bus == DiskBus::kVirtio);
+    CHECK(plan_disks(found(disks, 4, false), settings_with(DiskBus::kVirtio)).disks[1].bus == DiskBus::kVirtio);
 }
 
 TEST_CASE("disk plan: cache auto -> none + native AIO for O_DIRECT block devices, writeback otherwise") {
@@ -89,15 +95,15 @@ TEST_CASE("disk plan: cache auto -> none + native AIO for O_DIRECT block devices
     file.block_device = false;
     file.direct_io = false;
     const HostDisk disks[] = {block, no_direct, file};
-    DiskPlan plan = plan_disks(disks, 3, config_with(), false);
+    DiskPlan plan = plan_disks(found(disks, 3, false), settings_with());
     CHECK((plan.disks[0].cache == DiskCache::kNone && plan.disks[0].native_aio));
     CHECK((plan.disks[1].cache == DiskCache::kWriteback && !plan.disks[1].native_aio));
     CHECK(std::string(plan.disks[1].cache_note).find("O_DIRECT") != std::string::npos);
     CHECK((plan.disks[2].cache == DiskCache::kWriteback && *plan.disks[2].cache_note == '\0'));
-    plan = plan_disks(disks, 3, config_with(DiskBus::kAuto, DiskCache::kNone), false);
+    plan = plan_disks(found(disks, 3, false), settings_with(DiskBus::kAuto, DiskCache::kNone));
     CHECK(plan.disks[0].native_aio);
     CHECK(plan.disks[1].cache == DiskCache::kWriteback);
-    plan = plan_disks(disks, 3, config_with(DiskBus::kAuto, DiskCache::kWritethrough), false);
+    plan = plan_disks(found(disks, 3, false), settings_with(DiskBus::kAuto, DiskCache::kWritethrough));
     CHECK((plan.disks[0].cache == DiskCache::kWritethrough && !plan.disks[0].native_aio));
 }
 

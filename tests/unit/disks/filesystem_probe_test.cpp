@@ -12,6 +12,7 @@
 
 #include "disks/disk_spec.hpp"
 #include "disks/filesystem_probe.hpp"
+#include "tests/unit/support.hpp"
 
 using namespace hal;
 
@@ -101,48 +102,44 @@ TEST_CASE("filesystem probe: zeros and short buffers -> nothing found") {
 }
 
 TEST_CASE("device names: LABEL=, UUID= (any case), PARTLABEL=, /dev paths; anything else rejected") {
-    DeviceName name;
-    REQUIRE(parse_device_name("LABEL=HALDATA", name));
-    CHECK((name.kind == DeviceNameKind::kLabel && name.value == "HALDATA"));
-    REQUIRE(parse_device_name("UUID=0F2B3C4D-5E6F-4A1B-8C9D-0E1F2A3B4C5D", name));
-    CHECK(same_uuid(name.value, "0f2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d"));
-    REQUIRE(parse_device_name("PARTLABEL=guests", name));
-    CHECK(name.kind == DeviceNameKind::kPartLabel);
-    REQUIRE(parse_device_name("/dev/sdb2", name));
-    CHECK(name.kind == DeviceNameKind::kPath);
-    CHECK_FALSE(parse_device_name("LABEL=", name));
-    CHECK_FALSE(parse_device_name("sdb2", name));
-    CHECK_FALSE(parse_device_name("/dev/", name));
+    DeviceName name = test::value_of(parse_device_name("LABEL=HALDATA"));
+    CHECK((name.kind == DeviceNameKind::kLabel && name.value.view() == "HALDATA"));
+    name = test::value_of(parse_device_name("UUID=0F2B3C4D-5E6F-4A1B-8C9D-0E1F2A3B4C5D"));
+    CHECK(same_uuid(name.value.view(), "0f2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d"));
+    CHECK(test::value_of(parse_device_name("PARTLABEL=guests")).kind == DeviceNameKind::kPartLabel);
+    CHECK(test::value_of(parse_device_name("/dev/sdb2")).kind == DeviceNameKind::kPath);
+    CHECK_FALSE(parse_device_name("LABEL=").ok());
+    CHECK_FALSE(parse_device_name("sdb2").ok());
+    CHECK_FALSE(parse_device_name("/dev/").ok());
 }
 
 TEST_CASE("file on device: DEVICE:/PATH split at the first :/") {
-    FileOnDevice file;
-    REQUIRE(parse_file_on_device("LABEL=HALDATA:/hal/vars.fd", file));
-    CHECK(file.device.value == "HALDATA");
-    CHECK(file.path == "/hal/vars.fd");
-    REQUIRE(parse_file_on_device("/dev/vdb1:/guests/a:b.qcow2", file));
-    CHECK(file.device.value == "/dev/vdb1");
-    CHECK(file.path == "/guests/a:b.qcow2");
-    CHECK_FALSE(parse_file_on_device("LABEL=HALDATA", file));
-    CHECK_FALSE(parse_file_on_device(":/x", file));
-    CHECK_FALSE(parse_file_on_device("LABEL=HALDATA:/", file));
+    FileOnDevice file = test::value_of(parse_file_on_device("LABEL=HALDATA:/hal/vars.fd"));
+    CHECK(file.device.value.view() == "HALDATA");
+    CHECK(file.path.view() == "/hal/vars.fd");
+    file = test::value_of(parse_file_on_device("/dev/vdb1:/guests/a:b.qcow2"));
+    CHECK(file.device.value.view() == "/dev/vdb1");
+    CHECK(file.path.view() == "/guests/a:b.qcow2");
+    CHECK_FALSE(parse_file_on_device("LABEL=HALDATA").ok());
+    CHECK_FALSE(parse_file_on_device(":/x").ok());
+    CHECK_FALSE(parse_file_on_device("LABEL=HALDATA:/").ok());
 }
 
 TEST_CASE("disk specs: auto, all, and lists of paths, serials, wwids and images") {
-    DiskSpecList list;
-    const char* problem = "";
-    REQUIRE(parse_disk_specs("all", list, problem));
+    DiskSpecList list = test::value_of(parse_disk_specs("all"));
     CHECK((list.count == 1 && list.specs[0].kind == DiskSpecKind::kAll));
-    REQUIRE(parse_disk_specs(" /dev/sda , serial:WD-123, wwid:naa.5000c500a1b2c3d4, UUID=1234-ABCD:/win.qcow2", list, problem));
+    list = test::value_of(
+        parse_disk_specs(" /dev/sda , serial:WD-123, wwid:naa.5000c500a1b2c3d4, UUID=1234-ABCD:/win.qcow2"));
     REQUIRE(list.count == 4);
     CHECK(list.specs[0].kind == DiskSpecKind::kPath);
-    CHECK(list.specs[0].value == "/dev/sda");
-    CHECK((list.specs[1].kind == DiskSpecKind::kSerial && list.specs[1].value == "WD-123"));
+    CHECK(list.specs[0].value.view() == "/dev/sda");
+    CHECK((list.specs[1].kind == DiskSpecKind::kSerial && list.specs[1].value.view() == "WD-123"));
     CHECK(list.specs[2].kind == DiskSpecKind::kWwid);
-    CHECK((list.specs[3].kind == DiskSpecKind::kImage && list.specs[3].image.path == "/win.qcow2"));
+    CHECK((list.specs[3].kind == DiskSpecKind::kImage && list.specs[3].image.path.view() == "/win.qcow2"));
     std::string nine;
     for (int i = 0; i < 9; ++i) nine += "/dev/vd" + std::string(1, static_cast<char>('a' + i)) + ",";
     nine.pop_back();
-    CHECK_FALSE(parse_disk_specs(nine, list, problem));
-    CHECK(std::string(problem).find("at most 8") != std::string::npos);
+    const auto rejected = parse_disk_specs(nine);
+    REQUIRE_FALSE(rejected.ok());
+    CHECK(std::string(rejected.error().message).find("at most 8") != std::string::npos);
 }

@@ -15,10 +15,10 @@ namespace {
 
 HostFacts facts_with(std::vector<HostDisk> disks) {
     HostFacts facts;
-    facts.cpus = 4;
-    facts.memory_total_kib = 8ull << 20;
-    facts.ovmf = true;
-    for (const HostDisk& disk : disks) facts.disks[facts.disk_count++] = disk;
+    facts.platform.cpus = 4;
+    facts.platform.memory_total_kib = 8ull << 20;
+    facts.platform.ovmf = true;
+    for (const HostDisk& disk : disks) facts.disks.disks[facts.disks.count++] = disk;
     return facts;
 }
 
@@ -60,11 +60,7 @@ std::vector<std::string> values_after(const std::vector<std::string>& argv, cons
     return values;
 }
 
-Config base() {
-    Config config;
-    config.disk.assign("all");
-    return config;
-}
+Config base() { return Config{}; }
 
 }  // namespace
 
@@ -118,7 +114,7 @@ TEST_CASE("guest disks: seven AHCI disks -> a second controller; image file -> q
     image.block_device = false;
     image.direct_io = false;
     image.format = ImageFormat::kQcow2;
-    config.snapshot = true;
+    config.disks.snapshot = true;
     const auto drives = values_after(argv_for(config, facts_with({image})), "-drive");
     CHECK(drives[0] ==
           "file=/run/hal/mnt/0/guests/win.qcow2,format=qcow2,if=none,id=disk0,cache=writeback,aio=threads,"
@@ -141,7 +137,7 @@ TEST_CASE("firmware: BIOS boot disk -> no pflash; UEFI without OVMF in the image
     const auto drives = values_after(argv_for(base(), facts_with({bios})), "-drive");
     CHECK(drives.size() == 1);
     HostFacts facts = facts_with({sata_disk()});
-    facts.ovmf = false;
+    facts.platform.ovmf = false;
     const LaunchPlan plan = plan_launch(base(), facts);
     REQUIRE(plan.fatal != nullptr);
     CHECK(std::string(plan.fatal).find("OVMF") != std::string::npos);
@@ -149,60 +145,60 @@ TEST_CASE("firmware: BIOS boot disk -> no pflash; UEFI without OVMF in the image
 
 TEST_CASE("firmware: uefi-secure -> q35 with SMM, secure pflash; missing secure build -> fatal") {
     Config config = base();
-    config.firmware = FirmwareSetting::kUefiSecure;
+    config.platform.firmware = FirmwareSetting::kUefiSecure;
     HostFacts facts = facts_with({sata_disk()});
-    facts.ovmf_secure = true;
+    facts.platform.ovmf_secure = true;
     const auto argv = argv_for(config, facts);
     CHECK(values_after(argv, "-machine")[0] == "q35,smm=on");
     CHECK(values_after(argv, "-global")[0] == "driver=cfi.pflash01,property=secure,value=on");
     CHECK(values_after(argv, "-drive")[0] ==
           "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/qemu/OVMF_CODE_4M.secboot.fd");
-    facts.ovmf_secure = false;
+    facts.platform.ovmf_secure = false;
     REQUIRE(plan_launch(config, facts).fatal != nullptr);
 }
 
 TEST_CASE("identity host -> one -smbios file= per structure, -acpitable per table, mirrored topology") {
     HostFacts facts = facts_with({sata_disk()});
-    facts.smbios_files[0].assign("/run/hal/identity/smbios-0.bin");
-    facts.smbios_files[1].assign("/run/hal/identity/smbios-1.bin");
-    facts.smbios_count = 2;
-    facts.acpi_files[0].assign("/run/hal/identity/MSDM.bin");
-    facts.acpi_count = 1;
-    facts.topology = CpuTopology{1, 2, 2};
+    facts.platform.smbios_files[0].assign("/run/hal/identity/smbios-0.bin");
+    facts.platform.smbios_files[1].assign("/run/hal/identity/smbios-1.bin");
+    facts.platform.smbios_count = 2;
+    facts.platform.acpi_files[0].assign("/run/hal/identity/MSDM.bin");
+    facts.platform.acpi_count = 1;
+    facts.platform.topology = CpuTopology{1, 2, 2};
     auto argv = argv_for(base(), facts);
     CHECK(values_after(argv, "-smbios") ==
           std::vector<std::string>{"file=/run/hal/identity/smbios-0.bin", "file=/run/hal/identity/smbios-1.bin"});
     CHECK(values_after(argv, "-acpitable") == std::vector<std::string>{"file=/run/hal/identity/MSDM.bin"});
     CHECK(values_after(argv, "-smp")[0] == "4,sockets=1,cores=2,threads=2");
     Config generic = base();
-    generic.identity = Identity::kGeneric;
+    generic.platform.identity = Identity::kGeneric;
     argv = argv_for(generic, facts);
     CHECK(values_after(argv, "-smbios").empty());
     CHECK(values_after(argv, "-acpitable").empty());
     CHECK(values_after(argv, "-smp")[0] == "4");
     Config fewer = base();
-    fewer.cpus = 2;  // not the host's count: no topology to mirror
+    fewer.platform.cpus = 2;  // not the host's count: no topology to mirror
     CHECK(values_after(argv_for(fewer, facts), "-smp")[0] == "2");
 }
 
 TEST_CASE("screen: a monitor -> VGA with the monitor's mode in its EDID, VNC on the socket, a USB tablet") {
     HostFacts facts = facts_with({sata_disk()});
-    facts.display = true;
-    facts.display_width = 1920;
-    facts.display_height = 1080;
+    facts.monitor.present = true;
+    facts.monitor.mode.width = 1920;
+    facts.monitor.mode.height = 1080;
     auto argv = argv_for(base(), facts);
     const auto devices = values_after(argv, "-device");
     CHECK(std::find(devices.begin(), devices.end(), "VGA,edid=on,xres=1920,yres=1080") != devices.end());
     CHECK(std::find(devices.begin(), devices.end(), "usb-tablet,bus=xhci.0") != devices.end());
     CHECK(values_after(argv, "-vnc") == std::vector<std::string>{"unix:/run/hal/vnc.sock,lock-key-sync=off"});
     Config config = base();
-    config.guest_video = GuestVideo::kVirtio;
-    config.input = false;
+    config.display.video = GuestVideo::kVirtio;
+    config.display.input = false;
     argv = argv_for(config, facts);
     const auto virtio = values_after(argv, "-device");
     CHECK(std::find(virtio.begin(), virtio.end(), "virtio-vga,edid=on,xres=1920,yres=1080") != virtio.end());
     CHECK(std::find(virtio.begin(), virtio.end(), "usb-tablet,bus=xhci.0") == virtio.end());
-    facts.display = false;
+    facts.monitor.present = false;
     argv = argv_for(base(), facts);
     CHECK(values_after(argv, "-vnc").empty());
     CHECK(values_after(argv, "-display")[0] == "none");

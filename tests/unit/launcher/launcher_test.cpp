@@ -14,25 +14,21 @@ using hal::HostFacts;
 
 namespace {
 
-Config base_config() {
-    Config config;
-    config.disk.assign("/dev/vda");
-    return config;
-}
+Config base_config() { return Config{}; }
 
 // One virtio disk with a BIOS boot sector, as on the test VMs.
 HostFacts host(bool kvm_device, bool virtualization, uint32_t cpus = 4, uint64_t memory_mib = 8192) {
     HostFacts facts;
-    facts.kvm_device = kvm_device;
-    facts.cpu_virtualization = virtualization;
-    facts.cpus = cpus;
-    facts.memory_total_kib = memory_mib * 1024;
-    facts.disk_count = 1;
-    facts.disks[0].path.assign("/dev/vda");
-    facts.disks[0].name.assign("vda");
-    facts.disks[0].bus = hal::HostBus::kVirtio;
-    facts.disks[0].boot.bios = true;
-    facts.ovmf = true;
+    facts.platform.kvm_device = kvm_device;
+    facts.platform.cpu_virtualization = virtualization;
+    facts.platform.cpus = cpus;
+    facts.platform.memory_total_kib = memory_mib * 1024;
+    facts.disks.count = 1;
+    facts.disks.disks[0].path.assign("/dev/vda");
+    facts.disks.disks[0].name.assign("vda");
+    facts.disks.disks[0].bus = hal::HostBus::kVirtio;
+    facts.disks.disks[0].boot.bios = true;
+    facts.platform.ovmf = true;
     return facts;
 }
 
@@ -94,13 +90,13 @@ TEST_CASE("launcher: no vmx/svm -> -accel tcg and no -cpu host") {
 
 TEST_CASE("launcher: accel = tcg in config -> tcg even with usable kvm") {
     Config config = base_config();
-    config.accel = Accel::kTcg;
+    config.platform.accel = Accel::kTcg;
     CHECK(hal::plan_launch(config, host(true, true)).accel == Accel::kTcg);
 }
 
 TEST_CASE("launcher: accel = kvm without vmx -> kvm as configured, with a warning") {
     Config config = base_config();
-    config.accel = Accel::kKvm;
+    config.platform.accel = Accel::kKvm;
     const auto plan = hal::plan_launch(config, host(true, false));
     CHECK(plan.accel == Accel::kKvm);
     CHECK(plan.accel_warning);
@@ -109,7 +105,7 @@ TEST_CASE("launcher: accel = kvm without vmx -> kvm as configured, with a warnin
 TEST_CASE("launcher: cpus auto -> host count; explicit -> config") {
     CHECK(value_after(argv_of(base_config(), host(true, true, 12)), "-smp") == "12");
     Config config = base_config();
-    config.cpus = 3;
+    config.platform.cpus = 3;
     CHECK(value_after(argv_of(config, host(true, true, 12)), "-smp") == "3");
 }
 
@@ -123,11 +119,11 @@ TEST_CASE("launcher: memory auto table -> total minus reserve minus 1/16, at lea
     for (const Case& test : cases) {
         CAPTURE(test.total_mib);
         Config config = base_config();
-        config.memory_reserve_mib = test.reserve;
+        config.platform.memory_reserve_mib = test.reserve;
         CHECK(hal::plan_launch(config, host(false, false, 1, test.total_mib)).memory_mib == test.expected);
     }
     Config fixed = base_config();
-    fixed.memory_mib = 1500;
+    fixed.platform.memory_mib = 1500;
     CHECK(value_after(argv_of(fixed, host(false, false)), "-m") == "1500");
 }
 
@@ -167,7 +163,7 @@ TEST_CASE("launcher: disk_bus forced -> that bus's device for the host disk") {
     for (const Case& test : cases) {
         CAPTURE(test.device);
         Config config = base_config();
-        config.disk_bus = test.bus;
+        config.disks.bus = test.bus;
         const auto argv = argv_of(config, host(false, false));
         CHECK(value_after(argv, "-drive") == "file=/dev/vda,format=raw,if=none,id=disk0,cache=none,aio=native,discard=unmap");
         CHECK(value_after(argv, "-device") == test.device);
@@ -176,11 +172,11 @@ TEST_CASE("launcher: disk_bus forced -> that bus's device for the host disk") {
 
 TEST_CASE("launcher: nic model -> user netdev and device; none -> no netdev") {
     Config config = base_config();
-    config.nic = hal::NicModel::kE1000;
+    config.net.nic = hal::NicModel::kE1000;
     auto argv = argv_of(config, host(false, false));
     CHECK(value_after(argv, "-netdev") == "user,id=net0");
     CHECK(value_after(argv, "-device", 1) == "e1000,netdev=net0,romfile=");
-    config.nic = hal::NicModel::kNone;
+    config.net.nic = hal::NicModel::kNone;
     argv = argv_of(config, host(false, false));
     CHECK_FALSE(contains(argv, "-netdev"));
 }
@@ -215,19 +211,19 @@ TEST_CASE("firmware files: default (firmware auto) -> SeaBIOS, vapic, linuxboot 
 
 TEST_CASE("firmware files: display none -> no VGA BIOS or keymap; guest_video virtio -> its VGA BIOS") {
     Config config = base_config();
-    config.display = hal::DisplayMode::kNone;
+    config.display.mode = hal::DisplayMode::kNone;
     CHECK(hal::firmware_for(config).count == 5);
-    config.display = hal::DisplayMode::kAuto;
-    config.guest_video = hal::GuestVideo::kVirtio;
+    config.display.mode = hal::DisplayMode::kAuto;
+    config.display.video = hal::GuestVideo::kVirtio;
     CHECK(hal::firmware_for(config).names[5] == "vgabios-virtio.bin");
 }
 
 TEST_CASE("firmware files: bios -> no OVMF; uefi-secure -> the Secure Boot build and Microsoft keys") {
     Config config = base_config();
-    config.display = hal::DisplayMode::kNone;
-    config.firmware = hal::FirmwareSetting::kBios;
+    config.display.mode = hal::DisplayMode::kNone;
+    config.platform.firmware = hal::FirmwareSetting::kBios;
     CHECK(hal::firmware_for(config).count == 3);
-    config.firmware = hal::FirmwareSetting::kUefiSecure;
+    config.platform.firmware = hal::FirmwareSetting::kUefiSecure;
     const auto list = hal::firmware_for(config);
     std::vector<std::string> names(list.view().begin(), list.view().end());
     CHECK(names == std::vector<std::string>{"bios-256k.bin", "kvmvapic.bin", "linuxboot_dma.bin",
@@ -236,17 +232,17 @@ TEST_CASE("firmware files: bios -> no OVMF; uefi-secure -> the Secure Boot build
 
 TEST_CASE("firmware: nic_boot with a virtio nic -> its efi-virtio ROM too; no nic -> none") {
     Config config = base_config();
-    config.nic_boot = true;
+    config.net.nic_boot = true;
     const auto list = hal::firmware_for(config);
     CHECK(list.view().back() == "efi-virtio.rom");
-    config.nic = hal::NicModel::kNone;
+    config.net.nic = hal::NicModel::kNone;
     CHECK(hal::firmware_for(config).count == 7);
 }
 
 TEST_CASE("launcher: nic without nic_boot -> empty romfile; with it -> bootindex after the disk") {
     Config config = base_config();
     CHECK(value_after(argv_of(config, host(false, false)), "-device", 1) == "virtio-net-pci,netdev=net0,romfile=");
-    config.nic_boot = true;
+    config.net.nic_boot = true;
     CHECK(value_after(argv_of(config, host(false, false)), "-device", 1) == "virtio-net-pci,netdev=net0,bootindex=1");
 }
 

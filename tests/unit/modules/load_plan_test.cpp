@@ -44,10 +44,9 @@ constexpr const char* kSoftdep = "softdep crc-t10dif pre: crct10dif\nsoftdep tun
 
 std::unique_ptr<ModuleTable> make_table() {
     auto table = std::make_unique<ModuleTable>();
-    unsigned bad_line = 0;
-    REQUIRE(table->load_dependencies(kDep, bad_line));
-    REQUIRE(table->load_aliases(kAlias, bad_line));
-    REQUIRE(table->load_softdeps(kSoftdep, bad_line));
+    REQUIRE(table->load_dependencies(kDep).ok());
+    REQUIRE(table->load_aliases(kAlias).ok());
+    REQUIRE(table->load_softdeps(kSoftdep).ok());
     table->finalize();
     return table;
 }
@@ -152,11 +151,12 @@ TEST_CASE("load plan: failed pre-softdep -> module still loads (crct10dif_pclmul
 
 TEST_CASE("module table: malformed lines -> line number reported") {
     auto table = std::make_unique<ModuleTable>();
-    unsigned bad_line = 0;
-    CHECK_FALSE(table->load_dependencies("kernel/a.ko:\nthis is not a dep line\n", bad_line));
-    CHECK(bad_line == 2);
-    CHECK_FALSE(table->load_aliases("alias x a\nalias only-two\n", bad_line));
-    CHECK(bad_line == 2);
+    const auto dependencies = table->load_dependencies("kernel/a.ko:\nthis is not a dep line\n");
+    REQUIRE_FALSE(dependencies.ok());
+    CHECK(dependencies.error().line == 2);
+    const auto aliases = table->load_aliases("alias x a\nalias only-two\n");
+    REQUIRE_FALSE(aliases.ok());
+    CHECK(aliases.error().line == 2);
 }
 
 TEST_CASE("load plan: critical modules and their dependencies are handed out before normal ones") {

@@ -39,7 +39,7 @@ std::vector<std::string> network_argv(const Config& config, const HostFacts& fac
 
 TEST_CASE("network plan: auto with a wired NIC -> bridge, passthru, the NIC's own MAC") {
     const HostNic nics[] = {nic("eth0", "52:54:00:12:34:56", "/sys/devices/pci0000:00/0000:00:03.0")};
-    const NetworkPlan plan = plan_network(Config{}, nics, 1);
+    const NetworkPlan plan = plan_network(NetSettings{}, nics, 1);
     CHECK(plan.mode == NetworkMode::kBridge);
     REQUIRE(plan.count == 1);
     CHECK(plan.nics[0].passthru);
@@ -48,38 +48,38 @@ TEST_CASE("network plan: auto with a wired NIC -> bridge, passthru, the NIC's ow
 }
 
 TEST_CASE("network plan: no wired NIC, wireless or enslaved only -> NAT with the reason") {
-    CHECK(plan_network(Config{}, nullptr, 0).mode == NetworkMode::kNat);
+    CHECK(plan_network(NetSettings{}, nullptr, 0).mode == NetworkMode::kNat);
     HostNic wifi = nic("wlan0", "00:11:22:33:44:55", "/a");
     wifi.wireless = true;
     HostNic port = nic("eth1", "00:11:22:33:44:66", "/b");
     port.enslaved = true;
     const HostNic nics[] = {wifi, port};
-    const NetworkPlan plan = plan_network(Config{}, nics, 2);
+    const NetworkPlan plan = plan_network(NetSettings{}, nics, 2);
     CHECK(plan.mode == NetworkMode::kNat);
     CHECK(plan.skipped_count == 2);
-    Config bridge;
-    bridge.network = NetworkMode::kBridge;
+    NetSettings bridge;
+    bridge.mode = NetworkMode::kBridge;
     CHECK(std::string(plan_network(bridge, nics, 2).reason).find("no wired NIC") != std::string::npos);
 }
 
 TEST_CASE("network plan: nics = all -> one guest NIC per wired NIC in PCI order; first -> one") {
     const HostNic nics[] = {nic("eth1", "52:54:00:12:34:57", "/sys/devices/pci0000:00/0000:00:04.0"),
                             nic("eth0", "52:54:00:12:34:56", "/sys/devices/pci0000:00/0000:00:03.0")};
-    Config config;
-    config.nics_all = true;
+    NetSettings config;
+    config.all_nics = true;
     NetworkPlan plan = plan_network(config, nics, 2);
     REQUIRE(plan.count == 2);
     CHECK(text_of(plan.nics[0].guest_mac) == "52:54:00:12:34:56");
     CHECK(text_of(plan.nics[1].guest_mac) == "52:54:00:12:34:57");
-    plan = plan_network(Config{}, nics, 2);
+    plan = plan_network(NetSettings{}, nics, 2);
     CHECK(plan.count == 1);
     CHECK(nics[plan.nics[0].host].name.view() == "eth0");
 }
 
 TEST_CASE("network plan: net.manage -> bridge mode macvtap, port and management MACs derived and distinct") {
     const HostNic nics[] = {nic("eth0", "52:54:00:12:34:56", "/a")};
-    Config config;
-    config.net_manage = IpSetting(NetMode::kDhcp);
+    NetSettings config;
+    config.manage = IpSetting(NetMode::kDhcp);
     const NetworkPlan plan = plan_network(config, nics, 1);
     REQUIRE(plan.count == 1);
     CHECK(plan.manage);
@@ -99,12 +99,12 @@ TEST_CASE("network plan: net.manage -> bridge mode macvtap, port and management 
 
 TEST_CASE("network plan: network = nat / none, nic = none -> no bridging") {
     const HostNic nics[] = {nic("eth0", "52:54:00:12:34:56", "/a")};
-    Config config;
-    config.network = NetworkMode::kNat;
+    NetSettings config;
+    config.mode = NetworkMode::kNat;
     CHECK(plan_network(config, nics, 1).mode == NetworkMode::kNat);
-    config.network = NetworkMode::kNone;
+    config.mode = NetworkMode::kNone;
     CHECK(plan_network(config, nics, 1).mode == NetworkMode::kNone);
-    Config no_nic;
+    NetSettings no_nic;
     no_nic.nic = NicModel::kNone;
     CHECK(plan_network(no_nic, nics, 1).mode == NetworkMode::kNone);
 }
@@ -119,9 +119,9 @@ TEST_CASE("mac text: parse and format round trip; malformed -> false") {
 }
 
 TEST_CASE("hostfwd: QEMU's and the short forms, several entries -> QEMU options") {
-    HostForwardList list;
-    const char* problem = "";
-    REQUIRE(parse_host_forwards("tcp:2222-:22, udp::5353-:53, tcp:127.0.0.1:8080-10.0.2.15:80", list, problem));
+    const auto parsed = parse_host_forwards("tcp:2222-:22, udp::5353-:53, tcp:127.0.0.1:8080-10.0.2.15:80");
+    REQUIRE(parsed.ok());
+    const HostForwardList& list = parsed.value();
     REQUIRE(list.count == 3);
     char option[96];
     format_host_forward(list.forwards[0], option, sizeof option);
@@ -133,15 +133,16 @@ TEST_CASE("hostfwd: QEMU's and the short forms, several entries -> QEMU options"
 }
 
 TEST_CASE("hostfwd: bad protocol, port 0 or 70000, missing guest port -> error") {
-    HostForwardList list;
-    const char* problem = "";
     for (const char* bad : {"sctp:1-:2", "tcp:0-:22", "tcp:2222-:70000", "tcp:2222", "tcp:2222-22", "tcp:x-:22",
                             "tcp:1.2.3:80-:80"}) {
         CAPTURE(bad);
-        CHECK_FALSE(parse_host_forwards(bad, list, problem));
+        const auto parsed = parse_host_forwards(bad);
+        CHECK_FALSE(parsed.ok());
+        CHECK(std::string(parsed.error().message).find("tcp:2222-:22") != std::string::npos);
     }
-    CHECK(parse_host_forwards("", list, problem));
-    CHECK(list.count == 0);
+    const auto empty = parse_host_forwards("");
+    REQUIRE(empty.ok());
+    CHECK(empty.value().count == 0);
 }
 
 TEST_CASE("fib_trie: the /32 host LOCAL leaves, loopback left out, each once") {
@@ -161,23 +162,23 @@ TEST_CASE("network arguments: bridge -> tap fds 3, 4 with vhost and the MACs; NA
     HostFacts facts;
     const HostNic nics[] = {nic("eth0", "52:54:00:12:34:56", "/a"), nic("eth1", "52:54:00:12:34:57", "/b")};
     Config config;
-    config.nics_all = true;
-    facts.network = plan_network(config, nics, 2);
-    facts.tap_ready[0] = facts.tap_ready[1] = true;
-    facts.vhost = true;
+    config.net.all_nics = true;
+    facts.network.plan = plan_network(config.net, nics, 2);
+    facts.network.tap_ready[0] = facts.network.tap_ready[1] = true;
+    facts.network.vhost = true;
     auto argv = network_argv(config, facts);
     CHECK(argv == std::vector<std::string>{"-netdev", "tap,id=net0,fd=3,vhost=on", "-device",
                                            "virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56,romfile=", "-netdev",
                                            "tap,id=net1,fd=4,vhost=on", "-device",
                                            "virtio-net-pci,netdev=net1,mac=52:54:00:12:34:57,romfile="});
-    facts.tap_ready[0] = false;  // a NIC that could not be bridged is left out; fds stay dense
+    facts.network.tap_ready[0] = false;  // a NIC that could not be bridged is left out; fds stay dense
     argv = network_argv(config, facts);
     CHECK(argv[1] == "tap,id=net0,fd=3,vhost=on");
     CHECK(argv[3] == "virtio-net-pci,netdev=net0,mac=52:54:00:12:34:57,romfile=");
     Config nat;
-    nat.network = NetworkMode::kNat;
-    nat.hostfwd.assign("tcp:2222-:22");
-    facts.network = plan_network(nat, nics, 2);
+    nat.net.mode = NetworkMode::kNat;
+    REQUIRE(apply_setting(nat, "hostfwd", "tcp:2222-:22").ok());
+    facts.network.plan = plan_network(nat.net, nics, 2);
     argv = network_argv(nat, facts);
     CHECK(argv == std::vector<std::string>{"-netdev", "user,id=net0,hostfwd=tcp::2222-:22", "-device",
                                            "virtio-net-pci,netdev=net0,romfile="});

@@ -1,17 +1,7 @@
 // The firmware decision table; no I/O.
-#include "disks/boot_mode.hpp"
+#include "platform/boot_firmware.hpp"
 
 namespace hal {
-
-DiskBootSigns boot_signs(const PartitionTable& table) {
-    DiskBootSigns signs;
-    signs.uefi = table.has(PartitionKind::kEfiSystem);
-    // On a GPT disk the protective MBR's code matters only with a BIOS boot partition (GRUB
-    // puts core.img there); some tools leave boot code in protective MBRs of UEFI disks.
-    signs.bios = table.gpt ? table.has(PartitionKind::kBiosBoot)
-                           : table.mbr_signature && table.mbr_boot_code && !table.protective_mbr;
-    return signs;
-}
 
 BootDecision decide_boot_firmware(FirmwareSetting setting, const DiskBootSigns& signs, bool host_uefi) {
     switch (setting) {

@@ -1,0 +1,29 @@
+// The configuration's schema: one row per key with its default, what its values mean, and the
+// capability parser that turns its text into a typed field of Config. README's table, the
+// man page and the shipped configs/hal.conf are made from these rows
+// (mkinitrd-hal --config-reference), so they cannot drift apart.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "base/result.hpp"
+#include "config/config.hpp"
+
+namespace hal {
+
+struct SettingRow {
+    std::string_view key;
+    std::string_view default_text;  // as hal.conf writes it; "" for none
+    std::string_view meaning;       // the values and what they do (Markdown: `code` spans)
+    Parsed<Unit> (*apply)(Config& config, std::string_view value);
+};
+
+// Every documented key, in the order README and hal.conf list them.
+std::span<const SettingRow> setting_rows();
+
+// The row for `key` or one of its aliases (`nic` for nic_model, `ip` for net.ip); nullptr
+// for an unknown key.
+const SettingRow* find_setting(std::string_view key);
+
+}  // namespace hal

@@ -1,0 +1,46 @@
+// The platform capability's settings: the machine the guest gets (firmware, its variable
+// store, identity, machine type, accelerator, CPUs, memory), as typed values with their
+// parsers. No I/O.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "base/result.hpp"
+#include "disks/filesystem_probe.hpp"
+
+namespace hal {
+
+// The guest's firmware; kAuto decides from the boot disk (platform/boot_firmware.hpp).
+enum class FirmwareSetting { kAuto, kBios, kUefi, kUefiSecure };
+// host: the guest's SMBIOS types 0-3, OEM licence ACPI tables and CPU topology are the host's.
+enum class Identity { kHost, kGeneric };
+enum class Machine { kPc, kQ35 };
+enum class Accel { kAuto, kKvm, kTcg };
+
+struct PlatformSettings {
+    FirmwareSetting firmware = FirmwareSetting::kAuto;
+    // uefi_vars: a file on a host partition holding the UEFI variables across boots
+    // (LABEL=HALDATA:/hal/vars.fd); without one, a fresh variable store each boot.
+    bool keep_uefi_vars = false;
+    FileOnDevice uefi_vars;
+    Identity identity = Identity::kHost;
+    Machine machine = Machine::kPc;
+    Accel accel = Accel::kAuto;
+    uint32_t memory_mib = 0;            // 0 = auto: a share of host memory minus the reserve
+    uint32_t memory_reserve_mib = 256;  // kept for the host when memory is auto
+    uint32_t cpus = 0;                  // 0 = auto: every host CPU
+    bool operator==(const PlatformSettings&) const = default;
+};
+
+Parsed<FirmwareSetting> parse_firmware_setting(std::string_view text);
+Parsed<Identity> parse_identity(std::string_view text);
+Parsed<Machine> parse_machine(std::string_view text);
+Parsed<Accel> parse_accel(std::string_view text);
+
+const char* firmware_setting_name(FirmwareSetting firmware);
+const char* identity_name(Identity identity);
+const char* machine_name(Machine machine);
+const char* accel_name(Accel accel);
+
+}  // namespace hal
