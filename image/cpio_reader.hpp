@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/problem.hpp"
+
 namespace hal::pack {
 
 struct CpioEntry {
@@ -24,9 +26,9 @@ struct CpioArchive {
     size_t end = 0;  // offset just past the archive's trailer (and its padding to 4 bytes)
 };
 
-// Reads one archive starting at `offset`. False with `error` set ("bad magic at byte N",
-// "the name of entry N runs past the end"...).
-bool read_cpio(std::string_view bytes, size_t offset, CpioArchive& archive, std::string& error);
+// Reads one archive starting at `offset`. The problem says what and where ("no newc header
+// (magic 070701) at byte N", "a name runs past the end at byte N"...).
+Checked<CpioArchive> read_cpio(std::string_view bytes, size_t offset);
 
 // The offset of the next archive after `offset`, skipping zero padding; bytes.size() at the end.
 size_t skip_padding(std::string_view bytes, size_t offset);

@@ -1,4 +1,4 @@
-// Whole-file reads and writes and directory listings for the packer; errors name the file.
+// Whole-file reads and writes and directory listings for the host programs; errors name the file.
 #pragma once
 
 #include <dirent.h>
@@ -13,18 +13,17 @@
 #include <string_view>
 #include <vector>
 
+#include "base/problem.hpp"
+
 namespace hal::pack {
 
-inline bool read_whole_file(const std::string& path, std::string& contents, std::string& error) {
+// The whole file; the problem names it.
+inline Checked<std::string> read_whole_file(const std::string& path) {
     std::ifstream stream(path, std::ios::binary);
-    if (!stream) {
-        error = "cannot read " + path;
-        return false;
-    }
+    if (!stream) return problem("cannot read " + path);
     std::ostringstream buffer;
     buffer << stream.rdbuf();
-    contents = buffer.str();
-    return true;
+    return buffer.str();
 }
 
 // Writes all of `bytes` to `fd`, retrying short writes and EINTR; false with errno set.

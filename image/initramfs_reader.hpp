@@ -22,8 +22,9 @@ struct ImageContents {
     std::vector<ImageSegment> segments;
 };
 
-// False with `error` naming the image and what is wrong ("not a cpio archive", "truncated
+// Fills `image` (an out parameter: its entries point into its own buffers, so it is never
+// copied). The problem names the image and what is wrong ("not a cpio archive", "truncated
 // gzip stream"...).
-bool read_initramfs(const std::string& path, ImageContents& image, std::string& error);
+CheckedStatus read_initramfs(const std::string& path, ImageContents& image);
 
 }  // namespace hal::pack

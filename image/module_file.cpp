@@ -32,14 +32,17 @@ std::string plain_module_path(const std::string& path) {
     return path;
 }
 
-bool gunzip(const std::string& input, std::string& output, std::string& error) {
+std::string module_name_of(std::string_view path) {
+    ModuleName name;
+    return module_name_from_path(path, name) ? std::string(name.view()) : std::string();
+}
+
+Checked<std::string> gunzip(const std::string& input) {
     z_stream stream{};
-    if (inflateInit2(&stream, 15 + 16) != Z_OK) {
-        error = "zlib: inflateInit2 failed";
-        return false;
-    }
+    if (inflateInit2(&stream, 15 + 16) != Z_OK) return problem("zlib: inflateInit2 failed");
     stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
     stream.avail_in = static_cast<uInt>(input.size());
+    std::string output;
     char buffer[kChunk];
     int status = Z_OK;
     while (status != Z_STREAM_END) {
@@ -54,18 +57,16 @@ bool gunzip(const std::string& input, std::string& output, std::string& error) {
         }
     }
     inflateEnd(&stream);
-    if (status != Z_STREAM_END) error = "gzip data is corrupt or truncated";
-    return status == Z_STREAM_END;
+    if (status != Z_STREAM_END) return problem("gzip data is corrupt or truncated");
+    return output;
 }
 
-bool unxz(const std::string& input, std::string& output, std::string& error) {
+Checked<std::string> unxz(const std::string& input) {
     lzma_stream stream = LZMA_STREAM_INIT;
-    if (lzma_stream_decoder(&stream, UINT64_MAX, 0) != LZMA_OK) {
-        error = "liblzma: decoder setup failed";
-        return false;
-    }
+    if (lzma_stream_decoder(&stream, UINT64_MAX, 0) != LZMA_OK) return problem("liblzma: decoder setup failed");
     stream.next_in = reinterpret_cast<const uint8_t*>(input.data());
     stream.avail_in = input.size();
+    std::string output;
     uint8_t buffer[kChunk];
     lzma_ret status = LZMA_OK;
     while (status == LZMA_OK) {
@@ -76,17 +77,15 @@ bool unxz(const std::string& input, std::string& output, std::string& error) {
         if (output.size() > kMaxModuleSize) status = LZMA_DATA_ERROR;
     }
     lzma_end(&stream);
-    if (status != LZMA_STREAM_END) error = "xz data is corrupt or truncated";
-    return status == LZMA_STREAM_END;
+    if (status != LZMA_STREAM_END) return problem("xz data is corrupt or truncated");
+    return output;
 }
 
-bool unzstd(const std::string& input, std::string& output, std::string& error) {
+Checked<std::string> unzstd(const std::string& input) {
     ZSTD_DStream* stream = ZSTD_createDStream();
-    if (!stream) {
-        error = "libzstd: out of memory";
-        return false;
-    }
+    if (!stream) return problem("libzstd: out of memory");
     ZSTD_inBuffer in = {input.data(), input.size(), 0};
+    std::string output;
     char buffer[kChunk];
     size_t remaining = 1;
     bool ok = true;
@@ -103,72 +102,89 @@ bool unzstd(const std::string& input, std::string& output, std::string& error) {
         if (remaining == 0 && in.pos == in.size) break;
     }
     ZSTD_freeDStream(stream);
-    if (!ok) error = "zstd data is corrupt or truncated";
-    return ok;
+    if (!ok) return problem("zstd data is corrupt or truncated");
+    return output;
 }
 
-bool read_module(const std::string& path, std::string& contents, std::string& error) {
-    std::string raw;
-    if (!read_whole_file(path, raw, error)) return false;
-    bool ok = true;
-    if (ends_with(path, ".ko.gz")) ok = gunzip(raw, contents, error);
-    else if (ends_with(path, ".ko.xz")) ok = unxz(raw, contents, error);
-    else if (ends_with(path, ".ko.zst")) ok = unzstd(raw, contents, error);
-    else contents = std::move(raw);
-    if (!ok) error = path + ": " + error;
-    return ok;
+Checked<std::string> read_module(const std::string& path) {
+    std::string raw = TRY(read_whole_file(path));
+    Checked<std::string> contents = ends_with(path, ".ko.gz")    ? gunzip(raw)
+                                    : ends_with(path, ".ko.xz")  ? unxz(raw)
+                                    : ends_with(path, ".ko.zst") ? unzstd(raw)
+                                                                 : Checked<std::string>(std::move(raw));
+    if (!contents.ok()) return problem(path + ": " + contents.error().message);
+    return contents;
 }
 
-bool modinfo_values(std::string_view elf, const std::string& key, std::vector<std::string>& values,
-                    std::string& error) {
-    Elf64_Ehdr header;
-    if (elf.size() < sizeof header || std::memcmp(elf.data(), ELFMAG, SELFMAG) != 0 ||
-        static_cast<unsigned char>(elf[EI_CLASS]) != ELFCLASS64) {
-        error = "not an ELF64 module";
-        return false;
-    }
-    std::memcpy(&header, elf.data(), sizeof header);
-    auto section = [&](size_t index, Elf64_Shdr& out) {
-        const uint64_t offset = header.e_shoff + index * sizeof(Elf64_Shdr);
-        if (header.e_shentsize != sizeof(Elf64_Shdr) || offset > elf.size() || sizeof out > elf.size() - offset)
+namespace {
+
+// The ELF section headers of a module, each read with a bounds check.
+class Sections {
+public:
+    explicit Sections(std::string_view elf) : elf_(elf) {}
+
+    bool valid_header() {
+        if (elf_.size() < sizeof header_ || std::memcmp(elf_.data(), ELFMAG, SELFMAG) != 0 ||
+            static_cast<unsigned char>(elf_[EI_CLASS]) != ELFCLASS64)
             return false;
-        std::memcpy(&out, elf.data() + offset, sizeof out);
+        std::memcpy(&header_, elf_.data(), sizeof header_);
         return true;
-    };
-    auto inside = [&](const Elf64_Shdr& s) { return s.sh_offset <= elf.size() && s.sh_size <= elf.size() - s.sh_offset; };
+    }
+    size_t count() const { return header_.e_shnum; }
+    size_t names_index() const { return header_.e_shstrndx; }
+    bool read(size_t index, Elf64_Shdr& out) const {
+        const uint64_t offset = header_.e_shoff + index * sizeof(Elf64_Shdr);
+        if (header_.e_shentsize != sizeof(Elf64_Shdr) || offset > elf_.size() || sizeof out > elf_.size() - offset)
+            return false;
+        std::memcpy(&out, elf_.data() + offset, sizeof out);
+        return true;
+    }
+    bool inside(const Elf64_Shdr& s) const { return s.sh_offset <= elf_.size() && s.sh_size <= elf_.size() - s.sh_offset; }
+    // True when section `candidate` is named `wanted` in the section name table `names`.
+    bool named(const Elf64_Shdr& names, const Elf64_Shdr& candidate, const char* wanted) const {
+        if (candidate.sh_name >= names.sh_size) return false;
+        const char* start = elf_.data() + names.sh_offset + candidate.sh_name;
+        const size_t room = names.sh_size - candidate.sh_name;
+        return strnlen(start, room) == std::strlen(wanted) && std::strncmp(start, wanted, room) == 0;
+    }
+    std::string_view data(const Elf64_Shdr& section) const { return elf_.substr(section.sh_offset, section.sh_size); }
+
+private:
+    std::string_view elf_;
+    Elf64_Ehdr header_{};
+};
+
+// KEY=VALUE strings, NUL-separated: the values of `key`.
+std::vector<std::string> values_of(std::string_view data, const std::string& key) {
+    std::vector<std::string> values;
+    const std::string prefix = key + "=";
+    size_t at = 0;
+    while (at < data.size()) {
+        size_t end = data.find('\0', at);
+        if (end == std::string_view::npos) end = data.size();
+        const std::string_view entry = data.substr(at, end - at);
+        if (entry.substr(0, prefix.size()) == prefix) values.emplace_back(entry.substr(prefix.size()));
+        at = end + 1;
+    }
+    return values;
+}
+
+}  // namespace
+
+Checked<std::vector<std::string>> modinfo_values(std::string_view elf, const std::string& key) {
+    Sections sections(elf);
+    if (!sections.valid_header()) return problem("not an ELF64 module");
     Elf64_Shdr names;
-    if (!section(header.e_shstrndx, names) || !inside(names)) {
-        error = "section headers lie outside the module";
-        return false;
-    }
-    for (size_t i = 0; i < header.e_shnum; ++i) {
+    if (!sections.read(sections.names_index(), names) || !sections.inside(names))
+        return problem("section headers lie outside the module");
+    for (size_t i = 0; i < sections.count(); ++i) {
         Elf64_Shdr candidate;
-        if (!section(i, candidate)) {
-            error = "section headers lie outside the module";
-            return false;
-        }
-        if (candidate.sh_name >= names.sh_size) continue;
-        const char* name_start = elf.data() + names.sh_offset + candidate.sh_name;
-        const size_t name_room = names.sh_size - candidate.sh_name;
-        if (strnlen(name_start, name_room) != std::strlen(".modinfo") || std::strncmp(name_start, ".modinfo", name_room) != 0)
-            continue;
-        if (!inside(candidate)) {
-            error = ".modinfo lies outside the module";
-            return false;
-        }
-        const std::string_view data(elf.data() + candidate.sh_offset, candidate.sh_size);
-        const std::string prefix = key + "=";
-        size_t at = 0;
-        while (at < data.size()) {
-            size_t end = data.find('\0', at);
-            if (end == std::string_view::npos) end = data.size();
-            const std::string_view entry = data.substr(at, end - at);
-            if (entry.substr(0, prefix.size()) == prefix) values.emplace_back(entry.substr(prefix.size()));
-            at = end + 1;
-        }
-        return true;
+        if (!sections.read(i, candidate)) return problem("section headers lie outside the module");
+        if (!sections.named(names, candidate, ".modinfo")) continue;
+        if (!sections.inside(candidate)) return problem(".modinfo lies outside the module");
+        return values_of(sections.data(candidate), key);
     }
-    return true;  // no .modinfo: nothing to report
+    return std::vector<std::string>{};  // no .modinfo: nothing to report
 }
 
 }  // namespace hal::pack

@@ -5,19 +5,23 @@
 #include <string_view>
 #include <vector>
 
+#include "base/problem.hpp"
+
 namespace hal::pack {
 
 // The module's ELF bytes, decompressed when the file ends in .gz, .xz or .zst.
-bool read_module(const std::string& path, std::string& contents, std::string& error);
+Checked<std::string> read_module(const std::string& path);
 
 // Decompressors, each for one whole in-memory stream.
-bool gunzip(const std::string& input, std::string& output, std::string& error);
-bool unxz(const std::string& input, std::string& output, std::string& error);
-bool unzstd(const std::string& input, std::string& output, std::string& error);
+Checked<std::string> gunzip(const std::string& input);
+Checked<std::string> unxz(const std::string& input);
+Checked<std::string> unzstd(const std::string& input);
 
 // The values of `key` in the module's .modinfo section ("firmware" -> file names).
-bool modinfo_values(std::string_view elf, const std::string& key, std::vector<std::string>& values,
-                    std::string& error);
+Checked<std::vector<std::string>> modinfo_values(std::string_view elf, const std::string& key);
+
+// "kernel/x/y-z.ko.xz" -> "y_z": the kernel's name of the module at `path`.
+std::string module_name_of(std::string_view path);
 
 // "kernel/x/y.ko.xz" -> "kernel/x/y.ko"; unchanged for plain modules.
 std::string plain_module_path(const std::string& path);

@@ -35,12 +35,12 @@ std::string archive_failure(struct archive* archive, const std::string& what) {
 
 class ImageWriter {
 public:
-    ImageWriter(const ArchiveOptions& options, std::string& error) : options_(options), error_(error) {}
+    explicit ImageWriter(const ArchiveOptions& options) : options_(options) {}
 
     // The archive goes to memory, uncompressed: compression is the compressor's job.
-    bool open(std::string& cpio) {
+    CheckedStatus open(std::string& cpio) {
         archive_.reset(archive_write_new());
-        if (!archive_) return fail("archive_write_new failed");
+        if (!archive_) return problem("archive_write_new failed");
         const auto append = [](struct archive*, void* target, const void* data, size_t size) -> la_ssize_t {
             static_cast<std::string*>(target)->append(static_cast<const char*>(data), size);
             return static_cast<la_ssize_t>(size);
@@ -49,11 +49,11 @@ public:
             archive_write_add_filter_none(archive_.get()) != ARCHIVE_OK ||
             archive_write_set_bytes_per_block(archive_.get(), 0) != ARCHIVE_OK ||
             archive_write_open(archive_.get(), &cpio, nullptr, append, nullptr) != ARCHIVE_OK)
-            return fail(archive_failure(archive_.get(), "cannot set up the cpio writer"));
-        return true;
+            return problem(archive_failure(archive_.get(), "cannot set up the cpio writer"));
+        return done();
     }
 
-    bool write(const PlanEntry& planned, int64_t inode) {
+    CheckedStatus write(const PlanEntry& planned, int64_t inode) {
         std::unique_ptr<struct archive_entry, EntryDeleter> entry(archive_entry_new());
         archive_entry_set_pathname(entry.get(), planned.image_path.c_str() + 1);  // cpio paths are relative
         archive_entry_set_uid(entry.get(), 0);
@@ -61,61 +61,61 @@ public:
         archive_entry_set_ino64(entry.get(), inode);
         archive_entry_set_mtime(entry.get(), generated_mtime(), 0);
         archive_entry_set_size(entry.get(), 0);
-        int source = -1;
-        switch (planned.kind) {
-            case PlanEntry::Kind::kDirectory:
-                archive_entry_set_filetype(entry.get(), AE_IFDIR);
-                archive_entry_set_nlink(entry.get(), 2);
-                break;
-            case PlanEntry::Kind::kSymlink:
-                archive_entry_set_filetype(entry.get(), AE_IFLNK);
-                archive_entry_set_symlink(entry.get(), planned.content.c_str());
-                archive_entry_set_nlink(entry.get(), 1);
-                break;
-            case PlanEntry::Kind::kCharDevice:
-                archive_entry_set_filetype(entry.get(), AE_IFCHR);
-                archive_entry_set_rdevmajor(entry.get(), planned.major);
-                archive_entry_set_rdevminor(entry.get(), planned.minor);
-                archive_entry_set_nlink(entry.get(), 1);
-                break;
-            case PlanEntry::Kind::kFile: {
-                archive_entry_set_filetype(entry.get(), AE_IFREG);
-                archive_entry_set_nlink(entry.get(), 1);
-                if (planned.host_path.empty()) {
-                    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(planned.content.size()));
-                    break;
-                }
-                source = ::open(planned.host_path.c_str(), O_RDONLY | O_CLOEXEC);
-                struct stat info;
-                if (source < 0 || ::fstat(source, &info) != 0) {
-                    error_ = planned.host_path + ": " + std::strerror(errno);
-                    if (source >= 0) ::close(source);
-                    return false;
-                }
-                archive_entry_set_size(entry.get(), info.st_size);
-                archive_entry_set_mtime(entry.get(), clamped(info.st_mtime), 0);
-                break;
-            }
-        }
+        const int source = TRY(describe(planned, entry.get()));
         archive_entry_set_perm(entry.get(), planned.mode & 07777);
-        bool written = archive_write_header(archive_.get(), entry.get()) == ARCHIVE_OK;
-        if (!written) error_ = archive_failure(archive_.get(), planned.image_path);
-        if (written && planned.kind == PlanEntry::Kind::kFile)
-            written = source >= 0 ? copy_data(source, planned) : write_data(planned.content.data(), planned.content.size(), planned);
+        CheckedStatus written = done();
+        if (archive_write_header(archive_.get(), entry.get()) != ARCHIVE_OK)
+            written = problem(archive_failure(archive_.get(), planned.image_path));
+        else if (planned.kind == PlanEntry::Kind::kFile)
+            written = source >= 0 ? copy_data(source, planned)
+                                  : write_data(planned.content.data(), planned.content.size(), planned);
         if (source >= 0) ::close(source);
         return written;
     }
 
-    bool close() {
+    CheckedStatus close() {
         if (archive_write_close(archive_.get()) != ARCHIVE_OK)
-            return fail(archive_failure(archive_.get(), "cannot finish the archive"));
-        return true;
+            return problem(archive_failure(archive_.get(), "cannot finish the archive"));
+        return done();
     }
 
 private:
-    bool fail(const std::string& message) {
-        error_ = message;
-        return false;
+    // The entry's type and size; for a host file, its open descriptor (else -1).
+    Checked<int> describe(const PlanEntry& planned, struct archive_entry* entry) {
+        switch (planned.kind) {
+            case PlanEntry::Kind::kDirectory:
+                archive_entry_set_filetype(entry, AE_IFDIR);
+                archive_entry_set_nlink(entry, 2);
+                return -1;
+            case PlanEntry::Kind::kSymlink:
+                archive_entry_set_filetype(entry, AE_IFLNK);
+                archive_entry_set_symlink(entry, planned.content.c_str());
+                archive_entry_set_nlink(entry, 1);
+                return -1;
+            case PlanEntry::Kind::kCharDevice:
+                archive_entry_set_filetype(entry, AE_IFCHR);
+                archive_entry_set_rdevmajor(entry, planned.major);
+                archive_entry_set_rdevminor(entry, planned.minor);
+                archive_entry_set_nlink(entry, 1);
+                return -1;
+            case PlanEntry::Kind::kFile: break;
+        }
+        archive_entry_set_filetype(entry, AE_IFREG);
+        archive_entry_set_nlink(entry, 1);
+        if (planned.host_path.empty()) {
+            archive_entry_set_size(entry, static_cast<la_int64_t>(planned.content.size()));
+            return -1;
+        }
+        const int source = ::open(planned.host_path.c_str(), O_RDONLY | O_CLOEXEC);
+        struct stat info;
+        if (source < 0 || ::fstat(source, &info) != 0) {
+            const std::string message = planned.host_path + ": " + std::strerror(errno);
+            if (source >= 0) ::close(source);
+            return problem(message);
+        }
+        archive_entry_set_size(entry, info.st_size);
+        archive_entry_set_mtime(entry, clamped(info.st_mtime), 0);
+        return source;
     }
 
     int64_t clamped(int64_t mtime) const {
@@ -125,65 +125,62 @@ private:
         return options_.source_date_epoch ? *options_.source_date_epoch : static_cast<int64_t>(std::time(nullptr));
     }
 
-    bool write_data(const char* data, size_t size, const PlanEntry& planned) {
-        if (size == 0) return true;
+    CheckedStatus write_data(const char* data, size_t size, const PlanEntry& planned) {
+        if (size == 0) return done();
         if (archive_write_data(archive_.get(), data, size) != static_cast<la_ssize_t>(size))
-            return fail(archive_failure(archive_.get(), planned.image_path));
-        return true;
+            return problem(archive_failure(archive_.get(), planned.image_path));
+        return done();
     }
 
-    bool copy_data(int source, const PlanEntry& planned) {
+    CheckedStatus copy_data(int source, const PlanEntry& planned) {
         std::unique_ptr<char[]> buffer(new char[kCopyBuffer]);
         while (true) {
             const ssize_t got = ::read(source, buffer.get(), kCopyBuffer);
             if (got < 0) {
                 if (errno == EINTR) continue;
-                return fail(planned.host_path + ": read: " + std::strerror(errno));
+                return problem(planned.host_path + ": read: " + std::strerror(errno));
             }
-            if (got == 0) return true;
-            if (!write_data(buffer.get(), static_cast<size_t>(got), planned)) return false;
+            if (got == 0) return done();
+            TRY(write_data(buffer.get(), static_cast<size_t>(got), planned));
         }
     }
 
     const ArchiveOptions& options_;
-    std::string& error_;
     std::unique_ptr<struct archive, ArchiveDeleter> archive_;
 };
 
-}  // namespace
-
-bool build_cpio(const std::vector<PlanEntry>& entries, const ArchiveOptions& options, std::string& cpio,
-                std::string& error) {
-    cpio.clear();
-    ImageWriter writer(options, error);
-    if (!writer.open(cpio)) return false;
-    int64_t inode = 1;
-    for (const auto& entry : entries)
-        if (!writer.write(entry, inode++)) return false;
-    return writer.close();
-}
-
-bool write_file_atomically(const std::string& bytes, const std::string& output, std::string& error) {
+// A temporary file beside `output`, written, given its mode and synced.
+Checked<std::string> write_temporary(const std::string& bytes, const std::string& output) {
     std::string temporary = output + ".tmp.XXXXXX";
     const int fd = ::mkstemp(temporary.data());
-    if (fd < 0) {
-        error = "cannot create a temporary file beside " + output + ": " + std::strerror(errno);
-        return false;
-    }
-    bool ok = write_all(fd, bytes);
-    if (!ok) error = temporary + ": write: " + std::strerror(errno);
-    if (ok && (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0)) {
-        error = temporary + ": " + std::strerror(errno);
-        ok = false;
-    }
+    if (fd < 0) return problem("cannot create a temporary file beside " + output + ": " + std::strerror(errno));
+    std::string failure;
+    if (!write_all(fd, bytes)) failure = temporary + ": write: " + std::strerror(errno);
+    else if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) failure = temporary + ": " + std::strerror(errno);
     ::close(fd);
-    if (ok && ::rename(temporary.c_str(), output.c_str()) != 0) {
-        error = "cannot rename " + temporary + " to " + output + ": " + std::strerror(errno);
-        ok = false;
-    }
-    if (!ok) {
+    if (failure.empty()) return temporary;
+    ::unlink(temporary.c_str());
+    return problem(failure);
+}
+
+}  // namespace
+
+Checked<std::string> build_cpio(const std::vector<PlanEntry>& entries, const ArchiveOptions& options) {
+    std::string cpio;
+    ImageWriter writer(options);
+    TRY(writer.open(cpio));
+    int64_t inode = 1;
+    for (const auto& entry : entries) TRY(writer.write(entry, inode++));
+    TRY(writer.close());
+    return cpio;
+}
+
+CheckedStatus write_file_atomically(const std::string& bytes, const std::string& output) {
+    const std::string temporary = TRY(write_temporary(bytes, output));
+    if (::rename(temporary.c_str(), output.c_str()) != 0) {
+        const std::string message = "cannot rename " + temporary + " to " + output + ": " + std::strerror(errno);
         ::unlink(temporary.c_str());
-        return false;
+        return problem(message);
     }
     // The rename itself reaches the disk before we say the image is written.
     const size_t slash = output.rfind('/');
@@ -193,15 +190,14 @@ bool write_file_atomically(const std::string& bytes, const std::string& output, 
         ::fsync(directory_fd);
         ::close(directory_fd);
     }
-    return true;
+    return done();
 }
 
-bool write_image(const std::vector<PlanEntry>& entries, const std::string& output, const ArchiveOptions& options,
-                 std::string& error) {
-    std::string cpio, compressed;
-    if (!build_cpio(entries, options, cpio, error) || !compress(cpio, options.compression, compressed, error))
-        return false;
-    return write_file_atomically(options.early + compressed, output, error);
+CheckedStatus write_image(const std::vector<PlanEntry>& entries, const std::string& output,
+                          const ArchiveOptions& options) {
+    const std::string cpio = TRY(build_cpio(entries, options));
+    const std::string compressed = TRY(compress(cpio, options.compression));
+    return write_file_atomically(options.early + compressed, output);
 }
 
 }  // namespace hal::pack

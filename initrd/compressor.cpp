@@ -56,7 +56,8 @@ void put32(std::string& out, uint32_t value) {
     for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(value >> (8 * i)));
 }
 
-bool gzip(const std::string& input, int level, unsigned threads, std::string& output, std::string& error) {
+Checked<std::string> gzip(const std::string& input, int level, unsigned threads) {
+    std::string output;
     const size_t blocks = std::max<size_t>(1, (input.size() + kGzipBlock - 1) / kGzipBlock);
     std::vector<std::string> compressed(blocks);
     std::atomic<bool> failed{false};
@@ -88,22 +89,21 @@ bool gzip(const std::string& input, int level, unsigned threads, std::string& ou
         deflateEnd(&stream);
     });
     if (failed) {
-        error = "gzip: deflate failed";
-        return false;
+        return problem("gzip: deflate failed");
     }
     // The header (no name, no timestamp, Unix), the blocks, the CRC-32 and the size mod 2^32.
     output.assign("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
     for (const auto& block : compressed) output += block;
     put32(output, static_cast<uint32_t>(crc32_z(0, reinterpret_cast<const Bytef*>(input.data()), input.size())));
     put32(output, static_cast<uint32_t>(input.size()));
-    return true;
+    return output;
 }
 
-bool zstd(const std::string& input, int level, unsigned threads, std::string& output, std::string& error) {
+Checked<std::string> zstd(const std::string& input, int level, unsigned threads) {
+    std::string output;
     ZSTD_CCtx* context = ZSTD_createCCtx();
     if (!context) {
-        error = "zstd: out of memory";
-        return false;
+        return problem("zstd: out of memory");
     }
     // With at least one worker the frame is the same whatever their number.
     ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level);
@@ -118,14 +118,14 @@ bool zstd(const std::string& input, int level, unsigned threads, std::string& ou
     while (!ZSTD_isError(remaining) && remaining != 0);
     ZSTD_freeCCtx(context);
     if (ZSTD_isError(remaining)) {
-        error = std::string("zstd: ") + ZSTD_getErrorName(remaining);
-        return false;
+        return problem(std::string("zstd: ") + ZSTD_getErrorName(remaining));
     }
     output.resize(out.pos);
-    return true;
+    return output;
 }
 
-bool xz(const std::string& input, int level, unsigned threads, std::string& output, std::string& error) {
+Checked<std::string> xz(const std::string& input, int level, unsigned threads) {
+    std::string output;
     // The kernel's XZ decoder checks CRC32 (not CRC64 or SHA-256) and takes multi-block
     // streams; the multithreaded encoder's blocks do not depend on the thread count.
     lzma_mt options = {};
@@ -134,8 +134,7 @@ bool xz(const std::string& input, int level, unsigned threads, std::string& outp
     options.check = LZMA_CHECK_CRC32;
     lzma_stream stream = LZMA_STREAM_INIT;
     if (lzma_stream_encoder_mt(&stream, &options) != LZMA_OK) {
-        error = "xz: cannot start the encoder";
-        return false;
+        return problem("xz: cannot start the encoder");
     }
     output.resize(lzma_stream_buffer_bound(input.size()));
     stream.next_in = reinterpret_cast<const uint8_t*>(input.data());
@@ -148,13 +147,13 @@ bool xz(const std::string& input, int level, unsigned threads, std::string& outp
     output.resize(output.size() - stream.avail_out);
     lzma_end(&stream);
     if (result != LZMA_STREAM_END) {
-        error = "xz: encoding failed (" + std::to_string(result) + ")";
-        return false;
+        return problem("xz: encoding failed (" + std::to_string(result) + ")");
     }
-    return true;
+    return output;
 }
 
-bool lz4(const std::string& input, int level, unsigned threads, std::string& output, std::string& error) {
+Checked<std::string> lz4(const std::string& input, int level, unsigned threads) {
+    std::string output;
     const size_t chunks = (input.size() + kLz4Chunk - 1) / kLz4Chunk;
     std::vector<std::string> compressed(chunks);
     std::atomic<bool> failed{false};
@@ -168,40 +167,37 @@ bool lz4(const std::string& input, int level, unsigned threads, std::string& out
         out.resize(written > 0 ? static_cast<size_t>(written) : 0);
     });
     if (failed) {
-        error = "lz4: compression failed";
-        return false;
+        return problem("lz4: compression failed");
     }
-    output.clear();
     put32(output, kLz4LegacyMagic);
     for (const auto& chunk : compressed) {
         put32(output, static_cast<uint32_t>(chunk.size()));
         output += chunk;
     }
-    return true;
+    return output;
 }
 
 }  // namespace
 
-bool parse_compression(std::string_view text, CompressOptions& options, std::string& error) {
+Checked<CompressOptions> parse_compression(std::string_view text) {
+    CompressOptions options;
     const size_t colon = text.find(':');
     const std::string_view name = text.substr(0, colon);
     for (const Named& entry : kAlgorithms) {
         if (entry.name != name) continue;
         options.algorithm = entry.algorithm;
         options.level = entry.default_level;
-        if (colon == std::string_view::npos) return true;
+        if (colon == std::string_view::npos) return options;
         const auto level = parse_unsigned(text.substr(colon + 1));
         if (!level || static_cast<int>(*level) < entry.lowest || static_cast<int>(*level) > entry.highest) {
-            error = "--compress " + std::string(text) + ": the level of " + std::string(name) + " is " +
-                    std::to_string(entry.lowest) + " to " + std::to_string(entry.highest);
-            return false;
+            return problem("--compress " + std::string(text) + ": the level of " + std::string(name) + " is " +
+                    std::to_string(entry.lowest) + " to " + std::to_string(entry.highest));
         }
         options.level = static_cast<int>(*level);
-        return true;
+        return options;
     }
-    error = "--compress " + std::string(text) + ": not a compressor this tool has (gzip, zstd, xz, lz4, none; "
-            "ALGORITHM:LEVEL for a level)";
-    return false;
+    return problem("--compress " + std::string(text) +
+                   ": not a compressor this tool has (gzip, zstd, xz, lz4, none; ALGORITHM:LEVEL for a level)");
 }
 
 const char* compression_name(Compression algorithm) {
@@ -216,17 +212,17 @@ int default_level(Compression algorithm) {
     return 0;
 }
 
-bool compress(const std::string& input, const CompressOptions& options, std::string& output, std::string& error) {
+Checked<std::string> compress(const std::string& input, const CompressOptions& options) {
     const int level = options.level >= 0 ? options.level : default_level(options.algorithm);
     const unsigned threads = thread_count(options.threads);
     switch (options.algorithm) {
-        case Compression::kGzip: return gzip(input, level, threads, output, error);
-        case Compression::kZstd: return zstd(input, level, threads, output, error);
-        case Compression::kXz: return xz(input, level, threads, output, error);
-        case Compression::kLz4: return lz4(input, level, threads, output, error);
-        case Compression::kNone: output = input; return true;
+        case Compression::kGzip: return gzip(input, level, threads);
+        case Compression::kZstd: return zstd(input, level, threads);
+        case Compression::kXz: return xz(input, level, threads);
+        case Compression::kLz4: return lz4(input, level, threads);
+        case Compression::kNone: break;
     }
-    return false;
+    return input;
 }
 
 }  // namespace hal::pack

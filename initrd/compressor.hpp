@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/problem.hpp"
+
 namespace hal::pack {
 
 enum class Compression { kGzip, kZstd, kXz, kLz4, kNone };
@@ -17,12 +19,12 @@ struct CompressOptions {
 };
 
 // "gzip", "zstd:19", "xz:6", "lz4:9", "none". Errors name the value and the choices.
-bool parse_compression(std::string_view text, CompressOptions& options, std::string& error);
+Checked<CompressOptions> parse_compression(std::string_view text);
 const char* compression_name(Compression algorithm);
 int default_level(Compression algorithm);
 
 // Compresses `input` into `output`. gzip: independent 128 KiB deflate blocks (each primed
 // with the 32 KiB before it, as pigz does) joined into one standard gzip member.
-bool compress(const std::string& input, const CompressOptions& options, std::string& output, std::string& error);
+Checked<std::string> compress(const std::string& input, const CompressOptions& options);
 
 }  // namespace hal::pack

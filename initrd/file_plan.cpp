@@ -11,65 +11,58 @@ bool same_entry(const PlanEntry& a, const PlanEntry& b) {
 
 }  // namespace
 
-bool FilePlan::add(PlanEntry entry, std::string& error) {
+CheckedStatus FilePlan::add(PlanEntry entry) {
     if (entry.image_path.empty() || entry.image_path[0] != '/' || entry.image_path.back() == '/' ||
-        entry.image_path.find("//") != std::string::npos || entry.image_path.find("/../") != std::string::npos) {
-        error = "invalid image path '" + entry.image_path + "'";
-        return false;
-    }
+        entry.image_path.find("//") != std::string::npos || entry.image_path.find("/../") != std::string::npos)
+        return problem("invalid image path '" + entry.image_path + "'");
     const auto [existing, inserted] = entries_.emplace(entry.image_path, entry);
-    if (!inserted && !same_entry(existing->second, entry)) {
-        error = "two different files planned at " + entry.image_path +
-                (existing->second.host_path.empty() ? "" : " (from " + existing->second.host_path + ")");
-        return false;
-    }
-    return true;
+    if (!inserted && !same_entry(existing->second, entry))
+        return problem("two different files planned at " + entry.image_path +
+                       (existing->second.host_path.empty() ? "" : " (from " + existing->second.host_path + ")"));
+    return done();
 }
 
-bool FilePlan::add_directory(const std::string& image_path, unsigned mode, std::string& error) {
+CheckedStatus FilePlan::add_directory(const std::string& image_path, unsigned mode) {
     PlanEntry entry;
     entry.kind = PlanEntry::Kind::kDirectory;
     entry.image_path = image_path;
     entry.mode = mode;
-    return add(std::move(entry), error);
+    return add(std::move(entry));
 }
 
-bool FilePlan::add_host_file(const std::string& image_path, const std::string& host_path, unsigned mode,
-                             std::string& error) {
+CheckedStatus FilePlan::add_host_file(const std::string& image_path, const std::string& host_path, unsigned mode) {
     PlanEntry entry;
     entry.image_path = image_path;
     entry.host_path = host_path;
     entry.mode = mode;
-    return add(std::move(entry), error);
+    return add(std::move(entry));
 }
 
-bool FilePlan::add_generated_file(const std::string& image_path, std::string content, unsigned mode,
-                                  std::string& error) {
+CheckedStatus FilePlan::add_generated_file(const std::string& image_path, std::string content, unsigned mode) {
     PlanEntry entry;
     entry.image_path = image_path;
     entry.content = std::move(content);
     entry.mode = mode;
-    return add(std::move(entry), error);
+    return add(std::move(entry));
 }
 
-bool FilePlan::add_symlink(const std::string& image_path, const std::string& target, std::string& error) {
+CheckedStatus FilePlan::add_symlink(const std::string& image_path, const std::string& target) {
     PlanEntry entry;
     entry.kind = PlanEntry::Kind::kSymlink;
     entry.image_path = image_path;
     entry.content = target;
     entry.mode = 0777;
-    return add(std::move(entry), error);
+    return add(std::move(entry));
 }
 
-bool FilePlan::add_char_device(const std::string& image_path, unsigned major, unsigned minor, unsigned mode,
-                               std::string& error) {
+CheckedStatus FilePlan::add_char_device(const std::string& image_path, unsigned major, unsigned minor, unsigned mode) {
     PlanEntry entry;
     entry.kind = PlanEntry::Kind::kCharDevice;
     entry.image_path = image_path;
     entry.major = major;
     entry.minor = minor;
     entry.mode = mode;
-    return add(std::move(entry), error);
+    return add(std::move(entry));
 }
 
 std::vector<PlanEntry> FilePlan::entries() const {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "base/problem.hpp"
+
 namespace hal::pack {
 
 struct PlanEntry {
@@ -19,20 +21,19 @@ struct PlanEntry {
 
 class FilePlan {
 public:
-    // Each add fails (with `error` set) when the same path was planned differently before.
-    bool add_directory(const std::string& image_path, unsigned mode, std::string& error);
-    bool add_host_file(const std::string& image_path, const std::string& host_path, unsigned mode, std::string& error);
-    bool add_generated_file(const std::string& image_path, std::string content, unsigned mode, std::string& error);
-    bool add_symlink(const std::string& image_path, const std::string& target, std::string& error);
-    bool add_char_device(const std::string& image_path, unsigned major, unsigned minor, unsigned mode,
-                         std::string& error);
+    // Each add fails when the same path was planned differently before.
+    CheckedStatus add_directory(const std::string& image_path, unsigned mode);
+    CheckedStatus add_host_file(const std::string& image_path, const std::string& host_path, unsigned mode);
+    CheckedStatus add_generated_file(const std::string& image_path, std::string content, unsigned mode);
+    CheckedStatus add_symlink(const std::string& image_path, const std::string& target);
+    CheckedStatus add_char_device(const std::string& image_path, unsigned major, unsigned minor, unsigned mode);
 
     // Entries sorted by path, with every parent directory present (the kernel's cpio
     // unpacker does not create missing parents).
     std::vector<PlanEntry> entries() const;
 
 private:
-    bool add(PlanEntry entry, std::string& error);
+    CheckedStatus add(PlanEntry entry);
     std::map<std::string, PlanEntry> entries_;
 };
 

@@ -12,6 +12,7 @@
 
 #include "base/glob.hpp"
 #include "base/text.hpp"
+#include "image/module_file.hpp"
 #include "image/file_io.hpp"
 
 namespace hal::pack {
@@ -34,30 +35,32 @@ std::string link_name(const std::string& path) {
 
 }  // namespace
 
-bool read_host_devices(const std::string& sysfs, const std::string& recorded, HostDevices& devices, std::string& error) {
-    if (!recorded.empty()) {
-        std::string text;
-        if (!read_whole_file(recorded, text, error)) return false;
-        LineReader reader(text);
-        std::string_view line;
-        while (reader.next(line)) {
-            line = trim(strip_comment(line));
-            if (line.empty()) continue;
-            std::string_view first, second;
-            std::string_view rest = line;
-            next_word(rest, first);
-            const bool has_second = next_word(rest, second);
-            if (first == "driver" && has_second) devices.bound_modules.push_back(normalized_module_name(second));
-            else if (first == "cpu" && has_second) devices.cpu_vendor = std::string(second);
-            else if (has_second) devices.modaliases.emplace_back(std::string(first), std::string(second));
-            else if (first.find(':') != std::string_view::npos) devices.modaliases.emplace_back("", std::string(first));
-            else {
-                error = recorded + " line " + std::to_string(reader.number()) + ": not a modalias";
-                return false;
-            }
-        }
-        return true;
+namespace {
+
+// "DEVICE MODALIAS" or "MODALIAS", "driver NAME", "cpu VENDOR_ID" lines.
+Checked<HostDevices> read_recorded_devices(const std::string& recorded) {
+    HostDevices devices;
+    const std::string text = TRY(read_whole_file(recorded));
+    LineReader reader(text);
+    std::string_view line;
+    while (reader.next(line)) {
+        line = trim(strip_comment(line));
+        if (line.empty()) continue;
+        std::string_view first, second;
+        std::string_view rest = line;
+        next_word(rest, first);
+        const bool has_second = next_word(rest, second);
+        if (first == "driver" && has_second) devices.bound_modules.push_back(normalized_module_name(second));
+        else if (first == "cpu" && has_second) devices.cpu_vendor = std::string(second);
+        else if (has_second) devices.modaliases.emplace_back(std::string(first), std::string(second));
+        else if (first.find(':') != std::string_view::npos) devices.modaliases.emplace_back("", std::string(first));
+        else return problem(recorded + " line " + std::to_string(reader.number()) + ": not a modalias");
     }
+    return devices;
+}
+
+HostDevices read_sysfs_devices(const std::string& sysfs) {
+    HostDevices devices;
     for (const auto& bus : sorted_directory_entries(sysfs + "/bus")) {
         const std::string directory = sysfs + "/bus/" + bus + "/devices";
         for (const auto& device : sorted_directory_entries(directory)) {
@@ -76,7 +79,14 @@ bool read_host_devices(const std::string& sysfs, const std::string& recorded, Ho
     std::string line;
     while (devices.cpu_vendor.empty() && std::getline(cpuinfo, line))
         if (line.rfind("vendor_id", 0) == 0) devices.cpu_vendor = std::string(trim(line.substr(line.find(':') + 1)));
-    return true;
+    return devices;
+}
+
+}  // namespace
+
+Checked<HostDevices> read_host_devices(const std::string& sysfs, const std::string& recorded) {
+    if (!recorded.empty()) return read_recorded_devices(recorded);
+    return read_sysfs_devices(sysfs);
 }
 
 std::vector<HostonlyChoice> choose_hostonly(const Resolution& generic, const ModuleIndex& index,

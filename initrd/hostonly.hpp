@@ -18,7 +18,7 @@ struct HostDevices {
 
 // From sysfs under `sysfs` (/sys) and /proc/cpuinfo, or from `recorded`: lines "DEVICE
 // MODALIAS" or "MODALIAS", "driver NAME" for a bound driver, "cpu VENDOR_ID" for the CPU.
-bool read_host_devices(const std::string& sysfs, const std::string& recorded, HostDevices& devices, std::string& error);
+Checked<HostDevices> read_host_devices(const std::string& sysfs, const std::string& recorded);
 
 struct HostonlyChoice {
     std::string module;

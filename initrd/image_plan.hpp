@@ -39,6 +39,6 @@ struct PlanSummary {
     std::vector<std::pair<std::string, std::string>> hostonly;  // (module, why) with --hostonly
 };
 
-bool plan_image(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary, std::string& error);
+CheckedStatus plan_image(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary);
 
 }  // namespace hal::pack

@@ -153,7 +153,7 @@ int fail(const std::string& message) {
 }
 
 // /etc/mkinitrd-hal.conf, then conf.d/*.conf in name order, as command-line words.
-bool config_file_arguments(std::vector<std::string>& words, std::string& error) {
+hal::CheckedStatus config_file_arguments(std::vector<std::string>& words) {
     const char* override_dir = std::getenv("MKINITRD_HAL_SYSCONFDIR");
     const std::string etc = override_dir ? override_dir : "/etc";
     std::vector<std::string> files;
@@ -161,8 +161,7 @@ bool config_file_arguments(std::vector<std::string>& words, std::string& error) 
     for (const auto& name : hal::pack::sorted_directory_entries(etc + "/mkinitrd-hal.conf.d"))
         if (hal::ends_with(name, ".conf")) files.push_back(etc + "/mkinitrd-hal.conf.d/" + name);
     for (const auto& file : files) {
-        std::string text;
-        if (!hal::pack::read_whole_file(file, text, error)) return false;
+        const std::string text = TRY(hal::pack::read_whole_file(file));
         hal::LineReader reader(text);
         std::string_view line;
         while (reader.next(line)) {
@@ -173,16 +172,14 @@ bool config_file_arguments(std::vector<std::string>& words, std::string& error) 
             const bool known = std::any_of(std::begin(kOptions), std::end(kOptions), [&](const struct option& option) {
                 return option.name && name == option.name && name != "list" && name != "verify" && name != "help";
             });
-            if (!known) {
-                error = file + " line " + std::to_string(reader.number()) + ": '" + name + "' is not an option";
-                return false;
-            }
+            if (!known)
+                return hal::problem(file + " line " + std::to_string(reader.number()) + ": '" + name + "' is not an option");
             words.push_back("--" + name + (equals == std::string_view::npos
                                                ? std::string()
                                                : "=" + std::string(hal::trim(line.substr(equals + 1)))));
         }
     }
-    return true;
+    return hal::done();
 }
 
 // A note on a TTY when a step takes over a second; nothing otherwise.
@@ -218,8 +215,7 @@ private:
 
 int parse_arguments(int argc, char** argv, Settings& settings) {
     std::vector<std::string> words = {argv[0]};
-    std::string error;
-    if (!config_file_arguments(words, error)) return fail(error);
+    if (const auto read = config_file_arguments(words); !read.ok()) return fail(read.error().message);
     for (int i = 1; i < argc; ++i) words.emplace_back(argv[i]);
     std::vector<char*> pointers;
     for (auto& word : words) pointers.push_back(word.data());
@@ -241,9 +237,14 @@ int parse_arguments(int argc, char** argv, Settings& settings) {
             case kConfig: inputs.config = optarg; break;
             case kHostonly: inputs.hostonly = true; break;
             case kHostonlyModaliases: inputs.hostonly_record = optarg; break;
-            case kCompress:
-                if (!hal::pack::parse_compression(optarg, settings.archive.compression, error)) return fail(error);
+            case kCompress: {
+                const auto compression = hal::pack::parse_compression(optarg);
+                if (!compression.ok()) return fail(compression.error().message);
+                const unsigned threads = settings.archive.compression.threads;  // --threads may come first
+                settings.archive.compression = compression.value();
+                settings.archive.compression.threads = threads;
                 break;
+            }
             case kThreads: {
                 const auto threads = hal::parse_unsigned(optarg);
                 if (!threads || *threads == 0 || *threads > 1024) return fail(std::string("--threads ") + optarg + ": 1 to 1024");
@@ -282,12 +283,12 @@ int pack_one(Settings& settings, const std::string& kernel) {
     inputs.kernel_version = kernel;
     std::string output = settings.output;
     for (size_t at; (at = output.find("%k")) != std::string::npos;) output.replace(at, 2, kernel);
-    std::string error;
     hal::pack::FilePlan plan;
     hal::pack::PlanSummary summary;
     {
         Progress progress("resolving modules and planning the image");
-        if (!hal::pack::plan_image(inputs, plan, summary, error)) return fail(error);
+        if (const auto planned = hal::pack::plan_image(inputs, plan, summary); !planned.ok())
+            return fail(planned.error().message);
     }
     for (const auto& note : summary.notes)
         std::fprintf(stderr, "mkinitrd-hal: %s%s\n", note.rfind("warning: ", 0) == 0 ? "" : "note: ", note.c_str());
@@ -314,11 +315,11 @@ int pack_one(Settings& settings, const std::string& kernel) {
     hal::pack::ArchiveOptions archive = settings.archive;
     hal::pack::CpuSignature cpu;
     (void)hal::pack::read_cpu_signature("/proc/cpuinfo", cpu);
-    hal::pack::MicrocodeResult microcode;
     const std::string microcode_dir =
         settings.microcode_dir.empty() ? inputs.module_root + "/lib/firmware" : settings.microcode_dir;
-    if (!hal::pack::build_microcode(settings.microcode, microcode_dir, inputs.hostonly, cpu, microcode, error))
-        return fail(error);
+    const auto built = hal::pack::build_microcode(settings.microcode, microcode_dir, inputs.hostonly, cpu);
+    if (!built.ok()) return fail(built.error().message);
+    const hal::pack::MicrocodeResult& microcode = built.value();
     archive.early = microcode.archive;
     if (settings.microcode != hal::pack::MicrocodeSetting::kNone)
         std::fprintf(stderr, "mkinitrd-hal: note: early microcode: %s\n", microcode.description.c_str());
@@ -329,7 +330,8 @@ int pack_one(Settings& settings, const std::string& kernel) {
                          entry.host_path.c_str());
     {
         Progress progress("writing and compressing the image");
-        if (!hal::pack::write_image(entries, output, archive, error)) return fail(error);
+        if (const auto written = hal::pack::write_image(entries, output, archive); !written.ok())
+            return fail(written.error().message);
     }
     struct stat written;
     const long long size = ::stat(output.c_str(), &written) == 0 ? static_cast<long long>(written.st_size) : -1;
@@ -347,15 +349,14 @@ int pack_one(Settings& settings, const std::string& kernel) {
 int main(int argc, char** argv) {
     static Settings settings;
     if (const int status = parse_arguments(argc, argv, settings); status >= 0) return status;
-    std::string error;
     if (!settings.list.empty()) {
-        if (!hal::pack::list_image(settings.list, stdout, error)) return fail(error);
-        return 0;
+        const auto listed = hal::pack::list_image(settings.list, stdout);
+        return listed.ok() ? 0 : fail(listed.error().message);
     }
     if (!settings.verify.empty()) {
-        const int problems = hal::pack::verify_image(settings.verify, stdout, error);
-        if (problems < 0) return fail(error);
-        return problems == 0 ? 0 : 1;
+        const auto problems = hal::pack::verify_image(settings.verify, stdout);
+        if (!problems.ok()) return fail(problems.error().message);
+        return problems.value() == 0 ? 0 : 1;
     }
     PackInputs& inputs = settings.inputs;
     if (settings.all_kernels) {

@@ -29,17 +29,47 @@ void append_entry(std::string& archive, const std::string& name, unsigned mode, 
     archive.append((4 - archive.size() % 4) % 4, '\0');
 }
 
-// Concatenated update files of one vendor; `wanted` empty for all of them.
-bool gather(const std::string& directory, const std::string& wanted, std::string& blob, std::vector<std::string>& used,
-            std::string& error) {
+struct Vendor {
+    const char* name;
+    const char* directory;
+    MicrocodeSetting setting;
+};
+constexpr Vendor kVendors[] = {{"GenuineIntel", "intel-ucode", MicrocodeSetting::kIntel},
+                               {"AuthenticAMD", "amd-ucode", MicrocodeSetting::kAmd}};
+
+// One vendor's updates: every file, or (host-only) this CPU's.
+struct Updates {
+    std::string blob;  // the files concatenated
+    size_t files = 0;
+};
+
+Checked<Updates> gather(const std::string& directory, const std::string& wanted) {
+    Updates updates;
     for (const auto& name : sorted_directory_entries(directory)) {
         if (!wanted.empty() && name != wanted) continue;
-        std::string data;
-        if (!read_whole_file(directory + "/" + name, data, error)) return false;
-        blob += data;
-        used.push_back(name);
+        updates.blob += TRY(read_whole_file(directory + "/" + name));
+        ++updates.files;
     }
-    return true;
+    return updates;
+}
+
+// The file this CPU's updates are in: family-model-stepping for Intel, by family for AMD.
+std::string update_file(const Vendor& vendor, const CpuSignature& cpu) {
+    char name[48];
+    if (vendor.setting == MicrocodeSetting::kIntel)
+        std::snprintf(name, sizeof name, "%02x-%02x-%02x", cpu.family, cpu.model, cpu.stepping);
+    else if (cpu.family < 0x15)
+        std::snprintf(name, sizeof name, "microcode_amd.bin");
+    else
+        std::snprintf(name, sizeof name, "microcode_amd_fam%02xh.bin", cpu.family);
+    return name;
+}
+
+Problem missing_directory(const Vendor& vendor, const std::string& firmware_dir) {
+    return problem("--microcode: no " + std::string(vendor.directory) + " directory in " + firmware_dir + " for " +
+                   vendor.name + " CPUs (install " +
+                   (vendor.setting == MicrocodeSetting::kIntel ? "intel-microcode" : "amd64-microcode") +
+                   ", or use --microcode none)");
 }
 
 }  // namespace
@@ -73,69 +103,44 @@ bool read_cpu_signature(const std::string& cpuinfo_path, CpuSignature& cpu) {
     return !cpu.vendor.empty() && seen_family;
 }
 
-bool build_microcode(MicrocodeSetting setting, const std::string& firmware_dir, bool host_only, const CpuSignature& cpu,
-                     MicrocodeResult& result, std::string& error) {
-    result = {};
-    if (setting == MicrocodeSetting::kNone) return true;
-    struct Vendor {
-        const char* name;
-        const char* directory;
-        MicrocodeSetting setting;
-    };
-    const Vendor vendors[] = {{"GenuineIntel", "intel-ucode", MicrocodeSetting::kIntel},
-                              {"AuthenticAMD", "amd-ucode", MicrocodeSetting::kAmd}};
+Checked<MicrocodeResult> build_microcode(MicrocodeSetting setting, const std::string& firmware_dir, bool host_only,
+                                         const CpuSignature& cpu) {
+    MicrocodeResult result;
+    if (setting == MicrocodeSetting::kNone) return result;
     std::string archive;
     unsigned inode = 1;
     for (const std::string directory : {"kernel", "kernel/x86", kMicrocodeDir})
         append_entry(archive, directory, 040755, "", inode++);
     std::vector<std::string> described;
-    for (const Vendor& vendor : vendors) {
+    bool packed = false;
+    for (const Vendor& vendor : kVendors) {
         const bool named = setting == vendor.setting;
-        const bool this_cpu = cpu.vendor == vendor.name;
         if (setting != MicrocodeSetting::kAuto && !named) continue;
-        if (setting == MicrocodeSetting::kAuto && host_only && !this_cpu) continue;
+        if (setting == MicrocodeSetting::kAuto && host_only && cpu.vendor != vendor.name) continue;
         const std::string directory = firmware_dir + "/" + vendor.directory;
         if (!is_directory(directory)) {
-            if (named || host_only) {
-                error = "--microcode: no " + std::string(vendor.directory) + " directory in " + firmware_dir +
-                        " for " + vendor.name + " CPUs (install " +
-                        (vendor.setting == MicrocodeSetting::kIntel ? "intel-microcode" : "amd64-microcode") +
-                        ", or use --microcode none)";
-                return false;
-            }
+            if (named || host_only) return missing_directory(vendor, firmware_dir);
             continue;
         }
-        std::string wanted;
-        if (host_only) {
-            char name[48];
-            if (vendor.setting == MicrocodeSetting::kIntel)
-                std::snprintf(name, sizeof name, "%02x-%02x-%02x", cpu.family, cpu.model, cpu.stepping);
-            else if (cpu.family < 0x15)
-                std::snprintf(name, sizeof name, "microcode_amd.bin");
-            else
-                std::snprintf(name, sizeof name, "microcode_amd_fam%02xh.bin", cpu.family);
-            wanted = name;
-        }
-        std::string blob;
-        std::vector<std::string> used;
-        if (!gather(directory, wanted, blob, used, error)) return false;
-        if (blob.empty()) {
+        const std::string wanted = host_only ? update_file(vendor, cpu) : std::string();
+        const Updates updates = TRY(gather(directory, wanted));
+        if (updates.blob.empty()) {
             described.push_back(std::string(vendor.name) + ": no update in " + directory +
                                 (wanted.empty() ? "" : " for " + wanted));
             continue;
         }
-        append_entry(archive, std::string(kMicrocodeDir) + "/" + vendor.name + ".bin", 0100644, blob, inode++);
-        described.push_back(std::string(vendor.name) + ".bin " + std::to_string(blob.size()) + " bytes from " +
-                            std::to_string(used.size()) + " file" + (used.size() == 1 ? "" : "s"));
+        append_entry(archive, std::string(kMicrocodeDir) + "/" + vendor.name + ".bin", 0100644, updates.blob, inode++);
+        packed = true;
+        described.push_back(std::string(vendor.name) + ".bin " + std::to_string(updates.blob.size()) + " bytes from " +
+                            std::to_string(updates.files) + " file" + (updates.files == 1 ? "" : "s"));
     }
     std::ostringstream text;
     for (size_t i = 0; i < described.size(); ++i) text << (i ? "; " : "") << described[i];
     result.description = described.empty() ? "no microcode directories in " + firmware_dir : text.str();
-    if (archive.find("microcode/Genuine") == std::string::npos && archive.find("microcode/Authentic") == std::string::npos)
-        return true;  // nothing to load early
+    if (!packed) return result;  // nothing to load early
     append_entry(archive, "TRAILER!!!", 0, "", 0);
     result.archive = archive;
-    return true;
+    return result;
 }
 
 }  // namespace hal::pack

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "base/problem.hpp"
+
 namespace hal::pack {
 
 enum class MicrocodeSetting { kAuto, kIntel, kAmd, kNone };
@@ -24,8 +26,8 @@ struct MicrocodeResult {
 
 // `firmware_dir` holds intel-ucode/ and amd-ucode/. auto: both vendors (host-only: this
 // CPU's); a vendor named outright, or host-only auto, without its directory is an error.
-bool build_microcode(MicrocodeSetting setting, const std::string& firmware_dir, bool host_only, const CpuSignature& cpu,
-                     MicrocodeResult& result, std::string& error);
+Checked<MicrocodeResult> build_microcode(MicrocodeSetting setting, const std::string& firmware_dir, bool host_only,
+                                         const CpuSignature& cpu);
 
 bool parse_microcode_setting(const std::string& text, MicrocodeSetting& setting);
 

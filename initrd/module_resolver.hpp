@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/problem.hpp"
+
 namespace hal::pack {
 
 struct ModuleRequest {
@@ -46,9 +48,8 @@ struct Resolution {
 // `kernel/drivers/net/ethernet/**` or dracut's `=drivers/net/ethernet` those below it too),
 // or @group; a trailing '?' makes it optional. `@name = entry entry...` defines a group
 // (anywhere in the file); a group named again adds nothing unless it was optional before.
-bool parse_module_list(std::string_view text, const std::string& file_name, std::vector<ModuleRequest>& requests,
-                       std::string& error);
-bool parse_modules_dep(std::string_view text, const std::string& file_name, ModuleIndex& index, std::string& error);
+Checked<std::vector<ModuleRequest>> parse_module_list(std::string_view text, const std::string& file_name);
+CheckedStatus parse_modules_dep(std::string_view text, const std::string& file_name, ModuleIndex& index);
 void parse_modules_builtin(std::string_view text, ModuleIndex& index);
 void parse_modules_alias(std::string_view text, ModuleIndex& index);
 void parse_modules_softdep(std::string_view text, ModuleIndex& index);
@@ -61,17 +62,14 @@ bool is_device_alias(std::string_view alias);
 // loads after everything it needs, each once. Modules named directly that no device alias
 // could load become the early list, but for filesystems (an fs-TYPE alias), which hal-init
 // loads when it mounts one. Errors name the entry, line and kernel version.
-bool resolve_modules(const std::vector<ModuleRequest>& requests, const ModuleIndex& index,
-                     const std::string& list_file, const std::string& kernel_version, Resolution& resolution,
-                     std::string& error);
+Checked<Resolution> resolve_modules(const std::vector<ModuleRequest>& requests, const ModuleIndex& index,
+                                    const std::string& list_file, const std::string& kernel_version);
 
 // The image's index files: just the packed modules' lines.
 std::string filtered_modules_dep(const Resolution& resolution, const ModuleIndex& index,
                                  const std::map<std::string, std::string>& renamed = {});
 std::string filtered_modules_alias(const Resolution& resolution, const ModuleIndex& index);
 std::string filtered_modules_softdep(const Resolution& resolution, const ModuleIndex& index);
-
-std::string module_name_of(std::string_view path);
 
 // The kernel's spelling of a module name: '-' -> '_' ("crc32c-intel" -> "crc32c_intel").
 std::string normalized_module_name(std::string_view name);

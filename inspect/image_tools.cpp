@@ -19,11 +19,10 @@
 #include "config/config.hpp"
 #include "base/image_layout.hpp"
 #include "base/text.hpp"
-#include "initrd/elf_closure.hpp"
+#include "image/elf.hpp"
 #include "image/file_io.hpp"
 #include "image/initramfs_reader.hpp"
 #include "image/module_file.hpp"
-#include "initrd/module_resolver.hpp"
 
 namespace hal::pack {
 namespace {
@@ -68,38 +67,38 @@ private:
 
 // Directories and files first, symlinks last: no write ever goes through a link the image
 // holds, so a hostile image cannot reach outside the temporary tree.
-bool unpack(const ImageContents& image, const std::string& root, std::string& error) {
+// One entry below `root`: a directory, a symlink or a regular file.
+CheckedStatus unpack_entry(const CpioEntry& entry, const std::string& root) {
+    const std::string target = root + "/" + entry.path;
+    if (is_directory(entry.mode)) {
+        ::mkdir(target.c_str(), 0755);
+    } else if (is_symlink(entry.mode)) {
+        ::unlink(target.c_str());
+        if (::symlink(std::string(entry.data).c_str(), target.c_str()) != 0)
+            return problem(target + ": symlink: " + std::strerror(errno));
+    } else if (is_regular(entry.mode)) {
+        const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, entry.mode & 0777);
+        if (fd < 0 || !write_all(fd, entry.data)) {
+            const std::string message = target + ": cannot write: " + std::strerror(errno);
+            if (fd >= 0) ::close(fd);
+            return problem(message);
+        }
+        ::fchmod(fd, entry.mode & 07777);
+        ::close(fd);
+    }
+    return done();
+}
+
+CheckedStatus unpack(const ImageContents& image, const std::string& root) {
     for (const bool links : {false, true})
         for (const auto& segment : image.segments)
             for (const auto& entry : segment.entries) {
-                if (entry.path.empty() || entry.path == "." || entry.path.find("..") != std::string::npos) {
-                    if (entry.path == ".") continue;
-                    error = "entry '" + entry.path + "' leaves the tree";
-                    return false;
-                }
-                if (is_symlink(entry.mode) != links) continue;
-                const std::string target = root + "/" + entry.path;
-                if (is_directory(entry.mode)) {
-                    ::mkdir(target.c_str(), 0755);
-                } else if (is_symlink(entry.mode)) {
-                    ::unlink(target.c_str());
-                    if (::symlink(std::string(entry.data).c_str(), target.c_str()) != 0) {
-                        error = target + ": symlink: " + std::strerror(errno);
-                        return false;
-                    }
-                } else if (is_regular(entry.mode)) {
-                    const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-                                          entry.mode & 0777);
-                    if (fd < 0 || !write_all(fd, entry.data)) {
-                        error = target + ": cannot write: " + std::strerror(errno);
-                        if (fd >= 0) ::close(fd);
-                        return false;
-                    }
-                    ::fchmod(fd, entry.mode & 07777);
-                    ::close(fd);
-                }
+                if (entry.path == ".") continue;
+                if (entry.path.empty() || entry.path.find("..") != std::string::npos)
+                    return problem("entry '" + entry.path + "' leaves the tree");
+                if (is_symlink(entry.mode) == links) TRY(unpack_entry(entry, root));
             }
-    return true;
+    return done();
 }
 
 // `path` (absolute, in the image) resolved as the kernel would inside a chroot of `root`:
@@ -190,12 +189,12 @@ void check_elves(Checker& checker, const ImageContents& image) {
             if (!is_regular(entry.mode) || entry.data.substr(0, 4) != "\x7f" "ELF") continue;
             const std::string path = "/" + entry.path;
             if (ends_with(path, ".ko")) continue;  // modules are the kernel's to resolve
-            ElfInfo info;
-            std::string error;
-            if (!parse_elf_info(entry.data, path, info, error)) {
-                checker.problem(path + ": " + error);
+            const auto parsed = parse_elf(entry.data, path);
+            if (!parsed.ok()) {
+                checker.problem(path + ": " + parsed.error().message);
                 continue;
             }
+            const ElfInfo& info = parsed.value();
             if ((path == layout::kInit || path == layout::kDisplay) && !info.is_static())
                 checker.problem(path + " is dynamically linked; it must be static");
             if (!info.interpreter.empty() && !checker.exists(info.interpreter))
@@ -209,8 +208,9 @@ void check_elves(Checker& checker, const ImageContents& image) {
 // "firmware MODULE FILE" lines of the packer's manifest: the firmware it packed.
 std::set<std::string> packed_firmware(const Checker& checker) {
     std::set<std::string> packed;
-    std::string manifest, ignored;
-    if (!read_whole_file(checker.root + layout::kManifest, manifest, ignored)) return packed;
+    const auto read = read_whole_file(checker.root + layout::kManifest);
+    if (!read.ok()) return packed;
+    const std::string& manifest = read.value();
     LineReader lines(manifest);
     std::string_view line;
     while (lines.next(line)) {
@@ -251,9 +251,9 @@ void check_modules(Checker& checker, const ImageContents& image) {
             if (!listed.count(file.substr(directory.size() + 1))) checker.problem(file + " is not in modules.dep");
             // Firmware the module names: missing after it was packed is a problem; never found
             // at pack time (the manifest says so, or there is no manifest) a warning.
-            std::vector<std::string> names;
-            std::string error;
-            if (!modinfo_values(contents, "firmware", names, error)) continue;
+            const auto firmware = modinfo_values(contents, "firmware");
+            if (!firmware.ok()) continue;
+            const std::vector<std::string>& names = firmware.value();
             std::vector<std::string> absent;
             for (const auto& name : names) {
                 bool present = false, was_packed = false;
@@ -280,11 +280,12 @@ void check_modules(Checker& checker, const ImageContents& image) {
 }
 
 void check_config(Checker& checker) {
-    std::string text, error;
-    if (!read_whole_file(checker.root + layout::kConfig, text, error)) {
+    const auto read = read_whole_file(checker.root + layout::kConfig);
+    if (!read.ok()) {
         checker.problem(std::string(layout::kConfig) + " is missing");
         return;
     }
+    const std::string& text = read.value();
     const auto parsed = parse_config(text);
     const ConfigError& problem = parsed.error();
     if (!parsed.ok())
@@ -328,9 +329,9 @@ void check_qemu(Checker& checker) {
 
 }  // namespace
 
-bool list_image(const std::string& path, std::FILE* out, std::string& error) {
+CheckedStatus list_image(const std::string& path, std::FILE* out) {
     ImageContents image;
-    if (!read_initramfs(path, image, error)) return false;
+    TRY(read_initramfs(path, image));
     std::map<std::string, uint64_t> by_top;
     uint64_t total = 0, cpio_total = 0;
     size_t count = 0;
@@ -362,21 +363,16 @@ bool list_image(const std::string& path, std::FILE* out, std::string& error) {
     for (const auto& [top, bytes] : tops) std::fprintf(out, "%12llu  %s\n", static_cast<unsigned long long>(bytes), top.c_str());
     std::fprintf(out, "total: %zu entries, %llu bytes of file data, %llu bytes of cpio, %zu bytes of image\n", count,
                  static_cast<unsigned long long>(total), static_cast<unsigned long long>(cpio_total), image.file.size());
-    return true;
+    return done();
 }
 
-int verify_image(const std::string& path, std::FILE* out, std::string& error) {
+Checked<int> verify_image(const std::string& path, std::FILE* out) {
     ImageContents image;
-    if (!read_initramfs(path, image, error)) return -1;
+    TRY(read_initramfs(path, image));
     TemporaryTree tree;
-    if (tree.root().empty()) {
-        error = std::string("cannot make a temporary directory: ") + std::strerror(errno);
-        return -1;
-    }
-    if (!unpack(image, tree.root(), error)) {
-        error = path + ": " + error;
-        return -1;
-    }
+    if (tree.root().empty()) return problem(std::string("cannot make a temporary directory: ") + std::strerror(errno));
+    if (const auto unpacked = unpack(image, tree.root()); !unpacked.ok())
+        return problem(path + ": " + unpacked.error().message);
     Checker checker{out, path, tree.root()};
     if (!checker.exists(layout::kInit)) checker.problem(std::string(layout::kInit) + " is missing");
     check_elves(checker, image);

@@ -4,18 +4,20 @@
 #include <cstdio>
 #include <string>
 
+#include "base/problem.hpp"
+
 namespace hal::pack {
 
 // Every file, largest first per archive (the early one first), then the totals per top-level
-// directory and overall, as lsinitrd -s does. False (with `error`) when the image cannot be read.
-bool list_image(const std::string& path, std::FILE* out, std::string& error);
+// directory and overall, as lsinitrd -s does. The problem says why the image cannot be read.
+CheckedStatus list_image(const std::string& path, std::FILE* out);
 
 // Unpacks the image into a temporary directory and checks it: every ELF's interpreter and
 // libraries are inside, /init is static, modules.dep matches the packed modules, the config
 // parses, and QEMU answers --version in a chroot of the tree (when running as root). Writes one
 // line per problem ("warning:" for firmware a module names that is not inside, which is only
-// a problem on machines with that device); returns the number of errors, -1 when the image
+// a problem on machines with that device); returns the number of errors, or why the image
 // cannot be read at all.
-int verify_image(const std::string& path, std::FILE* out, std::string& error);
+Checked<int> verify_image(const std::string& path, std::FILE* out);
 
 }  // namespace hal::pack

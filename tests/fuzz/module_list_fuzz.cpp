@@ -14,25 +14,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view builtin = hal::fuzz::next_part(rest);
     const std::string_view alias = hal::fuzz::next_part(rest);
     const std::string_view softdep = hal::fuzz::next_part(rest);
-    std::vector<hal::pack::ModuleRequest> requests;
-    std::string error;
-    if (!hal::pack::parse_module_list(list, "modules.list", requests, error)) {
-        if (error.empty()) __builtin_trap();
+    // Every rejection says why.
+    const auto requests = hal::pack::parse_module_list(list, "modules.list");
+    if (!requests.ok()) {
+        if (requests.error().message.empty()) __builtin_trap();
         return 0;
     }
     hal::pack::ModuleIndex index;
-    if (!hal::pack::parse_modules_dep(dep, "modules.dep", index, error)) {
-        if (error.empty()) __builtin_trap();
+    if (const auto parsed = hal::pack::parse_modules_dep(dep, "modules.dep", index); !parsed.ok()) {
+        if (parsed.error().message.empty()) __builtin_trap();
         return 0;
     }
     hal::pack::parse_modules_builtin(builtin, index);
     hal::pack::parse_modules_alias(alias, index);
     hal::pack::parse_modules_softdep(softdep, index);
-    hal::pack::Resolution resolution;
-    if (!hal::pack::resolve_modules(requests, index, "modules.list", "6.1.0-fuzz", resolution, error)) {
-        if (error.empty()) __builtin_trap();
+    const auto resolved = hal::pack::resolve_modules(requests.value(), index, "modules.list", "6.1.0-fuzz");
+    if (!resolved.ok()) {
+        if (resolved.error().message.empty()) __builtin_trap();
         return 0;
     }
+    const hal::pack::Resolution& resolution = resolved.value();
     // Every packed module comes after everything it depends on.
     std::set<std::string> loaded;
     for (const std::string& path : resolution.load_order) {

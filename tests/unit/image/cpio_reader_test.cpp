@@ -6,6 +6,7 @@
 
 #include "initrd/archive_writer.hpp"
 #include "image/cpio_reader.hpp"
+#include "tests/unit/support.hpp"
 
 using namespace hal::pack;
 
@@ -13,15 +14,13 @@ namespace {
 
 std::string sample_cpio() {
     FilePlan plan;
-    std::string error, cpio;
-    REQUIRE(plan.add_generated_file("/etc/hal.conf", "disk = auto\n", 0644, error));
-    REQUIRE(plan.add_generated_file("/lib/modules/x/a.ko", std::string(1001, 'a'), 0644, error));
-    REQUIRE(plan.add_symlink("/bin/sh", "busybox", error));
-    REQUIRE(plan.add_char_device("/dev/console", 5, 1, 0600, error));
+    hal::test::checked(plan.add_generated_file("/etc/hal.conf", "disk = auto\n", 0644));
+    hal::test::checked(plan.add_generated_file("/lib/modules/x/a.ko", std::string(1001, 'a'), 0644));
+    hal::test::checked(plan.add_symlink("/bin/sh", "busybox"));
+    hal::test::checked(plan.add_char_device("/dev/console", 5, 1, 0600));
     ArchiveOptions options;
     options.source_date_epoch = 1700000000;
-    REQUIRE(build_cpio(plan.entries(), options, cpio, error));
-    return cpio;
+    return hal::test::checked(build_cpio(plan.entries(), options));
 }
 
 const CpioEntry* find(const CpioArchive& archive, const std::string& path) {
@@ -34,9 +33,7 @@ const CpioEntry* find(const CpioArchive& archive, const std::string& path) {
 
 TEST_CASE("cpio reader: the writer's archive -> paths, modes, data, device numbers") {
     const std::string cpio = sample_cpio();
-    CpioArchive archive;
-    std::string error;
-    REQUIRE_MESSAGE(read_cpio(cpio, 0, archive, error), error);
+    const CpioArchive archive = hal::test::checked(read_cpio(cpio, 0));
     CHECK(archive.end == cpio.size());
     const CpioEntry* config = find(archive, "etc/hal.conf");
     REQUIRE(config);
@@ -52,12 +49,10 @@ TEST_CASE("cpio reader: the writer's archive -> paths, modes, data, device numbe
 TEST_CASE("cpio reader: two archives with zero padding between, as an early cpio and the main one") {
     const std::string one = sample_cpio();
     const std::string joined = one + std::string(512, '\0') + one;
-    CpioArchive first, second;
-    std::string error;
-    REQUIRE(read_cpio(joined, 0, first, error));
+    const CpioArchive first = hal::test::checked(read_cpio(joined, 0));
     const size_t next = skip_padding(joined, first.end);
     CHECK(next == one.size() + 512);
-    REQUIRE(read_cpio(joined, next, second, error));
+    const CpioArchive second = hal::test::checked(read_cpio(joined, next));
     CHECK(second.entries.size() == first.entries.size());
     CHECK(skip_padding(joined, second.end) == joined.size());
 }
@@ -67,24 +62,17 @@ TEST_CASE("cpio reader: every truncation and a corrupt header -> an error with t
     // Anything shorter than the trailer's end: the reader must stop with an error, not read past.
     const size_t trailer = cpio.rfind("TRAILER!!!");
     for (size_t length = 0; length < trailer; length += 7) {
-        CpioArchive archive;
-        std::string error;
         CAPTURE(length);
-        CHECK_FALSE(read_cpio(std::string_view(cpio).substr(0, length), 0, archive, error));
+        const std::string error = hal::test::message_of(read_cpio(std::string_view(cpio).substr(0, length), 0));
         CHECK(error.find("at byte") != std::string::npos);
     }
     std::string bad = cpio;
     bad[3] = '8';  // 070801
-    CpioArchive archive;
-    std::string error;
-    CHECK_FALSE(read_cpio(bad, 0, archive, error));
-    CHECK(error == "no newc header (magic 070701) at byte 0");
+    CHECK(hal::test::message_of(read_cpio(bad, 0)) == "no newc header (magic 070701) at byte 0");
     bad = cpio;
     bad[6 + 8 * 6] = 'g';  // filesize field of the first entry
-    CHECK_FALSE(read_cpio(bad, 0, archive, error));
-    CHECK(error.find("not hexadecimal") != std::string::npos);
+    CHECK(hal::test::message_of(read_cpio(bad, 0)).find("not hexadecimal") != std::string::npos);
     bad = cpio;
     bad.replace(6 + 8 * 6, 8, "7FFFFFFF");  // a size past the end
-    CHECK_FALSE(read_cpio(bad, 0, archive, error));
-    CHECK(error.find("runs past the end") != std::string::npos);
+    CHECK(hal::test::message_of(read_cpio(bad, 0)).find("runs past the end") != std::string::npos);
 }

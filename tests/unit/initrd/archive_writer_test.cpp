@@ -12,6 +12,7 @@
 
 #include "initrd/archive_writer.hpp"
 #include "initrd/file_plan.hpp"
+#include "tests/unit/support.hpp"
 
 using namespace hal::pack;
 
@@ -70,11 +71,10 @@ std::string temporary_dir() {
 
 FilePlan sample_plan(const std::string& host_file) {
     FilePlan plan;
-    std::string error;
-    REQUIRE(plan.add_generated_file("/etc/hal.conf", "disk = /dev/vda\n", 0644, error));
-    REQUIRE(plan.add_host_file("/usr/bin/tool", host_file, 0755, error));
-    REQUIRE(plan.add_char_device("/dev/console", 5, 1, 0600, error));
-    REQUIRE(plan.add_directory("/proc", 0755, error));
+    hal::test::checked(plan.add_generated_file("/etc/hal.conf", "disk = /dev/vda\n", 0644));
+    hal::test::checked(plan.add_host_file("/usr/bin/tool", host_file, 0755));
+    hal::test::checked(plan.add_char_device("/dev/console", 5, 1, 0600));
+    hal::test::checked(plan.add_directory("/proc", 0755));
     return plan;
 }
 
@@ -82,9 +82,8 @@ FilePlan sample_plan(const std::string& host_file) {
 
 TEST_CASE("file plan: nested paths -> parents added, sorted parents first") {
     FilePlan plan;
-    std::string error;
-    REQUIRE(plan.add_generated_file("/a/b/c", "x", 0644, error));
-    REQUIRE(plan.add_generated_file("/a-b", "y", 0644, error));
+    hal::test::checked(plan.add_generated_file("/a/b/c", "x", 0644));
+    hal::test::checked(plan.add_generated_file("/a-b", "y", 0644));
     std::vector<std::string> paths;
     for (const auto& entry : plan.entries()) paths.push_back(entry.image_path);
     CHECK(paths == std::vector<std::string>{"/a", "/a-b", "/a/b", "/a/b/c"});
@@ -93,23 +92,25 @@ TEST_CASE("file plan: nested paths -> parents added, sorted parents first") {
 TEST_CASE("file plan: same path planned twice differently -> error naming path") {
     FilePlan plan;
     std::string error;
-    REQUIRE(plan.add_generated_file("/etc/x", "one", 0644, error));
-    CHECK(plan.add_generated_file("/etc/x", "one", 0644, error));
-    CHECK_FALSE(plan.add_generated_file("/etc/x", "two", 0644, error));
+    hal::test::checked(plan.add_generated_file("/etc/x", "one", 0644));
+    CHECK(plan.add_generated_file("/etc/x", "one", 0644).ok());
+    error = hal::test::message_of(plan.add_generated_file("/etc/x", "two", 0644));
+    CHECK_FALSE(error.empty());
     CHECK(error.find("/etc/x") != std::string::npos);
-    CHECK_FALSE(plan.add_directory("relative/path", 0755, error));
-    CHECK_FALSE(plan.add_directory("/a/../b", 0755, error));
+    error = hal::test::message_of(plan.add_directory("relative/path", 0755));
+    CHECK_FALSE(error.empty());
+    error = hal::test::message_of(plan.add_directory("/a/../b", 0755));
+    CHECK_FALSE(error.empty());
 }
 
 TEST_CASE("archive: plan -> gzip newc cpio with root owners, modes and contents") {
     const std::string dir = temporary_dir();
     std::ofstream(dir + "/tool") << "#!/bin/sh\necho tool\n";
     const std::string output = dir + "/image.cpio.gz";
-    std::string error;
     ImageFormat format;
     ArchiveOptions options;
     options.source_date_epoch = 1700000000;
-    REQUIRE(write_image(sample_plan(dir + "/tool").entries(), output, options, error));
+    hal::test::checked(write_image(sample_plan(dir + "/tool").entries(), output, options));
     const auto entries = read_image(output, &format);
     CHECK(format.format == ARCHIVE_FORMAT_CPIO_SVR4_NOCRC);  // newc
     CHECK(format.filter == ARCHIVE_FILTER_GZIP);
@@ -135,10 +136,9 @@ TEST_CASE("archive: same plan and SOURCE_DATE_EPOCH twice -> identical bytes") {
     std::ofstream(dir + "/tool") << "payload";
     ArchiveOptions options;
     options.source_date_epoch = 1600000000;
-    std::string error;
-    REQUIRE(write_image(sample_plan(dir + "/tool").entries(), dir + "/one", options, error));
+    hal::test::checked(write_image(sample_plan(dir + "/tool").entries(), dir + "/one", options));
     sleep(1);  // a timestamp leaking into the output would differ now
-    REQUIRE(write_image(sample_plan(dir + "/tool").entries(), dir + "/two", options, error));
+    hal::test::checked(write_image(sample_plan(dir + "/tool").entries(), dir + "/two", options));
     CHECK(file_bytes(dir + "/one") == file_bytes(dir + "/two"));
     std::system(("rm -rf " + dir).c_str());
 }
@@ -148,7 +148,8 @@ TEST_CASE("archive: missing host file -> error, existing output untouched, no te
     const std::string output = dir + "/image";
     std::ofstream(output) << "the good old image";
     std::string error;
-    CHECK_FALSE(write_image(sample_plan(dir + "/does-not-exist").entries(), output, ArchiveOptions{}, error));
+    error = hal::test::message_of(write_image(sample_plan(dir + "/does-not-exist").entries(), output, ArchiveOptions{}));
+    CHECK_FALSE(error.empty());
     CHECK(error.find("does-not-exist") != std::string::npos);
     CHECK(file_bytes(output) == "the good old image");
     CHECK(std::system(("test $(ls " + dir + " | wc -l) -eq 1").c_str()) == 0);

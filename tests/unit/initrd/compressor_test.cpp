@@ -11,8 +11,10 @@
 #include <string>
 
 #include "initrd/compressor.hpp"
+#include "tests/unit/initrd/out_parameters.hpp"
 
 using namespace hal::pack;
+using namespace hal::pack::test;
 
 namespace {
 

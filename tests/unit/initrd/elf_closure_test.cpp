@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "initrd/elf_closure.hpp"
+#include "tests/unit/initrd/out_parameters.hpp"
 
 using namespace hal::pack;
+using namespace hal::pack::test;
 
 namespace {
 

@@ -10,8 +10,10 @@
 
 #include "image/cpio_reader.hpp"
 #include "initrd/microcode.hpp"
+#include "tests/unit/initrd/out_parameters.hpp"
 
 using namespace hal::pack;
+using namespace hal::pack::test;
 
 namespace {
 

@@ -5,9 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "image/module_file.hpp"
 #include "initrd/module_resolver.hpp"
+#include "tests/unit/initrd/out_parameters.hpp"
 
 using namespace hal::pack;
+using namespace hal::pack::test;
 
 namespace {
 
