@@ -49,8 +49,13 @@ DISPLAY_OBJECTS := $(DISPLAY_SOURCES:%.cpp=$(BUILD)/musl/%.o)
 
 INIT_OBJECTS := $(INIT_SOURCES:%.cpp=$(BUILD)/musl/%.o)
 PACKER_OBJECTS := $(PACKER_LIB_SOURCES:%.cpp=$(BUILD)/host/%.o) $(BUILD)/host/initrd/main.o
-UNIT_OBJECTS := $(sort $(PACKER_LIB_SOURCES:%.cpp=$(BUILD)/asan/%.o) $(DISPLAY_PURE_SOURCES:%.cpp=$(BUILD)/asan/%.o)) \
-	$(UNIT_SOURCES:%.cpp=$(BUILD)/asan/%.o)
+# PID 1's system half runs in the unit tests too, on glibc, with sysfs and /dev from fixture
+# trees (base/sys/fs.hpp's root) and these files swapped at link time for the fakes in
+# tests/unit/fakes/: the calls a test cannot make (mount, reboot, finit_module, rtnetlink).
+FAKED_SOURCES := base/sys/mount.cpp base/sys/power.cpp modules/sys/kernel_module.cpp net/sys/rtnetlink.cpp
+UNIT_SYSTEM_SOURCES := $(filter-out base/cxx_support.cpp $(FAKED_SOURCES),$(BASE_SYSTEM_SOURCES) $(SYSTEM_SOURCES))
+UNIT_OBJECTS := $(sort $(PACKER_LIB_SOURCES:%.cpp=$(BUILD)/asan/%.o) $(DISPLAY_PURE_SOURCES:%.cpp=$(BUILD)/asan/%.o) \
+	$(UNIT_SYSTEM_SOURCES:%.cpp=$(BUILD)/asan/%.o)) $(UNIT_SOURCES:%.cpp=$(BUILD)/asan/%.o)
 
 KERNEL_ROOT_FILE := $(BUILD)/kernel-root
 IMAGE := $(BUILD)/hal.img

@@ -116,7 +116,7 @@ void start_modules(Boot& boot) {
     // A bridged guest's NIC must exist before QEMU starts; so must the host's with net.required.
     needs.network = config.net.required || config.net.mode == NetworkMode::kAuto || config.net.mode == NetworkMode::kBridge;
     needs.display = config.display.mode != DisplayMode::kNone;
-    const CpuIdentity& cpu = cpu_identity();
+    const CpuIdentity cpu = read_cpu_identity();
     boot.modules.start(directory.view(), config.modules, needs, {cpu.vendor.view(), cpu.virtualization},
                        sys::monotonic_ms());
 }

@@ -46,7 +46,7 @@ void ModuleLoader::load_one(int index) {
 // only waits, so idle workers never wake each other.
 void ModuleLoader::work() {
     pthread_mutex_lock(&mutex_);
-    while (true) {
+    while (!stopping_) {
         const unsigned skipped_before = plan_.skipped_count();
         const int ready = plan_.next_ready();
         if (ready >= 0) {
@@ -58,6 +58,7 @@ void ModuleLoader::work() {
         if (plan_.skipped_count() != skipped_before) pthread_cond_broadcast(&changed_);
         pthread_cond_wait(&changed_, &mutex_);
     }
+    pthread_mutex_unlock(&mutex_);
 }
 
 void* ModuleLoader::worker_entry(void* self) {
@@ -70,6 +71,15 @@ void ModuleLoader::start(unsigned threads) {
     for (unsigned i = 0; i < threads; ++i)
         if (pthread_create(&workers_[worker_count_], nullptr, worker_entry, this) == 0) ++worker_count_;
     if (worker_count_ == 0) log_warning("modules: no loader thread could be started; loading inline");
+}
+
+void ModuleLoader::stop() {
+    pthread_mutex_lock(&mutex_);
+    stopping_ = true;
+    pthread_cond_broadcast(&changed_);
+    pthread_mutex_unlock(&mutex_);
+    for (unsigned i = 0; i < worker_count_; ++i) pthread_join(workers_[i], nullptr);
+    worker_count_ = 0;
 }
 
 unsigned ModuleLoader::request(int index, LoadPriority priority) {

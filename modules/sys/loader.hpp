@@ -26,6 +26,8 @@ public:
 
     // Starts the workers; they load whatever is requested until stop().
     void start(unsigned threads);
+    // Ends the workers once the loads under way finish (PID 1 never does; the unit tests do).
+    void stop();
     // Queues a module (and what it pulls in); returns how many modules were newly queued.
     unsigned request(int index, LoadPriority priority);
     // Blocks until no module of `priority` is waiting or loading (the rest goes on in the
@@ -54,6 +56,7 @@ private:
     pthread_cond_t changed_ = PTHREAD_COND_INITIALIZER;
     pthread_t workers_[kMaxLoaderThreads];
     unsigned worker_count_ = 0;
+    bool stopping_ = false;
 };
 
 }  // namespace hal

@@ -29,6 +29,10 @@ const char* priority_note(LoadPriority priority) {
 
 }  // namespace
 
+ModuleService::~ModuleService() {
+    if (loader_) loader_->stop();
+}
+
 std::string_view ModuleService::read_index(const char* name, char* buffer, size_t capacity, bool required) {
     FixedString<kPathCapacity> path;
     if (!path.assign(directory_.view()) || !path.append('/') || !path.append(name)) return {};
@@ -43,7 +47,10 @@ std::string_view ModuleService::read_index(const char* name, char* buffer, size_
 
 bool ModuleService::load_index(std::string_view module_directory) {
     if (!directory_.assign(module_directory)) return false;
-    const auto dependencies = table_.load_dependencies(read_index("modules.dep", dep_text_, sizeof dep_text_, true));
+    // Without modules.dep nothing can load in order: no module at all, rather than a guess.
+    const std::string_view dep = read_index("modules.dep", dep_text_, sizeof dep_text_, true);
+    if (dep.data() == nullptr) return false;
+    const auto dependencies = table_.load_dependencies(dep);
     if (!dependencies.ok()) {
         log_error("modules: modules.dep line %u is malformed or exceeds %zu modules", dependencies.error().line,
                   kMaxModules);

@@ -42,6 +42,11 @@ struct ModuleCpu {
 
 class ModuleService : public UeventListener, public EventSource {
 public:
+    ModuleService() = default;
+    ~ModuleService();
+    ModuleService(const ModuleService&) = delete;
+    ModuleService& operator=(const ModuleService&) = delete;
+
     // Reads the index in `module_directory` (/lib/modules/KVER), starts the loader threads and
     // queues the early list, `settings.load` and what present devices need. Returns at once;
     // never fatal (no index: nothing loads, one error line).

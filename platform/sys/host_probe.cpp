@@ -27,16 +27,12 @@ uint32_t online_cpus() {
 
 }  // namespace
 
-const CpuIdentity& cpu_identity() {
-    static CpuIdentity identity;
-    static bool read = false;
-    if (!read) {
-        read = true;
-        if (auto size = sys::read_file_prefix("/proc/cpuinfo", g_text, sizeof g_text); size.ok()) {
-            const std::string_view cpuinfo(g_text, size.value());
-            identity.vendor.assign(cpuinfo_vendor(cpuinfo).substr(0, decltype(identity.vendor)::kCapacity - 1));
-            identity.virtualization = cpuinfo_has_virtualization(cpuinfo);
-        }
+CpuIdentity read_cpu_identity() {
+    CpuIdentity identity;
+    if (auto size = sys::read_file_prefix("/proc/cpuinfo", g_text, sizeof g_text); size.ok()) {
+        const std::string_view cpuinfo(g_text, size.value());
+        identity.vendor.assign(cpuinfo_vendor(cpuinfo).substr(0, decltype(identity.vendor)::kCapacity - 1));
+        identity.virtualization = cpuinfo_has_virtualization(cpuinfo);
     }
     return identity;
 }
@@ -77,7 +73,7 @@ void probe_host(PlatformFacts& facts) {
         facts.kvm_device = true;
         sys::close_fd(kvm.value());
     }
-    facts.cpu_virtualization = cpu_identity().virtualization;
+    facts.cpu_virtualization = read_cpu_identity().virtualization;
     if (auto size = sys::read_file_prefix("/proc/meminfo", g_text, sizeof g_text); size.ok())
         facts.memory_total_kib = meminfo_total_kib({g_text, size.value()}).value_or(0);
     facts.cpus = online_cpus();

@@ -7,13 +7,13 @@
 
 namespace hal {
 
-// The CPU's vendor and vmx/svm flag, read from /proc/cpuinfo once: the KVM module choice
-// and the launcher's accelerator decision both need them.
+// The CPU's vendor and vmx/svm flag from /proc/cpuinfo: the KVM module choice and the
+// launcher's accelerator decision both need them.
 struct CpuIdentity {
     FixedString<16> vendor;
     bool virtualization = false;
 };
-const CpuIdentity& cpu_identity();
+CpuIdentity read_cpu_identity();
 
 // The board named by the host's device tree (/sys/firmware/fdt), read once with libfdt and
 // logged once; empty fields when the host has no device tree (x86 PCs).

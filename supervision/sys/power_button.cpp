@@ -26,6 +26,12 @@ void PowerButtons::remove(size_t index) {
     --count_;
 }
 
+bool PowerButtons::watch(int fd, std::string_view name) {
+    if (count_ >= kMaxButtons || !names_[count_].assign(name)) return false;
+    fds_[count_++] = fd;
+    return true;
+}
+
 unsigned PowerButtons::open_new() {
     unsigned added = 0;
     (void)sys::for_each_entry("/dev/input", [&](const char* name) {
@@ -35,9 +41,9 @@ unsigned PowerButtons::open_new() {
         const auto fd = sys::open_file(path.c_str(), sys::kReadOnlyNonBlocking);
         if (!fd.ok()) return;
         unsigned char bits[KEY_MAX / 8 + 1] = {};
-        if (sys::input_key_bits(fd.value(), bits, sizeof bits).ok() && (bits[KEY_POWER / 8] & (1u << (KEY_POWER % 8))) &&
-            names_[count_].assign(name)) {
-            fds_[count_++] = fd.value();
+        const bool button =
+            sys::input_key_bits(fd.value(), bits, sizeof bits).ok() && (bits[KEY_POWER / 8] & (1u << (KEY_POWER % 8)));
+        if (button && watch(fd.value(), name)) {
             ++added;
             log_info("supervise: power button on %s", path.c_str());
         } else {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 
 #include "base/event_loop.hpp"
 #include "base/text.hpp"
@@ -18,6 +19,8 @@ public:
     // Opens every /dev/input/event* that can report KEY_POWER and is not open yet; returns how
     // many were added.
     unsigned open_new();
+    // Watches an open evdev descriptor known to report KEY_POWER; false when the set is full.
+    bool watch(int fd, std::string_view name);
     // Who hears a press (the supervisor of the QEMU that runs now).
     void set_listener(StopRequests* listener) { listener_ = listener; }
     size_t count() const { return count_; }

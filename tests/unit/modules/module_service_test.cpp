@@ -1,0 +1,190 @@
+// Unit tests for PID 1's module step (step 3) on a fixture machine: the image's module index
+// and the devices in sysfs are files; finit_module is the fake that records each load (and
+// can hold one back, as a slow probe does). The loader's threads are the real ones.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "devices/sys/uevents.hpp"
+#include "modules/sys/module_service.hpp"
+#include "tests/unit/fakes/fakes.hpp"
+#include "tests/unit/pid1_support.hpp"
+
+using namespace hal;
+using hal::test::FixtureTree;
+
+namespace {
+
+constexpr const char* kDirectory = "/lib/modules/6.1.0-test";
+
+// Real lines of Debian 6.1's modules.dep and modules.alias, trimmed to these modules.
+constexpr const char* kDep =
+    "kernel/virt/lib/irqbypass.ko:\n"
+    "kernel/arch/x86/kvm/kvm.ko: kernel/virt/lib/irqbypass.ko\n"
+    "kernel/arch/x86/kvm/kvm-intel.ko: kernel/arch/x86/kvm/kvm.ko kernel/virt/lib/irqbypass.ko\n"
+    "kernel/arch/x86/kvm/kvm-amd.ko: kernel/arch/x86/kvm/kvm.ko kernel/virt/lib/irqbypass.ko\n"
+    "kernel/drivers/virtio/virtio.ko:\n"
+    "kernel/drivers/virtio/virtio_ring.ko:\n"
+    "kernel/drivers/virtio/virtio_pci.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
+    "kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
+    "kernel/net/core/failover.ko:\n"
+    "kernel/drivers/net/net_failover.ko: kernel/net/core/failover.ko\n"
+    "kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko kernel/net/core/failover.ko "
+    "kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
+    "kernel/drivers/input/evdev.ko:\n";
+constexpr const char* kAlias =
+    "alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci\n"
+    "alias virtio:d00000002v* virtio_blk\n"
+    "alias virtio:d00000001v* virtio_net\n"
+    "alias input:b*v*p*e*-e*1,*k*r*a*m*l*s*f*w* evdev\n"
+    "alias cpu:type:x86,ven*fam*mod*:feature:*0085* kvm_intel\n";
+constexpr const char* kLoad = "kernel/arch/x86/kvm/kvm-intel.ko\nkernel/arch/x86/kvm/kvm-amd.ko\n";
+
+// The image's module tree and a machine with a virtio PCI function, a virtio disk behind it
+// and an input device.
+void make_machine(FixtureTree& tree) {
+    tree.file(std::string(kDirectory) + "/modules.dep", kDep);
+    tree.file(std::string(kDirectory) + "/modules.alias", kAlias);
+    tree.file(std::string(kDirectory) + "/modules.load", kLoad);
+    std::string_view rest = kDep;
+    std::string_view line;
+    while (next_word(rest, line))
+        if (ends_with(line, ".ko:") || ends_with(line, ".ko"))
+            tree.file(std::string(kDirectory) + "/" + std::string(line.substr(0, line.find(':'))), "module");
+    tree.file("/sys/bus/pci/devices/0000:00:04.0/modalias", "pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n");
+    tree.file("/sys/bus/virtio/devices/virtio0/modalias", "virtio:d00000002v00001AF4\n");
+    tree.file("/sys/bus/cpu/devices/cpu0/modalias", "cpu:type:x86,ven0000fam0006mod003A:feature:,0085\n");
+    tree.file("/sys/class/input/input0/modalias", "input:b0019v0000p0001e0000-e0,1,k74,ramlsfw\n");
+}
+
+std::vector<std::string> loads() {
+    std::vector<std::string> names;
+    for (const auto& call : fake::calls()) {
+        if (call.rfind("load_module ", 0) != 0) continue;
+        std::string name = call.substr(call.rfind('/') + 1);
+        names.push_back(name.substr(0, name.size() - 3));
+    }
+    return names;
+}
+
+size_t position(const std::vector<std::string>& names, const std::string& name) {
+    const auto found = std::find(names.begin(), names.end(), name);
+    INFO(name << " was not loaded");
+    REQUIRE(found != names.end());
+    return static_cast<size_t>(found - names.begin());
+}
+
+struct Boot {
+    FixtureTree tree;
+    test::LogCapture log;
+    UeventMonitor uevents;  // never opened: no socket under a unit test
+    std::unique_ptr<ModuleService> modules = std::make_unique<ModuleService>();
+
+    Boot() {
+        fake::reset();
+        make_machine(tree);
+    }
+    ~Boot() { fake::reset(); }
+    void start(ModuleNeeds needs = {}, ModuleCpu cpu = {"GenuineIntel", true}) {
+        modules->start(kDirectory, ModuleSettings{}, needs, cpu, 0);
+    }
+    // Until the totals are reported (again): every load queued so far has finished.
+    void finish() {
+        const size_t reports = log.count("modules: all loaded");
+        for (int i = 0; i < 20000 && log.count("modules: all loaded") == reports; ++i) modules->report_when_idle(1);
+        REQUIRE_MESSAGE(log.count("modules: all loaded") > reports, log.text());
+    }
+};
+
+}  // namespace
+
+TEST_CASE("modules: devices present at boot -> their drivers, each after its dependencies; KVM for this CPU only") {
+    Boot boot;
+    boot.start();
+    boot.finish();
+    const auto names = loads();
+    for (const char* wanted : {"virtio_pci", "virtio_blk", "kvm-intel", "kvm", "irqbypass", "evdev"}) {
+        CAPTURE(wanted);
+        CHECK(std::count(names.begin(), names.end(), wanted) == 1);
+    }
+    CHECK(std::count(names.begin(), names.end(), "kvm-amd") == 0);
+    CHECK(std::count(names.begin(), names.end(), "virtio_net") == 0);  // no such device
+    CHECK(position(names, "virtio_ring") < position(names, "virtio_pci"));
+    CHECK(position(names, "virtio") < position(names, "virtio_blk"));
+    CHECK(position(names, "irqbypass") < position(names, "kvm"));
+    CHECK(position(names, "kvm") < position(names, "kvm-intel"));
+    CHECK(boot.log.has("modules: all loaded: 8 loaded, 0 failed"));
+}
+
+TEST_CASE("modules: settle_critical waits for bus, storage and critical loads, not for input drivers") {
+    Boot boot;
+    fake::hold("evdev.ko");  // a slow input driver
+    ModuleNeeds needs;
+    needs.network = true;
+    boot.start(needs);
+    const ModuleSummary summary = boot.modules->settle_critical(boot.uevents);
+    auto names = loads();
+    CHECK(std::count(names.begin(), names.end(), "evdev") == 0);  // still probing, not waited for
+    for (const char* critical : {"virtio_pci", "virtio_blk", "kvm-intel"}) CHECK(std::count(names.begin(), names.end(), critical) == 1);
+    CHECK(summary.storage >= 4);   // virtio_pci with virtio and virtio_ring, and virtio_blk
+    CHECK(summary.critical >= 3);  // kvm-intel with kvm and irqbypass
+    CHECK_FALSE(boot.modules->storage_busy());
+    fake::release_held();
+    boot.finish();
+    names = loads();
+    CHECK(std::count(names.begin(), names.end(), "evdev") == 1);
+}
+
+TEST_CASE("modules: a driver that fails -> its dependents skipped, one line each, the boot goes on") {
+    Boot boot;
+    fake::module_failures()["virtio_ring.ko"] = ENOEXEC;
+    boot.start();
+    boot.finish();
+    const auto names = loads();
+    CHECK(std::count(names.begin(), names.end(), "virtio_pci") == 0);
+    CHECK(std::count(names.begin(), names.end(), "kvm-intel") == 1);
+    CHECK(boot.log.has("modules: virtio_ring: finit_module failed: Exec format error"));
+    CHECK(boot.log.has("modules: virtio_pci not loaded: it needs virtio_ring, which failed"));
+    CHECK(boot.log.has("modules: virtio_blk not loaded: it needs virtio_ring, which failed"));
+}
+
+TEST_CASE("modules: a device announced later -> its driver queued then; no vmx/svm -> no KVM, one line") {
+    Boot boot;
+    boot.start({}, {"AuthenticAMD", false});
+    boot.finish();
+    Uevent nic;
+    nic.action = "add";
+    nic.subsystem = "virtio";
+    nic.modalias = "virtio:d00000001v00001AF4";
+    boot.modules->on_device_added(nic);
+    boot.finish();
+    const auto names = loads();
+    CHECK(std::count(names.begin(), names.end(), "virtio_net") == 1);
+    CHECK(position(names, "failover") < position(names, "net_failover"));
+    CHECK(std::count(names.begin(), names.end(), "kvm") == 0);
+    CHECK(boot.log.count("kvm: the CPU has no vmx/svm flag; KVM modules are not loaded") == 1);
+}
+
+TEST_CASE("modules: mounting a filesystem -> its fs- alias loads now; no module index -> one error, nothing loads") {
+    Boot boot;
+    boot.tree.file(std::string(kDirectory) + "/kernel/fs/ext4/ext4.ko", "module");
+    boot.tree.file(std::string(kDirectory) + "/modules.dep", std::string(kDep) + "kernel/fs/ext4/ext4.ko:\n");
+    boot.tree.file(std::string(kDirectory) + "/modules.alias", std::string(kAlias) + "alias fs-ext4 ext4\n");
+    boot.start();
+    CHECK(boot.modules->load_for_filesystem("ext4"));
+    const auto names = loads();
+    CHECK(std::count(names.begin(), names.end(), "ext4") == 1);
+    CHECK_FALSE(boot.modules->load_for_filesystem("btrfs"));
+    boot.finish();
+
+    Boot empty;
+    empty.tree.remove(std::string(kDirectory) + "/modules.dep");
+    empty.start();
+    CHECK(empty.log.has("modules: cannot read /lib/modules/6.1.0-test/modules.dep"));
+    CHECK(empty.log.has("modules: no usable module index in /lib/modules/6.1.0-test; no modules loaded"));
+    CHECK(loads().empty());
+}
