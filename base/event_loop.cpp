@@ -29,6 +29,9 @@ bool EventLoop::run_once(int64_t max_wait_ms) {
     int fds[kMaxDescriptors];
     bool ready[kMaxDescriptors] = {};
     size_t first[kMaxSources + 1];
+    // When each source is due, from the deadline it gave before the wait: a source that asks to
+    // be polled every 100 ms is called once 100 ms have passed, whatever it says afterwards.
+    int64_t due[kMaxSources];
     size_t used = 0;
     const uint64_t before = sys::monotonic_ms();
     int64_t timeout = max_wait_ms;
@@ -36,6 +39,7 @@ bool EventLoop::run_once(int64_t max_wait_ms) {
         first[i] = used;
         used += sources_[i]->descriptors(fds + used, std::min(kMaxSourceDescriptors, kMaxDescriptors - used));
         const int64_t deadline = sources_[i]->deadline_in(before);
+        due[i] = deadline < 0 ? -1 : static_cast<int64_t>(before) + deadline;
         if (deadline >= 0 && (timeout < 0 || deadline < timeout)) timeout = deadline;
     }
     first[count_] = used;
@@ -53,8 +57,8 @@ bool EventLoop::run_once(int64_t max_wait_ms) {
     for (size_t i = 0; i < sources; ++i) {
         bool any = false;
         for (size_t d = first[i]; d < first[i + 1]; ++d) any = any || ready[d];
-        const int64_t deadline = round[i]->deadline_in(now);
-        if (any || deadline == 0) round[i]->on_event(now, ready + first[i], first[i + 1] - first[i]);
+        const bool expired = due[i] >= 0 && static_cast<int64_t>(now) >= due[i];
+        if (any || expired) round[i]->on_event(now, ready + first[i], first[i + 1] - first[i]);
     }
     return true;
 }

@@ -18,7 +18,8 @@ public:
         (void)fds, (void)capacity;
         return 0;
     }
-    // Milliseconds until the source wants a call without a readable descriptor; -1: none.
+    // Milliseconds until the source wants a call without a readable descriptor; -1: none. Asked
+    // before each wait; the call comes once that much time has passed.
     virtual int64_t deadline_in(uint64_t now_ms) {
         (void)now_ms;
         return -1;

@@ -22,6 +22,7 @@
 #include "image/file_io.hpp"
 #include "initrd/image_plan.hpp"
 #include "inspect/image_tools.hpp"
+#include "initrd/config_reference.hpp"
 #include "initrd/microcode.hpp"
 
 namespace {
@@ -30,7 +31,7 @@ using hal::pack::PackInputs;
 
 constexpr const char* kUsage =
     "usage: mkinitrd-hal [options] [OUTPUT]      (OUTPUT default /boot/hal-initrd.img-%k)\n"
-    "       mkinitrd-hal --list IMAGE | --verify IMAGE\n"
+    "       mkinitrd-hal --list IMAGE | --verify IMAGE | --config-reference[=markdown|conf]\n"
     "  -k, --kernel KVER        kernel version (default: the running kernel)\n"
     "      --all-kernels        every kernel in MODDIR/lib/modules; %k in OUTPUT is its version\n"
     "      --moddir DIR         root holding lib/modules/KVER and lib/firmware (default: /)\n"
@@ -51,6 +52,7 @@ constexpr const char* kUsage =
     "      --rescue-shell[=PATH]  pack a static busybox (default /bin/busybox) as /bin/sh\n"
     "      --list IMAGE         every file with its size, totals per top-level directory\n"
     "      --verify IMAGE       check an image; one line per problem, exit status 1 if any\n"
+    "      --config-reference[=markdown|conf]  every hal.conf key with its meaning and default\n"
     "  -v, --verbose            list every file packed\n"
     "  -q, --quiet              no summary line\n"
     "  -h, --help               this text\n"
@@ -60,6 +62,7 @@ constexpr const char* kUsage =
 enum Option {
     kModdir = 1000, kModules, kConfig, kQemu, kInit, kFirmwareDir, kQemuModuleDir, kRescueShell, kDisplay,
     kAllKernels, kHostonly, kHostonlyModaliases, kCompress, kThreads, kMicrocode, kMicrocodeDir, kList, kVerify,
+    kConfigReference,
 };
 
 const struct option kOptions[] = {
@@ -82,6 +85,7 @@ const struct option kOptions[] = {
     {"rescue-shell", optional_argument, nullptr, kRescueShell},
     {"list", required_argument, nullptr, kList},
     {"verify", required_argument, nullptr, kVerify},
+    {"config-reference", optional_argument, nullptr, kConfigReference},
     {"verbose", no_argument, nullptr, 'v'},
     {"quiet", no_argument, nullptr, 'q'},
     {"help", no_argument, nullptr, 'h'},
@@ -97,6 +101,7 @@ struct Settings {
     bool all_kernels = false;
     bool verbose = false, quiet = false;
     std::string list, verify;
+    std::string reference;  // --config-reference: markdown or conf
     std::string output = "/boot/hal-initrd.img-%k";
 };
 
@@ -170,7 +175,8 @@ hal::CheckedStatus config_file_arguments(std::vector<std::string>& words) {
             const size_t equals = line.find('=');
             const std::string name(hal::trim(line.substr(0, equals)));
             const bool known = std::any_of(std::begin(kOptions), std::end(kOptions), [&](const struct option& option) {
-                return option.name && name == option.name && name != "list" && name != "verify" && name != "help";
+                return option.name && name == option.name && name != "list" && name != "verify" && name != "help" &&
+                       name != "config-reference";
             });
             if (!known)
                 return hal::problem(file + " line " + std::to_string(reader.number()) + ": '" + name + "' is not an option");
@@ -264,6 +270,11 @@ int parse_arguments(int argc, char** argv, Settings& settings) {
             case kRescueShell: inputs.rescue_shell = optarg ? optarg : "/bin/busybox"; break;
             case kList: settings.list = optarg; break;
             case kVerify: settings.verify = optarg; break;
+            case kConfigReference:
+                settings.reference = optarg ? optarg : "conf";
+                if (settings.reference != "markdown" && settings.reference != "conf")
+                    return fail("--config-reference=" + settings.reference + ": markdown or conf");
+                break;
             case 'v': settings.verbose = true; break;
             case 'q': settings.quiet = true; break;
             case 'h': std::fputs(kUsage, stdout); return 0;
@@ -349,6 +360,13 @@ int pack_one(Settings& settings, const std::string& kernel) {
 int main(int argc, char** argv) {
     static Settings settings;
     if (const int status = parse_arguments(argc, argv, settings); status >= 0) return status;
+    if (!settings.reference.empty()) {
+        std::fputs((settings.reference == "markdown" ? hal::pack::config_reference_markdown()
+                                                     : hal::pack::config_reference_conf())
+                       .c_str(),
+                   stdout);
+        return 0;
+    }
     if (!settings.list.empty()) {
         const auto listed = hal::pack::list_image(settings.list, stdout);
         return listed.ok() ? 0 : fail(listed.error().message);
