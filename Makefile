@@ -5,14 +5,15 @@ BUILD := build
 PYTHON := /usr/bin/python3
 DEPS_STAMP := $(BUILD)/.deps-checked
 
-# hal-init: static, musl, C++20 from header-only parts of libstdc++ (see shared/DESIGN.md).
+# hal-init: static, musl, C++20 from header-only parts of libstdc++ (Debian has no musl
+# libstdc++): g++ driven by musl's specs, no exceptions, no RTTI.
 INIT_CXX := g++ -specs /usr/lib/x86_64-linux-musl/musl-gcc.specs
 INIT_CXXFLAGS := -std=c++20 -Os -fno-exceptions -fno-rtti -fno-threadsafe-statics \
 	-fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections \
 	-D'__GLIBC_PREREQ(a,b)=0' -isystem /usr/include/c++/12 \
 	-isystem /usr/include/x86_64-linux-gnu/c++/12 -isystem $(BUILD)/musl-include -I. \
 	-Wall -Wextra -Werror
-# Linked by the C driver: no libstdc++ (Debian's is built for glibc); base/cxx_support.cpp
+# Linked by the C driver: no libstdc++ (Debian's is built for glibc); base/sys/cxx_support.cpp
 # provides the single hook the headers need.
 INIT_LD := gcc -specs /usr/lib/x86_64-linux-musl/musl-gcc.specs
 INIT_LDFLAGS := -static -s -Wl,--gc-sections
@@ -31,8 +32,8 @@ TEST_LIBS := $(HOST_LIBS)
 # the ground floor base/ (base/sys/: the syscall wrappers). config/ and launcher/ are pure;
 # init/ is hal-init's boot plan, display/main.cpp hal-display's, initrd/ the packer's.
 CAPABILITIES := devices modules disks platform net display supervision
-PURE_SOURCES := base/glob.cpp $(foreach dir,$(CAPABILITIES) config launcher,$(filter-out display/main.cpp,$(wildcard $(dir)/*.cpp)))
-BASE_SYSTEM_SOURCES := $(filter-out base/glob.cpp,$(wildcard base/*.cpp)) $(wildcard base/sys/*.cpp)
+PURE_SOURCES := $(wildcard base/*.cpp) $(foreach dir,$(CAPABILITIES) config launcher,$(filter-out display/main.cpp,$(wildcard $(dir)/*.cpp)))
+BASE_SYSTEM_SOURCES := $(wildcard base/sys/*.cpp)
 # hal-display's own devices (DRM, fbdev, evdev); the rest of display/sys/ is hal-init's side.
 DISPLAY_DEVICE_SOURCES := display/sys/drm.cpp display/sys/fbdev.cpp display/sys/input.cpp
 SYSTEM_SOURCES := $(filter-out $(DISPLAY_DEVICE_SOURCES),$(foreach dir,$(CAPABILITIES),$(wildcard $(dir)/sys/*.cpp)))
@@ -53,7 +54,7 @@ PACKER_OBJECTS := $(PACKER_LIB_SOURCES:%.cpp=$(BUILD)/host/%.o) $(BUILD)/host/in
 # trees (base/sys/fs.hpp's root) and these files swapped at link time for the fakes in
 # tests/unit/fakes/: the calls a test cannot make (mount, reboot, finit_module, rtnetlink).
 FAKED_SOURCES := base/sys/mount.cpp base/sys/power.cpp modules/sys/kernel_module.cpp net/sys/rtnetlink.cpp
-UNIT_SYSTEM_SOURCES := $(filter-out base/cxx_support.cpp $(FAKED_SOURCES),$(BASE_SYSTEM_SOURCES) $(SYSTEM_SOURCES))
+UNIT_SYSTEM_SOURCES := $(filter-out base/sys/cxx_support.cpp $(FAKED_SOURCES),$(BASE_SYSTEM_SOURCES) $(SYSTEM_SOURCES))
 UNIT_OBJECTS := $(sort $(PACKER_LIB_SOURCES:%.cpp=$(BUILD)/asan/%.o) $(DISPLAY_PURE_SOURCES:%.cpp=$(BUILD)/asan/%.o) \
 	$(UNIT_SYSTEM_SOURCES:%.cpp=$(BUILD)/asan/%.o)) $(UNIT_SOURCES:%.cpp=$(BUILD)/asan/%.o)
 

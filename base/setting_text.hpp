@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 
@@ -31,6 +32,32 @@ const char* name_of(Enum value, const NamedValue<Enum> (&table)[N]) {
     for (const auto& entry : table)
         if (entry.value == value) return entry.name.data();
     return "?";
+}
+
+// An enum whose values are 0, 1, 2... in the order `names` lists them, NUL-separated
+// ("auto\0kvm\0tcg"sv): the value `text` names, or `message` as the rejection.
+template <class Enum>
+Parsed<Enum> parse_enum(std::string_view text, std::string_view names, const char* message) {
+    size_t index = 0;
+    for (size_t at = 0; at <= names.size(); ++index) {
+        const size_t end = std::min(names.find('\0', at), names.size());
+        if (names.substr(at, end - at) == text) return static_cast<Enum>(index);
+        at = end + 1;
+    }
+    return ParseError{message};
+}
+
+// The name of `value` in `names` (a string literal, so every name ends in a NUL); "?" when
+// the list is shorter.
+template <class Enum>
+const char* enum_name(Enum value, std::string_view names) {
+    size_t at = 0;
+    for (size_t index = 0; index < static_cast<size_t>(value); ++index) {
+        at = names.find('\0', at);
+        if (at == std::string_view::npos) return "?";
+        ++at;
+    }
+    return names.data() + at;
 }
 
 inline constexpr NamedValue<bool> kYesNo[] = {{"yes", true}, {"no", false}, {"true", true},

@@ -51,6 +51,20 @@ inline std::string_view strip_comment(std::string_view line) {
     return hash == std::string_view::npos ? line : line.substr(0, hash);
 }
 
+// Calls visit(line) with each line that has content once its `#` comment and surrounding white
+// space are gone. A visit that returns false stops the walk: the result is that line's number
+// (from 1); 0 when every line was taken.
+template <class Visit>
+unsigned for_each_content_line(std::string_view text, Visit&& visit) {
+    LineReader reader(text);
+    std::string_view line;
+    while (reader.next(line)) {
+        const std::string_view content = trim(strip_comment(line));
+        if (!content.empty() && !visit(content)) return reader.number();
+    }
+    return 0;
+}
+
 // Splits off the next whitespace-separated word; returns false when none is left.
 inline bool next_word(std::string_view& text, std::string_view& word) {
     text = trim(text);

@@ -16,10 +16,8 @@ Parsed<Unit> store(T& field, const Parsed<T>& parsed) {
     return Unit{};
 }
 
-constexpr NamedValue<BreakPoint> kBreakPoints[] = {{"", BreakPoint::kNone},
-                                                   {"modules", BreakPoint::kModules},
-                                                   {"devices", BreakPoint::kDevices},
-                                                   {"launch", BreakPoint::kLaunch}};
+using namespace std::string_view_literals;
+constexpr std::string_view kBreakPoints = "\0modules\0devices\0launch"sv;
 
 Parsed<Unit> apply_uefi_vars(Config& config, Value value) {
     config.platform.keep_uefi_vars = !value.empty();
@@ -211,7 +209,7 @@ constexpr SettingRow kRows[] = {
     {"break", "",
      "`modules`, `devices` or `launch`: a rescue shell before that phase (`hal.break=devices`)",
      [](Config& c, Value v) {
-         return store(c.boot.break_before, parse_named(v, kBreakPoints, "break must be modules, devices or launch"));
+         return store(c.boot.break_before, parse_enum<BreakPoint>(v, kBreakPoints, "break must be modules, devices or launch"));
      }},
     {"shell", "no", "`yes`: a rescue shell before launch (`hal.shell`)", apply_shell},
 };
@@ -234,6 +232,6 @@ const SettingRow* find_setting(std::string_view key) {
     return nullptr;
 }
 
-const char* break_point_name(BreakPoint point) { return name_of(point, kBreakPoints); }
+const char* break_point_name(BreakPoint point) { return enum_name(point, kBreakPoints); }
 
 }  // namespace hal

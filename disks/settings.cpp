@@ -6,28 +6,23 @@
 namespace hal {
 namespace {
 
-constexpr NamedValue<DiskBus> kDiskBuses[] = {{"auto", DiskBus::kAuto}, {"virtio", DiskBus::kVirtio},
-                                              {"ide", DiskBus::kIde},   {"ahci", DiskBus::kAhci},
-                                              {"nvme", DiskBus::kNvme}, {"scsi", DiskBus::kScsi}};
+using namespace std::string_view_literals;
+constexpr std::string_view kDiskBuses = "auto\0virtio\0ide\0ahci\0nvme\0scsi"sv;
 // `unsafe` is deliberately absent: it drops the guest's flushes and loses data on power loss.
-constexpr NamedValue<DiskCache> kDiskCaches[] = {{"auto", DiskCache::kAuto},
-                                                 {"writeback", DiskCache::kWriteback},
-                                                 {"none", DiskCache::kNone},
-                                                 {"writethrough", DiskCache::kWritethrough},
-                                                 {"directsync", DiskCache::kDirectsync}};
+constexpr std::string_view kDiskCaches = "auto\0writeback\0none\0writethrough\0directsync"sv;
 
 }  // namespace
 
 Parsed<DiskBus> parse_disk_bus(std::string_view text) {
-    return parse_named(text, kDiskBuses, "disk_bus must be auto, virtio, ide, ahci, nvme or scsi");
+    return parse_enum<DiskBus>(text, kDiskBuses, "disk_bus must be auto, virtio, ide, ahci, nvme or scsi");
 }
 
 Parsed<DiskCache> parse_disk_cache(std::string_view text) {
-    return parse_named(text, kDiskCaches,
-                       "disk_cache must be auto, writeback, none, writethrough or directsync");
+    return parse_enum<DiskCache>(text, kDiskCaches,
+                                 "disk_cache must be auto, writeback, none, writethrough or directsync");
 }
 
-const char* disk_bus_name(DiskBus bus) { return name_of(bus, kDiskBuses); }
-const char* disk_cache_name(DiskCache cache) { return name_of(cache, kDiskCaches); }
+const char* disk_bus_name(DiskBus bus) { return enum_name(bus, kDiskBuses); }
+const char* disk_cache_name(DiskCache cache) { return enum_name(cache, kDiskCaches); }
 
 }  // namespace hal

@@ -28,7 +28,7 @@
 #include "display/sys/drm.hpp"
 #include "display/sys/fbdev.hpp"
 #include "display/sys/input.hpp"
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/io.hpp"
 #include "base/sys/process.hpp"

@@ -50,24 +50,19 @@ void Pointer::move_absolute_y(int32_t value, int32_t minimum, int32_t maximum) {
 
 void Pointer::button(uint8_t bit, bool down) { buttons_ = down ? (buttons_ | bit) : (buttons_ & ~bit); }
 
-uint16_t Pointer::x_for_event() {
-    if (absolute_) {
-        dx_ = 0;
-        return static_cast<uint16_t>(x_);
-    }
-    const int32_t delta = dx_ < -0x7fff ? -0x7fff : (dx_ > 0x7fff ? 0x7fff : dx_);
-    dx_ = 0;
-    return static_cast<uint16_t>(0x7fff + delta);
+namespace {
+
+// One axis for QEMU's pointer event: the position for a tablet, else the movement since the
+// last event around 0x7fff (the relative encoding), which is then spent.
+uint16_t axis_for_event(bool absolute, int32_t position, int32_t& delta) {
+    const int32_t moved = delta < -0x7fff ? -0x7fff : (delta > 0x7fff ? 0x7fff : delta);
+    delta = 0;
+    return static_cast<uint16_t>(absolute ? position : 0x7fff + moved);
 }
 
-uint16_t Pointer::y_for_event() {
-    if (absolute_) {
-        dy_ = 0;
-        return static_cast<uint16_t>(y_);
-    }
-    const int32_t delta = dy_ < -0x7fff ? -0x7fff : (dy_ > 0x7fff ? 0x7fff : dy_);
-    dy_ = 0;
-    return static_cast<uint16_t>(0x7fff + delta);
-}
+}  // namespace
+
+uint16_t Pointer::x_for_event() { return axis_for_event(absolute_, x_, dx_); }
+uint16_t Pointer::y_for_event() { return axis_for_event(absolute_, y_, dy_); }
 
 }  // namespace hal

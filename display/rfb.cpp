@@ -90,7 +90,8 @@ bool ServerParser::start_rect() {
     return finish_rect();
 }
 
-bool ServerParser::step(std::span<const uint8_t>& data) {
+// The handshake: version, security type None, the shared flag, the server's init message.
+bool ServerParser::step_handshake(std::span<const uint8_t>& data) {
     switch (state_) {
         case State::kVersion:
             if (!need(12, data)) return true;
@@ -122,26 +123,31 @@ bool ServerParser::step(std::span<const uint8_t>& data) {
             state_ = State::kServerInit;
             return true;
         }
-        case State::kServerInit: {
-            if (!need(24, data)) return true;
-            width_ = be16(header_), height_ = be16(header_ + 2);
-            if (width_ > kMaxDimension || height_ > kMaxDimension) return fail("the server's screen is impossibly large");
-            skip_ = be32(header_ + 20);
-            if (skip_ > kMaxSkip) return fail("the server's name is impossibly long");
-            have_ = 0;
-            events_.server_init(width_, height_);
-            state_ = State::kServerName;
-            return true;
-        }
-        case State::kServerName:
-        case State::kColourEntries:
-        case State::kCutText: {
-            const size_t take = skip_ < data.size() ? skip_ : data.size();
-            skip_ -= static_cast<uint32_t>(take);
-            data = data.subspan(take);
-            if (skip_ == 0) state_ = State::kMessageType;
-            return true;
-        }
+        default: break;
+    }
+    if (!need(24, data)) return true;
+    width_ = be16(header_), height_ = be16(header_ + 2);
+    if (width_ > kMaxDimension || height_ > kMaxDimension) return fail("the server's screen is impossibly large");
+    skip_ = be32(header_ + 20);
+    if (skip_ > kMaxSkip) return fail("the server's name is impossibly long");
+    have_ = 0;
+    events_.server_init(width_, height_);
+    state_ = State::kServerName;
+    return true;
+}
+
+// Bytes the client does not use: the server's name, colour map entries, cut text.
+bool ServerParser::skip(std::span<const uint8_t>& data) {
+    const size_t take = skip_ < data.size() ? skip_ : data.size();
+    skip_ -= static_cast<uint32_t>(take);
+    data = data.subspan(take);
+    if (skip_ == 0) state_ = State::kMessageType;
+    return true;
+}
+
+// A server message's type and its fixed header.
+bool ServerParser::step_message(std::span<const uint8_t>& data) {
+    switch (state_) {
         case State::kMessageType:
             if (!need(1, data)) return true;
             switch (header_[0]) {
@@ -158,12 +164,8 @@ bool ServerParser::step(std::span<const uint8_t>& data) {
             if (!need(4, data)) return true;
             rects_left_ = be16(header_ + 2);
             have_ = 0;
-            if (rects_left_ == 0) {
-                events_.update_done();
-                state_ = State::kMessageType;
-            } else {
-                state_ = State::kRectHeader;
-            }
+            if (rects_left_ == 0) events_.update_done();
+            state_ = rects_left_ == 0 ? State::kMessageType : State::kRectHeader;
             return true;
         case State::kRectHeader:
             if (!need(12, data)) return true;
@@ -174,47 +176,64 @@ bool ServerParser::step(std::span<const uint8_t>& data) {
             have_ = 0;
             state_ = skip_ ? State::kColourEntries : State::kMessageType;
             return true;
-        case State::kCutTextHeader:
-            if (!need(8, data)) return true;
-            skip_ = be32(header_ + 4);
-            if (skip_ > kMaxSkip) return fail("the server's cut text is impossibly long");
-            have_ = 0;
-            state_ = skip_ ? State::kCutText : State::kMessageType;
-            return true;
-        case State::kRectPixels: {
-            const uint64_t total = static_cast<uint64_t>(rect_width_) * rect_height_;
-            // A pixel split across reads is completed first, then whole runs go out row by row.
-            if (partial_size_ > 0) {
-                const size_t take = kBytesPerPixel - partial_size_ < data.size() ? kBytesPerPixel - partial_size_ : data.size();
-                std::memcpy(partial_ + partial_size_, data.data(), take);
-                partial_size_ += take;
-                data = data.subspan(take);
-                if (partial_size_ < kBytesPerPixel) return true;
-                events_.pixels(static_cast<uint16_t>(rect_x_ + rect_offset_ % rect_width_),
-                               static_cast<uint16_t>(rect_y_ + rect_offset_ / rect_width_), partial_, 1);
-                partial_size_ = 0;
-                ++rect_offset_;
-            }
-            while (rect_offset_ < total && data.size() >= kBytesPerPixel) {
-                const uint64_t column = rect_offset_ % rect_width_;
-                uint64_t run = rect_width_ - column;
-                if (run > data.size() / kBytesPerPixel) run = data.size() / kBytesPerPixel;
-                events_.pixels(static_cast<uint16_t>(rect_x_ + column),
-                               static_cast<uint16_t>(rect_y_ + rect_offset_ / rect_width_), data.data(),
-                               static_cast<size_t>(run));
-                rect_offset_ += run;
-                data = data.subspan(static_cast<size_t>(run) * kBytesPerPixel);
-            }
-            if (rect_offset_ < total) {
-                if (!data.empty()) {  // fewer than 4 bytes left: the start of the next pixel
-                    std::memcpy(partial_, data.data(), data.size());
-                    partial_size_ = data.size();
-                    data = {};
-                }
-                return true;
-            }
-            return finish_rect();
-        }
+        default: break;
+    }
+    if (!need(8, data)) return true;  // kCutTextHeader
+    skip_ = be32(header_ + 4);
+    if (skip_ > kMaxSkip) return fail("the server's cut text is impossibly long");
+    have_ = 0;
+    state_ = skip_ ? State::kCutText : State::kMessageType;
+    return true;
+}
+
+// A raw rectangle's pixels: a pixel split across reads is completed first, then whole runs go
+// out row by row.
+bool ServerParser::read_pixels(std::span<const uint8_t>& data) {
+    const uint64_t total = static_cast<uint64_t>(rect_width_) * rect_height_;
+    if (partial_size_ > 0) {
+        const size_t take = kBytesPerPixel - partial_size_ < data.size() ? kBytesPerPixel - partial_size_ : data.size();
+        std::memcpy(partial_ + partial_size_, data.data(), take);
+        partial_size_ += take;
+        data = data.subspan(take);
+        if (partial_size_ < kBytesPerPixel) return true;
+        events_.pixels(static_cast<uint16_t>(rect_x_ + rect_offset_ % rect_width_),
+                       static_cast<uint16_t>(rect_y_ + rect_offset_ / rect_width_), partial_, 1);
+        partial_size_ = 0;
+        ++rect_offset_;
+    }
+    while (rect_offset_ < total && data.size() >= kBytesPerPixel) {
+        const uint64_t column = rect_offset_ % rect_width_;
+        uint64_t run = rect_width_ - column;
+        if (run > data.size() / kBytesPerPixel) run = data.size() / kBytesPerPixel;
+        events_.pixels(static_cast<uint16_t>(rect_x_ + column), static_cast<uint16_t>(rect_y_ + rect_offset_ / rect_width_),
+                       data.data(), static_cast<size_t>(run));
+        rect_offset_ += run;
+        data = data.subspan(static_cast<size_t>(run) * kBytesPerPixel);
+    }
+    if (rect_offset_ >= total) return finish_rect();
+    if (!data.empty()) {  // fewer than 4 bytes left: the start of the next pixel
+        std::memcpy(partial_, data.data(), data.size());
+        partial_size_ = data.size();
+        data = {};
+    }
+    return true;
+}
+
+bool ServerParser::step(std::span<const uint8_t>& data) {
+    switch (state_) {
+        case State::kVersion:
+        case State::kSecurityTypes:
+        case State::kSecurityResult:
+        case State::kServerInit: return step_handshake(data);
+        case State::kServerName:
+        case State::kColourEntries:
+        case State::kCutText: return skip(data);
+        case State::kMessageType:
+        case State::kUpdateHeader:
+        case State::kRectHeader:
+        case State::kColourMap:
+        case State::kCutTextHeader: return step_message(data);
+        case State::kRectPixels: return read_pixels(data);
     }
     return fail("internal parser state");
 }

@@ -67,6 +67,10 @@ private:
     bool need(size_t count, std::span<const uint8_t>& data);  // fills header_ up to count
     bool fail(const char* why);
     bool step(std::span<const uint8_t>& data);
+    bool step_handshake(std::span<const uint8_t>& data);
+    bool step_message(std::span<const uint8_t>& data);
+    bool skip(std::span<const uint8_t>& data);
+    bool read_pixels(std::span<const uint8_t>& data);
     bool start_rect();
     bool finish_rect();
     void set_reply(const uint8_t* bytes, size_t size);

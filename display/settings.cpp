@@ -4,22 +4,20 @@
 #include "base/setting_text.hpp"
 
 namespace hal {
-namespace {
 
-constexpr NamedValue<DisplayMode> kModes[] = {{"auto", DisplayMode::kAuto}, {"none", DisplayMode::kNone}};
-constexpr NamedValue<GuestVideo> kVideos[] = {{"std", GuestVideo::kStd}, {"virtio", GuestVideo::kVirtio}};
-constexpr NamedValue<bool> kInputs[] = {{"auto", true}, {"none", false}};
-
-}  // namespace
+using namespace std::string_view_literals;
 
 Parsed<DisplayMode> parse_display_mode(std::string_view text) {
-    return parse_named(text, kModes, "display must be auto or none");
+    return parse_enum<DisplayMode>(text, "auto\0none"sv, "display must be auto or none");
 }
 Parsed<GuestVideo> parse_guest_video(std::string_view text) {
-    return parse_named(text, kVideos, "guest_video must be std or virtio");
+    return parse_enum<GuestVideo>(text, "std\0virtio"sv, "guest_video must be std or virtio");
 }
 Parsed<bool> parse_input_setting(std::string_view text) {
-    return parse_named(text, kInputs, "input must be auto or none");
+    // input = auto: every keyboard and pointer drives the guest; none: none does.
+    const auto none = parse_enum<bool>(text, "auto\0none"sv, "input must be auto or none");
+    if (!none.ok()) return none.error();
+    return !none.value();
 }
 
 }  // namespace hal

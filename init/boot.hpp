@@ -3,7 +3,7 @@
 // made by init/main.cpp; the steps of the boot plan take it.
 #pragma once
 
-#include "base/event_loop.hpp"
+#include "base/sys/event_loop.hpp"
 #include "config/config.hpp"
 #include "devices/sys/nodes.hpp"
 #include "devices/sys/uevents.hpp"

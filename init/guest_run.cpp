@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "base/image_layout.hpp"
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/process.hpp"
 #include "base/sys/time.hpp"

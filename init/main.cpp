@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "base/cxx_support.hpp"
+#include "base/sys/cxx_support.hpp"
 #include "base/image_layout.hpp"
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/mount.hpp"
 #include "base/sys/power.hpp"

@@ -7,7 +7,7 @@
 
 #include <cstring>
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/io.hpp"
 #include "base/sys/process.hpp"

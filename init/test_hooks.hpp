@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "base/event_loop.hpp"
+#include "base/sys/event_loop.hpp"
 #include "devices/sys/uevents.hpp"
 #include "display/sys/display_child.hpp"
 

@@ -251,30 +251,26 @@ void parse_modules_builtin(std::string_view text, ModuleIndex& index) {
 }
 
 void parse_modules_alias(std::string_view text, ModuleIndex& index) {
-    LineReader reader(text);
-    std::string_view line;
-    while (reader.next(line)) {
-        std::string_view rest = trim(strip_comment(line));
+    for_each_content_line(text, [&](std::string_view rest) {
         std::string_view keyword, pattern, module;
         if (next_word(rest, keyword) && keyword == "alias" && next_word(rest, pattern) && next_word(rest, module))
             index.aliases.emplace_back(std::string(pattern), normalized_module_name(module));
-    }
+        return true;
+    });
 }
 
 void parse_modules_softdep(std::string_view text, ModuleIndex& index) {
-    LineReader reader(text);
-    std::string_view line;
-    while (reader.next(line)) {
-        std::string_view rest = trim(strip_comment(line));
+    for_each_content_line(text, [&](std::string_view rest) {
         std::string_view keyword, module, word;
-        if (!next_word(rest, keyword) || keyword != "softdep" || !next_word(rest, module)) continue;
+        if (!next_word(rest, keyword) || keyword != "softdep" || !next_word(rest, module)) return true;
         auto* target = &index.softdep_pre[normalized_module_name(module)];
         while (next_word(rest, word)) {
             if (word == "pre:") target = &index.softdep_pre[normalized_module_name(module)];
             else if (word == "post:") target = &index.softdep_post[normalized_module_name(module)];
             else target->emplace_back(word);
         }
-    }
+        return true;
+    });
 }
 
 namespace {

@@ -62,13 +62,8 @@ namespace {
 // Calls `add(line)` for each line with content; the first line it refuses is the error.
 template <class Add>
 Parsed<Unit> each_line(std::string_view text, const char* message, Add&& add) {
-    LineReader reader(text);
-    std::string_view line;
-    while (reader.next(line)) {
-        const std::string_view content = trim(strip_comment(line));
-        if (content.empty()) continue;
-        if (!add(content)) return ParseError{message, reader.number()};
-    }
+    const unsigned refused = for_each_content_line(text, add);
+    if (refused != 0) return ParseError{message, refused};
     return Unit{};
 }
 

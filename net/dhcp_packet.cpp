@@ -137,6 +137,75 @@ bool search_list(const uint8_t* data, uint8_t length, FixedString<256>& out) {
     return true;
 }
 
+// Sentinel: the option is not one of this group's.
+constexpr const char* kOtherGroup = "";
+
+// Options of a fixed length; the problem, nullptr when applied, kOtherGroup for the rest.
+const char* fixed_option(uint8_t code, const uint8_t* value, uint8_t length, Reply& reply, uint8_t& overload) {
+    const auto need = [length](uint8_t wanted) { return length == wanted; };
+    switch (code) {
+        case kMessageType:
+            if (!need(1)) return "message type option of wrong length";
+            reply.type = static_cast<MessageType>(value[0]);
+            return nullptr;
+        case kServerId:
+            if (!need(4)) return "server id option of wrong length";
+            reply.server_id = read32(value);
+            return nullptr;
+        case kSubnetMask:
+            if (!need(4)) return "subnet mask option of wrong length";
+            reply.has_subnet_mask = true;
+            reply.subnet_mask = read32(value);
+            return nullptr;
+        case kBroadcast:
+            if (!need(4)) return "broadcast option of wrong length";
+            reply.has_broadcast = true;
+            reply.broadcast = read32(value);
+            return nullptr;
+        case kLeaseTime: return need(4) ? (reply.lease_seconds = read32(value), nullptr) : "lease time option of wrong length";
+        case kRenewal: return need(4) ? (reply.renewal_seconds = read32(value), nullptr) : "T1 option of wrong length";
+        case kRebinding: return need(4) ? (reply.rebinding_seconds = read32(value), nullptr) : "T2 option of wrong length";
+        case kMtu:
+            if (!need(2)) return "MTU option of wrong length";
+            reply.mtu = static_cast<uint16_t>((value[0] << 8) | value[1]);
+            return nullptr;
+        case kOverload:
+            if (!need(1) || value[0] < 1 || value[0] > 3) return "bad option overload";
+            overload = value[0];
+            return nullptr;
+        default: return kOtherGroup;
+    }
+}
+
+// Options of a variable length: address lists, text, classless routes. Options we did not ask
+// for are skipped by their length.
+const char* variable_option(uint8_t code, const uint8_t* value, uint8_t length, Reply& reply) {
+    switch (code) {
+        case kRouter: {
+            uint32_t routers[4];
+            size_t count = 0;
+            if (!addresses(value, length, routers, 4, count)) return "router option of wrong length";
+            reply.has_router = true;
+            reply.router = routers[0];
+            return nullptr;
+        }
+        case kDns:
+            if (!addresses(value, length, reply.dns, kMaxDnsServers, reply.dns_count)) return "DNS option of wrong length";
+            return nullptr;
+        case kHostname:
+            return length == 0 || !text_option(value, length, reply.hostname) ? "bad hostname option" : nullptr;
+        case kDomain: return length == 0 || !text_option(value, length, reply.domain) ? "bad domain option" : nullptr;
+        case kMessage:
+            if (!text_option(value, length, reply.message)) reply.message.assign("(unprintable)");
+            return nullptr;
+        case kSearch:
+            return length == 0 || !search_list(value, length, reply.search) ? "bad domain search option" : nullptr;
+        case kClasslessRoutes:
+            return length < 5 || !classless_routes(value, length, reply) ? "bad classless static route option" : nullptr;
+        default: return nullptr;
+    }
+}
+
 // Walks one options area; `overload` collects option 52. Returns a problem or nullptr.
 const char* walk_options(const uint8_t* data, size_t size, Reply& reply, uint8_t& overload, bool& ended) {
     size_t at = 0;
@@ -153,75 +222,9 @@ const char* walk_options(const uint8_t* data, size_t size, Reply& reply, uint8_t
         if (length > size - at) return "option longer than the packet";
         const uint8_t* value = data + at;
         at += length;
-        auto exact = [length](uint8_t wanted) { return length == wanted; };
-        switch (code) {
-            case kMessageType:
-                if (!exact(1)) return "message type option of wrong length";
-                reply.type = static_cast<MessageType>(value[0]);
-                break;
-            case kServerId:
-                if (!exact(4)) return "server id option of wrong length";
-                reply.server_id = read32(value);
-                break;
-            case kSubnetMask:
-                if (!exact(4)) return "subnet mask option of wrong length";
-                reply.has_subnet_mask = true;
-                reply.subnet_mask = read32(value);
-                break;
-            case kRouter: {
-                uint32_t routers[4];
-                size_t count = 0;
-                if (!addresses(value, length, routers, 4, count)) return "router option of wrong length";
-                reply.has_router = true;
-                reply.router = routers[0];
-                break;
-            }
-            case kBroadcast:
-                if (!exact(4)) return "broadcast option of wrong length";
-                reply.has_broadcast = true;
-                reply.broadcast = read32(value);
-                break;
-            case kDns:
-                if (!addresses(value, length, reply.dns, kMaxDnsServers, reply.dns_count)) return "DNS option of wrong length";
-                break;
-            case kLeaseTime:
-                if (!exact(4)) return "lease time option of wrong length";
-                reply.lease_seconds = read32(value);
-                break;
-            case kRenewal:
-                if (!exact(4)) return "T1 option of wrong length";
-                reply.renewal_seconds = read32(value);
-                break;
-            case kRebinding:
-                if (!exact(4)) return "T2 option of wrong length";
-                reply.rebinding_seconds = read32(value);
-                break;
-            case kMtu:
-                if (!exact(2)) return "MTU option of wrong length";
-                reply.mtu = static_cast<uint16_t>((value[0] << 8) | value[1]);
-                break;
-            case kHostname:
-                if (length == 0 || !text_option(value, length, reply.hostname)) return "bad hostname option";
-                break;
-            case kDomain:
-                if (length == 0 || !text_option(value, length, reply.domain)) return "bad domain option";
-                break;
-            case kMessage:
-                if (!text_option(value, length, reply.message)) reply.message.assign("(unprintable)");
-                break;
-            case kSearch:
-                if (length == 0 || !search_list(value, length, reply.search)) return "bad domain search option";
-                break;
-            case kClasslessRoutes:
-                if (length < 5 || !classless_routes(value, length, reply)) return "bad classless static route option";
-                break;
-            case kOverload:
-                if (!exact(1) || value[0] < 1 || value[0] > 3) return "bad option overload";
-                overload = value[0];
-                break;
-            default:
-                break;  // options we did not ask for are skipped by their length
-        }
+        const char* problem = fixed_option(code, value, length, reply, overload);
+        if (problem == kOtherGroup) problem = variable_option(code, value, length, reply);
+        if (problem) return problem;
     }
     return nullptr;
 }

@@ -8,23 +8,18 @@
 namespace hal {
 namespace {
 
-constexpr NamedValue<NetworkMode> kNetworkModes[] = {{"auto", NetworkMode::kAuto},
-                                                     {"bridge", NetworkMode::kBridge},
-                                                     {"nat", NetworkMode::kNat},
-                                                     {"none", NetworkMode::kNone}};
-constexpr NamedValue<NicModel> kNicModels[] = {{"none", NicModel::kNone},
-                                               {"virtio", NicModel::kVirtio},
-                                               {"e1000", NicModel::kE1000},
-                                               {"e1000e", NicModel::kE1000e}};
+using namespace std::string_view_literals;
+constexpr std::string_view kNetworkModes = "auto\0bridge\0nat\0none"sv;
+constexpr std::string_view kNicModels = "none\0virtio\0e1000\0e1000e"sv;
 
 }  // namespace
 
 Parsed<NetworkMode> parse_network_mode(std::string_view text) {
-    return parse_named(text, kNetworkModes, "network must be auto, bridge, nat or none");
+    return parse_enum<NetworkMode>(text, kNetworkModes, "network must be auto, bridge, nat or none");
 }
 
 Parsed<NicModel> parse_nic_model(std::string_view text) {
-    return parse_named(text, kNicModels, "nic_model must be none, virtio, e1000 or e1000e");
+    return parse_enum<NicModel>(text, kNicModels, "nic_model must be none, virtio, e1000 or e1000e");
 }
 
 Parsed<NicSelector> parse_nic_selector(std::string_view text) {
@@ -53,8 +48,8 @@ Parsed<IpSetting> parse_manage_setting(std::string_view text) {
     return parse_ip_setting(text);
 }
 
-const char* network_mode_name(NetworkMode mode) { return name_of(mode, kNetworkModes); }
-const char* nic_model_name(NicModel nic) { return name_of(nic, kNicModels); }
+const char* network_mode_name(NetworkMode mode) { return enum_name(mode, kNetworkModes); }
+const char* nic_model_name(NicModel nic) { return enum_name(nic, kNicModels); }
 
 const char* nic_selector_text(const NicSelector& selector, char* out, size_t size) {
     char mac[18];

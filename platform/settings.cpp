@@ -6,32 +6,30 @@
 namespace hal {
 namespace {
 
-constexpr NamedValue<FirmwareSetting> kFirmwares[] = {{"auto", FirmwareSetting::kAuto},
-                                                      {"bios", FirmwareSetting::kBios},
-                                                      {"uefi", FirmwareSetting::kUefi},
-                                                      {"uefi-secure", FirmwareSetting::kUefiSecure}};
-constexpr NamedValue<Identity> kIdentities[] = {{"host", Identity::kHost}, {"generic", Identity::kGeneric}};
-constexpr NamedValue<Machine> kMachines[] = {{"pc", Machine::kPc}, {"q35", Machine::kQ35}};
-constexpr NamedValue<Accel> kAccels[] = {{"auto", Accel::kAuto}, {"kvm", Accel::kKvm}, {"tcg", Accel::kTcg}};
+using namespace std::string_view_literals;
+constexpr std::string_view kFirmwares = "auto\0bios\0uefi\0uefi-secure"sv;
+constexpr std::string_view kIdentities = "host\0generic"sv;
+constexpr std::string_view kMachines = "pc\0q35"sv;
+constexpr std::string_view kAccels = "auto\0kvm\0tcg"sv;
 
 }  // namespace
 
 Parsed<FirmwareSetting> parse_firmware_setting(std::string_view text) {
-    return parse_named(text, kFirmwares, "firmware must be auto, bios, uefi or uefi-secure");
+    return parse_enum<FirmwareSetting>(text, kFirmwares, "firmware must be auto, bios, uefi or uefi-secure");
 }
 Parsed<Identity> parse_identity(std::string_view text) {
-    return parse_named(text, kIdentities, "identity must be host or generic");
+    return parse_enum<Identity>(text, kIdentities, "identity must be host or generic");
 }
 Parsed<Machine> parse_machine(std::string_view text) {
-    return parse_named(text, kMachines, "machine must be pc or q35");
+    return parse_enum<Machine>(text, kMachines, "machine must be pc or q35");
 }
 Parsed<Accel> parse_accel(std::string_view text) {
-    return parse_named(text, kAccels, "accel must be auto, kvm or tcg");
+    return parse_enum<Accel>(text, kAccels, "accel must be auto, kvm or tcg");
 }
 
-const char* firmware_setting_name(FirmwareSetting firmware) { return name_of(firmware, kFirmwares); }
-const char* identity_name(Identity identity) { return name_of(identity, kIdentities); }
-const char* machine_name(Machine machine) { return name_of(machine, kMachines); }
-const char* accel_name(Accel accel) { return name_of(accel, kAccels); }
+const char* firmware_setting_name(FirmwareSetting firmware) { return enum_name(firmware, kFirmwares); }
+const char* identity_name(Identity identity) { return enum_name(identity, kIdentities); }
+const char* machine_name(Machine machine) { return enum_name(machine, kMachines); }
+const char* accel_name(Accel accel) { return enum_name(accel, kAccels); }
 
 }  // namespace hal

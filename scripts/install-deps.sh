@@ -14,6 +14,7 @@ packages=(
     kmod                         # depmod for the downloaded test kernel
     busybox-static               # the reference init of `make bench`, and --rescue-shell
     clang libclang-rt-14-dev     # libFuzzer targets (`make fuzz`)
+    clang-format universal-ctags # tests/structure: formatting and function length
     iproute2 dnsmasq-base        # DHCP client tests: network namespaces and a real server
     apt-utils ca-certificates file
     procps                       # pkill: `make fuzz-campaign` gives a freed core to a running target

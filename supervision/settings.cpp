@@ -6,15 +6,13 @@
 namespace hal {
 namespace {
 
-constexpr NamedValue<ExitAction> kExitActions[] = {{"poweroff", ExitAction::kPowerOff},
-                                                   {"reboot", ExitAction::kReboot},
-                                                   {"restart", ExitAction::kRestart},
-                                                   {"shell", ExitAction::kShell}};
+using namespace std::string_view_literals;
+constexpr std::string_view kExitActions = "poweroff\0reboot\0restart\0shell"sv;
 
 }  // namespace
 
 Parsed<ExitAction> parse_exit_action(std::string_view text, const char* message) {
-    return parse_named(text, kExitActions, message);
+    return parse_enum<ExitAction>(text, kExitActions, message);
 }
 
 Parsed<ExitAction> parse_emergency_action(std::string_view text) {
@@ -33,7 +31,7 @@ Parsed<FixedString<kSerialNameCapacity>> parse_serial_port(std::string_view text
     return port;
 }
 
-const char* exit_action_name(ExitAction action) { return name_of(action, kExitActions); }
+const char* exit_action_name(ExitAction action) { return enum_name(action, kExitActions); }
 
 ExitPolicy exit_policy(const SupervisionSettings& settings) {
     ExitPolicy policy;

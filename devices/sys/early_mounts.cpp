@@ -7,7 +7,7 @@
 
 #include "base/image_layout.hpp"
 #include "devices/sys/nodes.hpp"
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/mount.hpp"
 

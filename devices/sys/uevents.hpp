@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "base/event_loop.hpp"
+#include "base/sys/event_loop.hpp"
 #include "base/result.hpp"
 #include "devices/sys/wait.hpp"
 #include "devices/uevent.hpp"

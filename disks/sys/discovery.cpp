@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "base/image_layout.hpp"
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/mount.hpp"
 #include "disks/sys/disk_reader.hpp"

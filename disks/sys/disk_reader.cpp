@@ -2,8 +2,9 @@
 #include "disks/sys/disk_reader.hpp"
 
 #include <cstdio>
+#include <initializer_list>
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/attribute.hpp"
 #include "base/sys/fs.hpp"
 #include "disks/partition_table.hpp"
@@ -197,27 +198,28 @@ void read_other_block_device(std::string_view path, HostDisk& disk) {
     disk.boot = boot_signs_of(read_head(disk.path.c_str(), kPartitionTableBytes));
 }
 
-bool disk_has_serial(const HostDisk& disk, std::string_view serial) {
-    if (disk.identity.serial.view() == serial) return true;
+namespace {
+
+// One of `files` below the disk's sysfs directory holds `value` (as /dev/disk/by-id names use it).
+bool attribute_holds(const HostDisk& disk, std::initializer_list<const char*> files, std::string_view value) {
     Text directory;
     char buffer[256];
     if (!path_of(directory, "/sys/block/", disk.name.view())) return false;
-    for (const char* file : {"serial", "device/serial"}) {
-        const auto value = sys::read_attribute(directory.view(), file, buffer, sizeof buffer);
-        if (value.ok() && value.value() == serial) return true;
+    for (const char* file : files) {
+        const auto text = sys::read_attribute(directory.view(), file, buffer, sizeof buffer);
+        if (text.ok() && text.value() == value) return true;
     }
     return false;
 }
 
+}  // namespace
+
+bool disk_has_serial(const HostDisk& disk, std::string_view serial) {
+    return disk.identity.serial.view() == serial || attribute_holds(disk, {"serial", "device/serial"}, serial);
+}
+
 bool disk_has_wwid(const HostDisk& disk, std::string_view wwid) {
-    Text directory;
-    char buffer[256];
-    if (!path_of(directory, "/sys/block/", disk.name.view())) return false;
-    for (const char* file : {"wwid", "device/wwid"}) {
-        const auto value = sys::read_attribute(directory.view(), file, buffer, sizeof buffer);
-        if (value.ok() && value.value() == wwid) return true;
-    }
-    return false;
+    return attribute_holds(disk, {"wwid", "device/wwid"}, wwid);
 }
 
 Result<HostDisk, ImageProblem> read_image(std::string_view file) {

@@ -7,7 +7,7 @@
 #include <initializer_list>
 
 #include "base/image_layout.hpp"
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/io.hpp"
 #include "base/sys/power.hpp"

@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "base/children.hpp"
-#include "base/event_loop.hpp"
+#include "base/sys/event_loop.hpp"
 #include "display/host_display.hpp"
 #include "display/settings.hpp"
 

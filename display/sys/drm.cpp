@@ -26,15 +26,56 @@ int io(int fd, unsigned long request, void* argument) {
 
 uint64_t pointer_of(void* pointer) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(pointer)); }
 
-}  // namespace
+// A connected connector with a mode, and the CRTC to show it on.
+struct Monitor {
+    uint32_t connector = 0;
+    uint32_t crtc = 0;
+    drm_mode_modeinfo mode{};
+};
 
-Status DrmScreen::open(const char* card) {
-    close();
-    fd_ = ::open(card, O_RDWR | O_CLOEXEC);
-    if (fd_ < 0) return error_from_errno("open DRM card");
+// The CRTC one of the encoders drives now, else one they can drive; 0: none.
+uint32_t crtc_for(int fd, const uint32_t* encoders, uint32_t count, const uint32_t* crtcs, uint32_t crtc_count) {
+    for (uint32_t e = 0; e < count; ++e) {
+        drm_mode_get_encoder encoder = {};
+        encoder.encoder_id = encoders[e];
+        if (io(fd, DRM_IOCTL_MODE_GETENCODER, &encoder) < 0) continue;
+        if (encoder.crtc_id) return encoder.crtc_id;
+        for (uint32_t c = 0; c < crtc_count; ++c)
+            if (encoder.possible_crtcs & (1u << c)) return crtcs[c];
+    }
+    return 0;
+}
+
+// Connector `id` when a monitor is connected to it: its preferred mode (else its first).
+bool connected_monitor(int fd, uint32_t id, const uint32_t* crtcs, uint32_t crtc_count, Monitor& monitor) {
+    drm_mode_modeinfo modes[64];
+    uint32_t encoders[kMaxObjects];
+    drm_mode_get_connector connector = {};
+    connector.connector_id = id;
+    if (io(fd, DRM_IOCTL_MODE_GETCONNECTOR, &connector) < 0) return false;
+    if (connector.connection != 1 || connector.count_modes == 0) return false;  // 1: connected
+    if (connector.count_modes > 64) connector.count_modes = 64;
+    if (connector.count_encoders > kMaxObjects) connector.count_encoders = kMaxObjects;
+    connector.modes_ptr = pointer_of(modes);
+    connector.encoders_ptr = pointer_of(encoders);
+    connector.count_props = 0;
+    if (io(fd, DRM_IOCTL_MODE_GETCONNECTOR, &connector) < 0) return false;
+    uint32_t chosen = 0;
+    for (uint32_t m = 0; m < connector.count_modes; ++m)
+        if (modes[m].type & DRM_MODE_TYPE_PREFERRED) {
+            chosen = m;
+            break;
+        }
+    monitor.crtc = crtc_for(fd, encoders, connector.count_encoders, crtcs, crtc_count);
+    monitor.connector = connector.connector_id;
+    std::memcpy(&monitor.mode, &modes[chosen], sizeof monitor.mode);
+    return monitor.crtc != 0;
+}
+
+Status find_monitor(int fd, Monitor& monitor) {
     uint32_t connectors[kMaxObjects], crtcs[kMaxObjects], encoders[kMaxObjects], framebuffers[kMaxObjects];
     drm_mode_card_res resources = {};
-    if (io(fd_, DRM_IOCTL_MODE_GETRESOURCES, &resources) < 0) return error_from_errno("DRM_IOCTL_MODE_GETRESOURCES");
+    if (io(fd, DRM_IOCTL_MODE_GETRESOURCES, &resources) < 0) return error_from_errno("DRM_IOCTL_MODE_GETRESOURCES");
     if (resources.count_connectors > kMaxObjects || resources.count_crtcs > kMaxObjects ||
         resources.count_encoders > kMaxObjects || resources.count_fbs > kMaxObjects)
         return Error{"DRM resources (too many)", E2BIG};
@@ -42,48 +83,25 @@ Status DrmScreen::open(const char* card) {
     resources.crtc_id_ptr = pointer_of(crtcs);
     resources.encoder_id_ptr = pointer_of(encoders);
     resources.fb_id_ptr = pointer_of(framebuffers);
-    if (io(fd_, DRM_IOCTL_MODE_GETRESOURCES, &resources) < 0) return error_from_errno("DRM_IOCTL_MODE_GETRESOURCES");
-    for (uint32_t i = 0; i < resources.count_connectors && crtc_ == 0; ++i) {
-        drm_mode_modeinfo modes[64];
-        uint32_t connector_encoders[kMaxObjects];
-        drm_mode_get_connector connector = {};
-        connector.connector_id = connectors[i];
-        if (io(fd_, DRM_IOCTL_MODE_GETCONNECTOR, &connector) < 0) continue;
-        if (connector.connection != 1 || connector.count_modes == 0) continue;  // 1: connected
-        if (connector.count_modes > 64) connector.count_modes = 64;
-        if (connector.count_encoders > kMaxObjects) connector.count_encoders = kMaxObjects;
-        connector.modes_ptr = pointer_of(modes);
-        connector.encoders_ptr = pointer_of(connector_encoders);
-        connector.count_props = 0;
-        if (io(fd_, DRM_IOCTL_MODE_GETCONNECTOR, &connector) < 0) continue;
-        uint32_t chosen = 0;
-        for (uint32_t m = 0; m < connector.count_modes; ++m)
-            if (modes[m].type & DRM_MODE_TYPE_PREFERRED) {
-                chosen = m;
-                break;
-            }
-        // The CRTC the connector's encoder drives now, else one its encoders can drive.
-        for (uint32_t e = 0; e < connector.count_encoders && crtc_ == 0; ++e) {
-            drm_mode_get_encoder encoder = {};
-            encoder.encoder_id = connector_encoders[e];
-            if (io(fd_, DRM_IOCTL_MODE_GETENCODER, &encoder) < 0) continue;
-            if (encoder.crtc_id) {
-                crtc_ = encoder.crtc_id;
-                break;
-            }
-            for (uint32_t c = 0; c < resources.count_crtcs; ++c)
-                if (encoder.possible_crtcs & (1u << c)) {
-                    crtc_ = crtcs[c];
-                    break;
-                }
-        }
-        if (crtc_ == 0) continue;
-        connector_ = connector.connector_id;
-        std::memcpy(mode_, &modes[chosen], sizeof modes[chosen]);
-        width_ = modes[chosen].hdisplay;
-        height_ = modes[chosen].vdisplay;
-    }
-    if (crtc_ == 0) return Error{"DRM: no connected monitor with a mode", ENODEV};
+    if (io(fd, DRM_IOCTL_MODE_GETRESOURCES, &resources) < 0) return error_from_errno("DRM_IOCTL_MODE_GETRESOURCES");
+    for (uint32_t i = 0; i < resources.count_connectors; ++i)
+        if (connected_monitor(fd, connectors[i], crtcs, resources.count_crtcs, monitor)) return ok_status();
+    return Error{"DRM: no connected monitor with a mode", ENODEV};
+}
+
+}  // namespace
+
+Status DrmScreen::open(const char* card) {
+    close();
+    fd_ = ::open(card, O_RDWR | O_CLOEXEC);
+    if (fd_ < 0) return error_from_errno("open DRM card");
+    Monitor monitor;
+    TRY(find_monitor(fd_, monitor));
+    crtc_ = monitor.crtc;
+    connector_ = monitor.connector;
+    std::memcpy(mode_, &monitor.mode, sizeof monitor.mode);
+    width_ = monitor.mode.hdisplay;
+    height_ = monitor.mode.vdisplay;
     drm_mode_create_dumb create = {};
     create.width = width_;
     create.height = height_;

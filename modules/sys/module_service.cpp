@@ -6,7 +6,7 @@
 #include <new>
 
 #include "base/image_layout.hpp"
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/attribute.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/time.hpp"

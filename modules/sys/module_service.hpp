@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "base/event_loop.hpp"
+#include "base/sys/event_loop.hpp"
 #include "base/text.hpp"
 #include "devices/sys/uevents.hpp"
 #include "modules/load_plan.hpp"

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "net/dhcp_packet.hpp"
 #include "net/fib_trie.hpp"

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <new>
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/io.hpp"
 #include "base/sys/time.hpp"

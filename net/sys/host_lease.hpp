@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "base/event_loop.hpp"
+#include "base/sys/event_loop.hpp"
 #include "base/text.hpp"
 #include "net/dhcp_client.hpp"
 #include "net/settings.hpp"

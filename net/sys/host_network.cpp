@@ -2,7 +2,7 @@
 // one blocking call (net.required) or as a state machine the event loop drives.
 #include "net/sys/host_network.hpp"
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/time.hpp"
 #include "net/sys/rtnetlink.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "base/event_loop.hpp"
+#include "base/sys/event_loop.hpp"
 #include "devices/sys/wait.hpp"
 #include "net/settings.hpp"
 #include "net/sys/host_lease.hpp"

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "base/image_layout.hpp"
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/mount.hpp"
 #include "base/sys/power.hpp"

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/io.hpp"
 #include "supervision/operator_port.hpp"

@@ -3,7 +3,7 @@
 
 #include <cstring>
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/power.hpp"
 #include "base/sys/process.hpp"

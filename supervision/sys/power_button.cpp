@@ -3,7 +3,7 @@
 
 #include <linux/input.h>
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/input.hpp"
 #include "base/sys/io.hpp"

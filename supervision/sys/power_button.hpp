@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include "base/event_loop.hpp"
+#include "base/sys/event_loop.hpp"
 #include "base/text.hpp"
 #include "supervision/sys/supervisor.hpp"
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/io.hpp"
 

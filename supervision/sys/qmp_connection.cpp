@@ -1,7 +1,7 @@
 // Connection retries, message dispatch, and signals for the supervisor.
 #include "supervision/sys/qmp_connection.hpp"
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/process.hpp"
 
 namespace hal {

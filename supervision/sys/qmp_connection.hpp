@@ -5,7 +5,7 @@
 
 #include <sys/types.h>
 
-#include "base/event_loop.hpp"
+#include "base/sys/event_loop.hpp"
 #include "supervision/sys/qmp_client.hpp"
 #include "supervision/sys/supervisor.hpp"
 

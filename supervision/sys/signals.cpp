@@ -5,7 +5,7 @@
 
 #include <cstring>
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/io.hpp"
 #include "base/sys/process.hpp"
 #include "base/sys/time.hpp"

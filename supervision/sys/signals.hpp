@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "base/children.hpp"
-#include "base/event_loop.hpp"
+#include "base/sys/event_loop.hpp"
 #include "supervision/sys/supervisor.hpp"
 
 namespace hal {

@@ -6,7 +6,7 @@
 
 #include <cstdio>
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/process.hpp"
 
 namespace hal {

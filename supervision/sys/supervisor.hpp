@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "base/event_loop.hpp"
+#include "base/sys/event_loop.hpp"
 #include "supervision/exit_policy.hpp"
 #include "supervision/guest_start.hpp"
 #include "supervision/qmp_message.hpp"

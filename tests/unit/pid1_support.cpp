@@ -8,7 +8,7 @@
 #include <fstream>
 #include <mutex>
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 
 namespace hal::test {

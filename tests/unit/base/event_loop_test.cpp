@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "base/event_loop.hpp"
+#include "base/sys/event_loop.hpp"
 #include "base/sys/time.hpp"
 
 using namespace hal;

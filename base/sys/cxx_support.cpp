@@ -1,13 +1,13 @@
 // The one libstdc++ hook the header-only library parts call; hal-init and hal-display link
 // without libstdc++ (Debian's is built for glibc).
-#include "base/cxx_support.hpp"
+#include "base/sys/cxx_support.hpp"
 
 #include <unistd.h>
 
 #include <cstdarg>
 #include <cstdio>
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 
 namespace hal {
 namespace {

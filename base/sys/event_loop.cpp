@@ -1,10 +1,10 @@
 // poll(2) over every source's descriptors with the nearest deadline as the timeout.
-#include "base/event_loop.hpp"
+#include "base/sys/event_loop.hpp"
 
 #include <algorithm>
 #include <cstring>
 
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/io.hpp"
 #include "base/sys/time.hpp"
 

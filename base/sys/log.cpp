@@ -1,5 +1,5 @@
 // Formats log records and writes each with a single write(2), so records never interleave.
-#include "base/log.hpp"
+#include "base/sys/log.hpp"
 
 #include <cstdarg>
 #include <cstdio>
