@@ -176,7 +176,7 @@ $(GUEST_TOOL): tests/guest/guest_tool.c | $(DEPS_STAMP) $(KERNEL_HEADERS_STAMP)
 	musl-gcc -static -O2 -Wall -Wextra -Werror -isystem $(BUILD)/musl-include -o $@ $<
 
 unit: $(BUILD)/unit-tests $(BUILD)/hal-init $(FIXTURES)
-	HAL_FIXTURE_DIR=$(BUILD)/fixtures $(BUILD)/unit-tests
+	HAL_FIXTURE_DIR=$(BUILD)/fixtures HAL_INIT_BINARY=$(BUILD)/hal-init $(BUILD)/unit-tests
 
 boot: all $(BUILD)/hal-init-test $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(FAKE_QEMU) $(FIXTURES) $(GUEST_TOOL) $(KERNEL_ROOT_FILE)
 	$(TEST_ENV) $(PYTHON) -m pytest -v tests/boot
@@ -185,7 +185,7 @@ boot: all $(BUILD)/hal-init-test $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(FAKE_Q
 # and its tests fail, never skip, when it is missing.
 check: all $(BUILD)/hal-init-test $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(BUILD)/unit-tests $(FIXTURES) $(FAKE_QEMU) $(GUEST_TOOL) \
 		$(KERNEL_ROOT_FILE)
-	HAL_FIXTURE_DIR=$(BUILD)/fixtures $(BUILD)/unit-tests
+	HAL_FIXTURE_DIR=$(BUILD)/fixtures HAL_INIT_BINARY=$(BUILD)/hal-init $(BUILD)/unit-tests
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=4
 	$(TEST_ENV) $(PYTHON) -m pytest -v tests
 

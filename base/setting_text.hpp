@@ -2,8 +2,8 @@
 // no, a number within bounds. No I/O.
 #pragma once
 
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -20,7 +20,8 @@ struct NamedValue {
 
 // The value named `text` in `table`, or `message` as the rejection.
 template <class Enum, size_t N>
-Parsed<Enum> parse_named(std::string_view text, const NamedValue<Enum> (&table)[N], const char* message) {
+Parsed<Enum> parse_named(std::string_view text, const NamedValue<Enum> (&table)[N],
+                         const char* message) {
     for (const auto& entry : table)
         if (entry.name == text) return entry.value;
     return ParseError{message};
@@ -60,8 +61,8 @@ const char* enum_name(Enum value, std::string_view names) {
     return names.data() + at;
 }
 
-inline constexpr NamedValue<bool> kYesNo[] = {{"yes", true}, {"no", false}, {"true", true},
-                                              {"false", false}, {"1", true},  {"0", false}};
+inline constexpr NamedValue<bool> kYesNo[] = {{"yes", true},    {"no", false}, {"true", true},
+                                              {"false", false}, {"1", true},   {"0", false}};
 
 inline Parsed<bool> parse_yes_no(std::string_view text, const char* message) {
     return parse_named(text, kYesNo, message);

@@ -41,7 +41,8 @@ public:
         }
     }
     bool operator==(const WordList& other) const {
-        return used_ == other.used_ && count_ == other.count_ && std::memcmp(storage_, other.storage_, used_) == 0;
+        return used_ == other.used_ && count_ == other.count_ &&
+               std::memcmp(storage_, other.storage_, used_) == 0;
     }
 
 private:

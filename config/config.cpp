@@ -23,7 +23,8 @@ Config default_config() {
     return config;
 }
 
-Result<Unit, ParseError> apply_setting(Config& config, std::string_view key, std::string_view value) {
+Result<Unit, ParseError> apply_setting(Config& config, std::string_view key,
+                                       std::string_view value) {
     const SettingRow* row = find_setting(key);
     if (!row) return ParseError{"unknown key"};
     return row->apply(config, value);
@@ -38,7 +39,8 @@ Result<Config, ConfigError> parse_config(std::string_view text) {
         line = trim(strip_comment(line));
         if (line.empty()) continue;
         const size_t equals = line.find('=');
-        if (equals == std::string_view::npos) return config_error(reader.number(), line, "expected `key = value`");
+        if (equals == std::string_view::npos)
+            return config_error(reader.number(), line, "expected `key = value`");
         const std::string_view key = trim(line.substr(0, equals));
         if (key.empty()) return config_error(reader.number(), key, "missing key before `=`");
         const auto applied = apply_setting(config, key, trim(line.substr(equals + 1)));

@@ -60,7 +60,8 @@ Config default_config();
 Result<Config, ConfigError> parse_config(std::string_view text);
 
 // Sets one key (or an alias of one) in `config`.
-Result<Unit, ParseError> apply_setting(Config& config, std::string_view key, std::string_view value);
+Result<Unit, ParseError> apply_setting(Config& config, std::string_view key,
+                                       std::string_view value);
 
 // Applies `hal.KEY=VALUE` words of a kernel command line (`hal.debug` alone means debug =
 // yes) and the kernel's own `ip=`. Words that fail are reported through `report` and
@@ -77,7 +78,8 @@ void apply_cmdline_overrides(Config& config, std::string_view cmdline, Report&& 
             word.remove_prefix(4);
             const size_t equals = word.find('=');
             key = word.substr(0, equals);
-            value = equals == std::string_view::npos ? std::string_view("yes") : word.substr(equals + 1);
+            value = equals == std::string_view::npos ? std::string_view("yes")
+                                                     : word.substr(equals + 1);
         } else {
             continue;
         }

@@ -23,7 +23,8 @@ Parsed<Unit> apply_uefi_vars(Config& config, Value value) {
     config.platform.keep_uefi_vars = !value.empty();
     if (value.empty()) return Unit{};
     const auto file = parse_file_on_device(value);
-    if (!file.ok()) return ParseError{"uefi_vars must be DEVICE:/PATH, e.g. LABEL=HALDATA:/hal/vars.fd"};
+    if (!file.ok())
+        return ParseError{"uefi_vars must be DEVICE:/PATH, e.g. LABEL=HALDATA:/hal/vars.fd"};
     config.platform.uefi_vars = file.value();
     return Unit{};
 }
@@ -41,31 +42,42 @@ Parsed<Unit> apply_qemu_args(Config& config, Value value) {
 
 constexpr SettingRow kRows[] = {
     {"disk", "auto",
-     "the guest's disks: `auto` (the first bootable non-removable whole disk), `all` (every one, the boot disk "
-     "first), or a comma-separated list of `/dev` paths, `serial:TEXT`, `wwid:TEXT` and image files (raw or qcow2) "
-     "on host partitions as `DEVICE:/PATH` (`LABEL=images:/guests/win.qcow2`, `UUID=...`, `/dev/sdb2:...`)",
+     "the guest's disks: `auto` (the first bootable non-removable whole disk), `all` (every one, "
+     "the boot disk "
+     "first), or a comma-separated list of `/dev` paths, `serial:TEXT`, `wwid:TEXT` and image "
+     "files (raw or qcow2) "
+     "on host partitions as `DEVICE:/PATH` (`LABEL=images:/guests/win.qcow2`, `UUID=...`, "
+     "`/dev/sdb2:...`)",
      [](Config& c, Value v) { return store(c.disks.specs, parse_disk_specs(v)); }},
     {"disk_timeout", "30", "seconds to wait for the disks",
      [](Config& c, Value v) {
-         return store(c.disks.timeout_seconds, parse_count(v, 0, 3600, "disk_timeout must be seconds between 0 and 3600"));
+         return store(c.disks.timeout_seconds,
+                      parse_count(v, 0, 3600, "disk_timeout must be seconds between 0 and 3600"));
      }},
     {"disk_bus", "auto",
-     "how the guest sees its disks: `auto` (the host disk's own bus, with its serial, model, WWN or EUI-64), "
+     "how the guest sees its disks: `auto` (the host disk's own bus, with its serial, model, WWN "
+     "or EUI-64), "
      "`virtio`, `ide`, `ahci`, `nvme`, `scsi`",
      [](Config& c, Value v) { return store(c.disks.bus, parse_disk_bus(v)); }},
     {"disk_cache", "auto",
-     "`auto` (none with native AIO for disks, writeback for image files), `writeback`, `none`, `writethrough`, "
+     "`auto` (none with native AIO for disks, writeback for image files), `writeback`, `none`, "
+     "`writethrough`, "
      "`directsync` (never `unsafe`)",
      [](Config& c, Value v) { return store(c.disks.cache, parse_disk_cache(v)); }},
-    {"snapshot", "no", "`yes`: guest writes go to a RAM overlay, discarded at power-off (kiosks, labs, test benches)",
-     [](Config& c, Value v) { return store(c.disks.snapshot, parse_yes_no(v, "snapshot must be yes or no")); }},
+    {"snapshot", "no",
+     "`yes`: guest writes go to a RAM overlay, discarded at power-off (kiosks, labs, test benches)",
+     [](Config& c, Value v) {
+         return store(c.disks.snapshot, parse_yes_no(v, "snapshot must be yes or no"));
+     }},
     {"snapshot_size", "1024", "MiB the RAM overlay of `snapshot = yes` may take at most",
      [](Config& c, Value v) {
          return store(c.disks.snapshot_size_mib,
-                      parse_count(v, 16, 16u * 1024 * 1024, "snapshot_size must be MiB between 16 and 16777216"));
+                      parse_count(v, 16, 16u * 1024 * 1024,
+                                  "snapshot_size must be MiB between 16 and 16777216"));
      }},
     {"firmware", "auto",
-     "`auto` (UEFI for a disk with an EFI System Partition, BIOS for one with BIOS boot code, else the host's own "
+     "`auto` (UEFI for a disk with an EFI System Partition, BIOS for one with BIOS boot code, else "
+     "the host's own "
      "mode), `bios`, `uefi`, `uefi-secure` (Secure Boot, q35)",
      [](Config& c, Value v) { return store(c.platform.firmware, parse_firmware_setting(v)); }},
     {"uefi_vars", "",
@@ -73,32 +85,41 @@ constexpr SettingRow kRows[] = {
      "(`LABEL=HALDATA:/hal/vars.fd`); empty: a fresh store each boot",
      apply_uefi_vars},
     {"identity", "host",
-     "`host`: the guest sees this machine's SMBIOS (vendor, product, serial, UUID), OEM licence ACPI tables "
+     "`host`: the guest sees this machine's SMBIOS (vendor, product, serial, UUID), OEM licence "
+     "ACPI tables "
      "(MSDM/SLIC) and CPU topology; `generic`: QEMU's own",
      [](Config& c, Value v) { return store(c.platform.identity, parse_identity(v)); }},
     {"machine", "pc", "the guest's machine type: `pc`, `q35`",
      [](Config& c, Value v) { return store(c.platform.machine, parse_machine(v)); }},
     {"accel", "auto", "`auto` (KVM when /dev/kvm opens and the CPU has vmx/svm), `kvm`, `tcg`",
      [](Config& c, Value v) { return store(c.platform.accel, parse_accel(v)); }},
-    {"memory", "auto", "the guest's memory in MiB, or `auto`: host memory − `memory_reserve` − 1/16",
+    {"memory", "auto",
+     "the guest's memory in MiB, or `auto`: host memory − `memory_reserve` − 1/16",
      [](Config& c, Value v) {
          return store(c.platform.memory_mib,
-                      parse_auto_count(v, 16, 16u * 1024 * 1024, "memory must be auto or MiB between 16 and 16777216"));
+                      parse_auto_count(v, 16, 16u * 1024 * 1024,
+                                       "memory must be auto or MiB between 16 and 16777216"));
      }},
     {"memory_reserve", "256", "MiB kept for the host",
      [](Config& c, Value v) {
-         return store(c.platform.memory_reserve_mib, parse_count(v, 0, 16u * 1024 * 1024, "memory_reserve must be MiB"));
+         return store(c.platform.memory_reserve_mib,
+                      parse_count(v, 0, 16u * 1024 * 1024, "memory_reserve must be MiB"));
      }},
     {"cpus", "auto", "the guest's CPUs: a count, or `auto`: every host CPU",
      [](Config& c, Value v) {
-         return store(c.platform.cpus, parse_auto_count(v, 1, 1024, "cpus must be auto or 1 to 1024"));
+         return store(c.platform.cpus,
+                      parse_auto_count(v, 1, 1024, "cpus must be auto or 1 to 1024"));
      }},
     {"nic_model", "virtio", "the guest NIC: `virtio`, `e1000`, `e1000e`, `none`",
      [](Config& c, Value v) { return store(c.net.nic, parse_nic_model(v)); }},
-    {"nic_boot", "no", "`yes`: the NIC's PXE option ROM, tried after the disks (it costs seconds at every boot)",
-     [](Config& c, Value v) { return store(c.net.nic_boot, parse_yes_no(v, "nic_boot must be yes or no")); }},
+    {"nic_boot", "no",
+     "`yes`: the NIC's PXE option ROM, tried after the disks (it costs seconds at every boot)",
+     [](Config& c, Value v) {
+         return store(c.net.nic_boot, parse_yes_no(v, "nic_boot must be yes or no"));
+     }},
     {"network", "auto",
-     "`auto` (bridged onto the wired NIC with its MAC when there is one, else NAT), `bridge` (macvtap), `nat` "
+     "`auto` (bridged onto the wired NIC with its MAC when there is one, else NAT), `bridge` "
+     "(macvtap), `nat` "
      "(QEMU user networking), `none`",
      [](Config& c, Value v) { return store(c.net.mode, parse_network_mode(v)); }},
     {"nics", "first", "`first`, or `all`: one guest NIC per wired host NIC",
@@ -107,101 +128,133 @@ constexpr SettingRow kRows[] = {
          return store(c.net.all_nics, parse_named(v, kNics, "nics must be first or all"));
      }},
     {"net.manage", "none",
-     "in bridge mode, the host's own address on a macvlan with a derived MAC: `none`, `dhcp`, or `ip=` syntax",
+     "in bridge mode, the host's own address on a macvlan with a derived MAC: `none`, `dhcp`, or "
+     "`ip=` syntax",
      [](Config& c, Value v) { return store(c.net.manage, parse_manage_setting(v)); }},
     {"hostfwd", "", "NAT port forwards: `tcp:2222-:22,udp::5353-:53`",
      [](Config& c, Value v) { return store(c.net.forwards, parse_host_forwards(v)); }},
     {"host_nic", "auto",
-     "the host's NIC: `none`, `auto` (first Ethernet device), a name, `mac:ADDRESS`; waited for, not fatal",
+     "the host's NIC: `none`, `auto` (first Ethernet device), a name, `mac:ADDRESS`; waited for, "
+     "not fatal",
      [](Config& c, Value v) { return store(c.net.host_nic, parse_nic_selector(v)); }},
     {"host_nic_timeout", "10", "seconds to wait for it",
      [](Config& c, Value v) {
-         return store(c.net.host_nic_timeout_seconds,
-                      parse_count(v, 0, 3600, "host_nic_timeout must be seconds between 0 and 3600"));
+         return store(
+             c.net.host_nic_timeout_seconds,
+             parse_count(v, 0, 3600, "host_nic_timeout must be seconds between 0 and 3600"));
      }},
     {"net.ip", "dhcp",
      "`dhcp`, `off`, or static in the kernel's syntax "
-     "`<client>:<server>:<gw>:<netmask>:<hostname>:<device>:off:<dns0>:<dns1>`; the kernel command line's `ip=` "
+     "`<client>:<server>:<gw>:<netmask>:<hostname>:<device>:off:<dns0>:<dns1>`; the kernel command "
+     "line's `ip=` "
      "overrides it",
      [](Config& c, Value v) { return store(c.net.ip, parse_ip_setting(v)); }},
     {"net.timeout", "20", "seconds for the first DHCP lease (link up and carrier included)",
      [](Config& c, Value v) {
-         return store(c.net.timeout_seconds, parse_count(v, 1, 3600, "net.timeout must be seconds between 1 and 3600"));
+         return store(c.net.timeout_seconds,
+                      parse_count(v, 1, 3600, "net.timeout must be seconds between 1 and 3600"));
      }},
     {"net.required", "no", "`yes`: no network means the emergency action",
-     [](Config& c, Value v) { return store(c.net.required, parse_yes_no(v, "net.required must be yes or no")); }},
+     [](Config& c, Value v) {
+         return store(c.net.required, parse_yes_no(v, "net.required must be yes or no"));
+     }},
     {"net.hostname", "no", "`yes`: take the hostname DHCP offers",
-     [](Config& c, Value v) { return store(c.net.take_hostname, parse_yes_no(v, "net.hostname must be yes or no")); }},
+     [](Config& c, Value v) {
+         return store(c.net.take_hostname, parse_yes_no(v, "net.hostname must be yes or no"));
+     }},
     {"net.arp_check", "200",
      "ms of ARP probing for a leased address; in use → DECLINE and start over after 10 s; 0: off",
      [](Config& c, Value v) {
-         return store(c.net.arp_check_ms,
-                      parse_count(v, 0, 10000, "net.arp_check must be milliseconds between 0 and 10000"));
+         return store(
+             c.net.arp_check_ms,
+             parse_count(v, 0, 10000, "net.arp_check must be milliseconds between 0 and 10000"));
      }},
     {"display", "auto",
-     "`auto`: the guest on the machine's monitor (a DRM connector; without a DRM driver, the firmware's 32-bit "
-     "framebuffer: efifb, vesafb), its video advertising the monitor's native mode; `none`: headless",
+     "`auto`: the guest on the machine's monitor (a DRM connector; without a DRM driver, the "
+     "firmware's 32-bit "
+     "framebuffer: efifb, vesafb), its video advertising the monitor's native mode; `none`: "
+     "headless",
      [](Config& c, Value v) { return store(c.display.mode, parse_display_mode(v)); }},
     {"guest_video", "std", "`std` (VGA every OS drives) or `virtio` (virtio-vga)",
      [](Config& c, Value v) { return store(c.display.video, parse_guest_video(v)); }},
     {"input", "auto", "`auto`: every keyboard, mouse, touchpad and tablet drives the guest; `none`",
      [](Config& c, Value v) { return store(c.display.input, parse_input_setting(v)); }},
     {"menu_hotkey", "ctrl+alt+esc",
-     "opens the host menu (power off or reset the guest, rescue shell, back); the guest never sees it",
+     "opens the host menu (power off or reset the guest, rescue shell, back); the guest never sees "
+     "it",
      [](Config& c, Value v) { return store(c.display.menu_hotkey, parse_hotkey(v)); }},
     {"display_stats", "0",
-     "seconds between hal-display's lines of figures: screen updates and their rate, pixels as whole guest screens "
+     "seconds between hal-display's lines of figures: screen updates and their rate, pixels as "
+     "whole guest screens "
      "a second, bytes from QEMU, time spent drawing, its CPU share; 0: none",
      [](Config& c, Value v) {
-         return store(c.display.stats_seconds,
-                      parse_count(v, 0, 3600, "display_stats must be seconds from 0 (none) to 3600"));
+         return store(
+             c.display.stats_seconds,
+             parse_count(v, 0, 3600, "display_stats must be seconds from 0 (none) to 3600"));
      }},
     {"load", "", "extra modules loaded at every boot, comma-separated (`hal.load=kvm_intel`)",
      [](Config& c, Value v) { return store(c.modules, parse_module_load(v)); }},
     {"devtmpfs", "yes",
-     "`no`: /dev is a tmpfs whose nodes hal-init makes from sysfs and uevents (automatic when the kernel has no "
+     "`no`: /dev is a tmpfs whose nodes hal-init makes from sysfs and uevents (automatic when the "
+     "kernel has no "
      "devtmpfs)",
-     [](Config& c, Value v) { return store(c.devices.devtmpfs, parse_yes_no(v, "devtmpfs must be yes or no")); }},
+     [](Config& c, Value v) {
+         return store(c.devices.devtmpfs, parse_yes_no(v, "devtmpfs must be yes or no"));
+     }},
     {"qmp_serial", "",
-     "a QMP monitor for the operator on this serial port of the host (`ttyS1`; 115200 8N1, raw): a console server "
-     "or BMC on that line can query and stop the guest (`system_powerdown`) while hal-init keeps its own monitor; "
-     "it is QEMU's whole QMP, `quit` included, so use a line only the operator reaches; never the kernel's "
+     "a QMP monitor for the operator on this serial port of the host (`ttyS1`; 115200 8N1, raw): a "
+     "console server "
+     "or BMC on that line can query and stop the guest (`system_powerdown`) while hal-init keeps "
+     "its own monitor; "
+     "it is QEMU's whole QMP, `quit` included, so use a line only the operator reaches; never the "
+     "kernel's "
      "console; a port that does not open is one warning and no monitor",
      [](Config& c, Value v) { return store(c.supervision.qmp_serial, parse_serial_port(v)); }},
     {"qemu_args", "", "extra QEMU arguments, split on whitespace", apply_qemu_args},
     {"debug", "no", "`yes`/`no`",
-     [](Config& c, Value v) { return store(c.boot.debug, parse_yes_no(v, "debug must be yes or no")); }},
+     [](Config& c, Value v) {
+         return store(c.boot.debug, parse_yes_no(v, "debug must be yes or no"));
+     }},
     {"powerdown_timeout", "120", "seconds the stop ladder waits for the guest to power off",
      [](Config& c, Value v) {
-         return store(c.supervision.powerdown_timeout_seconds,
-                      parse_count(v, 1, 86400, "powerdown_timeout must be seconds between 1 and 86400"));
+         return store(
+             c.supervision.powerdown_timeout_seconds,
+             parse_count(v, 1, 86400, "powerdown_timeout must be seconds between 1 and 86400"));
      }},
-    {"on_guest_shutdown", "poweroff", "when the guest shut down: `poweroff`, `reboot`, `restart`, `shell`",
+    {"on_guest_shutdown", "poweroff",
+     "when the guest shut down: `poweroff`, `reboot`, `restart`, `shell`",
      [](Config& c, Value v) {
-         return store(c.supervision.on_guest_shutdown,
-                      parse_exit_action(v, "on_guest_shutdown must be poweroff, reboot, restart or shell"));
+         return store(
+             c.supervision.on_guest_shutdown,
+             parse_exit_action(v, "on_guest_shutdown must be poweroff, reboot, restart or shell"));
      }},
     {"on_failure", "poweroff", "when QEMU crashed or failed: same choices",
      [](Config& c, Value v) {
-         return store(c.supervision.on_failure,
-                      parse_exit_action(v, "on_failure must be poweroff, reboot, restart or shell"));
+         return store(
+             c.supervision.on_failure,
+             parse_exit_action(v, "on_failure must be poweroff, reboot, restart or shell"));
      }},
     {"guest_start_timeout", "60",
-     "seconds a KVM guest has to start running its firmware (vCPU 0's port I/O exits, QMP `query-stats`) before "
+     "seconds a KVM guest has to start running its firmware (vCPU 0's port I/O exits, QMP "
+     "`query-stats`) before "
      "QEMU is killed and started again, within `restart_limit`; 0: not watched",
      [](Config& c, Value v) {
          return store(c.supervision.guest_start_timeout_seconds,
-                      parse_count(v, 0, 3600, "guest_start_timeout must be seconds between 0 (off) and 3600"));
+                      parse_count(v, 0, 3600,
+                                  "guest_start_timeout must be seconds between 0 (off) and 3600"));
      }},
     {"restart_limit", "3",
-     "at most this many restarts of QEMU within `restart_window` (backoff 1 s, doubling); then the emergency action",
+     "at most this many restarts of QEMU within `restart_window` (backoff 1 s, doubling); then the "
+     "emergency action",
      [](Config& c, Value v) {
-         return store(c.supervision.restart_limit, parse_count(v, 0, 100, "restart_limit must be 0 to 100"));
+         return store(c.supervision.restart_limit,
+                      parse_count(v, 0, 100, "restart_limit must be 0 to 100"));
      }},
     {"restart_window", "300", "the seconds `restart_limit` counts restarts over",
      [](Config& c, Value v) {
-         return store(c.supervision.restart_window_seconds,
-                      parse_count(v, 1, 86400, "restart_window must be seconds between 1 and 86400"));
+         return store(
+             c.supervision.restart_window_seconds,
+             parse_count(v, 1, 86400, "restart_window must be seconds between 1 and 86400"));
      }},
     {"emergency", "poweroff",
      "for fatal setup errors and crash loops: `poweroff`, `reboot`, `shell` (then power off)",
@@ -209,7 +262,9 @@ constexpr SettingRow kRows[] = {
     {"break", "",
      "`modules`, `devices` or `launch`: a rescue shell before that phase (`hal.break=devices`)",
      [](Config& c, Value v) {
-         return store(c.boot.break_before, parse_enum<BreakPoint>(v, kBreakPoints, "break must be modules, devices or launch"));
+         return store(
+             c.boot.break_before,
+             parse_enum<BreakPoint>(v, kBreakPoints, "break must be modules, devices or launch"));
      }},
     {"shell", "no", "`yes`: a rescue shell before launch (`hal.shell`)", apply_shell},
 };

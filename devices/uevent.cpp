@@ -4,6 +4,20 @@
 #include "base/text.hpp"
 
 namespace hal {
+namespace {
+
+struct Field {
+    std::string_view name;
+    std::string_view Uevent::*member;
+};
+constexpr Field kFields[] = {
+    {"ACTION", &Uevent::action},       {"DEVPATH", &Uevent::devpath},
+    {"SUBSYSTEM", &Uevent::subsystem}, {"MODALIAS", &Uevent::modalias},
+    {"DEVNAME", &Uevent::devname},     {"MAJOR", &Uevent::major},
+    {"MINOR", &Uevent::minor},
+};
+
+}  // namespace
 
 bool parse_uevent(std::string_view message, Uevent& event) {
     event = Uevent{};
@@ -21,20 +35,16 @@ bool parse_uevent(std::string_view message, Uevent& event) {
         if (equals == std::string_view::npos) continue;
         const std::string_view key = field.substr(0, equals);
         const std::string_view value = field.substr(equals + 1);
-        if (key == "ACTION") event.action = value;
-        else if (key == "DEVPATH") event.devpath = value;
-        else if (key == "SUBSYSTEM") event.subsystem = value;
-        else if (key == "MODALIAS") event.modalias = value;
-        else if (key == "DEVNAME") event.devname = value;
-        else if (key == "MAJOR") event.major = value;
-        else if (key == "MINOR") event.minor = value;
+        for (const auto& [name, member] : kFields)
+            if (key == name) event.*member = value;
     }
     return !event.action.empty() && !event.devpath.empty();
 }
 
 bool is_storage_activity(const Uevent& event) {
-    constexpr std::string_view kStorage[] = {"block",    "scsi",     "scsi_host",  "scsi_disk", "ata_port",
-                                             "ata_link", "ata_device", "nvme",     "nvme-subsystem"};
+    constexpr std::string_view kStorage[] = {"block",      "scsi",     "scsi_host",
+                                             "scsi_disk",  "ata_port", "ata_link",
+                                             "ata_device", "nvme",     "nvme-subsystem"};
     for (const std::string_view subsystem : kStorage)
         if (event.subsystem == subsystem) return true;
     return false;

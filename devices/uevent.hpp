@@ -6,11 +6,11 @@
 namespace hal {
 
 struct Uevent {
-    std::string_view action;     // add, remove, bind, change...
+    std::string_view action;  // add, remove, bind, change...
     std::string_view devpath;
     std::string_view subsystem;
-    std::string_view modalias;   // empty when the device has none
-    std::string_view devname;    // node name under /dev, when it has one
+    std::string_view modalias;      // empty when the device has none
+    std::string_view devname;       // node name under /dev, when it has one
     std::string_view major, minor;  // device numbers, when it has a node
 };
 

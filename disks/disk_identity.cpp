@@ -51,7 +51,8 @@ HostBus host_bus_from_device_path(std::string_view path) {
     }
     if (path.find("/ata") != std::string_view::npos) return HostBus::kSata;
     if (path.find("/mmc") != std::string_view::npos) return HostBus::kMmc;
-    if (path.find("/host") != std::string_view::npos && path.find("/target") != std::string_view::npos)
+    if (path.find("/host") != std::string_view::npos &&
+        path.find("/target") != std::string_view::npos)
         return HostBus::kScsi;
     return HostBus::kOther;
 }
@@ -89,9 +90,12 @@ bool ata_identity_from_id_text(std::string_view text, DiskIdentity& identity) {
     identity.vendor.assign("ATA");
     // Word 84 (supported) or 87 (enabled), bits 15:14 = 01 marking the word valid, bit 8:
     // words 108-111 hold the WWN.
-    const auto has_wwn = [](uint16_t word) { return (word & 0xc000) == 0x4000 && (word & (1u << 8)); };
+    const auto has_wwn = [](uint16_t word) {
+        return (word & 0xc000) == 0x4000 && (word & (1u << 8));
+    };
     if (has_wwn(words[84]) || has_wwn(words[87]))
-        identity.wwn = (static_cast<uint64_t>(words[108]) << 48) | (static_cast<uint64_t>(words[109]) << 32) |
+        identity.wwn = (static_cast<uint64_t>(words[108]) << 48) |
+                       (static_cast<uint64_t>(words[109]) << 32) |
                        (static_cast<uint64_t>(words[110]) << 16) | words[111];
     return true;
 }
@@ -105,9 +109,12 @@ std::string_view serial_from_vpd80(const uint8_t* page, size_t size) {
 
 std::optional<uint64_t> wwn_from_text(std::string_view text) {
     text = trim(text);
-    if (starts_with(text, "naa.")) text.remove_prefix(4);
-    else if (starts_with(text, "0x")) text.remove_prefix(2);
-    else return std::nullopt;
+    if (starts_with(text, "naa."))
+        text.remove_prefix(4);
+    else if (starts_with(text, "0x"))
+        text.remove_prefix(2);
+    else
+        return std::nullopt;
     const auto value = hex64(text);
     if (!value) return std::nullopt;
     const unsigned naa = static_cast<unsigned>(*value >> 60);

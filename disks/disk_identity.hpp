@@ -17,11 +17,11 @@ HostBus host_bus_from_device_path(std::string_view path);
 const char* host_bus_name(HostBus bus);
 
 struct DiskIdentity {
-    FixedString<64> serial;   // ATA 20, SCSI up to 36, NVMe 20, virtio 20 characters
-    FixedString<48> model;    // ATA 40 characters; SCSI product 16
-    FixedString<24> vendor;   // SCSI vendor (8); "ATA" for SATA disks behind libata
-    uint64_t wwn = 0;         // NAA world wide name (64-bit form), 0 when none
-    uint64_t eui64 = 0;       // NVMe namespace EUI-64, 0 when none
+    FixedString<64> serial;  // ATA 20, SCSI up to 36, NVMe 20, virtio 20 characters
+    FixedString<48> model;   // ATA 40 characters; SCSI product 16
+    FixedString<24> vendor;  // SCSI vendor (8); "ATA" for SATA disks behind libata
+    uint64_t wwn = 0;        // NAA world wide name (64-bit form), 0 when none
+    uint64_t eui64 = 0;      // NVMe namespace EUI-64, 0 when none
 };
 
 // libata's IDENTIFY DEVICE words (/sys/class/ata_device/devN.0/id: 256 hex words) -> the

@@ -6,7 +6,9 @@
 namespace hal {
 namespace {
 
-bool before(const HostDisk& a, const HostDisk& b) { return a.order_key.view() < b.order_key.view(); }
+bool before(const HostDisk& a, const HostDisk& b) {
+    return a.order_key.view() < b.order_key.view();
+}
 
 // The guest bus that carries a host disk's identity: virtio keeps its serial, SATA becomes
 // AHCI (serial, model, WWN), NVMe stays NVMe (serial, EUI-64), SAS/SCSI becomes SCSI (serial,
@@ -33,7 +35,8 @@ void choose_cache(GuestDisk& guest, const DiskSettings& settings) {
         guest.cache = settings.cache;
         if (guest.cache == DiskCache::kNone && !guest.host.direct_io) {
             guest.cache = DiskCache::kWriteback;
-            guest.cache_note = "disk_cache = none, but the device refuses O_DIRECT: writeback instead";
+            guest.cache_note =
+                "disk_cache = none, but the device refuses O_DIRECT: writeback instead";
         }
         guest.native_aio = guest.cache == DiskCache::kNone;
         return;
@@ -44,7 +47,8 @@ void choose_cache(GuestDisk& guest, const DiskSettings& settings) {
         return;
     }
     guest.cache = DiskCache::kWriteback;
-    if (guest.host.block_device) guest.cache_note = "the device refuses O_DIRECT: writeback instead of none";
+    if (guest.host.block_device)
+        guest.cache_note = "the device refuses O_DIRECT: writeback instead of none";
 }
 
 }  // namespace
@@ -72,7 +76,8 @@ DiskPlan plan_disks(const FoundDisks& found, const DiskSettings& settings) {
     if (found.boot_disk_first) {
         const int boot = choose_auto_disk(disks, count);
         std::sort(order, order + count, [&](size_t a, size_t b) {
-            if (static_cast<int>(a) == boot || static_cast<int>(b) == boot) return static_cast<int>(a) == boot;
+            if (static_cast<int>(a) == boot || static_cast<int>(b) == boot)
+                return static_cast<int>(a) == boot;
             return before(disks[a], disks[b]);
         });
     }
@@ -86,6 +91,8 @@ DiskPlan plan_disks(const FoundDisks& found, const DiskSettings& settings) {
     return plan;
 }
 
-const char* image_format_name(ImageFormat format) { return format == ImageFormat::kQcow2 ? "qcow2" : "raw"; }
+const char* image_format_name(ImageFormat format) {
+    return format == ImageFormat::kQcow2 ? "qcow2" : "raw";
+}
 
 }  // namespace hal

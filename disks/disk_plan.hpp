@@ -16,19 +16,20 @@ enum class ImageFormat : uint8_t { kRaw, kQcow2 };
 
 // One host disk or image file, as hal-init found it.
 struct HostDisk {
-    FixedString<kPathCapacity> path;       // what QEMU opens: /dev/sda, or an image under /run/hal/mnt
-    FixedString<32> name;                  // sda, nvme0n1, or the image's file name
-    FixedString<kPathCapacity> order_key;  // resolved sysfs path: PCI topology order, stable across boots
+    FixedString<kPathCapacity> path;  // what QEMU opens: /dev/sda, or an image under /run/hal/mnt
+    FixedString<32> name;             // sda, nvme0n1, or the image's file name
+    FixedString<kPathCapacity>
+        order_key;  // resolved sysfs path: PCI topology order, stable across boots
     HostBus bus = HostBus::kOther;
     DiskIdentity identity;
     uint32_t logical_block = 512;
     uint32_t physical_block = 512;
     bool rotational = true;
-    bool discard = false;        // the device takes discards (queue/discard_max_bytes > 0)
-    bool block_device = true;    // false: an image file on a host partition
+    bool discard = false;      // the device takes discards (queue/discard_max_bytes > 0)
+    bool block_device = true;  // false: an image file on a host partition
     ImageFormat format = ImageFormat::kRaw;
-    bool direct_io = true;       // opens with O_DIRECT, so cache=none works
-    DiskBootSigns boot;          // from its partition table
+    bool direct_io = true;  // opens with O_DIRECT, so cache=none works
+    DiskBootSigns boot;     // from its partition table
     bool bootable() const { return boot.uefi || boot.bios; }
 };
 
@@ -44,9 +45,9 @@ struct GuestDisk {
     HostDisk host;
     DiskBus bus = DiskBus::kVirtio;  // never kAuto here
     DiskCache cache = DiskCache::kWriteback;
-    bool native_aio = false;         // aio=native (needs cache=none)
-    bool snapshot = false;           // writes go to a RAM overlay and are discarded
-    const char* cache_note = "";     // why the cache mode differs from what was asked, for the log
+    bool native_aio = false;      // aio=native (needs cache=none)
+    bool snapshot = false;        // writes go to a RAM overlay and are discarded
+    const char* cache_note = "";  // why the cache mode differs from what was asked, for the log
 };
 
 struct DiskPlan {

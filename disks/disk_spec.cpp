@@ -5,7 +5,8 @@ namespace hal {
 namespace {
 
 constexpr const char* kUnknownForm =
-    "disk must be auto, all, or a list of /dev paths, serial:TEXT, wwid:TEXT and DEVICE:/FILE images";
+    "disk must be auto, all, or a list of /dev paths, serial:TEXT, wwid:TEXT and DEVICE:/FILE "
+    "images";
 
 Parsed<DiskSpec> parse_one(std::string_view entry) {
     DiskSpec spec;
@@ -24,7 +25,8 @@ Parsed<DiskSpec> parse_one(std::string_view entry) {
         const auto image = parse_file_on_device(entry);
         if (!image.ok())
             return ParseError{
-                "a disk image must be DEVICE:/PATH with DEVICE LABEL=, UUID=, PARTLABEL= or /dev/..."};
+                "a disk image must be DEVICE:/PATH with DEVICE LABEL=, UUID=, PARTLABEL= or "
+                "/dev/..."};
         spec.image = image.value();
         return spec;
     }
@@ -59,7 +61,8 @@ Parsed<DiskSpecList> parse_disk_specs(std::string_view text) {
     while (true) {
         const size_t comma = text.find(',');
         const std::string_view entry = trim(text.substr(0, comma));
-        if (entry == "auto" || entry == "all") return ParseError{"disk auto and all stand alone, not in a list"};
+        if (entry == "auto" || entry == "all")
+            return ParseError{"disk auto and all stand alone, not in a list"};
         if (list.count == kMaxGuestDisks) return ParseError{"disk lists at most 8 entries"};
         list.specs[list.count++] = TRY(parse_one(entry));
         if (comma == std::string_view::npos) return list;

@@ -21,9 +21,10 @@ void set_label(FixedString<257>& label, const uint8_t* field, size_t size) {
 
 void set_uuid(FixedString<40>& uuid, const uint8_t* bytes) {
     char text[37];
-    std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", bytes[0],
-                  bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
-                  bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]);
+    std::snprintf(text, sizeof text,
+                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", bytes[0],
+                  bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
+                  bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]);
     uuid.assign(text);
 }
 
@@ -45,7 +46,8 @@ bool probe_ext(const uint8_t* data, size_t size, FilesystemInfo& info) {
 bool probe_fat(const uint8_t* data, size_t size, FilesystemInfo& info) {
     if (size < 512 || data[510] != 0x55 || data[511] != 0xaa) return false;
     const bool fat32 = std::memcmp(data + 82, "FAT32   ", 8) == 0;
-    const bool fat16 = std::memcmp(data + 54, "FAT1", 4) == 0 || std::memcmp(data + 54, "FAT     ", 8) == 0;
+    const bool fat16 =
+        std::memcmp(data + 54, "FAT1", 4) == 0 || std::memcmp(data + 54, "FAT     ", 8) == 0;
     if (!fat32 && !fat16) return false;
     const size_t serial = fat32 ? 67 : 39, label = fat32 ? 71 : 43;
     info.type = "vfat";
@@ -64,7 +66,8 @@ bool probe_exfat_ntfs(const uint8_t* data, size_t size, FilesystemInfo& info) {
     }
     if (std::memcmp(data + 3, "NTFS    ", 8) == 0) {
         char text[17];
-        std::snprintf(text, sizeof text, "%016llX", static_cast<unsigned long long>(le64(data + 72)));
+        std::snprintf(text, sizeof text, "%016llX",
+                      static_cast<unsigned long long>(le64(data + 72)));
         info.type = "ntfs3";
         info.uuid.assign(text);
         return true;
@@ -82,7 +85,8 @@ bool probe_xfs(const uint8_t* data, size_t size, FilesystemInfo& info) {
 
 bool probe_btrfs(const uint8_t* data, size_t size, FilesystemInfo& info) {
     constexpr size_t kSuper = 64 * 1024;
-    if (size < kSuper + 299 + 256 || std::memcmp(data + kSuper + 64, "_BHRfS_M", 8) != 0) return false;
+    if (size < kSuper + 299 + 256 || std::memcmp(data + kSuper + 64, "_BHRfS_M", 8) != 0)
+        return false;
     info.type = "btrfs";
     set_uuid(info.uuid, data + kSuper + 32);
     set_label(info.label, data + kSuper + 299, 256);
@@ -95,8 +99,9 @@ char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c
 
 bool probe_filesystem(const uint8_t* data, size_t size, FilesystemInfo& info) {
     info = {};
-    return probe_ext(data, size, info) || probe_xfs(data, size, info) || probe_btrfs(data, size, info) ||
-           probe_exfat_ntfs(data, size, info) || probe_fat(data, size, info);
+    return probe_ext(data, size, info) || probe_xfs(data, size, info) ||
+           probe_btrfs(data, size, info) || probe_exfat_ntfs(data, size, info) ||
+           probe_fat(data, size, info);
 }
 
 Parsed<DeviceName> parse_device_name(std::string_view text) {

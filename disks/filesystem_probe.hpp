@@ -15,9 +15,9 @@ namespace hal {
 inline constexpr size_t kFilesystemProbeBytes = 68 * 1024;
 
 struct FilesystemInfo {
-    const char* type = "";     // the kernel's name for mount(2): ext4, vfat, xfs, btrfs, ntfs3, exfat
-    FixedString<257> label;    // empty when the filesystem has none
-    FixedString<40> uuid;      // 8-4-4-4-12 lowercase, XXXX-XXXX (FAT, exFAT) or 16 hex digits (NTFS)
+    const char* type = "";   // the kernel's name for mount(2): ext4, vfat, xfs, btrfs, ntfs3, exfat
+    FixedString<257> label;  // empty when the filesystem has none
+    FixedString<40> uuid;    // 8-4-4-4-12 lowercase, XXXX-XXXX (FAT, exFAT) or 16 hex digits (NTFS)
 };
 
 // False when no known filesystem starts in `data`.

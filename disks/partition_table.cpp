@@ -21,7 +21,9 @@ constexpr uint8_t kLinuxDataGuid[16] = {0xaf, 0x3d, 0xc6, 0x0f, 0x83, 0x84, 0x72
 constexpr uint8_t kWindowsDataGuid[16] = {0xa2, 0xa0, 0xd0, 0xeb, 0xe5, 0xb9, 0x33, 0x44,
                                           0x87, 0xc0, 0x68, 0xb6, 0xb7, 0x26, 0x99, 0xc7};
 
-uint32_t le32(const uint8_t* p) { return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24); }
+uint32_t le32(const uint8_t* p) {
+    return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24);
+}
 uint64_t le64(const uint8_t* p) { return le32(p) | (static_cast<uint64_t>(le32(p + 4)) << 32); }
 
 PartitionKind mbr_kind(uint8_t type) {
@@ -45,7 +47,8 @@ PartitionKind gpt_kind(const uint8_t* guid) {
 }
 
 void parse_mbr(const uint8_t* data, PartitionTable& table) {
-    for (size_t i = 0; i < kMbrBootCode && !table.mbr_boot_code; ++i) table.mbr_boot_code = data[i] != 0;
+    for (size_t i = 0; i < kMbrBootCode && !table.mbr_boot_code; ++i)
+        table.mbr_boot_code = data[i] != 0;
     for (uint32_t i = 0; i < 4; ++i) {
         const uint8_t* entry = data + kMbrEntries + 16 * i;
         const uint8_t type = entry[4];
@@ -93,7 +96,9 @@ bool parse_gpt(const uint8_t* data, size_t size, uint32_t sector_size, Partition
     const uint64_t entries_lba = le64(header + 72);
     const uint32_t entry_count = le32(header + 80);
     const uint32_t entry_size = le32(header + 84);
-    if (entry_size < 128 || entry_size % 8 != 0 || entry_size > 4096 || entry_count > kMaxGptEntries) return false;
+    if (entry_size < 128 || entry_size % 8 != 0 || entry_size > 4096 ||
+        entry_count > kMaxGptEntries)
+        return false;
     if (entries_lba < 2 || entries_lba > size / sector_size) return false;
     const uint64_t start = entries_lba * sector_size;
     const uint64_t length = static_cast<uint64_t>(entry_count) * entry_size;
@@ -143,8 +148,10 @@ PartitionTable parse_partition_table(const uint8_t* data, size_t size) {
     if (!table.mbr_signature) return table;
     parse_mbr(data, table);
     // A protective MBR means GPT; hybrid MBRs (an 0xEE entry beside others) are GPT too.
-    if (table.protective_mbr && !parse_gpt(data, size, 512, table)) parse_gpt(data, size, 4096, table);
-    if (table.protective_mbr && !table.gpt) table.count = 0;  // damaged GPT: no trustworthy partitions
+    if (table.protective_mbr && !parse_gpt(data, size, 512, table))
+        parse_gpt(data, size, 4096, table);
+    if (table.protective_mbr && !table.gpt)
+        table.count = 0;  // damaged GPT: no trustworthy partitions
     return table;
 }
 

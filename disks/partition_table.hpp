@@ -14,16 +14,23 @@ inline constexpr size_t kMaxPartitions = 128;  // GPT's usual entry count; MBR h
 // header and 128 entries of 128 bytes on 512e and 4Kn disks alike.
 inline constexpr size_t kPartitionTableBytes = 34 * 4096;
 
-enum class PartitionKind : uint8_t { kOther, kEfiSystem, kBiosBoot, kLinux, kWindowsData, kExtended };
+enum class PartitionKind : uint8_t {
+    kOther,
+    kEfiSystem,
+    kBiosBoot,
+    kLinux,
+    kWindowsData,
+    kExtended
+};
 
 struct Partition {
-    uint32_t number = 0;      // 1-based, as the kernel names it (sda1)
+    uint32_t number = 0;  // 1-based, as the kernel names it (sda1)
     uint64_t first_lba = 0;
     uint64_t sectors = 0;
     PartitionKind kind = PartitionKind::kOther;
-    bool bootable = false;    // MBR active flag
-    uint8_t mbr_type = 0;     // MBR partition type byte, 0 on GPT
-    FixedString<40> name;     // GPT partition name (PARTLABEL) when it is ASCII, else empty
+    bool bootable = false;  // MBR active flag
+    uint8_t mbr_type = 0;   // MBR partition type byte, 0 on GPT
+    FixedString<40> name;   // GPT partition name (PARTLABEL) when it is ASCII, else empty
 };
 
 struct PartitionTable {

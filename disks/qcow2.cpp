@@ -17,7 +17,9 @@ uint32_t be32(const uint8_t* p) {
 
 }  // namespace
 
-uint64_t read_be64(const uint8_t* bytes) { return (static_cast<uint64_t>(be32(bytes)) << 32) | be32(bytes + 4); }
+uint64_t read_be64(const uint8_t* bytes) {
+    return (static_cast<uint64_t>(be32(bytes)) << 32) | be32(bytes + 4);
+}
 
 Qcow2Result parse_qcow2_header(const uint8_t* data, size_t size, Qcow2Header& header) {
     header = {};
@@ -40,10 +42,11 @@ Qcow2Result parse_qcow2_header(const uint8_t* data, size_t size, Qcow2Header& he
         if (backing_size == 0 || backing_size > kMaxBackingName || backing_offset > size ||
             backing_size > size - backing_offset)
             return Qcow2Result::kMalformed;
-        if (!header.backing_file.assign(
-                {reinterpret_cast<const char*>(data + backing_offset), static_cast<size_t>(backing_size)}))
+        if (!header.backing_file.assign({reinterpret_cast<const char*>(data + backing_offset),
+                                         static_cast<size_t>(backing_size)}))
             return Qcow2Result::kMalformed;
-        if (header.backing_file.view().find('\0') != std::string_view::npos) return Qcow2Result::kMalformed;
+        if (header.backing_file.view().find('\0') != std::string_view::npos)
+            return Qcow2Result::kMalformed;
     }
     return Qcow2Result::kOk;
 }

@@ -21,8 +21,8 @@ struct Qcow2Header {
     uint64_t l1_offset = 0;
     uint32_t l1_entries = 0;
     bool encrypted = false;
-    bool external_data = false;          // the data lives in another file (incompatible bit 2)
-    FixedString<1024> backing_file;      // empty: no backing file
+    bool external_data = false;      // the data lives in another file (incompatible bit 2)
+    FixedString<1024> backing_file;  // empty: no backing file
 };
 
 enum class Qcow2Result { kOk, kNotQcow2, kMalformed };

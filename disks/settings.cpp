@@ -14,12 +14,13 @@ constexpr std::string_view kDiskCaches = "auto\0writeback\0none\0writethrough\0d
 }  // namespace
 
 Parsed<DiskBus> parse_disk_bus(std::string_view text) {
-    return parse_enum<DiskBus>(text, kDiskBuses, "disk_bus must be auto, virtio, ide, ahci, nvme or scsi");
+    return parse_enum<DiskBus>(text, kDiskBuses,
+                               "disk_bus must be auto, virtio, ide, ahci, nvme or scsi");
 }
 
 Parsed<DiskCache> parse_disk_cache(std::string_view text) {
-    return parse_enum<DiskCache>(text, kDiskCaches,
-                                 "disk_cache must be auto, writeback, none, writethrough or directsync");
+    return parse_enum<DiskCache>(
+        text, kDiskCaches, "disk_cache must be auto, writeback, none, writethrough or directsync");
 }
 
 const char* disk_bus_name(DiskBus bus) { return enum_name(bus, kDiskBuses); }

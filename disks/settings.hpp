@@ -20,7 +20,7 @@ struct DiskSettings {
     uint32_t timeout_seconds = 30;                   // how long hal-init waits for the disks
     DiskBus bus = DiskBus::kAuto;                    // how the guest sees its disks
     DiskCache cache = DiskCache::kAuto;
-    bool snapshot = false;            // yes: guest writes go to a RAM overlay, dropped at power-off
+    bool snapshot = false;  // yes: guest writes go to a RAM overlay, dropped at power-off
     uint32_t snapshot_size_mib = 1024;  // the overlay's cap
     bool operator==(const DiskSettings&) const = default;
 };

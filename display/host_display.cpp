@@ -18,7 +18,8 @@ std::optional<MonitorMode> preferred_mode(std::string_view modes) {
     size_t digits = 0;
     while (digits < height.size() && height[digits] >= '0' && height[digits] <= '9') ++digits;
     // Interlaced modes end in 'i'; anything else after the digits is not a mode.
-    if (digits < height.size() && !(digits + 1 == height.size() && height[digits] == 'i')) return std::nullopt;
+    if (digits < height.size() && !(digits + 1 == height.size() && height[digits] == 'i'))
+        return std::nullopt;
     const auto w = parse_unsigned(line.substr(0, x));
     const auto h = parse_unsigned(height.substr(0, digits));
     if (!w || !h || *w == 0 || *h == 0 || *w > 16384 || *h > 16384) return std::nullopt;
@@ -42,7 +43,8 @@ bool framebuffer_of_drm(std::string_view name) {
 
 bool framebuffer_drawable(const FramebufferFormat& format) {
     return format.bits_per_pixel == 32 && format.red_offset == 16 && format.red_length == 8 &&
-           format.green_offset == 8 && format.green_length == 8 && format.blue_offset == 0 && format.blue_length == 8;
+           format.green_offset == 8 && format.green_length == 8 && format.blue_offset == 0 &&
+           format.blue_length == 8;
 }
 
 }  // namespace hal

@@ -14,14 +14,35 @@ struct Name {
 };
 
 constexpr Name kKeyNames[] = {
-    {"esc", KEY_ESC},         {"escape", KEY_ESC},     {"pause", KEY_PAUSE},    {"scrolllock", KEY_SCROLLLOCK},
-    {"delete", KEY_DELETE},   {"del", KEY_DELETE},     {"backspace", KEY_BACKSPACE},
-    {"insert", KEY_INSERT},   {"home", KEY_HOME},      {"end", KEY_END},        {"space", KEY_SPACE},
-    {"enter", KEY_ENTER},     {"tab", KEY_TAB},        {"f1", KEY_F1},          {"f2", KEY_F2},
-    {"f3", KEY_F3},           {"f4", KEY_F4},          {"f5", KEY_F5},          {"f6", KEY_F6},
-    {"f7", KEY_F7},           {"f8", KEY_F8},          {"f9", KEY_F9},          {"f10", KEY_F10},
-    {"f11", KEY_F11},         {"f12", KEY_F12},        {"m", KEY_M},            {"q", KEY_Q},
-    {"h", KEY_H},             {"g", KEY_G},
+    {"esc", KEY_ESC},
+    {"escape", KEY_ESC},
+    {"pause", KEY_PAUSE},
+    {"scrolllock", KEY_SCROLLLOCK},
+    {"delete", KEY_DELETE},
+    {"del", KEY_DELETE},
+    {"backspace", KEY_BACKSPACE},
+    {"insert", KEY_INSERT},
+    {"home", KEY_HOME},
+    {"end", KEY_END},
+    {"space", KEY_SPACE},
+    {"enter", KEY_ENTER},
+    {"tab", KEY_TAB},
+    {"f1", KEY_F1},
+    {"f2", KEY_F2},
+    {"f3", KEY_F3},
+    {"f4", KEY_F4},
+    {"f5", KEY_F5},
+    {"f6", KEY_F6},
+    {"f7", KEY_F7},
+    {"f8", KEY_F8},
+    {"f9", KEY_F9},
+    {"f10", KEY_F10},
+    {"f11", KEY_F11},
+    {"f12", KEY_F12},
+    {"m", KEY_M},
+    {"q", KEY_Q},
+    {"h", KEY_H},
+    {"g", KEY_G},
 };
 
 bool same_text(std::string_view a, std::string_view b) {
@@ -57,9 +78,12 @@ Parsed<Hotkey> parse_hotkey(std::string_view text) {
         const size_t plus = text.find('+');
         const std::string_view part = trim(text.substr(0, plus));
         text = plus == std::string_view::npos ? std::string_view() : text.substr(plus + 1);
-        if (same_text(part, "ctrl") || same_text(part, "control")) parsed.modifiers |= kCtrl;
-        else if (same_text(part, "alt")) parsed.modifiers |= kAlt;
-        else if (same_text(part, "shift")) parsed.modifiers |= kShift;
+        if (same_text(part, "ctrl") || same_text(part, "control"))
+            parsed.modifiers |= kCtrl;
+        else if (same_text(part, "alt"))
+            parsed.modifiers |= kAlt;
+        else if (same_text(part, "shift"))
+            parsed.modifiers |= kShift;
         else if (same_text(part, "meta") || same_text(part, "super") || same_text(part, "win"))
             parsed.modifiers |= kMeta;
         else {
@@ -78,7 +102,8 @@ const char* format_hotkey(const Hotkey& hotkey, char* out, size_t size) {
         uint8_t bit;
         const char* name;
     };
-    static constexpr Modifier kModifiers[] = {{kCtrl, "ctrl"}, {kAlt, "alt"}, {kShift, "shift"}, {kMeta, "meta"}};
+    static constexpr Modifier kModifiers[] = {
+        {kCtrl, "ctrl"}, {kAlt, "alt"}, {kShift, "shift"}, {kMeta, "meta"}};
     size_t used = 0;
     auto append = [&](std::string_view part) {
         for (char c : part)
@@ -130,7 +155,8 @@ size_t HotkeyFilter::release_all(KeyEvent* out) {
     for (size_t i = 0; i < count_; ++i)
         if (held_[i].forwarded) out[written++] = {held_[i].code, false};
     // The keys still down are released later; their releases are not the guest's.
-    for (size_t i = 0; i < count_ && swallowed_count_ < kMaxKeys; ++i) swallowed_[swallowed_count_++] = held_[i].code;
+    for (size_t i = 0; i < count_ && swallowed_count_ < kMaxKeys; ++i)
+        swallowed_[swallowed_count_++] = held_[i].code;
     count_ = 0;
     return written;
 }
@@ -148,7 +174,8 @@ size_t HotkeyFilter::key(uint16_t code, bool down, KeyEvent* out, bool& menu) {
         const Held held = held_[index];
         drop(index);
         size_t written = 0;
-        if (!held.forwarded) out[written++] = {code, true};  // a lone modifier tap still reaches the guest
+        if (!held.forwarded)
+            out[written++] = {code, true};  // a lone modifier tap still reaches the guest
         out[written++] = {code, false};
         return written;
     }

@@ -9,12 +9,13 @@
 namespace hal {
 
 struct Placement {
-    uint32_t x = 0, y = 0;          // top-left corner on the monitor
-    uint32_t width = 0, height = 0; // size on the monitor
+    uint32_t x = 0, y = 0;           // top-left corner on the monitor
+    uint32_t width = 0, height = 0;  // size on the monitor
     bool scaled = false;
 };
 
-Placement place(uint32_t guest_width, uint32_t guest_height, uint32_t screen_width, uint32_t screen_height);
+Placement place(uint32_t guest_width, uint32_t guest_height, uint32_t screen_width,
+                uint32_t screen_height);
 
 struct Rect {
     uint32_t x = 0, y = 0, width = 0, height = 0;
@@ -24,7 +25,7 @@ struct Rect {
 
 // Copies guest region `dirty` (XRGB, `guest_stride` bytes per row) to the monitor buffer
 // through `placement`; returns the monitor region it wrote (for the driver's dirty hint).
-Rect blit(const uint8_t* guest, size_t guest_stride, uint32_t guest_width, uint32_t guest_height, const Rect& dirty,
-          uint8_t* screen, size_t screen_stride, const Placement& placement);
+Rect blit(const uint8_t* guest, size_t guest_stride, uint32_t guest_width, uint32_t guest_height,
+          const Rect& dirty, uint8_t* screen, size_t screen_stride, const Placement& placement);
 
 }  // namespace hal

@@ -18,6 +18,11 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "base/sys/fs.hpp"
+#include "base/sys/io.hpp"
+#include "base/sys/log.hpp"
+#include "base/sys/process.hpp"
+#include "base/sys/time.hpp"
 #include "display/hotkey.hpp"
 #include "display/keymap.hpp"
 #include "display/layout.hpp"
@@ -28,11 +33,6 @@
 #include "display/sys/drm.hpp"
 #include "display/sys/fbdev.hpp"
 #include "display/sys/input.hpp"
-#include "base/sys/log.hpp"
-#include "base/sys/fs.hpp"
-#include "base/sys/io.hpp"
-#include "base/sys/process.hpp"
-#include "base/sys/time.hpp"
 
 namespace hal {
 namespace {
@@ -58,7 +58,9 @@ struct Options {
 class Display final : public rfb::Events {
 public:
     Display(const Options& options, const Hotkey& hotkey)
-        : options_(options), filter_(hotkey), parser_(*this),
+        : options_(options),
+          filter_(hotkey),
+          parser_(*this),
           screen_(options.fbdev ? static_cast<sys::Screen&>(fbdev_) : drm_) {}
     ~Display() = default;
 
@@ -80,7 +82,8 @@ private:
     void update_done() override;
     void pointer_absolute(bool absolute) override {
         pointer_.set_absolute(absolute);
-        log_info("pointer: the guest's pointer is %s", absolute ? "absolute (a tablet)" : "relative (a mouse)");
+        log_info("pointer: the guest's pointer is %s",
+                 absolute ? "absolute (a tablet)" : "relative (a mouse)");
     }
 
     void resize(uint16_t width, uint16_t height);
@@ -119,7 +122,8 @@ private:
 };
 
 void Display::send(const uint8_t* data, size_t size) {
-    if (const Status sent = sys::write_all(server_, reinterpret_cast<const char*>(data), size); !sent.ok())
+    if (const Status sent = sys::write_all(server_, reinterpret_cast<const char*>(data), size);
+        !sent.ok())
         log_warning("vnc: write failed: %s", std::strerror(sent.error().code));
 }
 
@@ -131,8 +135,8 @@ void Display::request_update(bool incremental) {
 
 void Display::resize(uint16_t width, uint16_t height) {
     if (width > kMaxGuestWidth || height > kMaxGuestHeight) {
-        log_error("vnc: the guest's screen %ux%u is larger than %ux%u; it is cut", width, height, kMaxGuestWidth,
-                  kMaxGuestHeight);
+        log_error("vnc: the guest's screen %ux%u is larger than %ux%u; it is cut", width, height,
+                  kMaxGuestWidth, kMaxGuestHeight);
         width = static_cast<uint16_t>(width > kMaxGuestWidth ? kMaxGuestWidth : width);
         height = static_cast<uint16_t>(height > kMaxGuestHeight ? kMaxGuestHeight : height);
     }
@@ -142,9 +146,9 @@ void Display::resize(uint16_t width, uint16_t height) {
     if (screen_.is_open()) {
         placement_ = place(width, height, screen_.width(), screen_.height());
         std::memset(screen_.pixels(), 0, screen_.stride() * screen_.height());
-        log_info("screen: guest %ux%u on the monitor's %ux%u: %s at %u,%u (%ux%u)", width, height, screen_.width(),
-                 screen_.height(), placement_.scaled ? "scaled" : "1:1", placement_.x, placement_.y, placement_.width,
-                 placement_.height);
+        log_info("screen: guest %ux%u on the monitor's %ux%u: %s at %u,%u (%ux%u)", width, height,
+                 screen_.width(), screen_.height(), placement_.scaled ? "scaled" : "1:1",
+                 placement_.x, placement_.y, placement_.width, placement_.height);
     }
 }
 
@@ -162,9 +166,11 @@ void Display::show_guest() {
     }
     Rect all;
     all.include(0, 0, guest_width_, guest_height_);
-    blit(g_guest, guest_width_ * 4, guest_width_, guest_height_, all, screen_.pixels(), screen_.stride(), placement_);
+    blit(g_guest, guest_width_ * 4, guest_width_, guest_height_, all, screen_.pixels(),
+         screen_.stride(), placement_);
     if (const Status shown = screen_.show(); !shown.ok())
-        log_warning("screen: %s failed: %s", shown.error().operation, std::strerror(shown.error().code));
+        log_warning("screen: %s failed: %s", shown.error().operation,
+                    std::strerror(shown.error().code));
 }
 
 void Display::update_done() {
@@ -176,8 +182,8 @@ void Display::update_done() {
             if (!first_frame_logged_) log_info("screen: the guest's first frame is on the monitor");
             first_frame_logged_ = true;
         } else {
-            screen_.flush(blit(g_guest, guest_width_ * 4, guest_width_, guest_height_, dirty_, screen_.pixels(),
-                               screen_.stride(), placement_));
+            screen_.flush(blit(g_guest, guest_width_ * 4, guest_width_, guest_height_, dirty_,
+                               screen_.pixels(), screen_.stride(), placement_));
         }
     }
     dirty_ = {};
@@ -187,7 +193,8 @@ void Display::update_done() {
 
 void Display::report_stats() {
     char line[256];
-    stats_.report(line, sizeof line, sys::monotonic_ms(), sys::process_cpu_us(), guest_width_, guest_height_);
+    stats_.report(line, sizeof line, sys::monotonic_ms(), sys::process_cpu_us(), guest_width_,
+                  guest_height_);
     log_info("%s", line);
 }
 
@@ -237,26 +244,32 @@ void Display::handle_input(size_t index) {
             pointer_.button(bit, down);
             pointer_moved_ = true;
         } else if (event.type == EV_REL) {
-            if (event.code == REL_X) pointer_.move_relative(event.value, 0);
-            else if (event.code == REL_Y) pointer_.move_relative(0, event.value);
+            if (event.code == REL_X)
+                pointer_.move_relative(event.value, 0);
+            else if (event.code == REL_Y)
+                pointer_.move_relative(0, event.value);
             else if (event.code == REL_WHEEL && event.value != 0 && !menu_) {
                 // A wheel step is a press and a release of its button.
                 const uint8_t wheel = event.value > 0 ? kWheelUp : kWheelDown;
                 uint8_t message[8];
                 pointer_.button(wheel, true);
-                send(message, rfb::pointer_event(message, pointer_.buttons(), pointer_.x_for_event(), pointer_.y_for_event()));
+                send(message, rfb::pointer_event(message, pointer_.buttons(),
+                                                 pointer_.x_for_event(), pointer_.y_for_event()));
                 pointer_.button(wheel, false);
             }
             pointer_moved_ = true;
         } else if (event.type == EV_ABS) {
-            if (event.code == ABS_X) pointer_.move_absolute_x(event.value, device.x_min, device.x_max);
-            else if (event.code == ABS_Y) pointer_.move_absolute_y(event.value, device.y_min, device.y_max);
+            if (event.code == ABS_X)
+                pointer_.move_absolute_x(event.value, device.x_min, device.x_max);
+            else if (event.code == ABS_Y)
+                pointer_.move_absolute_y(event.value, device.y_min, device.y_max);
             pointer_moved_ = true;
         } else if (event.type == EV_SYN && event.code == SYN_REPORT && pointer_moved_) {
             pointer_moved_ = false;
             if (menu_ || shell_) continue;
             uint8_t message[8];
-            send(message, rfb::pointer_event(message, pointer_.buttons(), pointer_.x_for_event(), pointer_.y_for_event()));
+            send(message, rfb::pointer_event(message, pointer_.buttons(), pointer_.x_for_event(),
+                                             pointer_.y_for_event()));
         }
     }
 }
@@ -326,7 +339,8 @@ bool Display::read_server() {
             uint8_t message[64];
             send(message, rfb::set_pixel_format(message));
             const int32_t encodings[] = {rfb::kEncodingRaw, rfb::kEncodingDesktopSize,
-                                         rfb::kEncodingPointerTypeChange, rfb::kEncodingExtendedKeyEvent};
+                                         rfb::kEncodingPointerTypeChange,
+                                         rfb::kEncodingExtendedKeyEvent};
             send(message, rfb::set_encodings(message, encodings));
             request_update(false);
         }
@@ -355,7 +369,8 @@ int Display::run() {
             break;
         }
         if (sys::monotonic_ms() >= deadline) {
-            log_error("vnc: cannot connect to %s: %s", options_.socket, std::strerror(fd.error().code));
+            log_error("vnc: cannot connect to %s: %s", options_.socket,
+                      std::strerror(fd.error().code));
             return 1;
         }
         sys::sleep_ms(100);
@@ -365,7 +380,8 @@ int Display::run() {
     while (true) {
         // 0 QEMU, 1 hal-init, 2 /dev/input, then the devices.
         constexpr size_t kFixed = 3;
-        int fds[kFixed + sys::Inputs::kMaxDevices] = {server_, options_.control, inputs_.watch_fd()};
+        int fds[kFixed + sys::Inputs::kMaxDevices] = {server_, options_.control,
+                                                      inputs_.watch_fd()};
         const size_t devices = inputs_.count();
         for (size_t i = 0; i < devices; ++i) fds[kFixed + i] = inputs_.device(i).fd;
         bool ready[kFixed + sys::Inputs::kMaxDevices] = {};
@@ -388,14 +404,22 @@ bool parse_options(int argc, char** argv, Options& options) {
     options.socket = argv[1];
     for (int i = 2; i < argc; ++i) {
         const bool has_value = i + 1 < argc;
-        if (std::strcmp(argv[i], "--control") == 0 && has_value) options.control = std::atoi(argv[++i]);
-        else if (std::strcmp(argv[i], "--hotkey") == 0 && has_value) options.hotkey_text = argv[++i];
-        else if (std::strcmp(argv[i], "--card") == 0 && has_value) options.card = argv[++i];
-        else if (std::strcmp(argv[i], "--fbdev") == 0 && has_value) options.fbdev = argv[++i];
-        else if (std::strcmp(argv[i], "--stats") == 0 && has_value) options.stats_seconds = static_cast<uint32_t>(std::atoi(argv[++i]));
-        else if (std::strcmp(argv[i], "--no-input") == 0) options.input = false;
-        else if (std::strcmp(argv[i], "--shell") == 0) options.shell = true;
-        else return false;
+        if (std::strcmp(argv[i], "--control") == 0 && has_value)
+            options.control = std::atoi(argv[++i]);
+        else if (std::strcmp(argv[i], "--hotkey") == 0 && has_value)
+            options.hotkey_text = argv[++i];
+        else if (std::strcmp(argv[i], "--card") == 0 && has_value)
+            options.card = argv[++i];
+        else if (std::strcmp(argv[i], "--fbdev") == 0 && has_value)
+            options.fbdev = argv[++i];
+        else if (std::strcmp(argv[i], "--stats") == 0 && has_value)
+            options.stats_seconds = static_cast<uint32_t>(std::atoi(argv[++i]));
+        else if (std::strcmp(argv[i], "--no-input") == 0)
+            options.input = false;
+        else if (std::strcmp(argv[i], "--shell") == 0)
+            options.shell = true;
+        else
+            return false;
     }
     return true;
 }
@@ -411,7 +435,8 @@ int main(int argc, char** argv) {
     const auto hotkey = hal::parse_hotkey(options.hotkey_text);
     if (!parsed || !hotkey.ok()) {
         std::fprintf(stderr,
-                     "usage: hal-display VNC_SOCKET [--control FD] [--no-input] [--hotkey KEYS] [--shell] [--card PATH] "
+                     "usage: hal-display VNC_SOCKET [--control FD] [--no-input] [--hotkey KEYS] "
+                     "[--shell] [--card PATH] "
                      "[--fbdev PATH] [--stats SECONDS]\n");
         return 2;
     }

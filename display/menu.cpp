@@ -30,8 +30,11 @@ size_t menu_text(char* out, size_t size, bool shell_available, const char* hotke
         "    2  reset the guest\r\n"
         "    3  %s\r\n"
         "    4  back to the guest (Esc)\r\n\r\n",
-        hotkey, shell_available ? "rescue shell on this console" : "(no rescue shell in this image)");
-    return written < 0 ? 0 : (static_cast<size_t>(written) < size ? static_cast<size_t>(written) : size - 1);
+        hotkey,
+        shell_available ? "rescue shell on this console" : "(no rescue shell in this image)");
+    return written < 0
+               ? 0
+               : (static_cast<size_t>(written) < size ? static_cast<size_t>(written) : size - 1);
 }
 
 const char* menu_action_command(MenuAction action) {

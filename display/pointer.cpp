@@ -33,7 +33,8 @@ int32_t Pointer::scale(int32_t value, int32_t minimum, int32_t maximum, uint16_t
     if (maximum <= minimum) return 0;
     if (value < minimum) value = minimum;
     if (value > maximum) value = maximum;
-    return static_cast<int32_t>(static_cast<int64_t>(value - minimum) * (size - 1) / (maximum - minimum));
+    return static_cast<int32_t>(static_cast<int64_t>(value - minimum) * (size - 1) /
+                                (maximum - minimum));
 }
 
 void Pointer::move_absolute_x(int32_t value, int32_t minimum, int32_t maximum) {
@@ -48,7 +49,9 @@ void Pointer::move_absolute_y(int32_t value, int32_t minimum, int32_t maximum) {
     y_ = y;
 }
 
-void Pointer::button(uint8_t bit, bool down) { buttons_ = down ? (buttons_ | bit) : (buttons_ & ~bit); }
+void Pointer::button(uint8_t bit, bool down) {
+    buttons_ = down ? (buttons_ | bit) : (buttons_ & ~bit);
+}
 
 namespace {
 

@@ -12,7 +12,9 @@ constexpr uint32_t kMaxSkip = 16u * 1024 * 1024;  // names, cut text, colour map
 constexpr uint8_t kMessageUpdate = 0, kMessageColourMap = 1, kMessageBell = 2, kMessageCutText = 3;
 
 uint16_t be16(const uint8_t* p) { return static_cast<uint16_t>((p[0] << 8) | p[1]); }
-uint32_t be32(const uint8_t* p) { return (static_cast<uint32_t>(p[0]) << 24) | (p[1] << 16) | (p[2] << 8) | p[3]; }
+uint32_t be32(const uint8_t* p) {
+    return (static_cast<uint32_t>(p[0]) << 24) | (p[1] << 16) | (p[2] << 8) | p[3];
+}
 void put16(uint8_t* p, uint16_t value) {
     p[0] = static_cast<uint8_t>(value >> 8);
     p[1] = static_cast<uint8_t>(value);
@@ -43,7 +45,8 @@ std::span<const uint8_t> ServerParser::take_reply() {
 }
 
 bool ServerParser::need(size_t count, std::span<const uint8_t>& data) {
-    const size_t take = count > have_ ? (count - have_ < data.size() ? count - have_ : data.size()) : 0;
+    const size_t take =
+        count > have_ ? (count - have_ < data.size() ? count - have_ : data.size()) : 0;
     std::memcpy(header_ + have_, data.data(), take);
     have_ += take;
     data = data.subspan(take);
@@ -62,12 +65,14 @@ bool ServerParser::finish_rect() {
 }
 
 bool ServerParser::start_rect() {
-    const uint16_t x = be16(header_), y = be16(header_ + 2), width = be16(header_ + 4), height = be16(header_ + 6);
+    const uint16_t x = be16(header_), y = be16(header_ + 2), width = be16(header_ + 4),
+                   height = be16(header_ + 6);
     const int32_t encoding = static_cast<int32_t>(be32(header_ + 8));
     have_ = 0;
     switch (encoding) {
         case kEncodingRaw:
-            if (static_cast<uint32_t>(x) + width > width_ || static_cast<uint32_t>(y) + height > height_)
+            if (static_cast<uint32_t>(x) + width > width_ ||
+                static_cast<uint32_t>(y) + height > height_)
                 return fail("a raw rectangle lies outside the screen");
             rect_x_ = x, rect_y_ = y, rect_width_ = width, rect_height_ = height;
             rect_offset_ = 0;
@@ -95,7 +100,8 @@ bool ServerParser::step_handshake(std::span<const uint8_t>& data) {
     switch (state_) {
         case State::kVersion:
             if (!need(12, data)) return true;
-            if (std::memcmp(header_, "RFB 003.00", 10) != 0 || header_[11] != '\n' || header_[10] < '3')
+            if (std::memcmp(header_, "RFB 003.00", 10) != 0 || header_[11] != '\n' ||
+                header_[10] < '3')
                 return fail("not an RFB 3.x server");
             set_reply(reinterpret_cast<const uint8_t*>("RFB 003.008\n"), 12);
             have_ = 0;
@@ -105,10 +111,12 @@ bool ServerParser::step_handshake(std::span<const uint8_t>& data) {
             if (!need(1, data)) return true;
             const size_t count = header_[0];
             if (count == 0) return fail("the server refused the connection");
-            if (count > sizeof header_ - 1) return fail("the server offers too many security types");
+            if (count > sizeof header_ - 1)
+                return fail("the server offers too many security types");
             if (!need(1 + count, data)) return true;
             if (std::memchr(header_ + 1, kSecurityNone, count) == nullptr)
-                return fail("the server wants authentication (hal-display speaks only security type None)");
+                return fail(
+                    "the server wants authentication (hal-display speaks only security type None)");
             set_reply(&kSecurityNone, 1);
             have_ = 0;
             state_ = State::kSecurityResult;
@@ -127,7 +135,8 @@ bool ServerParser::step_handshake(std::span<const uint8_t>& data) {
     }
     if (!need(24, data)) return true;
     width_ = be16(header_), height_ = be16(header_ + 2);
-    if (width_ > kMaxDimension || height_ > kMaxDimension) return fail("the server's screen is impossibly large");
+    if (width_ > kMaxDimension || height_ > kMaxDimension)
+        return fail("the server's screen is impossibly large");
     skip_ = be32(header_ + 20);
     if (skip_ > kMaxSkip) return fail("the server's name is impossibly long");
     have_ = 0;
@@ -191,7 +200,9 @@ bool ServerParser::step_message(std::span<const uint8_t>& data) {
 bool ServerParser::read_pixels(std::span<const uint8_t>& data) {
     const uint64_t total = static_cast<uint64_t>(rect_width_) * rect_height_;
     if (partial_size_ > 0) {
-        const size_t take = kBytesPerPixel - partial_size_ < data.size() ? kBytesPerPixel - partial_size_ : data.size();
+        const size_t take = kBytesPerPixel - partial_size_ < data.size()
+                                ? kBytesPerPixel - partial_size_
+                                : data.size();
         std::memcpy(partial_ + partial_size_, data.data(), take);
         partial_size_ += take;
         data = data.subspan(take);
@@ -205,8 +216,9 @@ bool ServerParser::read_pixels(std::span<const uint8_t>& data) {
         const uint64_t column = rect_offset_ % rect_width_;
         uint64_t run = rect_width_ - column;
         if (run > data.size() / kBytesPerPixel) run = data.size() / kBytesPerPixel;
-        events_.pixels(static_cast<uint16_t>(rect_x_ + column), static_cast<uint16_t>(rect_y_ + rect_offset_ / rect_width_),
-                       data.data(), static_cast<size_t>(run));
+        events_.pixels(static_cast<uint16_t>(rect_x_ + column),
+                       static_cast<uint16_t>(rect_y_ + rect_offset_ / rect_width_), data.data(),
+                       static_cast<size_t>(run));
         rect_offset_ += run;
         data = data.subspan(static_cast<size_t>(run) * kBytesPerPixel);
     }
@@ -252,11 +264,11 @@ ParseResult ServerParser::feed(std::span<const uint8_t> data) {
 
 size_t set_pixel_format(uint8_t* out) {
     std::memset(out, 0, 20);
-    out[0] = 0;     // SetPixelFormat
-    out[4] = 32;    // bits per pixel
-    out[5] = 24;    // depth
-    out[6] = 0;     // little-endian
-    out[7] = 1;     // true colour
+    out[0] = 0;   // SetPixelFormat
+    out[4] = 32;  // bits per pixel
+    out[5] = 24;  // depth
+    out[6] = 0;   // little-endian
+    out[7] = 1;   // true colour
     put16(out + 8, 255);
     put16(out + 10, 255);
     put16(out + 12, 255);
@@ -267,7 +279,8 @@ size_t set_pixel_format(uint8_t* out) {
 size_t set_encodings(uint8_t* out, std::span<const int32_t> encodings) {
     out[0] = 2, out[1] = 0;
     put16(out + 2, static_cast<uint16_t>(encodings.size()));
-    for (size_t i = 0; i < encodings.size(); ++i) put32(out + 4 + 4 * i, static_cast<uint32_t>(encodings[i]));
+    for (size_t i = 0; i < encodings.size(); ++i)
+        put32(out + 4 + 4 * i, static_cast<uint32_t>(encodings[i]));
     return 4 + 4 * encodings.size();
 }
 

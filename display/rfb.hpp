@@ -59,8 +59,18 @@ public:
 
 private:
     enum class State : uint8_t {
-        kVersion, kSecurityTypes, kSecurityResult, kServerInit, kServerName,
-        kMessageType, kUpdateHeader, kRectHeader, kRectPixels, kColourMap, kColourEntries, kCutTextHeader,
+        kVersion,
+        kSecurityTypes,
+        kSecurityResult,
+        kServerInit,
+        kServerName,
+        kMessageType,
+        kUpdateHeader,
+        kRectHeader,
+        kRectPixels,
+        kColourMap,
+        kColourEntries,
+        kCutTextHeader,
         kCutText,
     };
 
@@ -83,11 +93,11 @@ private:
     uint8_t reply_[16];
     size_t reply_size_ = 0;
     uint16_t width_ = 0, height_ = 0;
-    uint32_t skip_ = 0;          // bytes of a name, cut text or colour map still to skip
+    uint32_t skip_ = 0;  // bytes of a name, cut text or colour map still to skip
     uint16_t rects_left_ = 0;
     // The raw rectangle being received.
     uint16_t rect_x_ = 0, rect_y_ = 0, rect_width_ = 0, rect_height_ = 0;
-    uint64_t rect_offset_ = 0;   // pixels of it already delivered
+    uint64_t rect_offset_ = 0;  // pixels of it already delivered
     uint8_t partial_[kBytesPerPixel];
     size_t partial_size_ = 0;
 };

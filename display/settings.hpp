@@ -16,11 +16,11 @@ enum class DisplayMode { kAuto, kNone };
 enum class GuestVideo { kStd, kVirtio };
 
 struct DisplaySettings {
-    DisplayMode mode = DisplayMode::kAuto;     // display
-    GuestVideo video = GuestVideo::kStd;       // guest_video: std VGA every OS drives, or virtio-vga
-    bool input = true;                         // input = auto: the host's keyboards and pointers
-    Hotkey menu_hotkey;                        // opens the host menu (ctrl+alt+esc)
-    uint32_t stats_seconds = 0;                // display_stats: seconds between figures; 0: none
+    DisplayMode mode = DisplayMode::kAuto;  // display
+    GuestVideo video = GuestVideo::kStd;    // guest_video: std VGA every OS drives, or virtio-vga
+    bool input = true;                      // input = auto: the host's keyboards and pointers
+    Hotkey menu_hotkey;                     // opens the host menu (ctrl+alt+esc)
+    uint32_t stats_seconds = 0;             // display_stats: seconds between figures; 0: none
     bool operator==(const DisplaySettings&) const = default;
 };
 

@@ -23,7 +23,8 @@ public:
 
     // The window's line ("stats: 5.0 s: 143 updates (28.6/s), ...") into `out`, then a new
     // window from `now_ms`. `width`x`height` is the guest's screen (0: not known yet).
-    size_t report(char* out, size_t size, uint64_t now_ms, uint64_t cpu_us, uint32_t width, uint32_t height);
+    size_t report(char* out, size_t size, uint64_t now_ms, uint64_t cpu_us, uint32_t width,
+                  uint32_t height);
 
 private:
     uint64_t period_ms_ = 0, started_ms_ = 0, started_cpu_us_ = 0;

@@ -11,8 +11,10 @@ constexpr size_t kMaxName = 4096;
 bool hex_field(std::string_view text, uint32_t& value) {
     value = 0;
     for (char c : text) {
-        const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                          : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        const int digit = c >= '0' && c <= '9'   ? c - '0'
+                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
         if (digit < 0) return false;
         value = (value << 4) | static_cast<uint32_t>(digit);
     }
@@ -39,12 +41,14 @@ struct Header {
 // One header and its name at `offset`, checked against the buffer.
 Checked<Header> read_header(std::string_view bytes, size_t offset) {
     const std::string at = " at byte " + std::to_string(offset);
-    if (offset > bytes.size() || bytes.size() - offset < kHeader) return problem("the archive ends without a trailer" + at);
+    if (offset > bytes.size() || bytes.size() - offset < kHeader)
+        return problem("the archive ends without a trailer" + at);
     const std::string_view header = bytes.substr(offset, kHeader);
     if (header.substr(0, 6) != "070701") return problem("no newc header (magic 070701)" + at);
     uint32_t fields[13];
     for (size_t i = 0; i < 13; ++i)
-        if (!hex_field(header.substr(6 + 8 * i, 8), fields[i])) return problem("a header field is not hexadecimal" + at);
+        if (!hex_field(header.substr(6 + 8 * i, 8), fields[i]))
+            return problem("a header field is not hexadecimal" + at);
     const uint32_t file_size = fields[6], name_size = fields[11];
     if (name_size == 0 || name_size > kMaxName) return problem("an impossible name length" + at);
     const size_t name_start = offset + kHeader;

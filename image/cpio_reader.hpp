@@ -14,11 +14,11 @@
 namespace hal::pack {
 
 struct CpioEntry {
-    std::string path;      // as stored: relative, no leading "/"
-    uint32_t mode = 0;     // type and permission bits
+    std::string path;   // as stored: relative, no leading "/"
+    uint32_t mode = 0;  // type and permission bits
     uint32_t mtime = 0;
     uint32_t rdev_major = 0, rdev_minor = 0;
-    std::string_view data; // into the caller's buffer
+    std::string_view data;  // into the caller's buffer
 };
 
 struct CpioArchive {

@@ -67,13 +67,15 @@ bool read_struct(const ElfBytes& file, uint64_t offset, T& out) {
 }
 
 // A NUL-terminated string inside [table, table + table_size).
-bool read_string(const ElfBytes& file, uint64_t table, uint64_t table_size, uint64_t index, std::string& out) {
+bool read_string(const ElfBytes& file, uint64_t table, uint64_t table_size, uint64_t index,
+                 std::string& out) {
     if (index >= table_size) return false;
     const unsigned char* start = file.at(table + index, table_size - index);
     if (!start) return false;
     const void* end = std::memchr(start, '\0', table_size - index);
     if (!end) return false;
-    out.assign(reinterpret_cast<const char*>(start), static_cast<const unsigned char*>(end) - start);
+    out.assign(reinterpret_cast<const char*>(start),
+               static_cast<const unsigned char*>(end) - start);
     return true;
 }
 
@@ -93,19 +95,21 @@ struct Segments {
     Elf64_Phdr dynamic{};
 };
 
-Checked<Segments> read_segments(const ElfBytes& file, const Elf64_Ehdr& header, const std::string& path,
-                                ElfInfo& info) {
+Checked<Segments> read_segments(const ElfBytes& file, const Elf64_Ehdr& header,
+                                const std::string& path, ElfInfo& info) {
     Segments segments;
     for (unsigned i = 0; i < header.e_phnum; ++i) {
         Elf64_Phdr segment;
         if (!read_struct(file, header.e_phoff + uint64_t{i} * sizeof(Elf64_Phdr), segment))
-            return problem(path + ": program header " + std::to_string(i) + " lies outside the file");
+            return problem(path + ": program header " + std::to_string(i) +
+                           " lies outside the file");
         if (segment.p_type == PT_LOAD) segments.loads.push_back(segment);
         if (segment.p_type == PT_DYNAMIC) {
             segments.dynamic = segment;
             info.has_dynamic = true;
         }
-        if (segment.p_type == PT_INTERP && !read_string(file, segment.p_offset, segment.p_filesz, 0, info.interpreter))
+        if (segment.p_type == PT_INTERP &&
+            !read_string(file, segment.p_offset, segment.p_filesz, 0, info.interpreter))
             return problem(path + ": PT_INTERP is malformed");
     }
     return segments;
@@ -116,10 +120,12 @@ bool names_strings(const Elf64_Dyn& entry) {
 }
 
 // The dynamic section: libraries needed and the search paths, from its string table.
-CheckedStatus read_dynamic(const ElfBytes& file, const Segments& segments, const std::string& path, ElfInfo& info) {
+CheckedStatus read_dynamic(const ElfBytes& file, const Segments& segments, const std::string& path,
+                           ElfInfo& info) {
     std::vector<Elf64_Dyn> entries;
     uint64_t string_address = 0, string_size = 0;
-    for (uint64_t at = 0; at + sizeof(Elf64_Dyn) <= segments.dynamic.p_filesz; at += sizeof(Elf64_Dyn)) {
+    for (uint64_t at = 0; at + sizeof(Elf64_Dyn) <= segments.dynamic.p_filesz;
+         at += sizeof(Elf64_Dyn)) {
         Elf64_Dyn entry;
         if (!read_struct(file, segments.dynamic.p_offset + at, entry))
             return problem(path + ": PT_DYNAMIC lies outside the file");
@@ -131,9 +137,11 @@ CheckedStatus read_dynamic(const ElfBytes& file, const Segments& segments, const
     if (std::none_of(entries.begin(), entries.end(), names_strings)) return done();
     // The dynamic section names the string table by address; map it back to a file offset.
     uint64_t strings = 0;
-    const auto load = std::find_if(segments.loads.begin(), segments.loads.end(), [&](const Elf64_Phdr& segment) {
-        return string_address >= segment.p_vaddr && string_address - segment.p_vaddr < segment.p_filesz;
-    });
+    const auto load =
+        std::find_if(segments.loads.begin(), segments.loads.end(), [&](const Elf64_Phdr& segment) {
+            return string_address >= segment.p_vaddr &&
+                   string_address - segment.p_vaddr < segment.p_filesz;
+        });
     if (load != segments.loads.end()) strings = load->p_offset + (string_address - load->p_vaddr);
     if (load == segments.loads.end() || !file.at(strings, string_size))
         return problem(path + ": DT_STRTAB lies outside the file");
@@ -152,7 +160,8 @@ CheckedStatus read_dynamic(const ElfBytes& file, const Segments& segments, const
 Checked<ElfInfo> parse(const ElfBytes& file, const std::string& path) {
     ElfInfo info;
     const unsigned char* ident = file.at(0, EI_NIDENT);
-    if (!ident || std::memcmp(ident, ELFMAG, SELFMAG) != 0) return problem(path + ": not an ELF file");
+    if (!ident || std::memcmp(ident, ELFMAG, SELFMAG) != 0)
+        return problem(path + ": not an ELF file");
     info.elf_class = ident[EI_CLASS];
     if (info.elf_class != ELFCLASS64 || ident[EI_DATA] != ELFDATA2LSB) {
         // Only the class is needed to skip a 32-bit library during the search.
@@ -177,7 +186,8 @@ Checked<ElfInfo> read_elf(const std::string& path) {
 }
 
 Checked<ElfInfo> parse_elf(std::string_view bytes, const std::string& name) {
-    return parse(ElfBytes(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()), name);
+    return parse(ElfBytes(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()),
+                 name);
 }
 
 }  // namespace hal::pack

@@ -13,8 +13,8 @@
 namespace hal::pack {
 
 struct ElfInfo {
-    uint8_t elf_class = 0;  // ELFCLASS32 / ELFCLASS64
-    uint16_t machine = 0;   // e_machine
+    uint8_t elf_class = 0;    // ELFCLASS32 / ELFCLASS64
+    uint16_t machine = 0;     // e_machine
     std::string interpreter;  // PT_INTERP, empty for static programs and libraries
     std::vector<std::string> needed;
     std::vector<std::string> rpath;    // DT_RPATH entries, unexpanded

@@ -28,7 +28,8 @@ CheckedStatus decompress(std::string_view bytes, std::string& output, std::strin
         return problem(std::string("not a cpio archive or a compressed stream (") +
                        (message ? message : "unknown format") + ")");
     }
-    compression = archive_filter_count(reader.get()) > 1 ? archive_filter_name(reader.get(), 0) : "none";
+    compression =
+        archive_filter_count(reader.get()) > 1 ? archive_filter_name(reader.get(), 0) : "none";
     char buffer[1 << 16];
     while (true) {
         const la_ssize_t got = archive_read_data(reader.get(), buffer, sizeof buffer);
@@ -51,7 +52,8 @@ CheckedStatus read_archives(std::string_view bytes, ImageSegment& segment) {
     }
     segment.archive_bytes = offset;
     if (offset < bytes.size())
-        return problem("data after the last archive at byte " + std::to_string(offset) + " is not a cpio archive");
+        return problem("data after the last archive at byte " + std::to_string(offset) +
+                       " is not a cpio archive");
     return done();
 }
 
@@ -78,8 +80,10 @@ CheckedStatus read_compressed_segment(std::string_view bytes, ImageContents& ima
     TRY(decompress(bytes, image.buffers.back(), compressed.compression));
     compressed.stored_bytes = bytes.size();
     const auto archives = read_archives(image.buffers.back(), compressed);
-    if (!archives.ok()) return problem("in the " + compressed.compression + " stream: " + archives.error().message);
-    if (compressed.entries.empty()) return problem("the " + compressed.compression + " stream holds no cpio archive");
+    if (!archives.ok())
+        return problem("in the " + compressed.compression + " stream: " + archives.error().message);
+    if (compressed.entries.empty())
+        return problem("the " + compressed.compression + " stream holds no cpio archive");
     image.segments.push_back(std::move(compressed));
     return done();
 }

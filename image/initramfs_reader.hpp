@@ -10,15 +10,15 @@
 namespace hal::pack {
 
 struct ImageSegment {
-    std::string compression;      // "none" for an uncompressed archive
-    size_t stored_bytes = 0;      // its bytes in the image file
-    size_t archive_bytes = 0;     // its cpio bytes, uncompressed
+    std::string compression;         // "none" for an uncompressed archive
+    size_t stored_bytes = 0;         // its bytes in the image file
+    size_t archive_bytes = 0;        // its cpio bytes, uncompressed
     std::vector<CpioEntry> entries;  // views into ImageContents::data
 };
 
 struct ImageContents {
-    std::string file;                 // the image's bytes
-    std::vector<std::string> buffers; // decompressed streams the entries point into
+    std::string file;                  // the image's bytes
+    std::vector<std::string> buffers;  // decompressed streams the entries point into
     std::vector<ImageSegment> segments;
 };
 

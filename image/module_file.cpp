@@ -8,8 +8,8 @@
 
 #include <cstring>
 
-#include "modules/modules_dep.hpp"
 #include "image/file_io.hpp"
+#include "modules/modules_dep.hpp"
 
 namespace hal::pack {
 namespace {
@@ -19,7 +19,8 @@ constexpr size_t kChunk = 1 << 16;
 constexpr size_t kMaxModuleSize = 512u << 20;
 
 bool ends_with(const std::string& text, const std::string& suffix) {
-    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return text.size() >= suffix.size() &&
+           text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -51,7 +52,8 @@ Checked<std::string> gunzip(const std::string& input) {
         status = inflate(&stream, Z_NO_FLUSH);
         if (status != Z_OK && status != Z_STREAM_END) break;
         output.append(buffer, sizeof buffer - stream.avail_out);
-        if (output.size() > kMaxModuleSize || (status == Z_OK && stream.avail_in == 0 && stream.avail_out != 0)) {
+        if (output.size() > kMaxModuleSize ||
+            (status == Z_OK && stream.avail_in == 0 && stream.avail_out != 0)) {
             status = Z_DATA_ERROR;
             break;
         }
@@ -63,7 +65,8 @@ Checked<std::string> gunzip(const std::string& input) {
 
 Checked<std::string> unxz(const std::string& input) {
     lzma_stream stream = LZMA_STREAM_INIT;
-    if (lzma_stream_decoder(&stream, UINT64_MAX, 0) != LZMA_OK) return problem("liblzma: decoder setup failed");
+    if (lzma_stream_decoder(&stream, UINT64_MAX, 0) != LZMA_OK)
+        return problem("liblzma: decoder setup failed");
     stream.next_in = reinterpret_cast<const uint8_t*>(input.data());
     stream.avail_in = input.size();
     std::string output;
@@ -108,10 +111,11 @@ Checked<std::string> unzstd(const std::string& input) {
 
 Checked<std::string> read_module(const std::string& path) {
     std::string raw = TRY(read_whole_file(path));
-    Checked<std::string> contents = ends_with(path, ".ko.gz")    ? gunzip(raw)
-                                    : ends_with(path, ".ko.xz")  ? unxz(raw)
-                                    : ends_with(path, ".ko.zst") ? unzstd(raw)
-                                                                 : Checked<std::string>(std::move(raw));
+    Checked<std::string> contents = ends_with(path, ".ko.gz")   ? gunzip(raw)
+                                    : ends_with(path, ".ko.xz") ? unxz(raw)
+                                    : ends_with(path, ".ko.zst")
+                                        ? unzstd(raw)
+                                        : Checked<std::string>(std::move(raw));
     if (!contents.ok()) return problem(path + ": " + contents.error().message);
     return contents;
 }
@@ -134,20 +138,26 @@ public:
     size_t names_index() const { return header_.e_shstrndx; }
     bool read(size_t index, Elf64_Shdr& out) const {
         const uint64_t offset = header_.e_shoff + index * sizeof(Elf64_Shdr);
-        if (header_.e_shentsize != sizeof(Elf64_Shdr) || offset > elf_.size() || sizeof out > elf_.size() - offset)
+        if (header_.e_shentsize != sizeof(Elf64_Shdr) || offset > elf_.size() ||
+            sizeof out > elf_.size() - offset)
             return false;
         std::memcpy(&out, elf_.data() + offset, sizeof out);
         return true;
     }
-    bool inside(const Elf64_Shdr& s) const { return s.sh_offset <= elf_.size() && s.sh_size <= elf_.size() - s.sh_offset; }
+    bool inside(const Elf64_Shdr& s) const {
+        return s.sh_offset <= elf_.size() && s.sh_size <= elf_.size() - s.sh_offset;
+    }
     // True when section `candidate` is named `wanted` in the section name table `names`.
     bool named(const Elf64_Shdr& names, const Elf64_Shdr& candidate, const char* wanted) const {
         if (candidate.sh_name >= names.sh_size) return false;
         const char* start = elf_.data() + names.sh_offset + candidate.sh_name;
         const size_t room = names.sh_size - candidate.sh_name;
-        return strnlen(start, room) == std::strlen(wanted) && std::strncmp(start, wanted, room) == 0;
+        return strnlen(start, room) == std::strlen(wanted) &&
+               std::strncmp(start, wanted, room) == 0;
     }
-    std::string_view data(const Elf64_Shdr& section) const { return elf_.substr(section.sh_offset, section.sh_size); }
+    std::string_view data(const Elf64_Shdr& section) const {
+        return elf_.substr(section.sh_offset, section.sh_size);
+    }
 
 private:
     std::string_view elf_;
@@ -163,7 +173,8 @@ std::vector<std::string> values_of(std::string_view data, const std::string& key
         size_t end = data.find('\0', at);
         if (end == std::string_view::npos) end = data.size();
         const std::string_view entry = data.substr(at, end - at);
-        if (entry.substr(0, prefix.size()) == prefix) values.emplace_back(entry.substr(prefix.size()));
+        if (entry.substr(0, prefix.size()) == prefix)
+            values.emplace_back(entry.substr(prefix.size()));
         at = end + 1;
     }
     return values;

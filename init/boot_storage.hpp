@@ -11,12 +11,15 @@ namespace hal {
 
 class BootStorage : public StorageEnvironment {
 public:
-    BootStorage(UeventMonitor& uevents, ModuleService& modules) : clock_(uevents), uevents_(uevents), modules_(modules) {}
+    BootStorage(UeventMonitor& uevents, ModuleService& modules)
+        : clock_(uevents), uevents_(uevents), modules_(modules) {}
 
     void pass(uint32_t ms) override { clock_.pass(ms); }
     bool drivers_loading() override { return modules_.storage_busy(); }
     uint64_t last_storage_activity_ms() override { return uevents_.last_storage_activity_ms(); }
-    void load_filesystem(std::string_view type) override { (void)modules_.load_for_filesystem(type); }
+    void load_filesystem(std::string_view type) override {
+        (void)modules_.load_for_filesystem(type);
+    }
 
 private:
     UeventClock clock_;

@@ -4,8 +4,8 @@
 #include <cstring>
 
 #include "base/image_layout.hpp"
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/process.hpp"
 #include "base/sys/time.hpp"
 #include "display/sys/monitor.hpp"
@@ -20,8 +20,8 @@ namespace {
 
 // TMPDIR: QEMU's snapshot overlays (snapshot = yes) go to a size-capped tmpfs.
 char* g_qemu_environment[] = {const_cast<char*>("PATH=/usr/bin:/bin"), const_cast<char*>("HOME=/"),
-                              const_cast<char*>("TERM=linux"), const_cast<char*>("TMPDIR=/run/hal/snapshot"),
-                              nullptr};
+                              const_cast<char*>("TERM=linux"),
+                              const_cast<char*>("TMPDIR=/run/hal/snapshot"), nullptr};
 
 // Facts that change between launches: /dev/kvm exists only once the KVM modules loaded, a
 // monitor's driver may have come, the operator's port may have appeared.
@@ -40,20 +40,25 @@ void probe_before_launch(Boot& boot) {
 void log_disks(const DiskPlan& disks) {
     for (size_t i = 0; i < disks.count; ++i) {
         const GuestDisk& disk = disks.disks[i];
-        log_info("launch: guest disk %zu: %s on %s, cache=%s%s%s%s", i, disk.host.path.c_str(), disk_bus_name(disk.bus),
-                 disk_cache_name(disk.cache), disk.native_aio ? " aio=native" : "", disk.snapshot ? " snapshot" : "",
+        log_info("launch: guest disk %zu: %s on %s, cache=%s%s%s%s", i, disk.host.path.c_str(),
+                 disk_bus_name(disk.bus), disk_cache_name(disk.cache),
+                 disk.native_aio ? " aio=native" : "", disk.snapshot ? " snapshot" : "",
                  i == 0 ? " (boots first)" : "");
-        if (*disk.cache_note) log_warning("launch: %s: %s", disk.host.path.c_str(), disk.cache_note);
+        if (*disk.cache_note)
+            log_warning("launch: %s: %s", disk.host.path.c_str(), disk.cache_note);
     }
 }
 
 // The launcher's decisions, logged, and the firmware's variable store ready.
 void plan_run(Boot& boot) {
     boot.plan = plan_launch(boot.config, boot.facts);
-    if (boot.plan.accel_warning) log_warning("launch: accel %s: %s", accel_name(boot.plan.accel), boot.plan.accel_reason);
-    log_info("firmware: %s: %s", boot_firmware_name(boot.plan.boot.firmware), boot.plan.boot.reason);
+    if (boot.plan.accel_warning)
+        log_warning("launch: accel %s: %s", accel_name(boot.plan.accel), boot.plan.accel_reason);
+    log_info("firmware: %s: %s", boot_firmware_name(boot.plan.boot.firmware),
+             boot.plan.boot.reason);
     if (boot.plan.fatal) fail_boot(boot.plan.fatal);
-    if (boot.plan.boot.firmware != BootFirmware::kBios && !boot.uefi_vars.prepare(boot.storage, boot.plan.vars_template))
+    if (boot.plan.boot.firmware != BootFirmware::kBios &&
+        !boot.uefi_vars.prepare(boot.storage, boot.plan.vars_template))
         fail_boot("no UEFI variable store for the guest");
     log_disks(boot.plan.disks);
     if (!build_qemu_argv(boot.config, boot.plan, boot.facts, layout::kQemu, boot.qemu_argv).ok())
@@ -64,9 +69,10 @@ void plan_run(Boot& boot) {
 pid_t launch_qemu(Boot& boot) {
     probe_before_launch(boot);
     plan_run(boot);
-    log_info("launch: accel=%s (%s), %u CPUs, %u MiB; exec %s", accel_name(boot.plan.accel), boot.plan.accel_reason,
-             boot.plan.cpus, boot.plan.memory_mib, layout::kQemu);
-    for (size_t i = 1; i < boot.qemu_argv.size(); ++i) log_debug("launch: argv[%zu] = %s", i, boot.qemu_argv[i]);
+    log_info("launch: accel=%s (%s), %u CPUs, %u MiB; exec %s", accel_name(boot.plan.accel),
+             boot.plan.accel_reason, boot.plan.cpus, boot.plan.memory_mib, layout::kQemu);
+    for (size_t i = 1; i < boot.qemu_argv.size(); ++i)
+        log_debug("launch: argv[%zu] = %s", i, boot.qemu_argv[i]);
     (void)sys::remove_file(layout::kQmpSocket);  // left over from a previous run
     int passed[kMaxGuestNics];
     const size_t passed_count = boot.guest_network.passed_descriptors(passed, kMaxGuestNics);
@@ -94,7 +100,9 @@ QemuEnding supervise(Boot& boot, pid_t qemu) {
     timing.powerdown_timeout_ms = boot.config.supervision.powerdown_timeout_seconds * 1000ull;
     // Only KVM has the statistics (and the failure mode) the start watch looks at.
     const uint64_t start_timeout_ms =
-        boot.plan.accel == Accel::kKvm ? boot.config.supervision.guest_start_timeout_seconds * 1000ull : 0;
+        boot.plan.accel == Accel::kKvm
+            ? boot.config.supervision.guest_start_timeout_seconds * 1000ull
+            : 0;
     QemuSupervisor supervisor(boot.qmp, timing, start_timeout_ms, qemu, sys::monotonic_ms());
     boot.supervisor = &supervisor;
     boot.qmp.reset(layout::kQmpSocket, qemu, on_qemu_ready, &boot);
@@ -103,8 +111,8 @@ QemuEnding supervise(Boot& boot, pid_t qemu) {
     boot.buttons.set_listener(&supervisor);
     EventLoop loop;
     for (EventSource* source : std::initializer_list<EventSource*>{
-             &boot.signals, &boot.qmp, &supervisor, &boot.host_network, &boot.uevents, &boot.modules, &boot.display,
-             &boot.buttons, &boot.test_hooks})
+             &boot.signals, &boot.qmp, &supervisor, &boot.host_network, &boot.uevents,
+             &boot.modules, &boot.display, &boot.buttons, &boot.test_hooks})
         loop.add(*source);
     loop.run_until([&] { return supervisor.ended(); });
     boot.qmp.close();
@@ -117,9 +125,7 @@ QemuEnding supervise(Boot& boot, pid_t qemu) {
 
 [[noreturn]] void end_guest(Boot& boot, const ExitDecision& decision) {
     switch (decision.action) {
-        case ExitAction::kReboot:
-            boot.host_network.release();
-            reboot_host("QEMU ended");
+        case ExitAction::kReboot: boot.host_network.release(); reboot_host("QEMU ended");
         case ExitAction::kShell: run_rescue_shell("QEMU ended"); break;
         case ExitAction::kPowerOff:
         case ExitAction::kRestart: break;
@@ -142,14 +148,16 @@ void run_guest(Boot& boot) {
         const uint64_t now = sys::monotonic_ms();
         const ExitDecision decision = decide_exit(policy, ending, restarts, now);
         if (decision.restarts_exhausted) {
-            log_error("supervise: %s, and QEMU was restarted %u times within %u s; emergency action %s",
-                      decision.reason, policy.restart_limit, boot.config.supervision.restart_window_seconds,
-                      exit_action_name(decision.action));
+            log_error(
+                "supervise: %s, and QEMU was restarted %u times within %u s; emergency action %s",
+                decision.reason, policy.restart_limit,
+                boot.config.supervision.restart_window_seconds, exit_action_name(decision.action));
             run_emergency_action("QEMU keeps failing");
         }
         log_info("supervise: %s; action %s", decision.reason, exit_action_name(decision.action));
         if (decision.action != ExitAction::kRestart) end_guest(boot, decision);
-        log_info("supervise: restarting QEMU in %llu ms", static_cast<unsigned long long>(decision.delay_ms));
+        log_info("supervise: restarting QEMU in %llu ms",
+                 static_cast<unsigned long long>(decision.delay_ms));
         restarts.record(now);
         if (!boot.signals.pause(decision.delay_ms)) power_off_host("the host asked to stop");
     }

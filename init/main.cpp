@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "base/sys/cxx_support.hpp"
 #include "base/image_layout.hpp"
-#include "base/sys/log.hpp"
+#include "base/sys/cxx_support.hpp"
 #include "base/sys/fs.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/mount.hpp"
 #include "base/sys/power.hpp"
 #include "base/sys/process.hpp"
@@ -34,7 +34,8 @@ char g_cmdline[kCmdlineCapacity];
 void on_menu(MenuRequest request, void* context) {
     Boot& boot = *static_cast<Boot*>(context);
     if (!boot.supervisor) return;
-    if (request == MenuRequest::kPowerOff) boot.supervisor->request_stop("host menu (power off guest)", sys::monotonic_ms());
+    if (request == MenuRequest::kPowerOff)
+        boot.supervisor->request_stop("host menu (power off guest)", sys::monotonic_ms());
     if (request == MenuRequest::kReset) boot.supervisor->reset_guest();
 }
 
@@ -57,19 +58,21 @@ void load_config(Boot& boot) {
     if (!parsed.ok()) {
         const ConfigError& error = parsed.error();
         char what[256];
-        std::snprintf(what, sizeof what, "%s line %u: key '%s': %s", layout::kConfig, error.line, error.key.c_str(),
-                      error.message);
+        std::snprintf(what, sizeof what, "%s line %u: key '%s': %s", layout::kConfig, error.line,
+                      error.key.c_str(), error.message);
         fail_boot(what);
     }
     boot.config = parsed.value();
-    if (const auto cmdline = sys::read_file("/proc/cmdline", g_cmdline, sizeof g_cmdline); cmdline.ok()) {
+    if (const auto cmdline = sys::read_file("/proc/cmdline", g_cmdline, sizeof g_cmdline);
+        cmdline.ok()) {
         boot.test_hooks.read({g_cmdline, cmdline.value()});
-        apply_cmdline_overrides(boot.config, {g_cmdline, cmdline.value()},
-                                [](std::string_view key, std::string_view value, const char* problem) {
-                                    log_warning("config: kernel command line %s%.*s=%.*s ignored: %s",
-                                                key == "ip" ? "" : "hal.", static_cast<int>(key.size()), key.data(),
-                                                static_cast<int>(value.size()), value.data(), problem);
-                                });
+        apply_cmdline_overrides(
+            boot.config, {g_cmdline, cmdline.value()},
+            [](std::string_view key, std::string_view value, const char* problem) {
+                log_warning("config: kernel command line %s%.*s=%.*s ignored: %s",
+                            key == "ip" ? "" : "hal.", static_cast<int>(key.size()), key.data(),
+                            static_cast<int>(value.size()), value.data(), problem);
+            });
     }
     const Config& config = boot.config;
     log::set_debug(config.boot.debug);
@@ -77,8 +80,9 @@ void load_config(Boot& boot) {
     install_crash_guard(log::kmsg_fd(), config.supervision.emergency != ExitAction::kReboot);
     log_info("config: disk=%s bus=%s firmware=%s identity=%s machine=%s accel=%s nic=%s",
              config.disks.specs.text.c_str(), disk_bus_name(config.disks.bus),
-             firmware_setting_name(config.platform.firmware), identity_name(config.platform.identity),
-             machine_name(config.platform.machine), accel_name(config.platform.accel), nic_model_name(config.net.nic));
+             firmware_setting_name(config.platform.firmware),
+             identity_name(config.platform.identity), machine_name(config.platform.machine),
+             accel_name(config.platform.accel), nic_model_name(config.net.nic));
 }
 
 // Without devtmpfs (or with devtmpfs = no): a tmpfs /dev whose nodes hal-init makes.
@@ -87,7 +91,8 @@ void use_static_dev_if_needed(Boot& boot, bool devtmpfs) {
     boot.config.devices.devtmpfs = false;
     const unsigned nodes = use_static_dev(devtmpfs);
     (void)boot.uevents.add_listener(boot.nodes);
-    log_info("devices: %s; /dev is a tmpfs with %u nodes from sysfs", devtmpfs ? "devtmpfs = no" : "no devtmpfs", nodes);
+    log_info("devices: %s; /dev is a tmpfs with %u nodes from sysfs",
+             devtmpfs ? "devtmpfs = no" : "no devtmpfs", nodes);
 }
 
 // hal.break=PHASE: a rescue shell before that phase, for debugging a machine's boot.
@@ -114,11 +119,12 @@ void start_modules(Boot& boot) {
     const Config& config = boot.config;
     ModuleNeeds needs;
     // A bridged guest's NIC must exist before QEMU starts; so must the host's with net.required.
-    needs.network = config.net.required || config.net.mode == NetworkMode::kAuto || config.net.mode == NetworkMode::kBridge;
+    needs.network = config.net.required || config.net.mode == NetworkMode::kAuto ||
+                    config.net.mode == NetworkMode::kBridge;
     needs.display = config.display.mode != DisplayMode::kNone;
     const CpuIdentity cpu = read_cpu_identity();
-    boot.modules.start(directory.view(), config.modules, needs, {cpu.vendor.view(), cpu.virtualization},
-                       sys::monotonic_ms());
+    boot.modules.start(directory.view(), config.modules, needs,
+                       {cpu.vendor.view(), cpu.virtualization}, sys::monotonic_ms());
 }
 
 // Step 4: the guest's disks must exist before QEMU opens them; the UEFI variable file's
@@ -126,8 +132,8 @@ void start_modules(Boot& boot) {
 void prepare_disks(Boot& boot) {
     const DiskSettings& settings = boot.config.disks;
     const uint64_t started = sys::monotonic_ms();
-    const std::string_view vars_disk =
-        boot.uefi_vars.locate(boot.storage, boot.config.platform, started + settings.timeout_seconds * 1000ull);
+    const std::string_view vars_disk = boot.uefi_vars.locate(
+        boot.storage, boot.config.platform, started + settings.timeout_seconds * 1000ull);
     const auto found = find_guest_disks(boot.storage, settings, vars_disk);
     if (!found.ok()) fail_boot(found.error().text);
     boot.facts.disks = found.value();
@@ -137,9 +143,11 @@ void prepare_disks(Boot& boot) {
                  settings.specs.text.c_str(), disk.path.c_str(),
                  disk.block_device ? host_bus_name(disk.bus) : image_format_name(disk.format),
                  disk.identity.serial.empty() ? "" : ", serial ", disk.identity.serial.c_str(),
-                 disk.identity.model.empty() ? "" : ", model ", disk.identity.model.c_str(), disk.logical_block,
-                 disk.physical_block, disk.boot.uefi ? ", EFI System Partition" : "",
-                 disk.boot.bios ? ", BIOS boot code" : "", static_cast<unsigned long long>(sys::monotonic_ms() - started));
+                 disk.identity.model.empty() ? "" : ", model ", disk.identity.model.c_str(),
+                 disk.logical_block, disk.physical_block,
+                 disk.boot.uefi ? ", EFI System Partition" : "",
+                 disk.boot.bios ? ", BIOS boot code" : "",
+                 static_cast<unsigned long long>(sys::monotonic_ms() - started));
     }
 }
 
@@ -150,10 +158,14 @@ void prepare_snapshot_space(const DiskSettings& settings) {
     char options[48];
     std::snprintf(options, sizeof options, "size=%um,mode=0700", settings.snapshot_size_mib);
     const Status made = sys::make_directories(layout::kSnapshotDir, 0700);
-    const Status mounted = made.ok() ? sys::mount_filesystem("tmpfs", layout::kSnapshotDir, "tmpfs", 0, options) : made;
+    const Status mounted =
+        made.ok() ? sys::mount_filesystem("tmpfs", layout::kSnapshotDir, "tmpfs", 0, options)
+                  : made;
     if (!mounted.ok()) fail_boot("snapshot = yes, but the RAM overlay space could not be mounted");
-    log_info("disks: snapshot = yes: guest writes go to RAM (at most %u MiB) and are dropped at power-off",
-             settings.snapshot_size_mib);
+    log_info(
+        "disks: snapshot = yes: guest writes go to RAM (at most %u MiB) and are dropped at "
+        "power-off",
+        settings.snapshot_size_mib);
 }
 
 // Step 5: once the critical modules loaded (KVM decides the accelerator; a bridged guest needs
@@ -161,10 +173,12 @@ void prepare_snapshot_space(const DiskSettings& settings) {
 // own, which the guest waits for only with net.required.
 void prepare_network(Boot& boot) {
     const ModuleSummary modules = boot.modules.settle_critical(boot.uevents);
-    log_info("modules: critical path ready in %llu ms: of %u queued modules %u are storage and %u critical, %u "
-             "loaded so far, %u failed; the rest load while QEMU runs",
-             static_cast<unsigned long long>(modules.elapsed_ms), modules.early + modules.coldplug, modules.storage,
-             modules.critical, modules.loaded, modules.failed);
+    log_info(
+        "modules: critical path ready in %llu ms: of %u queued modules %u are storage and %u "
+        "critical, %u "
+        "loaded so far, %u failed; the rest load while QEMU runs",
+        static_cast<unsigned long long>(modules.elapsed_ms), modules.early + modules.coldplug,
+        modules.storage, modules.critical, modules.loaded, modules.failed);
     const NetSettings& settings = boot.config.net;
     if (!boot.guest_network.prepare(boot.storage, settings))
         fail_boot("network required (net.required) but the guest has no network");
@@ -230,7 +244,8 @@ int run_dhcp_command(int argc, char** argv) {
     const uint64_t until = sys::monotonic_ms() + (argc > 3 ? std::atoi(argv[3]) : 0) * 1000ull;
     EventLoop loop;
     loop.add(lease);
-    while (sys::monotonic_ms() < until) (void)loop.run_once(static_cast<int64_t>(until - sys::monotonic_ms()));
+    while (sys::monotonic_ms() < until)
+        (void)loop.run_once(static_cast<int64_t>(until - sys::monotonic_ms()));
     lease.release();
     return 0;
 }
@@ -246,7 +261,9 @@ Boot::Boot(int signal_fd) : display(config.display, on_menu, this), signals(sign
 int main(int argc, char** argv) {
     if (getpid() != 1) {
         if (argc > 1 && std::strcmp(argv[1], "dhcp") == 0) return hal::run_dhcp_command(argc, argv);
-        std::fprintf(stderr, "hal-init: must run as PID 1 (the /init of a mkinitrd-hal image), or: hal-init dhcp IFACE ...\n");
+        std::fprintf(stderr,
+                     "hal-init: must run as PID 1 (the /init of a mkinitrd-hal image), or: "
+                     "hal-init dhcp IFACE ...\n");
         return 2;
     }
     hal::run_boot_plan();

@@ -7,9 +7,9 @@
 
 #include <cstring>
 
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/io.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/process.hpp"
 #include "base/text.hpp"
 #include "platform/host_text.hpp"
@@ -38,23 +38,26 @@ void TestHooks::read(std::string_view cmdline) {
         std::string_view text;
         Fault fault;
     };
-    static constexpr Word kFaults[] = {{"hal_test_fault=segv", Fault::kSegv},
-                                       {"hal_test_fault=stack-overflow", Fault::kStackOverflow},
-                                       {"hal_test_fault=kill-display", Fault::kKillDisplay},
-                                       {"hal_test_fault=stall-guest", Fault::kStallGuest},
-                                       {"hal_test_fault=sigterm-on-serial", Fault::kSigtermOnSerial}};
+    static constexpr Word kFaults[] = {
+        {"hal_test_fault=segv", Fault::kSegv},
+        {"hal_test_fault=stack-overflow", Fault::kStackOverflow},
+        {"hal_test_fault=kill-display", Fault::kKillDisplay},
+        {"hal_test_fault=stall-guest", Fault::kStallGuest},
+        {"hal_test_fault=sigterm-on-serial", Fault::kSigtermOnSerial}};
     constexpr std::string_view kReport = "hal_test_report=memory";
     std::string_view word;
     while (next_word(cmdline, word)) {
         for (const Word& fault : kFaults)
             if (word == fault.text) fault_ = fault.fault;
         if (word == kReport) report_every_ms_ = 60000;
-        if (starts_with(word, kReport) && word.size() > kReport.size() + 1 && word[kReport.size()] == ':') {
+        if (starts_with(word, kReport) && word.size() > kReport.size() + 1 &&
+            word[kReport.size()] == ':') {
             const auto seconds = parse_unsigned(word.substr(kReport.size() + 1));
             if (seconds && *seconds > 0 && *seconds < 86400) report_every_ms_ = *seconds * 1000;
         }
     }
-    if (fault_ != Fault::kNone) log_warning("test: fault injection armed (a test build of hal-init)");
+    if (fault_ != Fault::kNone)
+        log_warning("test: fault injection armed (a test build of hal-init)");
     if (report_every_ms_)
         log_warning("test: reporting PID 1's memory and descriptors every %llu s",
                     static_cast<unsigned long long>(report_every_ms_ / 1000));
@@ -74,10 +77,11 @@ void TestHooks::report_memory() {
     unsigned fds = 0;
     (void)sys::for_each_entry("/proc/self/fd", [&](const char*) { ++fds; });
     // The directory listing itself holds one descriptor while it counts.
-    log_info("test: memory: VmRSS %llu kB, VmHWM %llu kB, %u open descriptors, %llu uevents received",
-             static_cast<unsigned long long>(proc_kib_field(text, "VmRSS").value_or(0)),
-             static_cast<unsigned long long>(proc_kib_field(text, "VmHWM").value_or(0)), fds > 0 ? fds - 1 : 0,
-             static_cast<unsigned long long>(uevents_.received()));
+    log_info(
+        "test: memory: VmRSS %llu kB, VmHWM %llu kB, %u open descriptors, %llu uevents received",
+        static_cast<unsigned long long>(proc_kib_field(text, "VmRSS").value_or(0)),
+        static_cast<unsigned long long>(proc_kib_field(text, "VmHWM").value_or(0)),
+        fds > 0 ? fds - 1 : 0, static_cast<unsigned long long>(uevents_.received()));
 }
 
 int64_t TestHooks::fault_deadline_in(uint64_t now_ms) const {
@@ -100,7 +104,8 @@ int64_t TestHooks::fault_deadline_in(uint64_t now_ms) const {
 int64_t TestHooks::deadline_in(uint64_t now_ms) {
     const int64_t fault = fault_deadline_in(now_ms);
     if (!report_every_ms_) return fault;
-    const int64_t report = next_report_ms_ > now_ms ? static_cast<int64_t>(next_report_ms_ - now_ms) : 0;
+    const int64_t report =
+        next_report_ms_ > now_ms ? static_cast<int64_t>(next_report_ms_ - now_ms) : 0;
     return fault < 0 || report < fault ? report : fault;
 }
 
@@ -111,7 +116,8 @@ void TestHooks::sigterm_on_serial() {
         const auto opened = sys::open_file(kTriggerSerial, sys::kReadOnlyNonBlocking);
         if (!opened.ok()) {
             done_ = true;
-            log_warning("test: cannot open %s: %s", kTriggerSerial, std::strerror(opened.error().code));
+            log_warning("test: cannot open %s: %s", kTriggerSerial,
+                        std::strerror(opened.error().code));
             return;
         }
         trigger_fd_ = opened.value();
@@ -141,7 +147,9 @@ void TestHooks::run_fault(uint64_t now_ms) {
         }
         case Fault::kStackOverflow:
             done_ = true;
-            log_warning("test: faulting inside PID 1 now (unbounded recursion into the stack's guard page)");
+            log_warning(
+                "test: faulting inside PID 1 now (unbounded recursion into the stack's guard "
+                "page)");
             (void)exhaust_stack(0);
             return;
         case Fault::kKillDisplay:

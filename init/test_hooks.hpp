@@ -23,7 +23,8 @@ namespace hal {
 
 class TestHooks : public EventSource {
 public:
-    TestHooks(const DisplayChild& display, const UeventMonitor& uevents) : display_(display), uevents_(uevents) {}
+    TestHooks(const DisplayChild& display, const UeventMonitor& uevents)
+        : display_(display), uevents_(uevents) {}
 
     // Arms what the command line asks for (the test build only).
     void read(std::string_view cmdline);

@@ -41,7 +41,8 @@ public:
     CheckedStatus open(std::string& cpio) {
         archive_.reset(archive_write_new());
         if (!archive_) return problem("archive_write_new failed");
-        const auto append = [](struct archive*, void* target, const void* data, size_t size) -> la_ssize_t {
+        const auto append = [](struct archive*, void* target, const void* data,
+                               size_t size) -> la_ssize_t {
             static_cast<std::string*>(target)->append(static_cast<const char*>(data), size);
             return static_cast<la_ssize_t>(size);
         };
@@ -55,7 +56,8 @@ public:
 
     CheckedStatus write(const PlanEntry& planned, int64_t inode) {
         std::unique_ptr<struct archive_entry, EntryDeleter> entry(archive_entry_new());
-        archive_entry_set_pathname(entry.get(), planned.image_path.c_str() + 1);  // cpio paths are relative
+        // cpio paths are relative: drop the leading '/'.
+        archive_entry_set_pathname(entry.get(), planned.image_path.c_str() + 1);
         archive_entry_set_uid(entry.get(), 0);
         archive_entry_set_gid(entry.get(), 0);
         archive_entry_set_ino64(entry.get(), inode);
@@ -67,8 +69,9 @@ public:
         if (archive_write_header(archive_.get(), entry.get()) != ARCHIVE_OK)
             written = problem(archive_failure(archive_.get(), planned.image_path));
         else if (planned.kind == PlanEntry::Kind::kFile)
-            written = source >= 0 ? copy_data(source, planned)
-                                  : write_data(planned.content.data(), planned.content.size(), planned);
+            written = source >= 0
+                          ? copy_data(source, planned)
+                          : write_data(planned.content.data(), planned.content.size(), planned);
         if (source >= 0) ::close(source);
         return written;
     }
@@ -119,10 +122,13 @@ private:
     }
 
     int64_t clamped(int64_t mtime) const {
-        return options_.source_date_epoch && mtime > *options_.source_date_epoch ? *options_.source_date_epoch : mtime;
+        return options_.source_date_epoch && mtime > *options_.source_date_epoch
+                   ? *options_.source_date_epoch
+                   : mtime;
     }
     int64_t generated_mtime() const {
-        return options_.source_date_epoch ? *options_.source_date_epoch : static_cast<int64_t>(std::time(nullptr));
+        return options_.source_date_epoch ? *options_.source_date_epoch
+                                          : static_cast<int64_t>(std::time(nullptr));
     }
 
     CheckedStatus write_data(const char* data, size_t size, const PlanEntry& planned) {
@@ -153,10 +159,14 @@ private:
 Checked<std::string> write_temporary(const std::string& bytes, const std::string& output) {
     std::string temporary = output + ".tmp.XXXXXX";
     const int fd = ::mkstemp(temporary.data());
-    if (fd < 0) return problem("cannot create a temporary file beside " + output + ": " + std::strerror(errno));
+    if (fd < 0)
+        return problem("cannot create a temporary file beside " + output + ": " +
+                       std::strerror(errno));
     std::string failure;
-    if (!write_all(fd, bytes)) failure = temporary + ": write: " + std::strerror(errno);
-    else if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) failure = temporary + ": " + std::strerror(errno);
+    if (!write_all(fd, bytes))
+        failure = temporary + ": write: " + std::strerror(errno);
+    else if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0)
+        failure = temporary + ": " + std::strerror(errno);
     ::close(fd);
     if (failure.empty()) return temporary;
     ::unlink(temporary.c_str());
@@ -165,7 +175,8 @@ Checked<std::string> write_temporary(const std::string& bytes, const std::string
 
 }  // namespace
 
-Checked<std::string> build_cpio(const std::vector<PlanEntry>& entries, const ArchiveOptions& options) {
+Checked<std::string> build_cpio(const std::vector<PlanEntry>& entries,
+                                const ArchiveOptions& options) {
     std::string cpio;
     ImageWriter writer(options);
     TRY(writer.open(cpio));
@@ -178,13 +189,16 @@ Checked<std::string> build_cpio(const std::vector<PlanEntry>& entries, const Arc
 CheckedStatus write_file_atomically(const std::string& bytes, const std::string& output) {
     const std::string temporary = TRY(write_temporary(bytes, output));
     if (::rename(temporary.c_str(), output.c_str()) != 0) {
-        const std::string message = "cannot rename " + temporary + " to " + output + ": " + std::strerror(errno);
+        const std::string message =
+            "cannot rename " + temporary + " to " + output + ": " + std::strerror(errno);
         ::unlink(temporary.c_str());
         return problem(message);
     }
     // The rename itself reaches the disk before we say the image is written.
     const size_t slash = output.rfind('/');
-    const std::string directory = slash == std::string::npos ? "." : slash == 0 ? "/" : output.substr(0, slash);
+    const std::string directory = slash == std::string::npos ? "."
+                                  : slash == 0               ? "/"
+                                                             : output.substr(0, slash);
     const int directory_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (directory_fd >= 0) {
         ::fsync(directory_fd);

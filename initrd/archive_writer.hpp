@@ -21,11 +21,13 @@ struct ArchiveOptions {
 };
 
 // The entries as an uncompressed newc archive.
-Checked<std::string> build_cpio(const std::vector<PlanEntry>& entries, const ArchiveOptions& options);
+Checked<std::string> build_cpio(const std::vector<PlanEntry>& entries,
+                                const ArchiveOptions& options);
 
 // Builds, compresses and writes to a temporary file beside `output`, renamed into place only
 // when all was written and synced; on failure `output` is untouched.
-CheckedStatus write_image(const std::vector<PlanEntry>& entries, const std::string& output, const ArchiveOptions& options);
+CheckedStatus write_image(const std::vector<PlanEntry>& entries, const std::string& output,
+                          const ArchiveOptions& options);
 
 // Writes `bytes` to `output` the same careful way.
 CheckedStatus write_file_atomically(const std::string& bytes, const std::string& output);

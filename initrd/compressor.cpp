@@ -28,8 +28,8 @@ struct Named {
     int default_level, lowest, highest;
 };
 constexpr Named kAlgorithms[] = {
-    {"gzip", Compression::kGzip, 6, 1, 9},   {"zstd", Compression::kZstd, 19, 1, 19},
-    {"xz", Compression::kXz, 6, 0, 9},       {"lz4", Compression::kLz4, 9, 1, 12},
+    {"gzip", Compression::kGzip, 6, 1, 9}, {"zstd", Compression::kZstd, 19, 1, 19},
+    {"xz", Compression::kXz, 6, 0, 9},     {"lz4", Compression::kLz4, 9, 1, 12},
     {"none", Compression::kNone, 0, 0, 0},
 };
 
@@ -72,7 +72,8 @@ Checked<std::string> gzip(const std::string& input, int level, unsigned threads)
         // The previous 32 KiB as dictionary: matches across the block edge, still independent.
         if (start > 0) {
             const size_t dictionary = std::min(kDeflateWindow, start);
-            deflateSetDictionary(&stream, reinterpret_cast<const Bytef*>(input.data() + start - dictionary),
+            deflateSetDictionary(&stream,
+                                 reinterpret_cast<const Bytef*>(input.data() + start - dictionary),
                                  static_cast<uInt>(dictionary));
         }
         std::string& out = compressed[i];
@@ -84,7 +85,8 @@ Checked<std::string> gzip(const std::string& input, int level, unsigned threads)
         // Every block but the last ends byte-aligned (sync flush), so they concatenate.
         const int flush = i + 1 == blocks ? Z_FINISH : Z_SYNC_FLUSH;
         const int result = deflate(&stream, flush);
-        if ((flush == Z_FINISH && result != Z_STREAM_END) || (flush != Z_FINISH && result != Z_OK)) failed = true;
+        if ((flush == Z_FINISH && result != Z_STREAM_END) || (flush != Z_FINISH && result != Z_OK))
+            failed = true;
         out.resize(out.size() - stream.avail_out);
         deflateEnd(&stream);
     });
@@ -94,7 +96,8 @@ Checked<std::string> gzip(const std::string& input, int level, unsigned threads)
     // The header (no name, no timestamp, Unix), the blocks, the CRC-32 and the size mod 2^32.
     output.assign("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
     for (const auto& block : compressed) output += block;
-    put32(output, static_cast<uint32_t>(crc32_z(0, reinterpret_cast<const Bytef*>(input.data()), input.size())));
+    put32(output, static_cast<uint32_t>(
+                      crc32_z(0, reinterpret_cast<const Bytef*>(input.data()), input.size())));
     put32(output, static_cast<uint32_t>(input.size()));
     return output;
 }
@@ -162,7 +165,8 @@ Checked<std::string> lz4(const std::string& input, int level, unsigned threads) 
         const int size = static_cast<int>(std::min(kLz4Chunk, input.size() - start));
         std::string& out = compressed[i];
         out.resize(static_cast<size_t>(LZ4_compressBound(size)));
-        const int written = LZ4_compress_HC(input.data() + start, out.data(), size, static_cast<int>(out.size()), level);
+        const int written = LZ4_compress_HC(input.data() + start, out.data(), size,
+                                            static_cast<int>(out.size()), level);
         if (written <= 0) failed = true;
         out.resize(written > 0 ? static_cast<size_t>(written) : 0);
     });
@@ -189,15 +193,18 @@ Checked<CompressOptions> parse_compression(std::string_view text) {
         options.level = entry.default_level;
         if (colon == std::string_view::npos) return options;
         const auto level = parse_unsigned(text.substr(colon + 1));
-        if (!level || static_cast<int>(*level) < entry.lowest || static_cast<int>(*level) > entry.highest) {
-            return problem("--compress " + std::string(text) + ": the level of " + std::string(name) + " is " +
-                    std::to_string(entry.lowest) + " to " + std::to_string(entry.highest));
+        if (!level || static_cast<int>(*level) < entry.lowest ||
+            static_cast<int>(*level) > entry.highest) {
+            return problem("--compress " + std::string(text) + ": the level of " +
+                           std::string(name) + " is " + std::to_string(entry.lowest) + " to " +
+                           std::to_string(entry.highest));
         }
         options.level = static_cast<int>(*level);
         return options;
     }
     return problem("--compress " + std::string(text) +
-                   ": not a compressor this tool has (gzip, zstd, xz, lz4, none; ALGORITHM:LEVEL for a level)");
+                   ": not a compressor this tool has (gzip, zstd, xz, lz4, none; ALGORITHM:LEVEL "
+                   "for a level)");
 }
 
 const char* compression_name(Compression algorithm) {

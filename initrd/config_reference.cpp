@@ -42,8 +42,8 @@ std::string comment(const std::string& text) {
 std::string config_reference_markdown() {
     std::string table = "| key | values | default |\n|---|---|---|\n";
     for (const SettingRow& row : setting_rows())
-        table += "| `" + std::string(row.key) + "` | " + std::string(row.meaning) + " | " + std::string(row.default_text) +
-                 " |\n";
+        table += "| `" + std::string(row.key) + "` | " + std::string(row.meaning) + " | " +
+                 std::string(row.default_text) + " |\n";
     return table;
 }
 
@@ -51,10 +51,12 @@ std::string config_reference_conf() {
     std::string conf =
         "# hal-init configuration, packed as /etc/hal.conf. `key = value`; '#' starts a comment.\n"
         "# Any key can be overridden at boot with hal.KEY=VALUE on the kernel command line.\n"
-        "# Every key is here at its default, under what it means (mkinitrd-hal --config-reference=conf).\n";
+        "# Every key is here at its default, under what it means (mkinitrd-hal "
+        "--config-reference=conf).\n";
     for (const SettingRow& row : setting_rows()) {
         conf += "\n" + comment(plain(row.meaning));
-        conf += std::string(row.key) + " =" + (row.default_text.empty() ? "" : " " + std::string(row.default_text)) + "\n";
+        conf += std::string(row.key) + " =" +
+                (row.default_text.empty() ? "" : " " + std::string(row.default_text)) + "\n";
     }
     return conf;
 }

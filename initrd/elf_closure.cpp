@@ -32,7 +32,8 @@ std::string expand_origin(std::string entry, const std::string& object_path) {
     const std::string origin = directory_of(object_path);
     for (const char* token : {"${ORIGIN}", "$ORIGIN"}) {
         size_t at;
-        while ((at = entry.find(token)) != std::string::npos) entry.replace(at, std::strlen(token), origin);
+        while ((at = entry.find(token)) != std::string::npos)
+            entry.replace(at, std::strlen(token), origin);
     }
     return entry;
 }
@@ -57,7 +58,8 @@ void read_ld_so_conf(const std::string& file, std::vector<std::string>& dirs, in
             if (!pattern.empty() && pattern[0] != '/') pattern = directory_of(file) + "/" + pattern;
             glob_t matches;
             if (::glob(pattern.c_str(), 0, nullptr, &matches) == 0) {
-                for (size_t i = 0; i < matches.gl_pathc; ++i) read_ld_so_conf(matches.gl_pathv[i], dirs, depth + 1);
+                for (size_t i = 0; i < matches.gl_pathc; ++i)
+                    read_ld_so_conf(matches.gl_pathv[i], dirs, depth + 1);
             }
             ::globfree(&matches);
         } else if (view[0] == '/') {
@@ -105,7 +107,8 @@ CheckedStatus Closure::add_roots(const std::vector<std::string>& roots) {
 bool Closure::compatible(const std::string& candidate) const {
     if (!is_regular_file(candidate)) return false;
     const auto info = read_elf(candidate);
-    return info.ok() && info.value().elf_class == root_info_.elf_class && info.value().machine == root_info_.machine;
+    return info.ok() && info.value().elf_class == root_info_.elf_class &&
+           info.value().machine == root_info_.machine;
 }
 
 CheckedStatus Closure::add_object(const std::string& host_path, const std::string& image_path) {
@@ -123,28 +126,34 @@ CheckedStatus Closure::add_library(const Pending& current, const std::string& ne
     // directories ld.so.conf names), then the system directories.
     std::vector<std::pair<std::string, bool>> candidates;
     if (current.info.runpath.empty())
-        for (const auto& entry : current.info.rpath) candidates.push_back({expand_origin(entry, current.path), false});
-    for (const auto& entry : current.info.runpath) candidates.push_back({expand_origin(entry, current.path), false});
+        for (const auto& entry : current.info.rpath)
+            candidates.push_back({expand_origin(entry, current.path), false});
+    for (const auto& entry : current.info.runpath)
+        candidates.push_back({expand_origin(entry, current.path), false});
     for (const auto& dir : search_.configured_dirs) candidates.push_back({dir, true});
     for (const auto& dir : search_.system_dirs) candidates.push_back({dir, false});
-    const auto found = std::find_if(candidates.begin(), candidates.end(),
-                                    [&](const auto& candidate) { return compatible(candidate.first + "/" + needed); });
+    const auto found = std::find_if(
+        candidates.begin(), candidates.end(),
+        [&](const auto& candidate) { return compatible(candidate.first + "/" + needed); });
     if (found == candidates.end())
         return problem("library " + needed + " needed by " + current.path +
-                       " not found (searched RPATH/RUNPATH, ld.so.conf directories and the system directories)");
+                       " not found (searched RPATH/RUNPATH, ld.so.conf directories and the system "
+                       "directories)");
     const std::string host_path = found->first + "/" + needed;
     // The image has no ld.so.cache, so a library found only through ld.so.conf goes where the
     // loader looks by default.
     const bool in_system_dir = std::find(search_.system_dirs.begin(), search_.system_dirs.end(),
                                          directory_of(host_path)) != search_.system_dirs.end();
-    return add_object(host_path, found->second && !in_system_dir ? "/usr/lib/" + base_name(needed) : host_path);
+    return add_object(
+        host_path, found->second && !in_system_dir ? "/usr/lib/" + base_name(needed) : host_path);
 }
 
 CheckedStatus Closure::run() {
     while (!queue_.empty()) {
         const Pending current = std::move(queue_.front());
         queue_.pop_front();
-        if (!current.info.interpreter.empty()) TRY(add_object(current.info.interpreter, current.info.interpreter));
+        if (!current.info.interpreter.empty())
+            TRY(add_object(current.info.interpreter, current.info.interpreter));
         for (const auto& needed : current.info.needed) TRY(add_library(current, needed));
     }
     return done();
@@ -155,12 +164,17 @@ CheckedStatus Closure::run() {
 LibrarySearch host_library_search(const std::string& ld_so_conf) {
     LibrarySearch search;
     read_ld_so_conf(ld_so_conf, search.configured_dirs, 0);
-    search.system_dirs = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib",
+    search.system_dirs = {"/lib/x86_64-linux-gnu",
+                          "/usr/lib/x86_64-linux-gnu",
+                          "/lib64",
+                          "/usr/lib64",
+                          "/lib",
                           "/usr/lib"};
     return search;
 }
 
-Checked<std::vector<PackedObject>> library_closure(const std::vector<std::string>& roots, const LibrarySearch& search) {
+Checked<std::vector<PackedObject>> library_closure(const std::vector<std::string>& roots,
+                                                   const LibrarySearch& search) {
     Closure closure(search);
     TRY(closure.add_roots(roots));
     TRY(closure.run());

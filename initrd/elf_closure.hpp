@@ -26,6 +26,7 @@ struct PackedObject {
 // Every object `roots` need at run time, each once: the interpreter and all DT_NEEDED
 // libraries, transitively. Roots themselves are not in the result. The problem names the
 // missing library and the object that needs it.
-Checked<std::vector<PackedObject>> library_closure(const std::vector<std::string>& roots, const LibrarySearch& search);
+Checked<std::vector<PackedObject>> library_closure(const std::vector<std::string>& roots,
+                                                   const LibrarySearch& search);
 
 }  // namespace hal::pack

@@ -15,7 +15,7 @@ struct PlanEntry {
     std::string image_path;  // absolute, no trailing slash
     unsigned mode = 0644;    // permission bits only
     std::string host_path;   // for files read from the host (symlinks followed)
-    std::string content;     // for generated files (used when host_path is empty); a symlink's target
+    std::string content;  // for generated files (used when host_path is empty); a symlink's target
     unsigned major = 0, minor = 0;
 };
 
@@ -23,10 +23,13 @@ class FilePlan {
 public:
     // Each add fails when the same path was planned differently before.
     CheckedStatus add_directory(const std::string& image_path, unsigned mode);
-    CheckedStatus add_host_file(const std::string& image_path, const std::string& host_path, unsigned mode);
-    CheckedStatus add_generated_file(const std::string& image_path, std::string content, unsigned mode);
+    CheckedStatus add_host_file(const std::string& image_path, const std::string& host_path,
+                                unsigned mode);
+    CheckedStatus add_generated_file(const std::string& image_path, std::string content,
+                                     unsigned mode);
     CheckedStatus add_symlink(const std::string& image_path, const std::string& target);
-    CheckedStatus add_char_device(const std::string& image_path, unsigned major, unsigned minor, unsigned mode);
+    CheckedStatus add_char_device(const std::string& image_path, unsigned major, unsigned minor,
+                                  unsigned mode);
 
     // Entries sorted by path, with every parent directory present (the kernel's cpio
     // unpacker does not create missing parents).

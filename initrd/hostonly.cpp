@@ -12,8 +12,8 @@
 
 #include "base/glob.hpp"
 #include "base/text.hpp"
-#include "image/module_file.hpp"
 #include "image/file_io.hpp"
+#include "image/module_file.hpp"
 
 namespace hal::pack {
 namespace {
@@ -50,11 +50,17 @@ Checked<HostDevices> read_recorded_devices(const std::string& recorded) {
         std::string_view rest = line;
         next_word(rest, first);
         const bool has_second = next_word(rest, second);
-        if (first == "driver" && has_second) devices.bound_modules.push_back(normalized_module_name(second));
-        else if (first == "cpu" && has_second) devices.cpu_vendor = std::string(second);
-        else if (has_second) devices.modaliases.emplace_back(std::string(first), std::string(second));
-        else if (first.find(':') != std::string_view::npos) devices.modaliases.emplace_back("", std::string(first));
-        else return problem(recorded + " line " + std::to_string(reader.number()) + ": not a modalias");
+        if (first == "driver" && has_second)
+            devices.bound_modules.push_back(normalized_module_name(second));
+        else if (first == "cpu" && has_second)
+            devices.cpu_vendor = std::string(second);
+        else if (has_second)
+            devices.modaliases.emplace_back(std::string(first), std::string(second));
+        else if (first.find(':') != std::string_view::npos)
+            devices.modaliases.emplace_back("", std::string(first));
+        else
+            return problem(recorded + " line " + std::to_string(reader.number()) +
+                           ": not a modalias");
     }
     return devices;
 }
@@ -78,7 +84,8 @@ HostDevices read_sysfs_devices(const std::string& sysfs) {
     std::ifstream cpuinfo("/proc/cpuinfo");
     std::string line;
     while (devices.cpu_vendor.empty() && std::getline(cpuinfo, line))
-        if (line.rfind("vendor_id", 0) == 0) devices.cpu_vendor = std::string(trim(line.substr(line.find(':') + 1)));
+        if (line.rfind("vendor_id", 0) == 0)
+            devices.cpu_vendor = std::string(trim(line.substr(line.find(':') + 1)));
     return devices;
 }
 
@@ -96,16 +103,20 @@ std::vector<HostonlyChoice> choose_hostonly(const Resolution& generic, const Mod
     std::map<std::string, std::string> reasons;
     for (const auto& [device, modalias] : devices.modaliases)
         for (const auto& [pattern, module] : index.aliases) {
-            if (!packed.count(module) || reasons.count(module) || !glob_match(pattern, modalias)) continue;
+            if (!packed.count(module) || reasons.count(module) || !glob_match(pattern, modalias))
+                continue;
             reasons[module] = modalias + (device.empty() ? "" : " (" + device + ")");
         }
     for (const auto& module : devices.bound_modules)
-        if (packed.count(module) && !reasons.count(module)) reasons[module] = "bound to a device now";
+        if (packed.count(module) && !reasons.count(module))
+            reasons[module] = "bound to a device now";
     // The HAL's own: what loads at every boot (KVM for this CPU only) and the filesystems.
     // A recorded list without a "cpu" line: the vendor is unknown, so both KVM modules stay.
     const bool unknown = devices.cpu_vendor.empty();
-    const bool intel = unknown || devices.cpu_vendor == "GenuineIntel" || devices.cpu_vendor == "CentaurHauls";
-    const bool amd = unknown || devices.cpu_vendor == "AuthenticAMD" || devices.cpu_vendor == "HygonGenuine";
+    const bool intel =
+        unknown || devices.cpu_vendor == "GenuineIntel" || devices.cpu_vendor == "CentaurHauls";
+    const bool amd =
+        unknown || devices.cpu_vendor == "AuthenticAMD" || devices.cpu_vendor == "HygonGenuine";
     for (const auto& path : generic.early) {
         const std::string module = module_name_of(path);
         if ((module == "kvm_intel" && !intel) || (module == "kvm_amd" && !amd)) continue;
@@ -113,7 +124,8 @@ std::vector<HostonlyChoice> choose_hostonly(const Resolution& generic, const Mod
     }
     // The filesystems the list names; one that is only another module's dependency (configfs
     // under a SCSI target driver) stays out with that module.
-    for (const auto& module : generic.filesystems) reasons.emplace(module, "the HAL's own (a filesystem it mounts)");
+    for (const auto& module : generic.filesystems)
+        reasons.emplace(module, "the HAL's own (a filesystem it mounts)");
     std::vector<HostonlyChoice> choices;
     for (const auto& [module, reason] : reasons) choices.push_back({module, reason});
     return choices;

@@ -12,8 +12,8 @@ namespace hal::pack {
 
 struct HostDevices {
     std::vector<std::pair<std::string, std::string>> modaliases;  // (device, modalias)
-    std::vector<std::string> bound_modules;                       // drivers bound now (module names)
-    std::string cpu_vendor;                                       // GenuineIntel, AuthenticAMD
+    std::vector<std::string> bound_modules;  // drivers bound now (module names)
+    std::string cpu_vendor;                  // GenuineIntel, AuthenticAMD
 };
 
 // From sysfs under `sysfs` (/sys) and /proc/cpuinfo, or from `recorded`: lines "DEVICE
@@ -22,7 +22,8 @@ Checked<HostDevices> read_host_devices(const std::string& sysfs, const std::stri
 
 struct HostonlyChoice {
     std::string module;
-    std::string reason;  // "pci:v00008086d00002922... (0000:00:1f.2)", "bound to a device", "the HAL's own"
+    std::string
+        reason;  // "pci:v00008086d00002922... (0000:00:1f.2)", "bound to a device", "the HAL's own"
 };
 
 // The modules of `generic` (the list's full resolution) this host needs: device drivers whose

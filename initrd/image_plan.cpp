@@ -34,7 +34,8 @@ Checked<Config> plan_config(const PackInputs& inputs, FilePlan& plan) {
     const auto parsed = parse_config(text);
     if (!parsed.ok()) {
         const ConfigError& error = parsed.error();
-        return problem(inputs.config + (error.line ? " line " + std::to_string(error.line) : std::string()) +
+        return problem(inputs.config +
+                       (error.line ? " line " + std::to_string(error.line) : std::string()) +
                        ": key '" + std::string(error.key.view()) + "': " + error.message);
     }
     TRY(plan.add_generated_file(layout::kConfig, text, 0644));
@@ -49,15 +50,16 @@ std::string optional_index(const std::string& path) {
 
 // Firmware named in a module's .modinfo, from the module root's lib/firmware. The kernel
 // also accepts .xz/.zst firmware when it was built to, so those count as found.
-CheckedStatus plan_module_firmware(const PackInputs& inputs, const std::string& module_path, const std::string& elf,
-                                   FilePlan& plan, PlanSummary& summary) {
+CheckedStatus plan_module_firmware(const PackInputs& inputs, const std::string& module_path,
+                                   const std::string& elf, FilePlan& plan, PlanSummary& summary) {
     const auto names = modinfo_values(elf, "firmware");
     if (!names.ok()) return problem(module_path + ": " + names.error().message);
     const std::string firmware_root = inputs.module_root + "/lib/firmware";
     for (const auto& name : names.value()) {
         std::string found;
         for (const char* suffix : {"", ".xz", ".zst"})
-            if (found.empty() && is_file(firmware_root + "/" + name + suffix)) found = name + suffix;
+            if (found.empty() && is_file(firmware_root + "/" + name + suffix))
+                found = name + suffix;
         if (found.empty()) {
             summary.missing_firmware.emplace_back(module_name_of(module_path), name);
             summary.firmware_root = firmware_root;
@@ -72,7 +74,7 @@ CheckedStatus plan_module_firmware(const PackInputs& inputs, const std::string& 
 
 // The kernel's module index, from lib/modules/KVER.
 struct KernelModules {
-    std::string directory;     // MODDIR/lib/modules/KVER
+    std::string directory;        // MODDIR/lib/modules/KVER
     std::string image_directory;  // /lib/modules/KVER
     ModuleIndex index;
     std::string builtin_text;  // packed as it is
@@ -83,9 +85,12 @@ Checked<KernelModules> read_kernel_modules(const PackInputs& inputs) {
     kernel.directory = inputs.module_root + "/lib/modules/" + inputs.kernel_version;
     kernel.image_directory = std::string(layout::kModulesDir) + "/" + inputs.kernel_version;
     if (!is_directory(kernel.directory))
-        return problem("no modules for kernel " + inputs.kernel_version + ": " + kernel.directory + " does not exist");
+        return problem("no modules for kernel " + inputs.kernel_version + ": " + kernel.directory +
+                       " does not exist");
     const auto dep = read_whole_file(kernel.directory + "/modules.dep");
-    if (!dep.ok()) return problem(dep.error().message + " (run depmod for kernel " + inputs.kernel_version + ")");
+    if (!dep.ok())
+        return problem(dep.error().message + " (run depmod for kernel " + inputs.kernel_version +
+                       ")");
     TRY(parse_modules_dep(dep.value(), kernel.directory + "/modules.dep", kernel.index));
     kernel.builtin_text = optional_index(kernel.directory + "/modules.builtin");
     parse_modules_builtin(kernel.builtin_text, kernel.index);
@@ -96,10 +101,12 @@ Checked<KernelModules> read_kernel_modules(const PackInputs& inputs) {
 
 // modules.list resolved for this kernel; with --hostonly, the list's modules this machine
 // needs, resolved again on their own.
-Checked<Resolution> resolve(const PackInputs& inputs, const ModuleIndex& index, PlanSummary& summary) {
+Checked<Resolution> resolve(const PackInputs& inputs, const ModuleIndex& index,
+                            PlanSummary& summary) {
     const std::string list_text = TRY(read_whole_file(inputs.modules_list));
     const auto requests = TRY(parse_module_list(list_text, inputs.modules_list));
-    const Resolution generic = TRY(resolve_modules(requests, index, inputs.modules_list, inputs.kernel_version));
+    const Resolution generic =
+        TRY(resolve_modules(requests, index, inputs.modules_list, inputs.kernel_version));
     if (!inputs.hostonly) return generic;
     const HostDevices devices = TRY(read_host_devices(inputs.sysfs, inputs.hostonly_record));
     std::vector<ModuleRequest> chosen;
@@ -114,8 +121,10 @@ Checked<Resolution> resolve(const PackInputs& inputs, const ModuleIndex& index, 
 
 // The module files, compressed ones unpacked here, once, so the image is compressed only as a
 // whole and hal-init handles plain .ko files. Returns the renamed paths.
-Checked<std::map<std::string, std::string>> plan_module_files(const PackInputs& inputs, const KernelModules& kernel,
-                                                              const Resolution& resolution, FilePlan& plan,
+Checked<std::map<std::string, std::string>> plan_module_files(const PackInputs& inputs,
+                                                              const KernelModules& kernel,
+                                                              const Resolution& resolution,
+                                                              FilePlan& plan,
                                                               PlanSummary& summary) {
     std::map<std::string, std::string> renamed;
     for (const auto& path : resolution.load_order) {
@@ -125,7 +134,8 @@ Checked<std::map<std::string, std::string>> plan_module_files(const PackInputs& 
             renamed[path] = plain;
             TRY(plan.add_generated_file(kernel.image_directory + "/" + plain, elf, 0644));
         } else {
-            TRY(plan.add_host_file(kernel.image_directory + "/" + path, kernel.directory + "/" + path, 0644));
+            TRY(plan.add_host_file(kernel.image_directory + "/" + path,
+                                   kernel.directory + "/" + path, 0644));
         }
         TRY(plan_module_firmware(inputs, path, elf, plan, summary));
     }
@@ -142,12 +152,14 @@ CheckedStatus plan_module_index(const KernelModules& kernel, const Resolution& r
     }
     const std::string& directory = kernel.image_directory;
     TRY(plan.add_generated_file(directory + "/" + layout::kModulesLoad, load_list, 0644));
-    TRY(plan.add_generated_file(directory + "/modules.dep", filtered_modules_dep(resolution, kernel.index, renamed),
-                                0644));
-    TRY(plan.add_generated_file(directory + "/modules.alias", filtered_modules_alias(resolution, kernel.index), 0644));
-    TRY(plan.add_generated_file(directory + "/modules.softdep", filtered_modules_softdep(resolution, kernel.index),
-                                0644));
-    if (!kernel.builtin_text.empty()) TRY(plan.add_generated_file(directory + "/modules.builtin", kernel.builtin_text, 0644));
+    TRY(plan.add_generated_file(directory + "/modules.dep",
+                                filtered_modules_dep(resolution, kernel.index, renamed), 0644));
+    TRY(plan.add_generated_file(directory + "/modules.alias",
+                                filtered_modules_alias(resolution, kernel.index), 0644));
+    TRY(plan.add_generated_file(directory + "/modules.softdep",
+                                filtered_modules_softdep(resolution, kernel.index), 0644));
+    if (!kernel.builtin_text.empty())
+        TRY(plan.add_generated_file(directory + "/modules.builtin", kernel.builtin_text, 0644));
     return done();
 }
 
@@ -155,9 +167,11 @@ CheckedStatus plan_modules(const PackInputs& inputs, FilePlan& plan, PlanSummary
     const KernelModules kernel = TRY(read_kernel_modules(inputs));
     const Resolution resolution = TRY(resolve(inputs, kernel.index, summary));
     const auto renamed = TRY(plan_module_files(inputs, kernel, resolution, plan, summary));
-    for (const auto& name : resolution.builtin) summary.notes.push_back("module " + name + " is built into the kernel");
+    for (const auto& name : resolution.builtin)
+        summary.notes.push_back("module " + name + " is built into the kernel");
     for (const auto& name : resolution.missing_optional)
-        summary.notes.push_back("optional " + name + " is not available for kernel " + inputs.kernel_version);
+        summary.notes.push_back("optional " + name + " is not available for kernel " +
+                                inputs.kernel_version);
     summary.modules = resolution.load_order.size();
     summary.early_modules = resolution.early.size();
     return plan_module_index(kernel, resolution, renamed, plan);
@@ -176,12 +190,14 @@ std::string find_qemu_module_dir(const std::string& prefix) {
 // look; empty when it has none.
 Checked<std::string> plan_qemu_accelerator(const PackInputs& inputs, FilePlan& plan) {
     const std::string prefix = parent_of(parent_of(inputs.qemu));
-    const std::string module_dir = inputs.qemu_module_dir.empty() ? find_qemu_module_dir(prefix) : inputs.qemu_module_dir;
+    const std::string module_dir =
+        inputs.qemu_module_dir.empty() ? find_qemu_module_dir(prefix) : inputs.qemu_module_dir;
     const std::string accel = module_dir + "/accel-tcg-x86_64.so";
     if (module_dir.empty() || !is_file(accel)) return std::string();
-    const std::string image_path = module_dir.rfind(prefix, 0) == 0
-                                       ? "/usr" + module_dir.substr(prefix.size()) + "/accel-tcg-x86_64.so"
-                                       : module_dir + "/accel-tcg-x86_64.so";
+    const std::string image_path =
+        module_dir.rfind(prefix, 0) == 0
+            ? "/usr" + module_dir.substr(prefix.size()) + "/accel-tcg-x86_64.so"
+            : module_dir + "/accel-tcg-x86_64.so";
     TRY(plan.add_host_file(image_path, accel, 0644));
     return accel;
 }
@@ -195,30 +211,38 @@ CheckedStatus plan_qemu(const PackInputs& inputs, FilePlan& plan, PlanSummary& s
     const std::string accel = TRY(plan_qemu_accelerator(inputs, plan));
     if (!accel.empty()) roots.push_back(accel);
     const auto objects = TRY(library_closure(roots, host_library_search()));
-    for (const auto& object : objects) TRY(plan.add_host_file(object.image_path, object.host_path, 0755));
+    for (const auto& object : objects)
+        TRY(plan.add_host_file(object.image_path, object.host_path, 0755));
     summary.libraries = objects.size();
     return done();
 }
 
-CheckedStatus plan_firmware(const PackInputs& inputs, const Config& config, FilePlan& plan, PlanSummary& summary) {
+CheckedStatus plan_firmware(const PackInputs& inputs, const Config& config, FilePlan& plan,
+                            PlanSummary& summary) {
     std::vector<std::string> dirs = inputs.firmware_dirs;
     const std::string prefix = parent_of(parent_of(inputs.qemu));
-    for (const char* relative : {"/share/qemu", "/share/seabios", "/lib/ipxe/qemu"}) dirs.push_back(prefix + relative);
+    for (const char* relative : {"/share/qemu", "/share/seabios", "/lib/ipxe/qemu"})
+        dirs.push_back(prefix + relative);
     // A QEMU outside /usr (a cached static build) still uses the distribution's firmware.
-    for (const char* system : {"/usr/share/qemu", "/usr/share/seabios", "/usr/lib/ipxe/qemu", "/usr/share/OVMF"})
+    for (const char* system :
+         {"/usr/share/qemu", "/usr/share/seabios", "/usr/lib/ipxe/qemu", "/usr/share/OVMF"})
         if (std::find(dirs.begin(), dirs.end(), system) == dirs.end()) dirs.push_back(system);
     for (std::string_view view : firmware_for(config).view()) {
         const std::string name(view);
-        const auto found =
-            std::find_if(dirs.begin(), dirs.end(), [&](const std::string& dir) { return is_file(dir + "/" + name); });
+        const auto found = std::find_if(dirs.begin(), dirs.end(), [&](const std::string& dir) {
+            return is_file(dir + "/" + name);
+        });
         if (found == dirs.end()) {
             std::string message = "firmware " + name + " not found in:";
             for (const auto& dir : dirs) message += " " + dir;
             if (name.substr(0, 4) == "OVMF")
-                message += " (UEFI guests need Debian's ovmf package; firmware = bios in the config packs none)";
+                message +=
+                    " (UEFI guests need Debian's ovmf package; firmware = bios in the config packs "
+                    "none)";
             return problem(message);
         }
-        TRY(plan.add_host_file(std::string(layout::kFirmwareDir) + "/" + name, *found + "/" + name, 0644));
+        TRY(plan.add_host_file(std::string(layout::kFirmwareDir) + "/" + name, *found + "/" + name,
+                               0644));
         ++summary.firmware;
     }
     return done();
@@ -240,13 +264,16 @@ CheckedStatus plan_init(const PackInputs& inputs, FilePlan& plan) {
 CheckedStatus plan_display(const PackInputs& inputs, const Config& config, FilePlan& plan) {
     if (config.display.mode == DisplayMode::kNone) return done();
     const auto info = read_elf(inputs.display);
-    if (!info.ok()) return problem(info.error().message + " (display = none in the config packs no hal-display)");
+    if (!info.ok())
+        return problem(info.error().message +
+                       " (display = none in the config packs no hal-display)");
     TRY(check_static(info.value(), inputs.display, "hal-display must be a static program"));
     return plan.add_host_file(layout::kDisplay, inputs.display, 0755);
 }
 
 CheckedStatus plan_skeleton(FilePlan& plan) {
-    for (const char* dir : {"/dev", "/proc", "/sys", "/tmp", "/run", "/etc", "/root"}) TRY(plan.add_directory(dir, 0755));
+    for (const char* dir : {"/dev", "/proc", "/sys", "/tmp", "/run", "/etc", "/root"})
+        TRY(plan.add_directory(dir, 0755));
     // The kernel opens /dev/console for PID 1's stdio before /init runs.
     TRY(plan.add_char_device("/dev/console", 5, 1, 0600));
     return plan.add_char_device("/dev/null", 1, 3, 0666);
@@ -265,8 +292,10 @@ CheckedStatus plan_rescue_shell(const PackInputs& inputs, FilePlan& plan) {
 // problem and firmware that was never available only a warning.
 CheckedStatus plan_manifest(const PlanSummary& summary, FilePlan& plan) {
     std::string text = "# written by mkinitrd-hal, read by mkinitrd-hal --verify\n";
-    for (const auto& [module, file] : summary.packed_firmware) text += "firmware " + module + " " + file + "\n";
-    for (const auto& [module, file] : summary.missing_firmware) text += "firmware-absent " + module + " " + file + "\n";
+    for (const auto& [module, file] : summary.packed_firmware)
+        text += "firmware " + module + " " + file + "\n";
+    for (const auto& [module, file] : summary.missing_firmware)
+        text += "firmware-absent " + module + " " + file + "\n";
     return plan.add_generated_file(layout::kManifest, text, 0644);
 }
 

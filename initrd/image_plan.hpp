@@ -10,23 +10,23 @@ namespace hal::pack {
 
 struct PackInputs {
     std::string kernel_version;
-    std::string module_root = "/";   // holds lib/modules/KVER
+    std::string module_root = "/";  // holds lib/modules/KVER
     std::string modules_list;
     std::string config;
     std::string qemu;
     std::string init;
-    std::string display;                     // hal-display, packed unless the config says display = none
+    std::string display;  // hal-display, packed unless the config says display = none
     std::vector<std::string> firmware_dirs;  // searched first, before QEMU's own data dirs
     std::string qemu_module_dir;             // empty: derived from the QEMU binary's prefix
     std::string rescue_shell;                // a static busybox for /bin/sh, or empty
-    bool hostonly = false;                   // only what this machine's devices need (initrd/hostonly.hpp)
-    std::string hostonly_record;             // a recorded modalias list instead of this host's /sys
+    bool hostonly = false;        // only what this machine's devices need (initrd/hostonly.hpp)
+    std::string hostonly_record;  // a recorded modalias list instead of this host's /sys
     std::string sysfs = "/sys";
 };
 
 struct PlanSummary {
     size_t modules = 0;
-    size_t early_modules = 0;    // loaded at boot whatever the hardware
+    size_t early_modules = 0;  // loaded at boot whatever the hardware
     size_t module_firmware = 0;
     size_t libraries = 0;
     size_t firmware = 0;

@@ -17,13 +17,13 @@
 #include <vector>
 
 #include "base/text.hpp"
+#include "image/file_io.hpp"
 #include "initrd/archive_writer.hpp"
 #include "initrd/compressor.hpp"
-#include "image/file_io.hpp"
-#include "initrd/image_plan.hpp"
-#include "inspect/image_tools.hpp"
 #include "initrd/config_reference.hpp"
+#include "initrd/image_plan.hpp"
 #include "initrd/microcode.hpp"
+#include "inspect/image_tools.hpp"
 
 namespace {
 
@@ -41,8 +41,10 @@ constexpr const char* kUsage =
     "      --hostonly-modaliases FILE  a recorded device list instead of this machine's /sys\n"
     "      --compress ALGO[:LEVEL]  gzip (default, level 6), zstd, xz, lz4 or none\n"
     "      --threads N          compression threads (default: every CPU)\n"
-    "      --microcode auto|intel|amd|none  early microcode from MODDIR/lib/firmware (default auto)\n"
-    "      --microcode-dir DIR  where intel-ucode/ and amd-ucode/ are (default MODDIR/lib/firmware)\n"
+    "      --microcode auto|intel|amd|none  early microcode from MODDIR/lib/firmware (default "
+    "auto)\n"
+    "      --microcode-dir DIR  where intel-ucode/ and amd-ucode/ are (default "
+    "MODDIR/lib/firmware)\n"
     "      --qemu PATH          qemu-system-x86_64 to bundle (default: the installed static one,\n"
     "                           else `make qemu-static`'s cached build, else the one in PATH)\n"
     "      --init PATH          static hal-init binary\n"
@@ -60,8 +62,24 @@ constexpr const char* kUsage =
     "`option = value` (or `option` alone); the command line wins.\n";
 
 enum Option {
-    kModdir = 1000, kModules, kConfig, kQemu, kInit, kFirmwareDir, kQemuModuleDir, kRescueShell, kDisplay,
-    kAllKernels, kHostonly, kHostonlyModaliases, kCompress, kThreads, kMicrocode, kMicrocodeDir, kList, kVerify,
+    kModdir = 1000,
+    kModules,
+    kConfig,
+    kQemu,
+    kInit,
+    kFirmwareDir,
+    kQemuModuleDir,
+    kRescueShell,
+    kDisplay,
+    kAllKernels,
+    kHostonly,
+    kHostonlyModaliases,
+    kCompress,
+    kThreads,
+    kMicrocode,
+    kMicrocodeDir,
+    kList,
+    kVerify,
     kConfigReference,
 };
 
@@ -107,7 +125,8 @@ struct Settings {
 
 bool is_executable_file(const std::string& path) {
     struct stat info;
-    return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(path.c_str(), X_OK) == 0;
+    return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
+           ::access(path.c_str(), X_OK) == 0;
 }
 
 std::string find_in_path(const std::string& name) {
@@ -122,32 +141,40 @@ std::string find_in_path(const std::string& name) {
     return {};
 }
 
-// Where the shipped defaults are: after `make install`, PREFIX/lib/mkinitrd-hal (programs: hal-init,
-// hal-display, the static QEMU) and PREFIX/share/mkinitrd-hal (modules.list, hal.conf); else
-// the repository this binary was built in (build/mkinitrd-hal).
+// Where the shipped defaults are: after `make install`, PREFIX/lib/mkinitrd-hal (programs:
+// hal-init, hal-display, the static QEMU) and PREFIX/share/mkinitrd-hal (modules.list, hal.conf);
+// else the repository this binary was built in (build/mkinitrd-hal).
 struct Defaults {
     std::string modules_list, config, init, display, qemu;
 };
 Defaults shipped_defaults() {
     char self[PATH_MAX];
     const ssize_t length = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    std::string directory = length > 0 ? std::string(self, static_cast<size_t>(length)) : std::string("./x");
+    std::string directory =
+        length > 0 ? std::string(self, static_cast<size_t>(length)) : std::string("./x");
     directory = directory.substr(0, directory.rfind('/'));
     const std::string parent = directory.substr(0, directory.rfind('/'));
-    const std::string programs = parent + "/lib/mkinitrd-hal", data = parent + "/share/mkinitrd-hal";
+    const std::string programs = parent + "/lib/mkinitrd-hal",
+                      data = parent + "/share/mkinitrd-hal";
     if (is_executable_file(programs + "/hal-init"))
-        return {data + "/modules.list", data + "/hal.conf", programs + "/hal-init", programs + "/hal-display",
-                is_executable_file(programs + "/qemu-system-x86_64") ? programs + "/qemu-system-x86_64" : ""};
-    return {parent + "/modules.list", parent + "/configs/hal.conf", directory + "/hal-init", directory + "/hal-display",
-            ""};
+        return {data + "/modules.list", data + "/hal.conf", programs + "/hal-init",
+                programs + "/hal-display",
+                is_executable_file(programs + "/qemu-system-x86_64")
+                    ? programs + "/qemu-system-x86_64"
+                    : ""};
+    return {parent + "/modules.list", parent + "/configs/hal.conf", directory + "/hal-init",
+            directory + "/hal-display", ""};
 }
 
 // `make qemu-static`'s cached build, when there is one.
 std::string cached_static_qemu() {
     std::string cache;
-    if (const char* explicit_cache = std::getenv("HAL_CACHE")) cache = explicit_cache;
-    else if (const char* xdg = std::getenv("XDG_CACHE_HOME")) cache = std::string(xdg) + "/mkinitrd-hal";
-    else if (const char* home = std::getenv("HOME")) cache = std::string(home) + "/.cache/mkinitrd-hal";
+    if (const char* explicit_cache = std::getenv("HAL_CACHE"))
+        cache = explicit_cache;
+    else if (const char* xdg = std::getenv("XDG_CACHE_HOME"))
+        cache = std::string(xdg) + "/mkinitrd-hal";
+    else if (const char* home = std::getenv("HOME"))
+        cache = std::string(home) + "/.cache/mkinitrd-hal";
     const std::string path = cache + "/qemu-static/current/qemu-system-x86_64";
     return !cache.empty() && is_executable_file(path) ? path : std::string();
 }
@@ -162,7 +189,8 @@ hal::CheckedStatus config_file_arguments(std::vector<std::string>& words) {
     const char* override_dir = std::getenv("MKINITRD_HAL_SYSCONFDIR");
     const std::string etc = override_dir ? override_dir : "/etc";
     std::vector<std::string> files;
-    if (::access((etc + "/mkinitrd-hal.conf").c_str(), R_OK) == 0) files.push_back(etc + "/mkinitrd-hal.conf");
+    if (::access((etc + "/mkinitrd-hal.conf").c_str(), R_OK) == 0)
+        files.push_back(etc + "/mkinitrd-hal.conf");
     for (const auto& name : hal::pack::sorted_directory_entries(etc + "/mkinitrd-hal.conf.d"))
         if (hal::ends_with(name, ".conf")) files.push_back(etc + "/mkinitrd-hal.conf.d/" + name);
     for (const auto& file : files) {
@@ -174,15 +202,18 @@ hal::CheckedStatus config_file_arguments(std::vector<std::string>& words) {
             if (line.empty()) continue;
             const size_t equals = line.find('=');
             const std::string name(hal::trim(line.substr(0, equals)));
-            const bool known = std::any_of(std::begin(kOptions), std::end(kOptions), [&](const struct option& option) {
-                return option.name && name == option.name && name != "list" && name != "verify" && name != "help" &&
-                       name != "config-reference";
-            });
+            const bool known = std::any_of(
+                std::begin(kOptions), std::end(kOptions), [&](const struct option& option) {
+                    return option.name && name == option.name && name != "list" &&
+                           name != "verify" && name != "help" && name != "config-reference";
+                });
             if (!known)
-                return hal::problem(file + " line " + std::to_string(reader.number()) + ": '" + name + "' is not an option");
-            words.push_back("--" + name + (equals == std::string_view::npos
-                                               ? std::string()
-                                               : "=" + std::string(hal::trim(line.substr(equals + 1)))));
+                return hal::problem(file + " line " + std::to_string(reader.number()) + ": '" +
+                                    name + "' is not an option");
+            words.push_back("--" + name +
+                            (equals == std::string_view::npos
+                                 ? std::string()
+                                 : "=" + std::string(hal::trim(line.substr(equals + 1)))));
         }
     }
     return hal::done();
@@ -221,7 +252,8 @@ private:
 
 int parse_arguments(int argc, char** argv, Settings& settings) {
     std::vector<std::string> words = {argv[0]};
-    if (const auto read = config_file_arguments(words); !read.ok()) return fail(read.error().message);
+    if (const auto read = config_file_arguments(words); !read.ok())
+        return fail(read.error().message);
     for (int i = 1; i < argc; ++i) words.emplace_back(argv[i]);
     std::vector<char*> pointers;
     for (auto& word : words) pointers.push_back(word.data());
@@ -234,7 +266,8 @@ int parse_arguments(int argc, char** argv, Settings& settings) {
     inputs.display = defaults.display;
     optind = 1;
     int option;
-    while ((option = getopt_long(static_cast<int>(words.size()), pointers.data(), "k:vqh", kOptions, nullptr)) != -1) {
+    while ((option = getopt_long(static_cast<int>(words.size()), pointers.data(), "k:vqh", kOptions,
+                                 nullptr)) != -1) {
         switch (option) {
             case 'k': settings.kernels = {optarg}; break;
             case kAllKernels: settings.all_kernels = true; break;
@@ -246,20 +279,23 @@ int parse_arguments(int argc, char** argv, Settings& settings) {
             case kCompress: {
                 const auto compression = hal::pack::parse_compression(optarg);
                 if (!compression.ok()) return fail(compression.error().message);
-                const unsigned threads = settings.archive.compression.threads;  // --threads may come first
+                // --threads may come first.
+                const unsigned threads = settings.archive.compression.threads;
                 settings.archive.compression = compression.value();
                 settings.archive.compression.threads = threads;
                 break;
             }
             case kThreads: {
                 const auto threads = hal::parse_unsigned(optarg);
-                if (!threads || *threads == 0 || *threads > 1024) return fail(std::string("--threads ") + optarg + ": 1 to 1024");
+                if (!threads || *threads == 0 || *threads > 1024)
+                    return fail(std::string("--threads ") + optarg + ": 1 to 1024");
                 settings.archive.compression.threads = static_cast<unsigned>(*threads);
                 break;
             }
             case kMicrocode:
                 if (!hal::pack::parse_microcode_setting(optarg, settings.microcode))
-                    return fail(std::string("--microcode ") + optarg + ": auto, intel, amd or none");
+                    return fail(std::string("--microcode ") + optarg +
+                                ": auto, intel, amd or none");
                 break;
             case kMicrocodeDir: settings.microcode_dir = optarg; break;
             case kQemu: inputs.qemu = optarg; break;
@@ -285,7 +321,8 @@ int parse_arguments(int argc, char** argv, Settings& settings) {
         std::fputs(kUsage, stderr);
         return 2;
     }
-    if (optind == static_cast<int>(words.size()) - 1) settings.output = words[static_cast<size_t>(optind)];
+    if (optind == static_cast<int>(words.size()) - 1)
+        settings.output = words[static_cast<size_t>(optind)];
     return -1;  // go on
 }
 
@@ -302,56 +339,69 @@ int pack_one(Settings& settings, const std::string& kernel) {
             return fail(planned.error().message);
     }
     for (const auto& note : summary.notes)
-        std::fprintf(stderr, "mkinitrd-hal: %s%s\n", note.rfind("warning: ", 0) == 0 ? "" : "note: ", note.c_str());
+        std::fprintf(stderr, "mkinitrd-hal: %s%s\n",
+                     note.rfind("warning: ", 0) == 0 ? "" : "note: ", note.c_str());
     for (const auto& [module, reason] : summary.hostonly)
         std::fprintf(stderr, "mkinitrd-hal: hostonly: %s for %s\n", module.c_str(), reason.c_str());
     if (!summary.missing_firmware.empty()) {
         std::vector<std::string> modules;
         for (const auto& [module, file] : summary.missing_firmware) {
             if (settings.verbose)
-                std::fprintf(stderr, "mkinitrd-hal: warning: module %s may need firmware %s, not found in %s\n",
-                             module.c_str(), file.c_str(), summary.firmware_root.c_str());
-            if (std::find(modules.begin(), modules.end(), module) == modules.end()) modules.push_back(module);
+                std::fprintf(
+                    stderr,
+                    "mkinitrd-hal: warning: module %s may need firmware %s, not found in %s\n",
+                    module.c_str(), file.c_str(), summary.firmware_root.c_str());
+            if (std::find(modules.begin(), modules.end(), module) == modules.end())
+                modules.push_back(module);
         }
         if (!settings.verbose) {
             std::string names;
-            for (size_t i = 0; i < modules.size() && i < 8; ++i) names += (i ? ", " : "") + modules[i];
+            for (size_t i = 0; i < modules.size() && i < 8; ++i)
+                names += (i ? ", " : "") + modules[i];
             std::fprintf(stderr,
-                         "mkinitrd-hal: warning: %zu firmware files that %zu modules may need are not in %s (%s%s); "
+                         "mkinitrd-hal: warning: %zu firmware files that %zu modules may need are "
+                         "not in %s (%s%s); "
                          "-v lists them\n",
-                         summary.missing_firmware.size(), modules.size(), summary.firmware_root.c_str(), names.c_str(),
+                         summary.missing_firmware.size(), modules.size(),
+                         summary.firmware_root.c_str(), names.c_str(),
                          modules.size() > 8 ? ", ..." : "");
         }
     }
     hal::pack::ArchiveOptions archive = settings.archive;
     hal::pack::CpuSignature cpu;
     (void)hal::pack::read_cpu_signature("/proc/cpuinfo", cpu);
-    const std::string microcode_dir =
-        settings.microcode_dir.empty() ? inputs.module_root + "/lib/firmware" : settings.microcode_dir;
-    const auto built = hal::pack::build_microcode(settings.microcode, microcode_dir, inputs.hostonly, cpu);
+    const std::string microcode_dir = settings.microcode_dir.empty()
+                                          ? inputs.module_root + "/lib/firmware"
+                                          : settings.microcode_dir;
+    const auto built =
+        hal::pack::build_microcode(settings.microcode, microcode_dir, inputs.hostonly, cpu);
     if (!built.ok()) return fail(built.error().message);
     const hal::pack::MicrocodeResult& microcode = built.value();
     archive.early = microcode.archive;
     if (settings.microcode != hal::pack::MicrocodeSetting::kNone)
-        std::fprintf(stderr, "mkinitrd-hal: note: early microcode: %s\n", microcode.description.c_str());
+        std::fprintf(stderr, "mkinitrd-hal: note: early microcode: %s\n",
+                     microcode.description.c_str());
     const auto entries = plan.entries();
     if (settings.verbose)
         for (const auto& entry : entries)
-            std::fprintf(stderr, "mkinitrd-hal: %s%s%s\n", entry.image_path.c_str(), entry.host_path.empty() ? "" : " <- ",
-                         entry.host_path.c_str());
+            std::fprintf(stderr, "mkinitrd-hal: %s%s%s\n", entry.image_path.c_str(),
+                         entry.host_path.empty() ? "" : " <- ", entry.host_path.c_str());
     {
         Progress progress("writing and compressing the image");
         if (const auto written = hal::pack::write_image(entries, output, archive); !written.ok())
             return fail(written.error().message);
     }
     struct stat written;
-    const long long size = ::stat(output.c_str(), &written) == 0 ? static_cast<long long>(written.st_size) : -1;
+    const long long size =
+        ::stat(output.c_str(), &written) == 0 ? static_cast<long long>(written.st_size) : -1;
     if (!settings.quiet)
-        std::printf("mkinitrd-hal: wrote %s: %zu entries, %zu modules (%zu early) for %s, QEMU %s (%zu libraries), "
-                    "%zu firmware files, %s, %lld bytes\n",
-                    output.c_str(), entries.size(), summary.modules, summary.early_modules, kernel.c_str(),
-                    summary.static_qemu ? "static" : "dynamic", summary.libraries, summary.firmware,
-                    hal::pack::compression_name(archive.compression.algorithm), size);
+        std::printf(
+            "mkinitrd-hal: wrote %s: %zu entries, %zu modules (%zu early) for %s, QEMU %s (%zu "
+            "libraries), "
+            "%zu firmware files, %s, %lld bytes\n",
+            output.c_str(), entries.size(), summary.modules, summary.early_modules, kernel.c_str(),
+            summary.static_qemu ? "static" : "dynamic", summary.libraries, summary.firmware,
+            hal::pack::compression_name(archive.compression.algorithm), size);
     return 0;
 }
 
@@ -378,9 +428,12 @@ int main(int argc, char** argv) {
     }
     PackInputs& inputs = settings.inputs;
     if (settings.all_kernels) {
-        for (const auto& version : hal::pack::sorted_directory_entries(inputs.module_root + "/lib/modules"))
-            if (hal::pack::is_directory(inputs.module_root + "/lib/modules/" + version + "/kernel")) settings.kernels.push_back(version);
-        if (settings.kernels.empty()) return fail("--all-kernels: no kernel in " + inputs.module_root + "/lib/modules");
+        for (const auto& version :
+             hal::pack::sorted_directory_entries(inputs.module_root + "/lib/modules"))
+            if (hal::pack::is_directory(inputs.module_root + "/lib/modules/" + version + "/kernel"))
+                settings.kernels.push_back(version);
+        if (settings.kernels.empty())
+            return fail("--all-kernels: no kernel in " + inputs.module_root + "/lib/modules");
         if (settings.output.find("%k") == std::string::npos)
             return fail("--all-kernels writes one image per kernel: OUTPUT must contain %k");
     }
@@ -393,7 +446,9 @@ int main(int argc, char** argv) {
         // A static QEMU needs no library closure: smaller image, nothing to drift.
         inputs.qemu = shipped_defaults().qemu;
         if (inputs.qemu.empty()) inputs.qemu = cached_static_qemu();
-        if (!inputs.qemu.empty()) std::fprintf(stderr, "mkinitrd-hal: note: using the static QEMU %s\n", inputs.qemu.c_str());
+        if (!inputs.qemu.empty())
+            std::fprintf(stderr, "mkinitrd-hal: note: using the static QEMU %s\n",
+                         inputs.qemu.c_str());
     }
     if (inputs.qemu.empty()) {
         inputs.qemu = find_in_path("qemu-system-x86_64");
@@ -401,7 +456,8 @@ int main(int argc, char** argv) {
     }
     if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) {
         const auto value = hal::parse_unsigned(epoch);
-        if (!value || *value > INT64_MAX) return fail(std::string("SOURCE_DATE_EPOCH is not a number: ") + epoch);
+        if (!value || *value > INT64_MAX)
+            return fail(std::string("SOURCE_DATE_EPOCH is not a number: ") + epoch);
         settings.archive.source_date_epoch = static_cast<int64_t>(*value);
     }
     int status = 0;

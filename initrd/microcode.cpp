@@ -1,25 +1,28 @@
 // Early microcode archives from intel-ucode/ and amd-ucode/.
 #include "initrd/microcode.hpp"
 
-
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
+#include "base/setting_text.hpp"
 #include "base/text.hpp"
 #include "image/file_io.hpp"
+
+using namespace std::string_view_literals;
 
 namespace hal::pack {
 namespace {
 
 constexpr const char* kMicrocodeDir = "kernel/x86/microcode";
 
-void append_entry(std::string& archive, const std::string& name, unsigned mode, const std::string& data,
-                  unsigned inode) {
+void append_entry(std::string& archive, const std::string& name, unsigned mode,
+                  const std::string& data, unsigned inode) {
     char header[111];
-    std::snprintf(header, sizeof header, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", inode, mode, 0u,
+    std::snprintf(header, sizeof header,
+                  "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", inode, mode, 0u,
                   0u, 1u, 0u, data.size(), 0u, 0u, 0u, 0u, name.size() + 1, 0u);
     archive.append(header, 110);
     archive += name;
@@ -66,20 +69,19 @@ std::string update_file(const Vendor& vendor, const CpuSignature& cpu) {
 }
 
 Problem missing_directory(const Vendor& vendor, const std::string& firmware_dir) {
-    return problem("--microcode: no " + std::string(vendor.directory) + " directory in " + firmware_dir + " for " +
-                   vendor.name + " CPUs (install " +
-                   (vendor.setting == MicrocodeSetting::kIntel ? "intel-microcode" : "amd64-microcode") +
-                   ", or use --microcode none)");
+    return problem(
+        "--microcode: no " + std::string(vendor.directory) + " directory in " + firmware_dir +
+        " for " + vendor.name + " CPUs (install " +
+        (vendor.setting == MicrocodeSetting::kIntel ? "intel-microcode" : "amd64-microcode") +
+        ", or use --microcode none)");
 }
 
 }  // namespace
 
 bool parse_microcode_setting(const std::string& text, MicrocodeSetting& setting) {
-    if (text == "auto") setting = MicrocodeSetting::kAuto;
-    else if (text == "intel") setting = MicrocodeSetting::kIntel;
-    else if (text == "amd") setting = MicrocodeSetting::kAmd;
-    else if (text == "none") setting = MicrocodeSetting::kNone;
-    else return false;
+    const auto parsed = parse_enum<MicrocodeSetting>(text, "auto\0intel\0amd\0none"sv, "");
+    if (!parsed.ok()) return false;
+    setting = parsed.value();
     return true;
 }
 
@@ -93,18 +95,23 @@ bool read_cpu_signature(const std::string& cpuinfo_path, CpuSignature& cpu) {
         if (colon == std::string::npos) continue;
         std::string key = line.substr(0, colon);
         key.erase(key.find_last_not_of(" \t") + 1);
-        const std::string value = line.substr(colon + 1 + (colon + 1 < line.size() && line[colon + 1] == ' '));
+        const std::string value =
+            line.substr(colon + 1 + (colon + 1 < line.size() && line[colon + 1] == ' '));
         const auto number = parse_unsigned(trim(value));
-        if (key == "vendor_id") cpu.vendor = std::string(trim(value));
-        else if (key == "cpu family" && number) cpu.family = static_cast<unsigned>(*number), seen_family = true;
-        else if (key == "model" && number) cpu.model = static_cast<unsigned>(*number);
-        else if (key == "stepping" && number) cpu.stepping = static_cast<unsigned>(*number);
+        if (key == "vendor_id")
+            cpu.vendor = std::string(trim(value));
+        else if (key == "cpu family" && number)
+            cpu.family = static_cast<unsigned>(*number), seen_family = true;
+        else if (key == "model" && number)
+            cpu.model = static_cast<unsigned>(*number);
+        else if (key == "stepping" && number)
+            cpu.stepping = static_cast<unsigned>(*number);
     }
     return !cpu.vendor.empty() && seen_family;
 }
 
-Checked<MicrocodeResult> build_microcode(MicrocodeSetting setting, const std::string& firmware_dir, bool host_only,
-                                         const CpuSignature& cpu) {
+Checked<MicrocodeResult> build_microcode(MicrocodeSetting setting, const std::string& firmware_dir,
+                                         bool host_only, const CpuSignature& cpu) {
     MicrocodeResult result;
     if (setting == MicrocodeSetting::kNone) return result;
     std::string archive;
@@ -129,14 +136,18 @@ Checked<MicrocodeResult> build_microcode(MicrocodeSetting setting, const std::st
                                 (wanted.empty() ? "" : " for " + wanted));
             continue;
         }
-        append_entry(archive, std::string(kMicrocodeDir) + "/" + vendor.name + ".bin", 0100644, updates.blob, inode++);
+        append_entry(archive, std::string(kMicrocodeDir) + "/" + vendor.name + ".bin", 0100644,
+                     updates.blob, inode++);
         packed = true;
-        described.push_back(std::string(vendor.name) + ".bin " + std::to_string(updates.blob.size()) + " bytes from " +
-                            std::to_string(updates.files) + " file" + (updates.files == 1 ? "" : "s"));
+        described.push_back(std::string(vendor.name) + ".bin " +
+                            std::to_string(updates.blob.size()) + " bytes from " +
+                            std::to_string(updates.files) + " file" +
+                            (updates.files == 1 ? "" : "s"));
     }
     std::ostringstream text;
     for (size_t i = 0; i < described.size(); ++i) text << (i ? "; " : "") << described[i];
-    result.description = described.empty() ? "no microcode directories in " + firmware_dir : text.str();
+    result.description =
+        described.empty() ? "no microcode directories in " + firmware_dir : text.str();
     if (!packed) return result;  // nothing to load early
     append_entry(archive, "TRAILER!!!", 0, "", 0);
     result.archive = archive;

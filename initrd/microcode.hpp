@@ -20,14 +20,14 @@ struct CpuSignature {
 bool read_cpu_signature(const std::string& cpuinfo_path, CpuSignature& cpu);
 
 struct MicrocodeResult {
-    std::string archive;     // empty: no microcode packed
-    std::string description; // for the packer's log: which files, how many bytes
+    std::string archive;      // empty: no microcode packed
+    std::string description;  // for the packer's log: which files, how many bytes
 };
 
 // `firmware_dir` holds intel-ucode/ and amd-ucode/. auto: both vendors (host-only: this
 // CPU's); a vendor named outright, or host-only auto, without its directory is an error.
-Checked<MicrocodeResult> build_microcode(MicrocodeSetting setting, const std::string& firmware_dir, bool host_only,
-                                         const CpuSignature& cpu);
+Checked<MicrocodeResult> build_microcode(MicrocodeSetting setting, const std::string& firmware_dir,
+                                         bool host_only, const CpuSignature& cpu);
 
 bool parse_microcode_setting(const std::string& text, MicrocodeSetting& setting);
 

@@ -4,9 +4,9 @@
 #include <algorithm>
 
 #include "base/glob.hpp"
-#include "modules/modules_dep.hpp"
 #include "base/text.hpp"
 #include "image/module_file.hpp"
+#include "modules/modules_dep.hpp"
 
 namespace hal::pack {
 namespace {
@@ -14,16 +14,19 @@ namespace {
 bool valid_module_name(std::string_view name) {
     if (name.empty() || name.size() >= kModuleNameCapacity) return false;
     return std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '-';
     });
 }
 
-std::string line_prefix(const std::string& file, unsigned line) { return file + " line " + std::to_string(line) + ": "; }
+std::string line_prefix(const std::string& file, unsigned line) {
+    return file + " line " + std::to_string(line) + ": ";
+}
 
 // A directory entry: kernel/drivers/ata/ (its modules), kernel/.../** and =drivers/... (all
 // below it).
-Checked<ModuleRequest> parse_directory(std::string_view word, unsigned line, const std::string& file,
-                                       ModuleRequest request) {
+Checked<ModuleRequest> parse_directory(std::string_view word, unsigned line,
+                                       const std::string& file, ModuleRequest request) {
     request.kind = ModuleRequest::Kind::kDirectory;
     std::string_view path = word;
     if (starts_with(path, "=")) {
@@ -37,9 +40,12 @@ Checked<ModuleRequest> parse_directory(std::string_view word, unsigned line, con
         path.remove_suffix(2);
     }
     while (ends_with(path, "/")) path.remove_suffix(1);
-    if (path.empty() || path.find("..") != std::string_view::npos || path.find('*') != std::string_view::npos)
-        return problem(line_prefix(file, line) + "'" + std::string(word) + "' is not a module directory");
-    request.text = (starts_with(path, "kernel/") ? std::string() : std::string("kernel/")) + std::string(path) + "/";
+    if (path.empty() || path.find("..") != std::string_view::npos ||
+        path.find('*') != std::string_view::npos)
+        return problem(line_prefix(file, line) + "'" + std::string(word) +
+                       "' is not a module directory");
+    request.text = (starts_with(path, "kernel/") ? std::string() : std::string("kernel/")) +
+                   std::string(path) + "/";
     return request;
 }
 
@@ -56,9 +62,11 @@ Checked<ModuleRequest> parse_entry(std::string_view word, unsigned line, const s
         request.text = std::string(word);
         return request;
     }
-    if (starts_with(word, "kernel/") || starts_with(word, "=")) return parse_directory(word, line, file, request);
+    if (starts_with(word, "kernel/") || starts_with(word, "="))
+        return parse_directory(word, line, file, request);
     if (!valid_module_name(word))
-        return problem(line_prefix(file, line) + "'" + std::string(word) + "' is not a module name, alias or @group");
+        return problem(line_prefix(file, line) + "'" + std::string(word) +
+                       "' is not a module name, alias or @group");
     request.text = normalized_module_name(word);
     return request;
 }
@@ -67,7 +75,8 @@ Checked<ModuleRequest> parse_entry(std::string_view word, unsigned line, const s
 // after it.
 class Orderer {
 public:
-    Orderer(const ModuleIndex& index, Resolution& resolution) : index_(index), resolution_(resolution) {}
+    Orderer(const ModuleIndex& index, Resolution& resolution)
+        : index_(index), resolution_(resolution) {}
 
     CheckedStatus visit(const std::string& path) {
         if (done_.count(path)) return done();
@@ -75,7 +84,8 @@ public:
         stack_.push_back(path);
         const auto found = index_.dependencies.find(path);
         if (found == index_.dependencies.end())
-            return problem("module file " + path + " is named as a dependency but has no modules.dep line");
+            return problem("module file " + path +
+                           " is named as a dependency but has no modules.dep line");
         // modules.dep lists dependencies so that loading them last-to-first works.
         const auto& dependencies = found->second;
         for (auto it = dependencies.rbegin(); it != dependencies.rend(); ++it) TRY(visit(*it));
@@ -98,7 +108,8 @@ private:
         return problem(text + " " + path);
     }
     // Soft dependencies are best effort, as in modprobe: ones the kernel lacks are skipped.
-    CheckedStatus visit_softdeps(const std::map<std::string, std::vector<std::string>>& table, const std::string& name) {
+    CheckedStatus visit_softdeps(const std::map<std::string, std::vector<std::string>>& table,
+                                 const std::string& name) {
         const auto found = table.find(name);
         if (found == table.end()) return done();
         for (const auto& target : found->second)
@@ -128,8 +139,9 @@ private:
 };
 
 bool has_device_alias(const ModuleIndex& index, const std::string& name) {
-    return std::any_of(index.aliases.begin(), index.aliases.end(),
-                       [&](const auto& alias) { return alias.second == name && is_device_alias(alias.first); });
+    return std::any_of(index.aliases.begin(), index.aliases.end(), [&](const auto& alias) {
+        return alias.second == name && is_device_alias(alias.first);
+    });
 }
 
 // Filesystems load when hal-init mounts one (by their fs-TYPE alias), not at every boot.
@@ -154,18 +166,21 @@ using Groups = std::map<std::string, std::vector<ModuleRequest>>;
 using Entries = std::vector<std::pair<std::string_view, unsigned>>;
 
 // `@name = entry entry...`: a group's members, with the group named in each.
-CheckedStatus parse_group(std::string_view line, unsigned number, const std::string& file_name, Groups& groups) {
+CheckedStatus parse_group(std::string_view line, unsigned number, const std::string& file_name,
+                          Groups& groups) {
     const size_t equals = line.find('=');
     const std::string name(trim(line.substr(1, equals - 1)));
-    if (!valid_module_name(name)) return problem(line_prefix(file_name, number) + "'@" + name + "' is not a group name");
-    if (groups.count(name)) return problem(line_prefix(file_name, number) + "group @" + name + " is defined twice");
+    if (!valid_module_name(name))
+        return problem(line_prefix(file_name, number) + "'@" + name + "' is not a group name");
+    if (groups.count(name))
+        return problem(line_prefix(file_name, number) + "group @" + name + " is defined twice");
     auto& members = groups[name];
     std::string_view rest = line.substr(equals + 1);
     std::string_view word;
     while (next_word(rest, word)) {
         if (word.front() == '@')
-            return problem(line_prefix(file_name, number) + "group @" + name + " names another group (" +
-                           std::string(word) + "); groups do not nest");
+            return problem(line_prefix(file_name, number) + "group @" + name +
+                           " names another group (" + std::string(word) + "); groups do not nest");
         ModuleRequest member = TRY(parse_entry(word, number, file_name));
         member.group = name;
         members.push_back(member);
@@ -175,7 +190,8 @@ CheckedStatus parse_group(std::string_view line, unsigned number, const std::str
 
 // First pass: group definitions (so a group may be used before it is defined), and the other
 // entries in file order.
-CheckedStatus read_lines(std::string_view text, const std::string& file_name, Groups& groups, Entries& entries) {
+CheckedStatus read_lines(std::string_view text, const std::string& file_name, Groups& groups,
+                         Entries& entries) {
     LineReader reader(text);
     std::string_view line;
     while (reader.next(line)) {
@@ -186,7 +202,8 @@ CheckedStatus read_lines(std::string_view text, const std::string& file_name, Gr
             continue;
         }
         if (line.find_first_of(" \t") != std::string_view::npos)
-            return problem(line_prefix(file_name, reader.number()) + "one entry per line (or `@group = entries`)");
+            return problem(line_prefix(file_name, reader.number()) +
+                           "one entry per line (or `@group = entries`)");
         entries.emplace_back(line, reader.number());
     }
     return done();
@@ -194,7 +211,8 @@ CheckedStatus read_lines(std::string_view text, const std::string& file_name, Gr
 
 }  // namespace
 
-Checked<std::vector<ModuleRequest>> parse_module_list(std::string_view text, const std::string& file_name) {
+Checked<std::vector<ModuleRequest>> parse_module_list(std::string_view text,
+                                                      const std::string& file_name) {
     Groups groups;
     Entries entries;
     TRY(read_lines(text, file_name, groups, entries));
@@ -211,7 +229,8 @@ Checked<std::vector<ModuleRequest>> parse_module_list(std::string_view text, con
         const bool optional = ends_with(entry, "?");
         const std::string name(entry.substr(1, entry.size() - 1 - (optional ? 1 : 0)));
         const auto group = groups.find(name);
-        if (group == groups.end()) return problem(line_prefix(file_name, number) + "group @" + name + " is not defined");
+        if (group == groups.end())
+            return problem(line_prefix(file_name, number) + "group @" + name + " is not defined");
         const auto before = expanded.find(name);
         if (before != expanded.end() && (before->second || optional)) continue;
         expanded[name] = !optional;
@@ -223,14 +242,18 @@ Checked<std::vector<ModuleRequest>> parse_module_list(std::string_view text, con
     return requests;
 }
 
-CheckedStatus parse_modules_dep(std::string_view text, const std::string& file_name, ModuleIndex& index) {
+CheckedStatus parse_modules_dep(std::string_view text, const std::string& file_name,
+                                ModuleIndex& index) {
     LineReader reader(text);
     std::string_view line;
     while (reader.next(line)) {
         if (trim(line).empty()) continue;
         DepLine parsed;
-        const std::string name = parse_dep_line(line, parsed) ? module_name_of(parsed.module_path) : "";
-        if (name.empty()) return problem(file_name + " line " + std::to_string(reader.number()) + ": not a modules.dep line");
+        const std::string name =
+            parse_dep_line(line, parsed) ? module_name_of(parsed.module_path) : "";
+        if (name.empty())
+            return problem(file_name + " line " + std::to_string(reader.number()) +
+                           ": not a modules.dep line");
         const std::string path(parsed.module_path);
         index.path_by_name.emplace(name, path);
         auto& dependencies = index.dependencies[path];
@@ -253,7 +276,8 @@ void parse_modules_builtin(std::string_view text, ModuleIndex& index) {
 void parse_modules_alias(std::string_view text, ModuleIndex& index) {
     for_each_content_line(text, [&](std::string_view rest) {
         std::string_view keyword, pattern, module;
-        if (next_word(rest, keyword) && keyword == "alias" && next_word(rest, pattern) && next_word(rest, module))
+        if (next_word(rest, keyword) && keyword == "alias" && next_word(rest, pattern) &&
+            next_word(rest, module))
             index.aliases.emplace_back(std::string(pattern), normalized_module_name(module));
         return true;
     });
@@ -262,12 +286,16 @@ void parse_modules_alias(std::string_view text, ModuleIndex& index) {
 void parse_modules_softdep(std::string_view text, ModuleIndex& index) {
     for_each_content_line(text, [&](std::string_view rest) {
         std::string_view keyword, module, word;
-        if (!next_word(rest, keyword) || keyword != "softdep" || !next_word(rest, module)) return true;
+        if (!next_word(rest, keyword) || keyword != "softdep" || !next_word(rest, module))
+            return true;
         auto* target = &index.softdep_pre[normalized_module_name(module)];
         while (next_word(rest, word)) {
-            if (word == "pre:") target = &index.softdep_pre[normalized_module_name(module)];
-            else if (word == "post:") target = &index.softdep_post[normalized_module_name(module)];
-            else target->emplace_back(word);
+            if (word == "pre:")
+                target = &index.softdep_pre[normalized_module_name(module)];
+            else if (word == "post:")
+                target = &index.softdep_post[normalized_module_name(module)];
+            else
+                target->emplace_back(word);
         }
         return true;
     });
@@ -279,7 +307,8 @@ namespace {
 // lists.
 class RequestResolver {
 public:
-    RequestResolver(const ModuleIndex& index, Resolution& resolution) : index_(index), resolution_(resolution) {}
+    RequestResolver(const ModuleIndex& index, Resolution& resolution)
+        : index_(index), resolution_(resolution) {}
 
     std::vector<std::string> paths(const ModuleRequest& request) {
         switch (request.kind) {
@@ -300,7 +329,8 @@ private:
         }
         if (has_filesystem_alias(index_, name)) {
             auto& filesystems = resolution_.filesystems;
-            if (std::find(filesystems.begin(), filesystems.end(), name) == filesystems.end()) filesystems.push_back(name);
+            if (std::find(filesystems.begin(), filesystems.end(), name) == filesystems.end())
+                filesystems.push_back(name);
         } else if (!has_device_alias(index_, name)) {
             early_.insert(found->second);
         }
@@ -312,7 +342,8 @@ private:
         std::vector<std::string> paths;
         for (const auto& [path, dependencies] : index_.dependencies) {
             if (path.compare(0, request.text.size(), request.text) != 0) continue;
-            if (!request.recursive && path.find('/', request.text.size()) != std::string::npos) continue;
+            if (!request.recursive && path.find('/', request.text.size()) != std::string::npos)
+                continue;
             paths.push_back(path);
         }
         return paths;
@@ -324,7 +355,8 @@ private:
         for (const auto& [pattern, module] : index_.aliases) {
             if (!glob_match(pattern, text) && !glob_match(text, pattern)) continue;
             const auto found = index_.path_by_name.find(module);
-            if (found != index_.path_by_name.end() && std::find(paths.begin(), paths.end(), found->second) == paths.end())
+            if (found != index_.path_by_name.end() &&
+                std::find(paths.begin(), paths.end(), found->second) == paths.end())
                 paths.push_back(found->second);
         }
         return paths;
@@ -339,31 +371,38 @@ std::string not_found(const ModuleRequest& request, const std::string& kernel_ve
     const char* what = request.kind == ModuleRequest::Kind::kAlias       ? "alias '"
                        : request.kind == ModuleRequest::Kind::kDirectory ? "module directory '"
                                                                          : "module '";
-    return what + request.text + (request.kind == ModuleRequest::Kind::kDirectory ? "' has no modules" : "' not found") +
+    return what + request.text +
+           (request.kind == ModuleRequest::Kind::kDirectory ? "' has no modules" : "' not found") +
            " for kernel " + kernel_version + " (mark it optional with a trailing '?')";
 }
 
 }  // namespace
 
-Checked<Resolution> resolve_modules(const std::vector<ModuleRequest>& requests, const ModuleIndex& index,
-                                    const std::string& list_file, const std::string& kernel_version) {
+Checked<Resolution> resolve_modules(const std::vector<ModuleRequest>& requests,
+                                    const ModuleIndex& index, const std::string& list_file,
+                                    const std::string& kernel_version) {
     Resolution resolution;
     Orderer orderer(index, resolution);
     RequestResolver resolver(index, resolution);
     auto where = [&](const ModuleRequest& request) {
-        return line_prefix(list_file, request.line) + (request.group.empty() ? "" : "@" + request.group + ": ");
+        return line_prefix(list_file, request.line) +
+               (request.group.empty() ? "" : "@" + request.group + ": ");
     };
     for (const auto& request : requests) {
         const std::vector<std::string> paths = resolver.paths(request);
-        const bool builtin = request.kind == ModuleRequest::Kind::kName && index.builtin.count(request.text);
+        const bool builtin =
+            request.kind == ModuleRequest::Kind::kName && index.builtin.count(request.text);
         if (paths.empty() && !builtin) {
-            if (!request.optional) return problem(where(request) + not_found(request, kernel_version));
+            if (!request.optional)
+                return problem(where(request) + not_found(request, kernel_version));
             resolution.missing_optional.push_back(request.text);
             continue;
         }
         for (const auto& path : paths) {
             const auto visited = orderer.visit(path);
-            if (!visited.ok()) return problem(where(request) + "'" + request.text + "': " + visited.error().message);
+            if (!visited.ok())
+                return problem(where(request) + "'" + request.text +
+                               "': " + visited.error().message);
         }
     }
     for (const auto& path : resolution.load_order)
@@ -380,7 +419,8 @@ std::string filtered_modules_dep(const Resolution& resolution, const ModuleIndex
     std::string text;
     for (const auto& path : resolution.load_order) {
         text += image_path(path) + ":";
-        for (const auto& dependency : index.dependencies.at(path)) text += " " + image_path(dependency);
+        for (const auto& dependency : index.dependencies.at(path))
+            text += " " + image_path(dependency);
         text += "\n";
     }
     return text;

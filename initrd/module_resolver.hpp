@@ -19,10 +19,10 @@ struct ModuleRequest {
     // A normalized module name ('-' -> '_'), an alias glob, or a directory of the module tree
     // ("kernel/drivers/ata/", with a trailing slash).
     std::string text;
-    bool recursive = false; // kDirectory: its subdirectories too
-    bool optional = false;  // trailing '?'
+    bool recursive = false;  // kDirectory: its subdirectories too
+    bool optional = false;   // trailing '?'
     unsigned line = 0;
-    std::string group;      // the @group it came from, for messages
+    std::string group;  // the @group it came from, for messages
 };
 
 // What a kernel ships, from lib/modules/KVER.
@@ -32,14 +32,15 @@ struct ModuleIndex {
     std::vector<std::pair<std::string, std::string>> aliases;      // (glob, module name)
     std::map<std::string, std::vector<std::string>> softdep_pre;   // name -> names or aliases
     std::map<std::string, std::vector<std::string>> softdep_post;
-    std::set<std::string> builtin;                                 // names built into the kernel
+    std::set<std::string> builtin;  // names built into the kernel
 };
 
 struct Resolution {
-    std::vector<std::string> load_order;        // every packed module path, dependencies first
-    std::vector<std::string> early;             // paths hal-init loads at boot whatever the hardware
-    std::vector<std::string> filesystems;       // names the list asks for that are filesystems (fs- alias)
-    std::vector<std::string> builtin;           // requested names the kernel has built in
+    std::vector<std::string> load_order;  // every packed module path, dependencies first
+    std::vector<std::string> early;       // paths hal-init loads at boot whatever the hardware
+    std::vector<std::string>
+        filesystems;                   // names the list asks for that are filesystems (fs- alias)
+    std::vector<std::string> builtin;  // requested names the kernel has built in
     std::vector<std::string> missing_optional;  // optional entries the kernel does not have
 };
 
@@ -48,8 +49,10 @@ struct Resolution {
 // `kernel/drivers/net/ethernet/**` or dracut's `=drivers/net/ethernet` those below it too),
 // or @group; a trailing '?' makes it optional. `@name = entry entry...` defines a group
 // (anywhere in the file); a group named again adds nothing unless it was optional before.
-Checked<std::vector<ModuleRequest>> parse_module_list(std::string_view text, const std::string& file_name);
-CheckedStatus parse_modules_dep(std::string_view text, const std::string& file_name, ModuleIndex& index);
+Checked<std::vector<ModuleRequest>> parse_module_list(std::string_view text,
+                                                      const std::string& file_name);
+CheckedStatus parse_modules_dep(std::string_view text, const std::string& file_name,
+                                ModuleIndex& index);
 void parse_modules_builtin(std::string_view text, ModuleIndex& index);
 void parse_modules_alias(std::string_view text, ModuleIndex& index);
 void parse_modules_softdep(std::string_view text, ModuleIndex& index);
@@ -62,8 +65,9 @@ bool is_device_alias(std::string_view alias);
 // loads after everything it needs, each once. Modules named directly that no device alias
 // could load become the early list, but for filesystems (an fs-TYPE alias), which hal-init
 // loads when it mounts one. Errors name the entry, line and kernel version.
-Checked<Resolution> resolve_modules(const std::vector<ModuleRequest>& requests, const ModuleIndex& index,
-                                    const std::string& list_file, const std::string& kernel_version);
+Checked<Resolution> resolve_modules(const std::vector<ModuleRequest>& requests,
+                                    const ModuleIndex& index, const std::string& list_file,
+                                    const std::string& kernel_version);
 
 // The image's index files: just the packed modules' lines.
 std::string filtered_modules_dep(const Resolution& resolution, const ModuleIndex& index,

@@ -16,9 +16,9 @@
 #include <optional>
 #include <set>
 
-#include "config/config.hpp"
 #include "base/image_layout.hpp"
 #include "base/text.hpp"
+#include "config/config.hpp"
 #include "image/elf.hpp"
 #include "image/file_io.hpp"
 #include "image/initramfs_reader.hpp"
@@ -37,7 +37,8 @@ class TemporaryTree {
 public:
     TemporaryTree() {
         const char* base = std::getenv("TMPDIR");
-        std::string pattern = std::string(base && *base ? base : "/tmp") + "/mkinitrd-hal-verify.XXXXXX";
+        std::string pattern =
+            std::string(base && *base ? base : "/tmp") + "/mkinitrd-hal-verify.XXXXXX";
         if (::mkdtemp(pattern.data())) root_ = pattern;
     }
     ~TemporaryTree() {
@@ -53,7 +54,8 @@ private:
             if (DIR* dir = ::opendir(path.c_str())) {
                 std::vector<std::string> names;
                 while (const dirent* entry = ::readdir(dir))
-                    if (std::strcmp(entry->d_name, ".") && std::strcmp(entry->d_name, "..")) names.emplace_back(entry->d_name);
+                    if (std::strcmp(entry->d_name, ".") && std::strcmp(entry->d_name, ".."))
+                        names.emplace_back(entry->d_name);
                 ::closedir(dir);
                 for (const auto& name : names) remove_tree(path + "/" + name);
             }
@@ -77,7 +79,8 @@ CheckedStatus unpack_entry(const CpioEntry& entry, const std::string& root) {
         if (::symlink(std::string(entry.data).c_str(), target.c_str()) != 0)
             return problem(target + ": symlink: " + std::strerror(errno));
     } else if (is_regular(entry.mode)) {
-        const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, entry.mode & 0777);
+        const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+                              entry.mode & 0777);
         if (fd < 0 || !write_all(fd, entry.data)) {
             const std::string message = target + ": cannot write: " + std::strerror(errno);
             if (fd >= 0) ::close(fd);
@@ -163,12 +166,15 @@ struct Checker {
         std::fprintf(out, "%s: warning: %s\n", image.c_str(), text.c_str());
         ++warnings;
     }
-    bool exists(const std::string& image_path) const { return resolve_inside(root, image_path).has_value(); }
+    bool exists(const std::string& image_path) const {
+        return resolve_inside(root, image_path).has_value();
+    }
 };
 
 // A library as the loader would find it inside the image: RPATH/RUNPATH ($ORIGIN is the
 // object's own directory in the image), then the system directories.
-bool library_inside(const Checker& checker, const std::string& object, const ElfInfo& info, const std::string& name) {
+bool library_inside(const Checker& checker, const std::string& object, const ElfInfo& info,
+                    const std::string& name) {
     std::vector<std::string> dirs;
     const std::string origin = object.substr(0, object.rfind('/'));
     for (const auto* list : {&info.rpath, &info.runpath})
@@ -177,16 +183,20 @@ bool library_inside(const Checker& checker, const std::string& object, const Elf
             if (token != std::string::npos) dir.replace(token, 7, origin);
             dirs.push_back(dir);
         }
-    for (const char* system : {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib",
-                               "/usr/lib"})
+    for (const char* system : {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64",
+                               "/usr/lib64", "/lib", "/usr/lib"})
         dirs.emplace_back(system);
-    return std::any_of(dirs.begin(), dirs.end(), [&](const std::string& dir) { return checker.exists(dir + "/" + name); });
+    return std::any_of(dirs.begin(), dirs.end(),
+                       [&](const std::string& dir) { return checker.exists(dir + "/" + name); });
 }
 
 void check_elves(Checker& checker, const ImageContents& image) {
     for (const auto& segment : image.segments)
         for (const auto& entry : segment.entries) {
-            if (!is_regular(entry.mode) || entry.data.substr(0, 4) != "\x7f" "ELF") continue;
+            if (!is_regular(entry.mode) || entry.data.substr(0, 4) !=
+                                               "\x7f"
+                                               "ELF")
+                continue;
             const std::string path = "/" + entry.path;
             if (ends_with(path, ".ko")) continue;  // modules are the kernel's to resolve
             const auto parsed = parse_elf(entry.data, path);
@@ -198,7 +208,8 @@ void check_elves(Checker& checker, const ImageContents& image) {
             if ((path == layout::kInit || path == layout::kDisplay) && !info.is_static())
                 checker.problem(path + " is dynamically linked; it must be static");
             if (!info.interpreter.empty() && !checker.exists(info.interpreter))
-                checker.problem(path + " needs the loader " + info.interpreter + ", which is not in the image");
+                checker.problem(path + " needs the loader " + info.interpreter +
+                                ", which is not in the image");
             for (const auto& name : info.needed)
                 if (!library_inside(checker, path, info, name))
                     checker.problem(path + " needs " + name + ", which is not in the image");
@@ -215,7 +226,8 @@ std::set<std::string> packed_firmware(const Checker& checker) {
     std::string_view line;
     while (lines.next(line)) {
         std::string_view kind, module, file;
-        if (next_word(line, kind) && kind == "firmware" && next_word(line, module) && next_word(line, file))
+        if (next_word(line, kind) && kind == "firmware" && next_word(line, module) &&
+            next_word(line, file))
             packed.insert(std::string(file));
     }
     return packed;
@@ -244,11 +256,13 @@ void check_modules(Checker& checker, const ImageContents& image) {
             std::string_view dependency;
             while (next_word(rest, dependency))
                 if (!files.count(directory + "/" + std::string(dependency)))
-                    checker.problem(module + " needs " + std::string(dependency) + ", which is not in the image");
+                    checker.problem(module + " needs " + std::string(dependency) +
+                                    ", which is not in the image");
         }
         for (const auto& [file, contents] : files) {
             if (file.rfind(directory + "/", 0) != 0 || !ends_with(file, ".ko")) continue;
-            if (!listed.count(file.substr(directory.size() + 1))) checker.problem(file + " is not in modules.dep");
+            if (!listed.count(file.substr(directory.size() + 1)))
+                checker.problem(file + " is not in modules.dep");
             // Firmware the module names: missing after it was packed is a problem; never found
             // at pack time (the manifest says so, or there is no manifest) a warning.
             const auto firmware = modinfo_values(contents, "firmware");
@@ -273,8 +287,9 @@ void check_modules(Checker& checker, const ImageContents& image) {
                 checker.warning("module " + module_name_of(file) + " names firmware " + absent[0] +
                                 ", which was not found when packing");
             else if (!absent.empty())
-                checker.warning("module " + module_name_of(file) + " names " + std::to_string(absent.size()) +
-                                " firmware files that were not found when packing (" + absent[0] + ", ...)");
+                checker.warning(
+                    "module " + module_name_of(file) + " names " + std::to_string(absent.size()) +
+                    " firmware files that were not found when packing (" + absent[0] + ", ...)");
         }
     }
 }
@@ -289,8 +304,8 @@ void check_config(Checker& checker) {
     const auto parsed = parse_config(text);
     const ConfigError& problem = parsed.error();
     if (!parsed.ok())
-        checker.problem(std::string(layout::kConfig) + " line " + std::to_string(problem.line) + ": key '" +
-                        std::string(problem.key.view()) + "': " + problem.message);
+        checker.problem(std::string(layout::kConfig) + " line " + std::to_string(problem.line) +
+                        ": key '" + std::string(problem.key.view()) + "': " + problem.message);
 }
 
 // QEMU run as hal-init will run it: inside the tree, with only what the image holds.
@@ -300,7 +315,8 @@ void check_qemu(Checker& checker) {
         return;
     }
     if (::geteuid() != 0) {
-        std::fprintf(checker.out, "%s: note: QEMU not run (a chroot needs root)\n", checker.image.c_str());
+        std::fprintf(checker.out, "%s: note: QEMU not run (a chroot needs root)\n",
+                     checker.image.c_str());
         return;
     }
     int pipe_fds[2];
@@ -318,11 +334,13 @@ void check_qemu(Checker& checker) {
     ::close(pipe_fds[1]);
     std::string output;
     char buffer[512];
-    for (ssize_t got; (got = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) output.append(buffer, static_cast<size_t>(got));
+    for (ssize_t got; (got = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;)
+        output.append(buffer, static_cast<size_t>(got));
     ::close(pipe_fds[0]);
     int status = 0;
     ::waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || output.find("QEMU emulator version") == std::string::npos)
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        output.find("QEMU emulator version") == std::string::npos)
         checker.problem(std::string(layout::kQemu) + " --version failed inside the image: " +
                         std::string(trim(output.substr(0, 200))));
 }
@@ -338,13 +356,14 @@ CheckedStatus list_image(const std::string& path, std::FILE* out) {
     for (size_t s = 0; s < image.segments.size(); ++s) {
         const ImageSegment& segment = image.segments[s];
         std::fprintf(out, "%s archive (%s, %zu bytes in the image, %zu bytes of cpio):\n",
-                     s == 0 && image.segments.size() > 1 ? "early" : "main", segment.compression.c_str(),
-                     segment.stored_bytes, segment.archive_bytes);
+                     s == 0 && image.segments.size() > 1 ? "early" : "main",
+                     segment.compression.c_str(), segment.stored_bytes, segment.archive_bytes);
         std::vector<const CpioEntry*> files;
         for (const auto& entry : segment.entries)
             if (is_regular(entry.mode)) files.push_back(&entry);
-        std::stable_sort(files.begin(), files.end(),
-                         [](const CpioEntry* a, const CpioEntry* b) { return a->data.size() > b->data.size(); });
+        std::stable_sort(files.begin(), files.end(), [](const CpioEntry* a, const CpioEntry* b) {
+            return a->data.size() > b->data.size();
+        });
         size_t file_bytes = 0;
         for (const CpioEntry* entry : files) {
             std::fprintf(out, "%12zu  %s\n", entry->data.size(), entry->path.c_str());
@@ -352,17 +371,23 @@ CheckedStatus list_image(const std::string& path, std::FILE* out) {
             file_bytes += entry->data.size();
         }
         // What the lines above do not cover, so that the archive's lines add up to its cpio bytes.
-        std::fprintf(out, "%12zu  (headers, names, directories, symlinks, padding)\n", segment.archive_bytes - file_bytes);
+        std::fprintf(out, "%12zu  (headers, names, directories, symlinks, padding)\n",
+                     segment.archive_bytes - file_bytes);
         total += file_bytes;
         cpio_total += segment.archive_bytes;
         count += segment.entries.size();
     }
     std::fprintf(out, "by top-level directory:\n");
     std::vector<std::pair<std::string, uint64_t>> tops(by_top.begin(), by_top.end());
-    std::stable_sort(tops.begin(), tops.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-    for (const auto& [top, bytes] : tops) std::fprintf(out, "%12llu  %s\n", static_cast<unsigned long long>(bytes), top.c_str());
-    std::fprintf(out, "total: %zu entries, %llu bytes of file data, %llu bytes of cpio, %zu bytes of image\n", count,
-                 static_cast<unsigned long long>(total), static_cast<unsigned long long>(cpio_total), image.file.size());
+    std::stable_sort(tops.begin(), tops.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    for (const auto& [top, bytes] : tops)
+        std::fprintf(out, "%12llu  %s\n", static_cast<unsigned long long>(bytes), top.c_str());
+    std::fprintf(
+        out,
+        "total: %zu entries, %llu bytes of file data, %llu bytes of cpio, %zu bytes of image\n",
+        count, static_cast<unsigned long long>(total), static_cast<unsigned long long>(cpio_total),
+        image.file.size());
     return done();
 }
 
@@ -370,7 +395,8 @@ Checked<int> verify_image(const std::string& path, std::FILE* out) {
     ImageContents image;
     TRY(read_initramfs(path, image));
     TemporaryTree tree;
-    if (tree.root().empty()) return problem(std::string("cannot make a temporary directory: ") + std::strerror(errno));
+    if (tree.root().empty())
+        return problem(std::string("cannot make a temporary directory: ") + std::strerror(errno));
     if (const auto unpacked = unpack(image, tree.root()); !unpacked.ok())
         return problem(path + ": " + unpacked.error().message);
     Checker checker{out, path, tree.root()};
@@ -379,8 +405,9 @@ Checked<int> verify_image(const std::string& path, std::FILE* out) {
     check_modules(checker, image);
     check_config(checker);
     check_qemu(checker);
-    std::fprintf(out, "%s: %d problem%s, %d warning%s\n", path.c_str(), checker.errors, checker.errors == 1 ? "" : "s",
-                 checker.warnings, checker.warnings == 1 ? "" : "s");
+    std::fprintf(out, "%s: %d problem%s, %d warning%s\n", path.c_str(), checker.errors,
+                 checker.errors == 1 ? "" : "s", checker.warnings,
+                 checker.warnings == 1 ? "" : "s");
     return checker.errors;
 }
 

@@ -29,7 +29,8 @@ FirmwareList firmware_for(const Config& config) {
     // The guest's screen: its VGA BIOS (SeaBIOS runs it; OVMF has its own drivers), and the
     // keymap QEMU's VNC server loads even though hal-display sends key numbers.
     if (config.display.mode != DisplayMode::kNone) {
-        add(config.display.video == GuestVideo::kVirtio ? "vgabios-virtio.bin" : "vgabios-stdvga.bin");
+        add(config.display.video == GuestVideo::kVirtio ? "vgabios-virtio.bin"
+                                                        : "vgabios-stdvga.bin");
         add("keymaps/en-us");
     }
     // A NIC's PXE option ROM only when the guest may boot from the network: without it the

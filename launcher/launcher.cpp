@@ -66,11 +66,11 @@ void choose_accel(const Config& config, const HostFacts& facts, LaunchPlan& plan
             return;
         case Accel::kKvm:
             plan.accel = Accel::kKvm;
-            plan.accel_reason = usable ? "accel = kvm in the config" : "accel = kvm in the config, but KVM looks unusable";
+            plan.accel_reason = usable ? "accel = kvm in the config"
+                                       : "accel = kvm in the config, but KVM looks unusable";
             plan.accel_warning = !usable;
             return;
-        case Accel::kAuto:
-            break;
+        case Accel::kAuto: break;
     }
     if (usable) {
         plan.accel = Accel::kKvm;
@@ -79,35 +79,43 @@ void choose_accel(const Config& config, const HostFacts& facts, LaunchPlan& plan
     }
     plan.accel = Accel::kTcg;
     plan.accel_warning = true;
-    plan.accel_reason = !facts.platform.kvm_device ? "no usable /dev/kvm; falling back to TCG (slow)"
-                                          : "no vmx/svm CPU flag; falling back to TCG (slow)";
+    plan.accel_reason = !facts.platform.kvm_device
+                            ? "no usable /dev/kvm; falling back to TCG (slow)"
+                            : "no vmx/svm CPU flag; falling back to TCG (slow)";
 }
 
 // CPUs: every host CPU in the host's arrangement when the config leaves both to the host.
 void choose_cpus(const Config& config, const HostFacts& facts, LaunchPlan& plan) {
-    plan.cpus = config.platform.cpus != 0 ? config.platform.cpus : (facts.platform.cpus != 0 ? facts.platform.cpus : 1);
-    if (config.platform.identity == Identity::kHost && config.platform.cpus == 0 && facts.platform.topology &&
-        facts.platform.topology->total() == plan.cpus)
+    plan.cpus = config.platform.cpus != 0 ? config.platform.cpus
+                                          : (facts.platform.cpus != 0 ? facts.platform.cpus : 1);
+    if (config.platform.identity == Identity::kHost && config.platform.cpus == 0 &&
+        facts.platform.topology && facts.platform.topology->total() == plan.cpus)
         plan.topology = facts.platform.topology;
 }
 
 // Firmware: the boot disk decides (disks/boot_mode.hpp); UEFI needs OVMF in the image, and
 // Secure Boot its secure build, SMM and so q35.
 void choose_firmware(const Config& config, const HostFacts& facts, LaunchPlan& plan) {
-    const DiskBootSigns signs = plan.disks.count > 0 ? plan.disks.disks[0].host.boot : DiskBootSigns{};
+    const DiskBootSigns signs =
+        plan.disks.count > 0 ? plan.disks.disks[0].host.boot : DiskBootSigns{};
     plan.boot = decide_boot_firmware(config.platform.firmware, signs, facts.platform.host_uefi);
     switch (plan.boot.firmware) {
         case BootFirmware::kBios: return;
         case BootFirmware::kUefi:
             plan.vars_template = layout::kOvmfVars;
-            if (!facts.platform.ovmf) plan.fatal = "UEFI firmware (OVMF) is not in this image; pack it with firmware = auto or uefi";
+            if (!facts.platform.ovmf)
+                plan.fatal =
+                    "UEFI firmware (OVMF) is not in this image; pack it with firmware = auto or "
+                    "uefi";
             return;
         case BootFirmware::kUefiSecure:
             plan.vars_template = layout::kOvmfSecureVars;
             plan.machine = Machine::kQ35;
             if (!facts.platform.ovmf_secure)
-                plan.fatal = "firmware = uefi-secure, but the Secure Boot OVMF is not in this image; pack it with "
-                             "firmware = uefi-secure";
+                plan.fatal =
+                    "firmware = uefi-secure, but the Secure Boot OVMF is not in this image; pack "
+                    "it with "
+                    "firmware = uefi-secure";
             return;
     }
 }
@@ -120,7 +128,8 @@ void add_firmware(const LaunchPlan& plan, Argv& argv) {
         argv.add("driver=cfi.pflash01,property=secure,value=on");
     }
     argv.add("-drive");
-    argv.add_format("if=pflash,format=raw,unit=0,readonly=on,file=%s", secure ? layout::kOvmfSecureCode : layout::kOvmfCode);
+    argv.add_format("if=pflash,format=raw,unit=0,readonly=on,file=%s",
+                    secure ? layout::kOvmfSecureCode : layout::kOvmfCode);
     argv.add("-drive");
     argv.add_format("if=pflash,format=raw,unit=1,file=%s", layout::kUefiVars);
 }
@@ -132,8 +141,9 @@ void add_screen_and_input(const Config& config, const HostFacts& facts, Argv& ar
     const uint32_t width = facts.monitor.mode.width ? facts.monitor.mode.width : 1024;
     const uint32_t height = facts.monitor.mode.height ? facts.monitor.mode.height : 768;
     argv.add("-device");
-    argv.add_format("%s,edid=on,xres=%u,yres=%u", config.display.video == GuestVideo::kVirtio ? "virtio-vga" : "VGA",
-                    width, height);
+    argv.add_format("%s,edid=on,xres=%u,yres=%u",
+                    config.display.video == GuestVideo::kVirtio ? "virtio-vga" : "VGA", width,
+                    height);
     argv.add("-vnc");
     // No keysym-driven lock-key fixups: hal-display sends key numbers, not keysyms.
     argv.add_format("unix:%s,lock-key-sync=off", layout::kVncSocket);
@@ -162,15 +172,16 @@ LaunchPlan plan_launch(const Config& config, const HostFacts& facts) {
     LaunchPlan plan;
     choose_accel(config, facts, plan);
     choose_cpus(config, facts, plan);
-    plan.memory_mib = config.platform.memory_mib != 0 ? config.platform.memory_mib : automatic_memory_mib(config, facts);
+    plan.memory_mib = config.platform.memory_mib != 0 ? config.platform.memory_mib
+                                                      : automatic_memory_mib(config, facts);
     plan.machine = config.platform.machine;
     plan.disks = plan_disks(facts.disks, config.disks);
     choose_firmware(config, facts, plan);
     return plan;
 }
 
-Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostFacts& facts, const char* qemu_path,
-                       Argv& argv) {
+Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostFacts& facts,
+                       const char* qemu_path, Argv& argv) {
     argv.clear();  // a restart builds it again
     argv.add(qemu_path);
     // Only what we ask for: no default devices, no host config files.
@@ -193,8 +204,8 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostF
     }
     argv.add("-smp");
     if (plan.topology)
-        argv.add_format("%u,sockets=%u,cores=%u,threads=%u", plan.cpus, plan.topology->sockets, plan.topology->cores,
-                        plan.topology->threads);
+        argv.add_format("%u,sockets=%u,cores=%u,threads=%u", plan.cpus, plan.topology->sockets,
+                        plan.topology->cores, plan.topology->threads);
     else
         argv.add_format("%u", plan.cpus);
     argv.add("-m");

@@ -58,24 +58,24 @@ private:
 };
 
 struct LaunchPlan {
-    Accel accel = Accel::kTcg;           // what QEMU will use (never kAuto)
-    const char* accel_reason = "";       // why, for the log
-    bool accel_warning = false;          // true when the reason deserves a warning
+    Accel accel = Accel::kTcg;      // what QEMU will use (never kAuto)
+    const char* accel_reason = "";  // why, for the log
+    bool accel_warning = false;     // true when the reason deserves a warning
     uint32_t cpus = 1;
     uint32_t memory_mib = 0;
     std::optional<CpuTopology> topology;  // mirrored host topology (identity = host, cpus = auto)
-    Machine machine = Machine::kPc;      // uefi-secure needs q35
+    Machine machine = Machine::kPc;       // uefi-secure needs q35
     BootDecision boot;
-    const char* vars_template = "";      // the OVMF VARS file the guest's variable store starts from
+    const char* vars_template = "";  // the OVMF VARS file the guest's variable store starts from
     DiskPlan disks;
-    const char* fatal = nullptr;         // why the guest cannot be started safely, or nullptr
+    const char* fatal = nullptr;  // why the guest cannot be started safely, or nullptr
 };
 
 // The decisions, separately testable: accelerator, CPUs and topology, memory, firmware, disks.
 LaunchPlan plan_launch(const Config& config, const HostFacts& facts);
 
 // Fills `argv` for `qemu_path`. Fails with EOVERFLOW when the argv does not fit.
-Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostFacts& facts, const char* qemu_path,
-                       Argv& argv);
+Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostFacts& facts,
+                       const char* qemu_path, Argv& argv);
 
 }  // namespace hal

@@ -20,20 +20,22 @@ const char* nic_device(NicModel nic) {
 
 // The guest NIC: no option ROM unless the guest may boot from the network (nic_boot), then
 // after the disks.
-void add_nic(const Config& config, const char* device, size_t index, const char* mac, size_t boot_devices,
-             Argv& argv) {
+void add_nic(const Config& config, const char* device, size_t index, const char* mac,
+             size_t boot_devices, Argv& argv) {
     argv.add("-device");
     char mac_option[32] = "";
     if (mac) std::snprintf(mac_option, sizeof mac_option, ",mac=%s", mac);
     if (config.net.nic_boot && index == 0)
-        argv.add_format("%s,netdev=net%zu%s,bootindex=%zu", device, index, mac_option, boot_devices);
+        argv.add_format("%s,netdev=net%zu%s,bootindex=%zu", device, index, mac_option,
+                        boot_devices);
     else
         argv.add_format("%s,netdev=net%zu%s,romfile=", device, index, mac_option);
 }
 
 }  // namespace
 
-void add_network_arguments(const Config& config, const HostFacts& facts, size_t boot_devices, Argv& argv) {
+void add_network_arguments(const Config& config, const HostFacts& facts, size_t boot_devices,
+                           Argv& argv) {
     const char* device = nic_device(config.net.nic);
     if (!device) return;
     switch (facts.network.plan.mode) {
@@ -61,9 +63,11 @@ void add_network_arguments(const Config& config, const HostFacts& facts, size_t 
     for (size_t i = 0; i < facts.network.plan.count; ++i) {
         if (!facts.network.tap_ready[i]) continue;
         argv.add("-netdev");
-        argv.add_format("tap,id=net%zu,fd=%d,vhost=%s", index, fd++, facts.network.vhost ? "on" : "off");
+        argv.add_format("tap,id=net%zu,fd=%d,vhost=%s", index, fd++,
+                        facts.network.vhost ? "on" : "off");
         char mac[18];
-        add_nic(config, device, index, format_mac(facts.network.plan.nics[i].guest_mac, mac), boot_devices, argv);
+        add_nic(config, device, index, format_mac(facts.network.plan.nics[i].guest_mac, mac),
+                boot_devices, argv);
         ++index;
     }
 }

@@ -9,6 +9,7 @@ namespace hal {
 enum class KvmModule { kNotKvm, kLoad, kOtherVendor, kNoVirtualization };
 
 // `vendor`: /proc/cpuinfo's vendor_id; `virtualization`: vmx or svm among its flags.
-KvmModule kvm_module_decision(std::string_view module_name, std::string_view vendor, bool virtualization);
+KvmModule kvm_module_decision(std::string_view module_name, std::string_view vendor,
+                              bool virtualization);
 
 }  // namespace hal

@@ -9,17 +9,19 @@ namespace {
 
 // Module tree directories of the drivers that make the guest's disks appear.
 constexpr std::string_view kStorageDirectories[] = {
-    "kernel/drivers/ata/", "kernel/drivers/nvme/",        "kernel/drivers/scsi/",    "kernel/drivers/block/",
-    "kernel/drivers/mmc/", "kernel/drivers/usb/storage/", "kernel/drivers/message/", "kernel/drivers/md/",
+    "kernel/drivers/ata/",     "kernel/drivers/nvme/", "kernel/drivers/scsi/",
+    "kernel/drivers/block/",   "kernel/drivers/mmc/",  "kernel/drivers/usb/storage/",
+    "kernel/drivers/message/", "kernel/drivers/md/",
 };
 // Bus drivers whose devices are disks and NICs and GPUs alike.
 constexpr std::string_view kBusDirectory = "kernel/drivers/virtio/";
 constexpr std::string_view kAcceleratorDirectory = "kernel/arch/x86/kvm/";
 constexpr std::string_view kNetworkDirectories[] = {
-    "kernel/drivers/net/ethernet/", "kernel/drivers/net/macvlan", "kernel/drivers/net/macvtap",
-    "kernel/drivers/net/tap",       "kernel/drivers/vhost/",       "kernel/drivers/net/virtio_net",
-    "kernel/drivers/net/tun",       "kernel/drivers/net/vmxnet3/", "kernel/drivers/net/net_failover",
-    "kernel/net/core/failover",
+    "kernel/drivers/net/ethernet/",    "kernel/drivers/net/macvlan",
+    "kernel/drivers/net/macvtap",      "kernel/drivers/net/tap",
+    "kernel/drivers/vhost/",           "kernel/drivers/net/virtio_net",
+    "kernel/drivers/net/tun",          "kernel/drivers/net/vmxnet3/",
+    "kernel/drivers/net/net_failover", "kernel/net/core/failover",
 };
 
 bool under_any(std::string_view path, std::span<const std::string_view> directories) {
@@ -33,8 +35,10 @@ bool under_any(std::string_view path, std::span<const std::string_view> director
 LoadPriority module_priority(std::string_view path, bool network_critical, bool display_critical) {
     if (path.substr(0, kBusDirectory.size()) == kBusDirectory) return LoadPriority::kBus;
     if (under_any(path, kStorageDirectories)) return LoadPriority::kStorage;
-    if (path.substr(0, kAcceleratorDirectory.size()) == kAcceleratorDirectory) return LoadPriority::kCritical;
-    if (display_critical && path.substr(0, 23) == "kernel/drivers/gpu/drm/") return LoadPriority::kCritical;
+    if (path.substr(0, kAcceleratorDirectory.size()) == kAcceleratorDirectory)
+        return LoadPriority::kCritical;
+    if (display_critical && path.substr(0, 23) == "kernel/drivers/gpu/drm/")
+        return LoadPriority::kCritical;
     if (network_critical && under_any(path, kNetworkDirectories)) return LoadPriority::kCritical;
     return LoadPriority::kNormal;
 }
@@ -52,7 +56,8 @@ unsigned LoadPlan::request(int index, LoadPriority priority) {
     return added;
 }
 
-unsigned LoadPlan::take_closure(int index, LoadPriority priority, int& raise_index, LoadPriority& raise_to) {
+unsigned LoadPlan::take_closure(int index, LoadPriority priority, int& raise_index,
+                                LoadPriority& raise_to) {
     // Iterative closure with an explicit stack: no recursion depth to worry about in PID 1.
     // A module visited once per request: newly waiting, or raised to a higher priority.
     uint16_t stack[kMaxModules];
@@ -63,7 +68,8 @@ unsigned LoadPlan::take_closure(int index, LoadPriority priority, int& raise_ind
     auto take = [&](uint16_t module) {
         if (visited[module]) return;
         const LoadState state = state_[module];
-        const bool raise = priority > priority_[module] && (state == LoadState::kWaiting || state == LoadState::kIdle);
+        const bool raise = priority > priority_[module] &&
+                           (state == LoadState::kWaiting || state == LoadState::kIdle);
         if (state != LoadState::kIdle && !raise) return;
         visited[module] = true;
         if (state == LoadState::kIdle) {
@@ -89,7 +95,8 @@ unsigned LoadPlan::take_closure(int index, LoadPriority priority, int& raise_ind
     for (size_t i = 0; i < taken_count && raise_index < 0; ++i) {
         const uint16_t module = taken[i];
         for (const uint16_t after : table_.pulls(module)) {
-            if (state_[after] != LoadState::kWaiting || priority_[after] <= priority_[module]) continue;
+            if (state_[after] != LoadState::kWaiting || priority_[after] <= priority_[module])
+                continue;
             const auto waits_for = table_.ordered_after(after);
             if (std::find(waits_for.begin(), waits_for.end(), module) == waits_for.end()) continue;
             raise_index = module;
@@ -118,7 +125,8 @@ bool LoadPlan::prerequisites_loaded(int index, bool& blocked) const {
 }
 
 int LoadPlan::next_ready() {
-    for (const LoadPriority priority : {LoadPriority::kBus, LoadPriority::kStorage, LoadPriority::kCritical})
+    for (const LoadPriority priority :
+         {LoadPriority::kBus, LoadPriority::kStorage, LoadPriority::kCritical})
         if (const int ready = next_ready_of(priority); ready >= 0) return ready;
     // Modules the boot does not wait for start only when none it waits for is loading: on a
     // machine with two CPUs they took its time (measured under `make bench`). Never a
@@ -166,7 +174,8 @@ bool LoadPlan::busy(LoadPriority priority) const {
 
 int LoadPlan::failed_prerequisite(int index) const {
     for (const uint16_t prerequisite : table_.required(static_cast<size_t>(index)))
-        if (state_[prerequisite] == LoadState::kFailed || state_[prerequisite] == LoadState::kSkipped)
+        if (state_[prerequisite] == LoadState::kFailed ||
+            state_[prerequisite] == LoadState::kSkipped)
             return prerequisite;
     return -1;
 }

@@ -24,7 +24,8 @@ enum class LoadPriority : uint8_t { kNormal, kCritical, kStorage, kBus };
 // drivers kStorage, KVM kCritical; `network_critical` adds the wired network drivers and the
 // macvtap/vhost stack a bridged guest's NIC needs, `display_critical` the DRM drivers (the
 // host monitor's mode goes into the guest's EDID).
-LoadPriority module_priority(std::string_view path, bool network_critical, bool display_critical = false);
+LoadPriority module_priority(std::string_view path, bool network_critical,
+                             bool display_critical = false);
 
 class LoadPlan {
 public:
@@ -40,10 +41,12 @@ public:
     // -1 when none is ready. Waiting modules whose prerequisite failed become
     // kSkipped here.
     int next_ready();
-    void finish(int index, bool loaded) { state_[index] = loaded ? LoadState::kLoaded : LoadState::kFailed; }
+    void finish(int index, bool loaded) {
+        state_[index] = loaded ? LoadState::kLoaded : LoadState::kFailed;
+    }
 
-    bool busy() const;                          // something is waiting or loading
-    bool busy(LoadPriority priority) const;     // a module of this priority is waiting or loading
+    bool busy() const;                       // something is waiting or loading
+    bool busy(LoadPriority priority) const;  // a module of this priority is waiting or loading
     unsigned skipped_count() const { return skipped_; }  // grows when next_ready() skips
     LoadState state(int index) const { return state_[index]; }
     LoadPriority priority(int index) const { return priority_[index]; }
@@ -54,7 +57,8 @@ private:
     bool prerequisites_loaded(int index, bool& blocked) const;
     // One request's closure at `priority`; sets raise_index (-1 when none) to a module it took
     // that a waiting module of higher priority (raise_to) must load after.
-    unsigned take_closure(int index, LoadPriority priority, int& raise_index, LoadPriority& raise_to);
+    unsigned take_closure(int index, LoadPriority priority, int& raise_index,
+                          LoadPriority& raise_to);
 
     int next_ready_of(LoadPriority priority);
 

@@ -11,7 +11,8 @@ namespace hal {
 // FNV-1a; module names hash with '-' and '_' as one character, as they compare.
 size_t ModuleTable::hash(std::string_view text, bool module_name) {
     uint32_t value = 2166136261u;
-    for (char c : text) value = (value ^ static_cast<uint8_t>(module_name && c == '-' ? '_' : c)) * 16777619u;
+    for (char c : text)
+        value = (value ^ static_cast<uint8_t>(module_name && c == '-' ? '_' : c)) * 16777619u;
     return value & (kModuleHashSlots - 1);
 }
 
@@ -102,12 +103,15 @@ bool ModuleTable::add_softdep_line(std::string_view rest) {
     std::string_view word, module_name;
     if (!next_word(rest, word) || word != "softdep" || !next_word(rest, module_name)) return false;
     const int module = find_name(module_name);
-    if (module < 0) return true;  // not packed: nothing to order
+    if (module < 0) return true;            // not packed: nothing to order
     EdgeKind kind = EdgeKind::kPreSoftdep;  // words before any "pre:"/"post:" count as pre
     while (next_word(rest, word)) {
-        if (word == "pre:") kind = EdgeKind::kPreSoftdep;
-        else if (word == "post:") kind = EdgeKind::kPostSoftdep;
-        else if (!add_softdep_edges(module, word, kind)) return false;
+        if (word == "pre:")
+            kind = EdgeKind::kPreSoftdep;
+        else if (word == "post:")
+            kind = EdgeKind::kPostSoftdep;
+        else if (!add_softdep_edges(module, word, kind))
+            return false;
     }
     return true;
 }
@@ -119,7 +123,8 @@ Parsed<Unit> ModuleTable::load_softdeps(std::string_view modules_softdep) {
 
 bool ModuleTable::add_alias_line(std::string_view rest) {
     std::string_view keyword, pattern, module_name;
-    if (!next_word(rest, keyword) || keyword != "alias" || !next_word(rest, pattern) || !next_word(rest, module_name))
+    if (!next_word(rest, keyword) || keyword != "alias" || !next_word(rest, pattern) ||
+        !next_word(rest, module_name))
         return false;
     const int module = find_name(module_name);
     if (module < 0) return true;  // alias of a module the image does not carry
@@ -144,15 +149,19 @@ void ModuleTable::literal_range(std::string_view literal, size_t& first, size_t&
     size_t low = 0, high = indexed_aliases_;
     while (low < high) {
         const size_t middle = (low + high) / 2;
-        if (key(middle) < literal) low = middle + 1;
-        else high = middle;
+        if (key(middle) < literal)
+            low = middle + 1;
+        else
+            high = middle;
     }
     first = low;
     high = indexed_aliases_;
     while (low < high) {
         const size_t middle = (low + high) / 2;
-        if (key(middle) <= literal) low = middle + 1;
-        else high = middle;
+        if (key(middle) <= literal)
+            low = middle + 1;
+        else
+            high = middle;
     }
     last = low;
 }
@@ -172,8 +181,12 @@ void ModuleTable::finalize() {
     std::fill_n(pull_count, count_, 0);
     std::fill_n(hard_count, count_, 0);
     std::fill_n(soft_count, count_, 0);
-    auto waiter = [](const Edge& edge) { return edge.kind == EdgeKind::kPostSoftdep ? edge.to : edge.from; };
-    auto awaited = [](const Edge& edge) { return edge.kind == EdgeKind::kPostSoftdep ? edge.from : edge.to; };
+    auto waiter = [](const Edge& edge) {
+        return edge.kind == EdgeKind::kPostSoftdep ? edge.to : edge.from;
+    };
+    auto awaited = [](const Edge& edge) {
+        return edge.kind == EdgeKind::kPostSoftdep ? edge.from : edge.to;
+    };
     for (size_t i = 0; i < edge_count_; ++i) {
         const Edge& edge = edges_[i];
         ++pull_count[edge.from];

@@ -21,9 +21,9 @@ inline constexpr size_t kModuleHashSlots = 8192;  // a power of two, twice kMaxM
 
 // Why one module refers to another.
 enum class EdgeKind : uint8_t {
-    kDependency,  // modules.dep: pulled in, loaded first, and its failure blocks `from`
-    kPreSoftdep,  // softdep pre: pulled in, loaded first, but its failure blocks nothing
-    kPostSoftdep, // softdep post: pulled in by `from`, loaded after it
+    kDependency,   // modules.dep: pulled in, loaded first, and its failure blocks `from`
+    kPreSoftdep,   // softdep pre: pulled in, loaded first, but its failure blocks nothing
+    kPostSoftdep,  // softdep post: pulled in by `from`, loaded after it
 };
 
 struct ModuleEntry {
@@ -52,12 +52,18 @@ public:
     int find_path(std::string_view path) const;
 
     // Modules `index` pulls in when requested (dependencies and post-softdeps).
-    std::span<const uint16_t> pulls(size_t index) const { return range(pull_start_, pull_list_, index); }
+    std::span<const uint16_t> pulls(size_t index) const {
+        return range(pull_start_, pull_list_, index);
+    }
     // Modules that must have loaded before `index`, and whose failure means `index` cannot.
-    std::span<const uint16_t> required(size_t index) const { return range(hard_start_, hard_list_, index); }
+    std::span<const uint16_t> required(size_t index) const {
+        return range(hard_start_, hard_list_, index);
+    }
     // Modules that go before `index` when they are part of the same boot, failed or not
     // (pre-softdeps, and modules that named `index` as their post-softdep).
-    std::span<const uint16_t> ordered_after(size_t index) const { return range(soft_start_, soft_list_, index); }
+    std::span<const uint16_t> ordered_after(size_t index) const {
+        return range(soft_start_, soft_list_, index);
+    }
 
     // Calls visit(module index) for every alias pattern that matches `modalias`. Only patterns
     // whose literal start (up to the first wildcard) begins `modalias` are tried: with tens of
@@ -86,7 +92,8 @@ private:
     bool add_dependency_line(std::string_view line);
     bool add_softdep_line(std::string_view line);
     bool add_alias_line(std::string_view line);
-    std::span<const uint16_t> range(const uint16_t* starts, const uint16_t* list, size_t index) const {
+    std::span<const uint16_t> range(const uint16_t* starts, const uint16_t* list,
+                                    size_t index) const {
         return {list + starts[index], static_cast<size_t>(starts[index + 1] - starts[index])};
     }
     static bool alias_matches(std::string_view pattern, std::string_view modalias);

@@ -5,7 +5,8 @@ namespace hal {
 namespace {
 
 bool is_name_character(char c) {
-    return c == '_' || c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return c == '_' || c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
 }
 
 }  // namespace
@@ -18,9 +19,12 @@ Parsed<ModuleSettings> parse_module_load(std::string_view text) {
         text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
         if (name.empty()) continue;
         for (char c : name)
-            if (!is_name_character(c)) return ParseError{"load must be module names separated by commas"};
-        if (settings.load_count == kMaxForcedModules) return ParseError{"load names at most 16 modules"};
-        if (!settings.load[settings.load_count++].assign(name)) return ParseError{"load names a module too long"};
+            if (!is_name_character(c))
+                return ParseError{"load must be module names separated by commas"};
+        if (settings.load_count == kMaxForcedModules)
+            return ParseError{"load names at most 16 modules"};
+        if (!settings.load[settings.load_count++].assign(name))
+            return ParseError{"load names a module too long"};
     }
     return settings;
 }

@@ -54,8 +54,9 @@ void Client::schedule_retransmit(uint64_t now_ms) {
         return;
     }
     retransmit_ms_ = retransmit_ms_ == 0 ? timing_.first_retransmit_ms
-                                         : (retransmit_ms_ * 2 > timing_.max_retransmit_ms ? timing_.max_retransmit_ms
-                                                                                           : retransmit_ms_ * 2);
+                                         : (retransmit_ms_ * 2 > timing_.max_retransmit_ms
+                                                ? timing_.max_retransmit_ms
+                                                : retransmit_ms_ * 2);
     const int64_t jitter = static_cast<int64_t>(random_() % 2001) - 1000;
     next_send_ = now_ms + static_cast<uint64_t>(static_cast<int64_t>(retransmit_ms_) + jitter);
 }
@@ -85,7 +86,9 @@ void Client::restart(uint64_t now_ms, ClientStep& step) {
 
 void Client::on_packet(std::span<const uint8_t> packet, uint64_t now_ms, ClientStep& step) {
     step = ClientStep{};
-    if (state_ == ClientState::kInit || state_ == ClientState::kBound || state_ == ClientState::kFailed) return;
+    if (state_ == ClientState::kInit || state_ == ClientState::kBound ||
+        state_ == ClientState::kFailed)
+        return;
     Reply reply;
     if (const char* problem = parse_reply(packet, xid_, mac_, reply)) {
         last_rejection_ = problem;  // malformed or not ours: never acted on
@@ -109,13 +112,17 @@ void Client::on_packet(std::span<const uint8_t> packet, uint64_t now_ms, ClientS
     }
     if (reply.type != MessageType::kAck) return;
     if (state_ == ClientState::kRequesting && reply.server_id != offer_.server_id) return;
-    const bool same_address = (state_ == ClientState::kRenewing || state_ == ClientState::kRebinding) &&
-                              reply.your_address == lease_.your_address;
+    const bool same_address =
+        (state_ == ClientState::kRenewing || state_ == ClientState::kRebinding) &&
+        reply.your_address == lease_.your_address;
     lease_ = reply;
     // Lease times: an infinite lease (0xffffffff) never renews; T1 = 1/2, T2 = 7/8 by default.
-    const uint64_t lease_ms = reply.lease_seconds == 0 ? 3600000ull : uint64_t{reply.lease_seconds} * 1000;
-    uint64_t renew_ms = reply.renewal_seconds ? uint64_t{reply.renewal_seconds} * 1000 : lease_ms / 2;
-    uint64_t rebind_ms = reply.rebinding_seconds ? uint64_t{reply.rebinding_seconds} * 1000 : lease_ms * 7 / 8;
+    const uint64_t lease_ms =
+        reply.lease_seconds == 0 ? 3600000ull : uint64_t{reply.lease_seconds} * 1000;
+    uint64_t renew_ms =
+        reply.renewal_seconds ? uint64_t{reply.renewal_seconds} * 1000 : lease_ms / 2;
+    uint64_t rebind_ms =
+        reply.rebinding_seconds ? uint64_t{reply.rebinding_seconds} * 1000 : lease_ms * 7 / 8;
     if (rebind_ms > lease_ms) rebind_ms = lease_ms * 7 / 8;
     if (renew_ms > rebind_ms) renew_ms = rebind_ms / 2;
     renew_at_ = now_ms + renew_ms;
@@ -142,7 +149,10 @@ void Client::on_timer(uint64_t now_ms, ClientStep& step) {
                 return;
             }
             if (now_ms >= next_send_) {
-                send(step, state_ == ClientState::kSelecting ? MessageType::kDiscover : MessageType::kRequest, now_ms);
+                send(step,
+                     state_ == ClientState::kSelecting ? MessageType::kDiscover
+                                                       : MessageType::kRequest,
+                     now_ms);
                 schedule_retransmit(now_ms);
             }
             return;
@@ -190,7 +200,9 @@ void Client::decline(uint64_t now_ms, ClientStep& step) {
 
 void Client::release(ClientStep& step) {
     step = ClientStep{};
-    if (state_ != ClientState::kBound && state_ != ClientState::kRenewing && state_ != ClientState::kRebinding) return;
+    if (state_ != ClientState::kBound && state_ != ClientState::kRenewing &&
+        state_ != ClientState::kRebinding)
+        return;
     xid_ = random_();
     send(step, MessageType::kRelease, attempt_started_);
     state_ = ClientState::kInit;

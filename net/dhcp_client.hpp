@@ -13,7 +13,8 @@ enum class ClientState { kInit, kSelecting, kRequesting, kBound, kRenewing, kReb
 inline constexpr uint64_t kDeclineBackoffMs = 10000;
 
 struct ClientTiming {
-    uint64_t overall_timeout_ms = 30000;  // for getting a first lease (or a new one after losing it)
+    // For getting a first lease (or a new one after losing it).
+    uint64_t overall_timeout_ms = 30000;
     uint64_t first_retransmit_ms = 4000;  // doubled up to 64 s, +-1 s jitter
     uint64_t max_retransmit_ms = 64000;
     uint64_t min_renew_retransmit_ms = 1000;  // RFC says 60 s; short test leases need less
@@ -63,7 +64,7 @@ private:
     uint32_t (*random_)();
     ClientState state_ = ClientState::kInit;
     uint32_t xid_ = 0;
-    uint64_t attempt_started_ = 0;   // for the overall timeout and the secs field
+    uint64_t attempt_started_ = 0;  // for the overall timeout and the secs field
     uint64_t next_send_ = 0;
     uint64_t retransmit_ms_ = 0;
     Reply offer_;
@@ -72,6 +73,5 @@ private:
     const char* last_rejection_ = "";
     bool restart_pending_ = false;  // after a DECLINE
 };
-
 
 }  // namespace hal::dhcp

@@ -8,14 +8,33 @@ namespace hal::dhcp {
 namespace {
 
 enum Option : uint8_t {
-    kPad = 0, kSubnetMask = 1, kRouter = 3, kDns = 6, kHostname = 12, kDomain = 15, kMtu = 26, kBroadcast = 28,
-    kRequestedAddress = 50, kLeaseTime = 51, kOverload = 52, kMessageType = 53, kServerId = 54,
-    kParameterList = 55, kMessage = 56, kMaxSize = 57, kRenewal = 58, kRebinding = 59, kClientId = 61,
-    kSearch = 119, kClasslessRoutes = 121, kEnd = 255
+    kPad = 0,
+    kSubnetMask = 1,
+    kRouter = 3,
+    kDns = 6,
+    kHostname = 12,
+    kDomain = 15,
+    kMtu = 26,
+    kBroadcast = 28,
+    kRequestedAddress = 50,
+    kLeaseTime = 51,
+    kOverload = 52,
+    kMessageType = 53,
+    kServerId = 54,
+    kParameterList = 55,
+    kMessage = 56,
+    kMaxSize = 57,
+    kRenewal = 58,
+    kRebinding = 59,
+    kClientId = 61,
+    kSearch = 119,
+    kClasslessRoutes = 121,
+    kEnd = 255
 };
 
-constexpr uint8_t kRequestedOptions[] = {kSubnetMask, kRouter, kDns, kHostname, kDomain, kMtu, kBroadcast,
-                                         kLeaseTime, kRenewal, kRebinding, kSearch, kClasslessRoutes};
+constexpr uint8_t kRequestedOptions[] = {kSubnetMask, kRouter,    kDns,       kHostname,
+                                         kDomain,     kMtu,       kBroadcast, kLeaseTime,
+                                         kRenewal,    kRebinding, kSearch,    kClasslessRoutes};
 
 uint32_t read32(const uint8_t* p) {
     return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
@@ -42,7 +61,9 @@ public:
         write32(raw, value);
         return bytes(raw, 4);
     }
-    bool option(uint8_t code, const void* data, uint8_t size) { return byte(code) && byte(size) && bytes(data, size); }
+    bool option(uint8_t code, const void* data, uint8_t size) {
+        return byte(code) && byte(size) && bytes(data, size);
+    }
     bool option32(uint8_t code, uint32_t value) {
         uint8_t raw[4];
         write32(raw, value);
@@ -68,7 +89,7 @@ bool text_option(const uint8_t* data, uint8_t length, auto& out) {
     out.clear();
     for (uint8_t i = 0; i < length; ++i) {
         const char c = static_cast<char>(data[i]);
-        if (c == '\0') break;  // some servers NUL-terminate
+        if (c == '\0') break;                    // some servers NUL-terminate
         if (c < 0x20 || c > 0x7e) return false;  // these end up in resolv.conf and the log
         if (!out.append(c)) return false;
     }
@@ -141,7 +162,8 @@ bool search_list(const uint8_t* data, uint8_t length, FixedString<256>& out) {
 constexpr const char* kOtherGroup = "";
 
 // Options of a fixed length; the problem, nullptr when applied, kOtherGroup for the rest.
-const char* fixed_option(uint8_t code, const uint8_t* value, uint8_t length, Reply& reply, uint8_t& overload) {
+const char* fixed_option(uint8_t code, const uint8_t* value, uint8_t length, Reply& reply,
+                         uint8_t& overload) {
     const auto need = [length](uint8_t wanted) { return length == wanted; };
     switch (code) {
         case kMessageType:
@@ -162,9 +184,15 @@ const char* fixed_option(uint8_t code, const uint8_t* value, uint8_t length, Rep
             reply.has_broadcast = true;
             reply.broadcast = read32(value);
             return nullptr;
-        case kLeaseTime: return need(4) ? (reply.lease_seconds = read32(value), nullptr) : "lease time option of wrong length";
-        case kRenewal: return need(4) ? (reply.renewal_seconds = read32(value), nullptr) : "T1 option of wrong length";
-        case kRebinding: return need(4) ? (reply.rebinding_seconds = read32(value), nullptr) : "T2 option of wrong length";
+        case kLeaseTime:
+            return need(4) ? (reply.lease_seconds = read32(value), nullptr)
+                           : "lease time option of wrong length";
+        case kRenewal:
+            return need(4) ? (reply.renewal_seconds = read32(value), nullptr)
+                           : "T1 option of wrong length";
+        case kRebinding:
+            return need(4) ? (reply.rebinding_seconds = read32(value), nullptr)
+                           : "T2 option of wrong length";
         case kMtu:
             if (!need(2)) return "MTU option of wrong length";
             reply.mtu = static_cast<uint16_t>((value[0] << 8) | value[1]);
@@ -184,30 +212,41 @@ const char* variable_option(uint8_t code, const uint8_t* value, uint8_t length, 
         case kRouter: {
             uint32_t routers[4];
             size_t count = 0;
-            if (!addresses(value, length, routers, 4, count)) return "router option of wrong length";
+            if (!addresses(value, length, routers, 4, count))
+                return "router option of wrong length";
             reply.has_router = true;
             reply.router = routers[0];
             return nullptr;
         }
         case kDns:
-            if (!addresses(value, length, reply.dns, kMaxDnsServers, reply.dns_count)) return "DNS option of wrong length";
+            if (!addresses(value, length, reply.dns, kMaxDnsServers, reply.dns_count))
+                return "DNS option of wrong length";
             return nullptr;
         case kHostname:
-            return length == 0 || !text_option(value, length, reply.hostname) ? "bad hostname option" : nullptr;
-        case kDomain: return length == 0 || !text_option(value, length, reply.domain) ? "bad domain option" : nullptr;
+            return length == 0 || !text_option(value, length, reply.hostname)
+                       ? "bad hostname option"
+                       : nullptr;
+        case kDomain:
+            return length == 0 || !text_option(value, length, reply.domain) ? "bad domain option"
+                                                                            : nullptr;
         case kMessage:
             if (!text_option(value, length, reply.message)) reply.message.assign("(unprintable)");
             return nullptr;
         case kSearch:
-            return length == 0 || !search_list(value, length, reply.search) ? "bad domain search option" : nullptr;
+            return length == 0 || !search_list(value, length, reply.search)
+                       ? "bad domain search option"
+                       : nullptr;
         case kClasslessRoutes:
-            return length < 5 || !classless_routes(value, length, reply) ? "bad classless static route option" : nullptr;
+            return length < 5 || !classless_routes(value, length, reply)
+                       ? "bad classless static route option"
+                       : nullptr;
         default: return nullptr;
     }
 }
 
 // Walks one options area; `overload` collects option 52. Returns a problem or nullptr.
-const char* walk_options(const uint8_t* data, size_t size, Reply& reply, uint8_t& overload, bool& ended) {
+const char* walk_options(const uint8_t* data, size_t size, Reply& reply, uint8_t& overload,
+                         bool& ended) {
     size_t at = 0;
     ended = false;
     while (at < size) {
@@ -263,7 +302,8 @@ size_t build_request(const Request& request, const MacAddress mac, std::span<uin
     return writer.size();
 }
 
-const char* parse_reply(std::span<const uint8_t> packet, uint32_t xid, const MacAddress mac, Reply& reply) {
+const char* parse_reply(std::span<const uint8_t> packet, uint32_t xid, const MacAddress mac,
+                        Reply& reply) {
     reply = Reply{};
     if (packet.size() < kMinimumReply) return "shorter than a DHCP message";
     const uint8_t* p = packet.data();
@@ -275,9 +315,11 @@ const char* parse_reply(std::span<const uint8_t> packet, uint32_t xid, const Mac
     reply.your_address = read32(p + 16);
     uint8_t overload = 0;
     bool ended = false;
-    const char* problem = walk_options(p + kMinimumReply, packet.size() - kMinimumReply, reply, overload, ended);
+    const char* problem =
+        walk_options(p + kMinimumReply, packet.size() - kMinimumReply, reply, overload, ended);
     if (problem) return problem;
-    // Option overload (52): more options in the file field (128 bytes at 108) and/or sname (64 at 44).
+    // Option overload (52): more options in the file field (128 bytes at 108) and/or sname (64 at
+    // 44).
     if (overload & 1) {
         uint8_t ignored = 0;
         if ((problem = walk_options(p + 108, 128, reply, ignored, ended))) return problem;
@@ -289,18 +331,19 @@ const char* parse_reply(std::span<const uint8_t> packet, uint32_t xid, const Mac
     switch (reply.type) {
         case MessageType::kOffer:
         case MessageType::kAck:
-            if (reply.your_address == 0 || reply.your_address == 0xffffffffu) return "no usable address offered";
+            if (reply.your_address == 0 || reply.your_address == 0xffffffffu)
+                return "no usable address offered";
             if (reply.server_id == 0) return "no server identifier";
             return nullptr;
-        case MessageType::kNak:
-            return reply.server_id == 0 ? "no server identifier" : nullptr;
+        case MessageType::kNak: return reply.server_id == 0 ? "no server identifier" : nullptr;
         case MessageType::kNone: return "no message type option";
         default: return "not a reply message type";
     }
 }
 
 const char* format_address(uint32_t address, char* buffer) {
-    std::snprintf(buffer, 16, "%u.%u.%u.%u", address >> 24, (address >> 16) & 0xff, (address >> 8) & 0xff, address & 0xff);
+    std::snprintf(buffer, 16, "%u.%u.%u.%u", address >> 24, (address >> 16) & 0xff,
+                  (address >> 8) & 0xff, address & 0xff);
     return buffer;
 }
 

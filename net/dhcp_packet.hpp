@@ -14,14 +14,22 @@ namespace hal::dhcp {
 inline constexpr uint16_t kClientPort = 68;
 inline constexpr uint16_t kServerPort = 67;
 inline constexpr uint32_t kMagicCookie = 0x63825363;
-inline constexpr size_t kFixedSize = 236;            // BOOTP header before the cookie
+inline constexpr size_t kFixedSize = 236;  // BOOTP header before the cookie
 inline constexpr size_t kMinimumReply = kFixedSize + 4;
 inline constexpr size_t kMaxMessage = 1500;
 inline constexpr size_t kMaxRoutes = 16;
 inline constexpr size_t kMaxDnsServers = 4;
 
 enum class MessageType : uint8_t {
-    kNone = 0, kDiscover = 1, kOffer = 2, kRequest = 3, kDecline = 4, kAck = 5, kNak = 6, kRelease = 7, kInform = 8
+    kNone = 0,
+    kDiscover = 1,
+    kOffer = 2,
+    kRequest = 3,
+    kDecline = 4,
+    kAck = 5,
+    kNak = 6,
+    kRelease = 7,
+    kInform = 8
 };
 
 using MacAddress = uint8_t[6];
@@ -50,7 +58,7 @@ struct Reply {
     uint32_t dns[kMaxDnsServers] = {};
     size_t dns_count = 0;
     FixedString<256> domain;
-    FixedString<256> search;   // option 119, decoded, names separated by spaces
+    FixedString<256> search;  // option 119, decoded, names separated by spaces
     FixedString<64> hostname;
     Route routes[kMaxRoutes];  // option 121 (classless static routes)
     size_t route_count = 0;
@@ -73,7 +81,8 @@ size_t build_request(const Request& request, const MacAddress mac, std::span<uin
 
 // Validates a server reply for our transaction and extracts its options. Returns nullptr on
 // success, otherwise why the packet was rejected (and `reply` must not be used).
-const char* parse_reply(std::span<const uint8_t> packet, uint32_t xid, const MacAddress mac, Reply& reply);
+const char* parse_reply(std::span<const uint8_t> packet, uint32_t xid, const MacAddress mac,
+                        Reply& reply);
 
 // "192.168.1.2" into buffer (at least 16 bytes).
 const char* format_address(uint32_t address, char* buffer);

@@ -13,7 +13,7 @@ inline constexpr size_t kMaxLocalAddresses = 16;
 struct LocalAddresses {
     uint32_t addresses[kMaxLocalAddresses];  // host byte order, loopback (127/8) left out
     size_t count = 0;
-    bool truncated = false;                  // more than kMaxLocalAddresses
+    bool truncated = false;  // more than kMaxLocalAddresses
 };
 
 // Every distinct local address in the text, in the order first seen.

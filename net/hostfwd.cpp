@@ -30,7 +30,8 @@ bool parse_end(std::string_view text, bool guest, uint32_t& address, uint16_t& p
     address = 0;
     const size_t colon = text.rfind(':');
     if (colon == std::string_view::npos) return !guest && parse_port(text, port);
-    return parse_address(text.substr(0, colon), address) && parse_port(text.substr(colon + 1), port);
+    return parse_address(text.substr(0, colon), address) &&
+           parse_port(text.substr(colon + 1), port);
 }
 
 bool parse_one(std::string_view entry, HostForward& forward) {
@@ -61,7 +62,10 @@ Parsed<HostForwardList> parse_host_forwards(std::string_view text) {
         const size_t comma = text.find(',');
         const std::string_view entry = trim(text.substr(0, comma));
         if (list.count == kMaxHostForwards) return ParseError{"hostfwd lists at most 16 forwards"};
-        if (!parse_one(entry, list.forwards[list.count])) return ParseError{"hostfwd entries are tcp|udp:[HOSTADDR:]HOSTPORT-[GUESTADDR]:GUESTPORT, e.g. tcp:2222-:22"};
+        if (!parse_one(entry, list.forwards[list.count]))
+            return ParseError{
+                "hostfwd entries are tcp|udp:[HOSTADDR:]HOSTPORT-[GUESTADDR]:GUESTPORT, e.g. "
+                "tcp:2222-:22"};
         ++list.count;
         if (comma == std::string_view::npos) return list;
         text.remove_prefix(comma + 1);
@@ -72,8 +76,8 @@ void format_host_forward(const HostForward& forward, char* out, size_t size) {
     char host[16] = "", guest[16] = "";
     if (forward.host_address) dhcp::format_address(forward.host_address, host);
     if (forward.guest_address) dhcp::format_address(forward.guest_address, guest);
-    std::snprintf(out, size, "hostfwd=%s:%s:%u-%s:%u", forward.udp ? "udp" : "tcp", host, forward.host_port, guest,
-                  forward.guest_port);
+    std::snprintf(out, size, "hostfwd=%s:%s:%u-%s:%u", forward.udp ? "udp" : "tcp", host,
+                  forward.host_port, guest, forward.guest_port);
 }
 
 }  // namespace hal

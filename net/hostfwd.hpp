@@ -14,7 +14,7 @@ inline constexpr size_t kMaxHostForwards = 16;
 
 struct HostForward {
     bool udp = false;
-    uint32_t host_address = 0;   // IPv4, host byte order; 0: every address of the host
+    uint32_t host_address = 0;  // IPv4, host byte order; 0: every address of the host
     uint16_t host_port = 0;
     uint32_t guest_address = 0;  // 0: the guest's DHCP address
     uint16_t guest_port = 0;

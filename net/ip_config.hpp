@@ -1,6 +1,7 @@
 // The kernel's ip= syntax (Documentation/admin-guide/nfs/nfsroot.rst), shared by the kernel
 // command line and hal.conf's net.ip:
-//   ip=dhcp | ip=off | ip=<client>:<server>:<gw>:<netmask>:<hostname>:<device>:<autoconf>:<dns0>:<dns1>
+//   ip=dhcp | ip=off |
+//   ip=<client>:<server>:<gw>:<netmask>:<hostname>:<device>:<autoconf>:<dns0>:<dns1>
 #pragma once
 
 #include <cstdint>

@@ -38,8 +38,10 @@ bool parse_mac(std::string_view text, Mac& mac) {
         uint8_t value = 0;
         for (size_t j = 0; j < 2; ++j) {
             const char c = text[3 * i + j];
-            const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            const int digit = c >= '0' && c <= '9'   ? c - '0'
+                              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                              : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                     : -1;
             if (digit < 0) return false;
             value = static_cast<uint8_t>((value << 4) | digit);
         }
@@ -50,7 +52,8 @@ bool parse_mac(std::string_view text, Mac& mac) {
 }
 
 const char* format_mac(const Mac& mac, char* out) {
-    std::snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    std::snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+                  mac[5]);
     return out;
 }
 

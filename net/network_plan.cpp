@@ -32,17 +32,20 @@ NetworkPlan plan_network(const NetSettings& settings, const HostNic* nics, size_
     for (size_t i = 0; i < count && i < 64; ++i) {
         if (!nics[i].ethernet) continue;
         if (nics[i].wireless) {
-            if (plan.skipped_count < std::size(plan.skipped)) plan.skipped[plan.skipped_count++] = "wireless";
+            if (plan.skipped_count < std::size(plan.skipped))
+                plan.skipped[plan.skipped_count++] = "wireless";
             continue;
         }
         if (nics[i].enslaved) {
-            if (plan.skipped_count < std::size(plan.skipped)) plan.skipped[plan.skipped_count++] = "already enslaved";
+            if (plan.skipped_count < std::size(plan.skipped))
+                plan.skipped[plan.skipped_count++] = "already enslaved";
             continue;
         }
         order[usable++] = i;
     }
-    std::sort(order, order + usable,
-              [&](size_t a, size_t b) { return nics[a].order_key.view() < nics[b].order_key.view(); });
+    std::sort(order, order + usable, [&](size_t a, size_t b) {
+        return nics[a].order_key.view() < nics[b].order_key.view();
+    });
     if (usable == 0) {
         plan.mode = NetworkMode::kNat;
         plan.reason = settings.mode == NetworkMode::kBridge
@@ -52,7 +55,8 @@ NetworkPlan plan_network(const NetSettings& settings, const HostNic* nics, size_
         return plan;
     }
     plan.mode = NetworkMode::kBridge;
-    plan.reason = settings.mode == NetworkMode::kBridge ? "network = bridge" : "the host has a wired NIC";
+    plan.reason =
+        settings.mode == NetworkMode::kBridge ? "network = bridge" : "the host has a wired NIC";
     const size_t wanted = settings.all_nics ? std::min(usable, kMaxGuestNics) : 1;
     for (size_t i = 0; i < wanted; ++i) {
         GuestNicPlan& nic = plan.nics[plan.count++];

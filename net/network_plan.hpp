@@ -21,29 +21,29 @@ struct HostNic {
     FixedString<16> name;
     Mac mac{};
     FixedString<kPathCapacity> order_key;  // resolved sysfs device path: PCI order
-    bool ethernet = false;   // ARPHRD_ETHER with a device behind it (not lo, not virtual)
-    bool wireless = false;   // a wireless/ or phy80211 entry: no second MAC in station mode
-    bool enslaved = false;   // already a port of a bridge or bond (a master link)
+    bool ethernet = false;  // ARPHRD_ETHER with a device behind it (not lo, not virtual)
+    bool wireless = false;  // a wireless/ or phy80211 entry: no second MAC in station mode
+    bool enslaved = false;  // already a port of a bridge or bond (a master link)
     bool carrier = false;
 };
 
 struct GuestNicPlan {
-    size_t host = 0;          // index into the host NICs
-    Mac guest_mac{};          // the guest's NIC: the host NIC's own MAC
+    size_t host = 0;  // index into the host NICs
+    Mac guest_mac{};  // the guest's NIC: the host NIC's own MAC
     // With a management address the host keeps a macvlan beside the guest's macvtap: the
     // physical port moves to a derived locally administered MAC (so the guest can own the
     // original) and the macvtap runs in bridge mode; without one, macvtap passthru.
     bool passthru = true;
-    Mac port_mac{};           // the physical port's MAC when not passthru
-    Mac manage_mac{};         // the host's management macvlan (first NIC only)
+    Mac port_mac{};    // the physical port's MAC when not passthru
+    Mac manage_mac{};  // the host's management macvlan (first NIC only)
 };
 
 struct NetworkPlan {
     NetworkMode mode = NetworkMode::kNat;  // never kAuto
     const char* reason = "";
     GuestNicPlan nics[kMaxGuestNics];
-    size_t count = 0;                      // bridged guest NICs
-    bool manage = false;                   // the host gets a management address (net.manage)
+    size_t count = 0;                             // bridged guest NICs
+    bool manage = false;                          // the host gets a management address (net.manage)
     const char* skipped[kMaxGuestNics * 2] = {};  // why NICs were passed over, for the log
     size_t skipped_count = 0;
 };

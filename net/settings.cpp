@@ -15,11 +15,13 @@ constexpr std::string_view kNicModels = "none\0virtio\0e1000\0e1000e"sv;
 }  // namespace
 
 Parsed<NetworkMode> parse_network_mode(std::string_view text) {
-    return parse_enum<NetworkMode>(text, kNetworkModes, "network must be auto, bridge, nat or none");
+    return parse_enum<NetworkMode>(text, kNetworkModes,
+                                   "network must be auto, bridge, nat or none");
 }
 
 Parsed<NicModel> parse_nic_model(std::string_view text) {
-    return parse_enum<NicModel>(text, kNicModels, "nic_model must be none, virtio, e1000 or e1000e");
+    return parse_enum<NicModel>(text, kNicModels,
+                                "nic_model must be none, virtio, e1000 or e1000e");
 }
 
 Parsed<NicSelector> parse_nic_selector(std::string_view text) {
@@ -35,7 +37,8 @@ Parsed<NicSelector> parse_nic_selector(std::string_view text) {
     } else {
         // An interface name: what the kernel allows (IFNAMSIZ, no '/', no white space).
         selector.kind = NicSelector::Kind::kName;
-        if (text.empty() || text.size() > 15 || text.find('/') != std::string_view::npos) return kBad;
+        if (text.empty() || text.size() > 15 || text.find('/') != std::string_view::npos)
+            return kBad;
         for (char c : text)
             if (is_space(c) || c == ':') return kBad;
         selector.name.assign(text);
@@ -57,7 +60,9 @@ const char* nic_selector_text(const NicSelector& selector, char* out, size_t siz
         case NicSelector::Kind::kNone: std::snprintf(out, size, "none"); break;
         case NicSelector::Kind::kAuto: std::snprintf(out, size, "auto"); break;
         case NicSelector::Kind::kName: std::snprintf(out, size, "%s", selector.name.c_str()); break;
-        case NicSelector::Kind::kMac: std::snprintf(out, size, "mac:%s", format_mac(selector.mac, mac)); break;
+        case NicSelector::Kind::kMac:
+            std::snprintf(out, size, "mac:%s", format_mac(selector.mac, mac));
+            break;
     }
     return out;
 }

@@ -36,14 +36,14 @@ struct NetSettings {
     // net.manage: the host's own address in bridge mode, on a macvlan with a derived MAC
     // (dhcp or static ip= syntax); kOff (the default): the host takes no address on the LAN.
     IpSetting manage{NetMode::kOff};
-    HostForwardList forwards;               // hostfwd: NAT port forwards
+    HostForwardList forwards;  // hostfwd: NAT port forwards
     NicSelector host_nic;
     uint32_t host_nic_timeout_seconds = 10;
-    IpSetting ip;                           // net.ip (and the kernel's ip=), DHCP by default
-    uint32_t timeout_seconds = 20;          // DHCP's overall bound for a first lease
-    bool required = false;                  // yes: no network means the emergency action
-    bool take_hostname = false;             // yes: take the hostname DHCP offers
-    uint32_t arp_check_ms = 200;            // ARP probe before using a leased address; 0: none
+    IpSetting ip;                   // net.ip (and the kernel's ip=), DHCP by default
+    uint32_t timeout_seconds = 20;  // DHCP's overall bound for a first lease
+    bool required = false;          // yes: no network means the emergency action
+    bool take_hostname = false;     // yes: take the hostname DHCP offers
+    uint32_t arp_check_ms = 200;    // ARP probe before using a leased address; 0: none
     bool operator==(const NetSettings&) const = default;
 };
 

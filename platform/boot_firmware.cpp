@@ -3,15 +3,20 @@
 
 namespace hal {
 
-BootDecision decide_boot_firmware(FirmwareSetting setting, const DiskBootSigns& signs, bool host_uefi) {
+BootDecision decide_boot_firmware(FirmwareSetting setting, const DiskBootSigns& signs,
+                                  bool host_uefi) {
     switch (setting) {
         case FirmwareSetting::kBios: return {BootFirmware::kBios, "firmware = bios in the config"};
         case FirmwareSetting::kUefi: return {BootFirmware::kUefi, "firmware = uefi in the config"};
-        case FirmwareSetting::kUefiSecure: return {BootFirmware::kUefiSecure, "firmware = uefi-secure in the config"};
+        case FirmwareSetting::kUefiSecure:
+            return {BootFirmware::kUefiSecure, "firmware = uefi-secure in the config"};
         case FirmwareSetting::kAuto: break;
     }
-    if (signs.uefi && !signs.bios) return {BootFirmware::kUefi, "the boot disk has an EFI System Partition"};
-    if (signs.bios && !signs.uefi) return {BootFirmware::kBios, "the boot disk has BIOS boot code and no EFI System Partition"};
+    if (signs.uefi && !signs.bios)
+        return {BootFirmware::kUefi, "the boot disk has an EFI System Partition"};
+    if (signs.bios && !signs.uefi)
+        return {BootFirmware::kBios,
+                "the boot disk has BIOS boot code and no EFI System Partition"};
     const BootFirmware host = host_uefi ? BootFirmware::kUefi : BootFirmware::kBios;
     if (signs.uefi)
         return {host, host_uefi ? "the boot disk can boot both ways; the host booted with UEFI"

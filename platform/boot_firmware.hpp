@@ -15,7 +15,8 @@ struct BootDecision {
 };
 
 // `host_uefi`: the host itself booted with UEFI (/sys/firmware/efi exists).
-BootDecision decide_boot_firmware(FirmwareSetting setting, const DiskBootSigns& signs, bool host_uefi);
+BootDecision decide_boot_firmware(FirmwareSetting setting, const DiskBootSigns& signs,
+                                  bool host_uefi);
 const char* boot_firmware_name(BootFirmware firmware);
 
 }  // namespace hal

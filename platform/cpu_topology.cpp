@@ -20,7 +20,9 @@ std::optional<CpuTopology> topology_from_cpus(const CpuLocation* cpus, size_t co
         while (p < package_count && packages[p] != cpus[i].package) ++p;
         if (p == package_count) packages[package_count++] = cpus[i].package;
         size_t c = 0;
-        while (c < core_count && (cores[c].package != cpus[i].package || cores[c].core != cpus[i].core)) ++c;
+        while (c < core_count &&
+               (cores[c].package != cpus[i].package || cores[c].core != cpus[i].core))
+            ++c;
         if (c == core_count) {
             cores[core_count] = cpus[i];
             threads_of[core_count++] = 0;

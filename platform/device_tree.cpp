@@ -26,7 +26,8 @@ bool first_string(const void* blob, const char* property, std::string_view& text
 }
 
 uint32_t big_endian32(const unsigned char* bytes) {
-    return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) | bytes[3];
+    return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) |
+           bytes[3];
 }
 
 size_t padded(size_t offset) { return (offset + FDT_TAGSIZE - 1) & ~size_t{FDT_TAGSIZE - 1}; }
@@ -50,28 +51,25 @@ bool tokens_fit(const unsigned char* blob, size_t size) {
         const uint32_t tag = big_endian32(blob + offset);
         offset += FDT_TAGSIZE;
         switch (tag) {
-        case FDT_BEGIN_NODE: {
-            size_t name_end = offset;
-            while (name_end < end && blob[name_end] != '\0') ++name_end;
-            if (name_end == end) return false;
-            offset = padded(name_end + 1);
-            break;
-        }
-        case FDT_PROP: {
-            if (end - offset < 2 * sizeof(uint32_t)) return false;
-            const size_t length = big_endian32(blob + offset);
-            offset += 2 * sizeof(uint32_t);
-            if (length > end - offset) return false;
-            offset = padded(offset + length);
-            break;
-        }
-        case FDT_END_NODE:
-        case FDT_NOP:
-            break;
-        case FDT_END:
-            return true;
-        default:
-            return false;
+            case FDT_BEGIN_NODE: {
+                size_t name_end = offset;
+                while (name_end < end && blob[name_end] != '\0') ++name_end;
+                if (name_end == end) return false;
+                offset = padded(name_end + 1);
+                break;
+            }
+            case FDT_PROP: {
+                if (end - offset < 2 * sizeof(uint32_t)) return false;
+                const size_t length = big_endian32(blob + offset);
+                offset += 2 * sizeof(uint32_t);
+                if (length > end - offset) return false;
+                offset = padded(offset + length);
+                break;
+            }
+            case FDT_END_NODE:
+            case FDT_NOP: break;
+            case FDT_END: return true;
+            default: return false;
         }
         if (offset > end) return false;  // padding ran past the block
     }
@@ -86,7 +84,8 @@ BoardResult board_identity(const void* blob, size_t size, BoardIdentity& board) 
     // Before version 16 node names were full paths; libfdt 1.6.1's fdt_check_full dereferences
     // the NULL name such a node without a '/' gives. Every kernel since 2.6.x exports version 17.
     if (fdt_magic(blob) != FDT_MAGIC || fdt_version(blob) < 16) return BoardResult::kInvalidTree;
-    if (!tokens_fit(static_cast<const unsigned char*>(blob), size) || fdt_check_full(blob, size) != 0)
+    if (!tokens_fit(static_cast<const unsigned char*>(blob), size) ||
+        fdt_check_full(blob, size) != 0)
         return BoardResult::kInvalidTree;
     std::string_view model, compatible;
     if (!first_string(blob, "model", model) || !first_string(blob, "compatible", compatible))

@@ -10,8 +10,10 @@ namespace hal {
 inline constexpr size_t kBoardTextCapacity = 128;
 
 struct BoardIdentity {
-    FixedString<kBoardTextCapacity> model;       // the root node's "model", e.g. "Raspberry Pi 4 Model B"
-    FixedString<kBoardTextCapacity> compatible;  // the first "compatible" string, e.g. "raspberrypi,4-model-b"
+    FixedString<kBoardTextCapacity>
+        model;  // the root node's "model", e.g. "Raspberry Pi 4 Model B"
+    FixedString<kBoardTextCapacity>
+        compatible;  // the first "compatible" string, e.g. "raspberrypi,4-model-b"
 };
 
 enum class BoardResult { kFound, kInvalidTree, kTextTooLong };

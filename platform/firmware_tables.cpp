@@ -31,7 +31,8 @@ bool valid_smbios_structure(const uint8_t* data, size_t size, uint8_t& type) {
 bool valid_acpi_table(const uint8_t* data, size_t size, char (&signature)[5]) {
     constexpr size_t kHeader = 36;
     if (size < kHeader) return false;
-    const uint32_t length = data[4] | (data[5] << 8) | (data[6] << 16) | (static_cast<uint32_t>(data[7]) << 24);
+    const uint32_t length =
+        data[4] | (data[5] << 8) | (data[6] << 16) | (static_cast<uint32_t>(data[7]) << 24);
     if (length != size) return false;
     uint8_t sum = 0;
     for (size_t i = 0; i < size; ++i) sum = static_cast<uint8_t>(sum + data[i]);

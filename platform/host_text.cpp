@@ -28,7 +28,9 @@ bool cpuinfo_has_virtualization(std::string_view cpuinfo) {
     return false;
 }
 
-std::string_view cpuinfo_vendor(std::string_view cpuinfo) { return first_field(cpuinfo, "vendor_id"); }
+std::string_view cpuinfo_vendor(std::string_view cpuinfo) {
+    return first_field(cpuinfo, "vendor_id");
+}
 
 std::optional<uint64_t> proc_kib_field(std::string_view text, std::string_view key) {
     std::string_view value = first_field(text, key);
@@ -47,7 +49,8 @@ std::optional<uint32_t> cpu_list_count(std::string_view list) {
         list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
         const size_t dash = range.find('-');
         const auto first = parse_unsigned(range.substr(0, dash));
-        const auto last = dash == std::string_view::npos ? first : parse_unsigned(range.substr(dash + 1));
+        const auto last =
+            dash == std::string_view::npos ? first : parse_unsigned(range.substr(dash + 1));
         if (!first || !last || *last < *first || *last - *first >= 65536) return std::nullopt;
         count += static_cast<uint32_t>(*last - *first + 1);
     }

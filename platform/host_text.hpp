@@ -17,7 +17,9 @@ std::string_view cpuinfo_vendor(std::string_view cpuinfo);
 // /proc/PID/status).
 std::optional<uint64_t> proc_kib_field(std::string_view text, std::string_view key);
 // MemTotal in KiB from /proc/meminfo.
-inline std::optional<uint64_t> meminfo_total_kib(std::string_view meminfo) { return proc_kib_field(meminfo, "MemTotal"); }
+inline std::optional<uint64_t> meminfo_total_kib(std::string_view meminfo) {
+    return proc_kib_field(meminfo, "MemTotal");
+}
 
 // Number of CPUs in a kernel CPU list such as "0-3,8,10-11" (/sys/devices/system/cpu/online).
 std::optional<uint32_t> cpu_list_count(std::string_view list);

@@ -15,7 +15,8 @@ constexpr std::string_view kAccels = "auto\0kvm\0tcg"sv;
 }  // namespace
 
 Parsed<FirmwareSetting> parse_firmware_setting(std::string_view text) {
-    return parse_enum<FirmwareSetting>(text, kFirmwares, "firmware must be auto, bios, uefi or uefi-secure");
+    return parse_enum<FirmwareSetting>(text, kFirmwares,
+                                       "firmware must be auto, bios, uefi or uefi-secure");
 }
 Parsed<Identity> parse_identity(std::string_view text) {
     return parse_enum<Identity>(text, kIdentities, "identity must be host or generic");
@@ -27,7 +28,9 @@ Parsed<Accel> parse_accel(std::string_view text) {
     return parse_enum<Accel>(text, kAccels, "accel must be auto, kvm or tcg");
 }
 
-const char* firmware_setting_name(FirmwareSetting firmware) { return enum_name(firmware, kFirmwares); }
+const char* firmware_setting_name(FirmwareSetting firmware) {
+    return enum_name(firmware, kFirmwares);
+}
 const char* identity_name(Identity identity) { return enum_name(identity, kIdentities); }
 const char* machine_name(Machine machine) { return enum_name(machine, kMachines); }
 const char* accel_name(Accel accel) { return enum_name(accel, kAccels); }

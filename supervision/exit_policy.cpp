@@ -16,8 +16,8 @@ unsigned RestartHistory::count_since(uint64_t since_ms) const {
     return recent;
 }
 
-ExitDecision decide_exit(const ExitPolicy& policy, const QemuEnding& ending, const RestartHistory& history,
-                         uint64_t now_ms) {
+ExitDecision decide_exit(const ExitPolicy& policy, const QemuEnding& ending,
+                         const RestartHistory& history, uint64_t now_ms) {
     ExitDecision decision;
     if (ending.stop_requested) {
         decision.reason = "the host asked to stop";
@@ -37,10 +37,12 @@ ExitDecision decide_exit(const ExitPolicy& policy, const QemuEnding& ending, con
         decision.reason = ending.exited ? "QEMU failed" : "QEMU was killed by a signal";
     }
     if (decision.action != ExitAction::kRestart) return decision;
-    const uint64_t window_start = now_ms > policy.restart_window_ms ? now_ms - policy.restart_window_ms : 0;
+    const uint64_t window_start =
+        now_ms > policy.restart_window_ms ? now_ms - policy.restart_window_ms : 0;
     const unsigned recent = history.count_since(window_start);
     if (recent >= policy.restart_limit) {
-        decision.action = policy.emergency == ExitAction::kRestart ? ExitAction::kPowerOff : policy.emergency;
+        decision.action =
+            policy.emergency == ExitAction::kRestart ? ExitAction::kPowerOff : policy.emergency;
         decision.restarts_exhausted = true;
         return decision;
     }

@@ -8,17 +8,18 @@ namespace hal {
 enum class ExitAction { kPowerOff, kReboot, kRestart, kShell };
 
 struct ExitPolicy {
-    ExitAction on_guest_shutdown = ExitAction::kPowerOff;  // the guest shut down (or QEMU quit cleanly)
-    ExitAction on_failure = ExitAction::kPowerOff;         // QEMU crashed or failed
-    ExitAction emergency = ExitAction::kPowerOff;          // when restarts are exhausted
-    unsigned restart_limit = 3;                            // restarts allowed within the window
+    // The guest shut down (or QEMU quit cleanly).
+    ExitAction on_guest_shutdown = ExitAction::kPowerOff;
+    ExitAction on_failure = ExitAction::kPowerOff;  // QEMU crashed or failed
+    ExitAction emergency = ExitAction::kPowerOff;   // when restarts are exhausted
+    unsigned restart_limit = 3;                     // restarts allowed within the window
     uint64_t restart_window_ms = 300000;
-    uint64_t restart_backoff_ms = 1000;                    // doubled for each recent restart
+    uint64_t restart_backoff_ms = 1000;  // doubled for each recent restart
 };
 
 struct QemuEnding {
-    bool stop_requested = false;   // the host asked (stop ladder): always the host's power-off
-    bool exited = false;           // exited (vs killed by a signal)
+    bool stop_requested = false;  // the host asked (stop ladder): always the host's power-off
+    bool exited = false;          // exited (vs killed by a signal)
     int exit_status = 0;
     bool shutdown_event = false;   // QMP SHUTDOWN was seen
     bool guest_initiated = false;  // ... with guest = true
@@ -27,7 +28,7 @@ struct QemuEnding {
 
 struct ExitDecision {
     ExitAction action = ExitAction::kPowerOff;
-    uint64_t delay_ms = 0;         // for kRestart: the backoff
+    uint64_t delay_ms = 0;  // for kRestart: the backoff
     bool restarts_exhausted = false;
     const char* reason = "";
 };
@@ -43,7 +44,7 @@ private:
     unsigned count_ = 0;
 };
 
-ExitDecision decide_exit(const ExitPolicy& policy, const QemuEnding& ending, const RestartHistory& history,
-                         uint64_t now_ms);
+ExitDecision decide_exit(const ExitPolicy& policy, const QemuEnding& ending,
+                         const RestartHistory& history, uint64_t now_ms);
 
 }  // namespace hal

@@ -44,7 +44,8 @@ StartState GuestStartWatch::on_error() {
 }
 
 StartState GuestStartWatch::tick(uint64_t now_ms) {
-    if (state_ == StartState::kWatching && now_ms - started_ms_ >= timeout_ms_) state_ = StartState::kStuck;
+    if (state_ == StartState::kWatching && now_ms - started_ms_ >= timeout_ms_)
+        state_ = StartState::kStuck;
     return state_;
 }
 

@@ -29,13 +29,16 @@ public:
     }
     const Token& token(size_t index) const { return tokens_[index]; }
     size_t count() const { return count_; }
-    std::string_view view(const Token& token) const { return text_.substr(token.start, token.end - token.start); }
+    std::string_view view(const Token& token) const {
+        return text_.substr(token.start, token.end - token.start);
+    }
 
     // Index of the value stored under `key` in the object at `object`, or -1.
     int find(int object, std::string_view key) const {
         for (size_t i = static_cast<size_t>(object) + 1; i < count_; ++i) {
             if (tokens_[i].parent != object || tokens_[i].type != TokenType::kString) continue;
-            if (view(tokens_[i]) == key && i + 1 < count_ && tokens_[i + 1].parent == static_cast<int32_t>(i))
+            if (view(tokens_[i]) == key && i + 1 < count_ &&
+                tokens_[i + 1].parent == static_cast<int32_t>(i))
                 return static_cast<int>(i + 1);
         }
         return -1;
@@ -47,7 +50,8 @@ private:
         return false;
     }
     void skip_space() {
-        while (at_ < text_.size() && (text_[at_] == ' ' || text_[at_] == '\t' || text_[at_] == '\r' || text_[at_] == '\n'))
+        while (at_ < text_.size() && (text_[at_] == ' ' || text_[at_] == '\t' ||
+                                      text_[at_] == '\r' || text_[at_] == '\n'))
             ++at_;
     }
     int add(TokenType type, uint32_t start, int parent) {
@@ -69,7 +73,8 @@ private:
     bool container(int parent, unsigned depth, const char*& problem) {
         const bool object = text_[at_] == '{';
         const char close = object ? '}' : ']';
-        const int self = add(object ? TokenType::kObject : TokenType::kArray, static_cast<uint32_t>(at_), parent);
+        const int self = add(object ? TokenType::kObject : TokenType::kArray,
+                             static_cast<uint32_t>(at_), parent);
         if (self < 0) return fail(problem, "too many JSON tokens");
         ++at_;
         skip_space();
@@ -80,11 +85,13 @@ private:
         while (true) {
             skip_space();
             if (object) {
-                if (at_ >= text_.size() || text_[at_] != '"') return fail(problem, "object key is not a string");
+                if (at_ >= text_.size() || text_[at_] != '"')
+                    return fail(problem, "object key is not a string");
                 if (!string(self, problem)) return false;
                 const int key = static_cast<int>(count_ - 1);
                 skip_space();
-                if (at_ >= text_.size() || text_[at_] != ':') return fail(problem, "missing ':' after key");
+                if (at_ >= text_.size() || text_[at_] != ':')
+                    return fail(problem, "missing ':' after key");
                 ++at_;
                 skip_space();
                 if (!value(key, depth + 1, problem)) return false;
@@ -115,11 +122,12 @@ private:
                     for (int i = 0; i < 4; ++i) {
                         if (++at_ >= text_.size()) return fail(problem, "truncated \\u escape");
                         const char h = text_[at_];
-                        if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F')))
+                        if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') ||
+                              (h >= 'A' && h <= 'F')))
                             return fail(problem, "bad \\u escape");
                     }
-                } else if (escape != '"' && escape != '\\' && escape != '/' && escape != 'b' && escape != 'f' &&
-                           escape != 'n' && escape != 'r' && escape != 't') {
+                } else if (escape != '"' && escape != '\\' && escape != '/' && escape != 'b' &&
+                           escape != 'f' && escape != 'n' && escape != 'r' && escape != 't') {
                     return fail(problem, "bad escape in a string");
                 }
             }
@@ -136,15 +144,17 @@ private:
         const size_t start = at_;
         while (at_ < text_.size()) {
             const char c = text_[at_];
-            if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\r' || c == '\n') break;
-            const bool allowed = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' ||
-                                 (c >= 'a' && c <= 'z');
+            if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\r' || c == '\n')
+                break;
+            const bool allowed = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
+                                 c == 'e' || c == 'E' || (c >= 'a' && c <= 'z');
             if (!allowed) return fail(problem, "unexpected character");
             ++at_;
         }
         const std::string_view word = text_.substr(start, at_ - start);
         const bool number = !word.empty() && (word[0] == '-' || (word[0] >= '0' && word[0] <= '9'));
-        if (!(word == "true" || word == "false" || word == "null" || number)) return fail(problem, "unknown literal");
+        if (!(word == "true" || word == "false" || word == "null" || number))
+            return fail(problem, "unknown literal");
         const int self = add(TokenType::kPrimitive, static_cast<uint32_t>(start), parent);
         if (self < 0) return fail(problem, "too many JSON tokens");
         tokens_[self].end = static_cast<uint32_t>(at_);
@@ -168,7 +178,8 @@ void sum_stats(const JsonParser& json, int returned, QmpMessage& message) {
         for (size_t j = static_cast<size_t>(stats) + 1; j < json.count(); ++j) {
             if (json.token(j).parent != stats || json.token(j).type != TokenType::kObject) continue;
             const int value = json.find(static_cast<int>(j), "value");
-            if (value < 0 || json.token(static_cast<size_t>(value)).type != TokenType::kPrimitive) continue;
+            if (value < 0 || json.token(static_cast<size_t>(value)).type != TokenType::kPrimitive)
+                continue;
             uint64_t number = 0;
             bool valid = true;
             const std::string_view digits = json.view(json.token(static_cast<size_t>(value)));
@@ -182,7 +193,8 @@ void sum_stats(const JsonParser& json, int returned, QmpMessage& message) {
             }
             if (!valid || digits.empty()) continue;
             ++message.stat_values;
-            message.stat_sum = UINT64_MAX - message.stat_sum < number ? UINT64_MAX : message.stat_sum + number;
+            message.stat_sum =
+                UINT64_MAX - message.stat_sum < number ? UINT64_MAX : message.stat_sum + number;
         }
     }
 }
@@ -202,7 +214,8 @@ QmpMessage parse_qmp_message(std::string_view text) {
     if (!json.parse(problem)) return invalid(problem);
     if (json.token(0).type != TokenType::kObject) return invalid("not a JSON object");
     auto string_at = [&](int index, std::string_view& out) {
-        if (index < 0 || json.token(static_cast<size_t>(index)).type != TokenType::kString) return false;
+        if (index < 0 || json.token(static_cast<size_t>(index)).type != TokenType::kString)
+            return false;
         out = json.view(json.token(static_cast<size_t>(index)));
         return true;
     };
@@ -214,7 +227,8 @@ QmpMessage parse_qmp_message(std::string_view text) {
         message.kind = QmpKind::kReturn;
         sum_stats(json, returned, message);
     } else if (const int error = json.find(0, "error"); error >= 0) {
-        if (json.token(static_cast<size_t>(error)).type != TokenType::kObject) return invalid("error is not an object");
+        if (json.token(static_cast<size_t>(error)).type != TokenType::kObject)
+            return invalid("error is not an object");
         message.kind = QmpKind::kError;
         string_at(json.find(error, "class"), message.error_class);
         string_at(json.find(error, "desc"), message.error_text);
@@ -224,7 +238,8 @@ QmpMessage parse_qmp_message(std::string_view text) {
         const int data = json.find(0, "data");
         if (data >= 0 && json.token(static_cast<size_t>(data)).type == TokenType::kObject) {
             const int guest = json.find(data, "guest");
-            if (guest >= 0 && json.token(static_cast<size_t>(guest)).type == TokenType::kPrimitive) {
+            if (guest >= 0 &&
+                json.token(static_cast<size_t>(guest)).type == TokenType::kPrimitive) {
                 const std::string_view value = json.view(json.token(static_cast<size_t>(guest)));
                 message.has_guest = value == "true" || value == "false";
                 message.guest = value == "true";

@@ -16,9 +16,9 @@ enum class QmpKind { kInvalid, kGreeting, kReturn, kError, kEvent };
 
 struct QmpMessage {
     QmpKind kind = QmpKind::kInvalid;
-    const char* problem = "";     // why a message is kInvalid
-    std::string_view event;       // "SHUTDOWN", "POWERDOWN", ... (raw JSON string contents)
-    std::string_view error_class; // for kError
+    const char* problem = "";      // why a message is kInvalid
+    std::string_view event;        // "SHUTDOWN", "POWERDOWN", ... (raw JSON string contents)
+    std::string_view error_class;  // for kError
     std::string_view error_text;
     // SHUTDOWN's data: guest = true when the guest asked for it; reason such as
     // "guest-shutdown", "host-qmp-quit", "host-signal", "guest-reset".

@@ -7,9 +7,7 @@ LadderAction StopLadder::enter(LadderStep step, uint64_t now_ms) {
     step_ = step;
     step_started_ = now_ms;
     switch (step) {
-        case LadderStep::kPowerdown:
-            last_powerdown_ = now_ms;
-            return LadderAction::kSendPowerdown;
+        case LadderStep::kPowerdown: last_powerdown_ = now_ms; return LadderAction::kSendPowerdown;
         case LadderStep::kQuit: return LadderAction::kSendQuit;
         case LadderStep::kTerminate: return LadderAction::kSendTerminate;
         case LadderStep::kKill: return LadderAction::kSendKill;
@@ -28,7 +26,8 @@ LadderAction StopLadder::trigger(uint64_t now_ms) {
         if (now_ms - recent_triggers_[i] <= timing_.impatient_window_ms) ++recent;
     if (step_ == LadderStep::kRunning) return enter(LadderStep::kPowerdown, now_ms);
     // A second trigger does not restart the ladder; many in a short time skip to the end.
-    if (recent >= timing_.impatient_triggers && step_ < LadderStep::kQuit) return enter(LadderStep::kQuit, now_ms);
+    if (recent >= timing_.impatient_triggers && step_ < LadderStep::kQuit)
+        return enter(LadderStep::kQuit, now_ms);
     return LadderAction::kNone;
 }
 
@@ -44,9 +43,11 @@ LadderAction StopLadder::tick(uint64_t now_ms) {
             }
             return LadderAction::kNone;
         case LadderStep::kQuit:
-            return in_step >= timing_.quit_grace_ms ? enter(LadderStep::kTerminate, now_ms) : LadderAction::kNone;
+            return in_step >= timing_.quit_grace_ms ? enter(LadderStep::kTerminate, now_ms)
+                                                    : LadderAction::kNone;
         case LadderStep::kTerminate:
-            return in_step >= timing_.terminate_grace_ms ? enter(LadderStep::kKill, now_ms) : LadderAction::kNone;
+            return in_step >= timing_.terminate_grace_ms ? enter(LadderStep::kKill, now_ms)
+                                                         : LadderAction::kNone;
         case LadderStep::kKill: return LadderAction::kNone;
     }
     return LadderAction::kNone;

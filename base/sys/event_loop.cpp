@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "base/sys/log.hpp"
 #include "base/sys/io.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/time.hpp"
 
 namespace hal {
@@ -37,13 +37,15 @@ bool EventLoop::run_once(int64_t max_wait_ms) {
     int64_t timeout = max_wait_ms;
     for (size_t i = 0; i < count_; ++i) {
         first[i] = used;
-        used += sources_[i]->descriptors(fds + used, std::min(kMaxSourceDescriptors, kMaxDescriptors - used));
+        used += sources_[i]->descriptors(fds + used,
+                                         std::min(kMaxSourceDescriptors, kMaxDescriptors - used));
         const int64_t deadline = sources_[i]->deadline_in(before);
         due[i] = deadline < 0 ? -1 : static_cast<int64_t>(before) + deadline;
         if (deadline >= 0 && (timeout < 0 || deadline < timeout)) timeout = deadline;
     }
     first[count_] = used;
-    const auto polled = sys::wait_any(fds, ready, used, timeout < 0 ? -1 : static_cast<int>(timeout));
+    const auto polled =
+        sys::wait_any(fds, ready, used, timeout < 0 ? -1 : static_cast<int>(timeout));
     if (!polled.ok()) {
         log_warning("supervise: poll failed: %s", std::strerror(polled.error().code));
         sys::sleep_ms(100);

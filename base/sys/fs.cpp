@@ -169,7 +169,8 @@ Result<int> open_read_only(const char* path, bool direct) {
 Status read_link(const char* path, char* buffer, size_t capacity) {
     const ssize_t length = ::readlink(Rooted(path), buffer, capacity - 1);
     if (length < 0) return error_from_errno("readlink");
-    if (static_cast<size_t>(length) >= capacity - 1) return Error{"readlink (too long)", ENAMETOOLONG};
+    if (static_cast<size_t>(length) >= capacity - 1)
+        return Error{"readlink (too long)", ENAMETOOLONG};
     buffer[length] = '\0';
     return ok_status();
 }
@@ -225,8 +226,10 @@ Status replace_file(const char* source, const char* target) {
     std::strncpy(directory, rooted_target, sizeof directory - 1);
     directory[sizeof directory - 1] = '\0';
     char* slash = std::strrchr(directory, '/');
-    if (slash == directory) slash[1] = '\0';
-    else if (slash) *slash = '\0';
+    if (slash == directory)
+        slash[1] = '\0';
+    else if (slash)
+        *slash = '\0';
     const int fd = ::open(slash ? directory : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return error_from_errno("open directory");
     const int synced = ::fsync(fd);
@@ -243,7 +246,8 @@ Status make_directories(const char* path, unsigned mode) {
         if (path[i] != '/' && path[i] != '\0') continue;
         std::memcpy(partial, path, i);
         partial[i] = '\0';
-        if (::mkdir(Rooted(partial), mode) != 0 && errno != EEXIST) return error_from_errno("mkdir");
+        if (::mkdir(Rooted(partial), mode) != 0 && errno != EEXIST)
+            return error_from_errno("mkdir");
     }
     return ok_status();
 }

@@ -48,10 +48,10 @@ Result<uint64_t> file_size(int fd);
 Status copy_file(const char* source, const char* target);
 // Replaces `target` by `source` atomically (rename(2)), then syncs the directory holding it.
 Status replace_file(const char* source, const char* target);
-Status make_directories(const char* path, unsigned mode);  // mkdir -p
-Status make_directory(const char* path, unsigned mode);    // an existing directory is fine
-Status remove_file(const char* path);                      // a missing file is fine
-Status make_symlink(const char* target, const char* path); // an existing link is fine
+Status make_directories(const char* path, unsigned mode);   // mkdir -p
+Status make_directory(const char* path, unsigned mode);     // an existing directory is fine
+Status remove_file(const char* path);                       // a missing file is fine
+Status make_symlink(const char* target, const char* path);  // an existing link is fine
 Status make_char_or_block_node(const char* path, bool block, unsigned major, unsigned minor,
                                unsigned mode);
 

@@ -48,7 +48,8 @@ Result<size_t> read_some(int fd, char* buffer, size_t capacity) {
 Result<int> connect_unix(const char* path) {
     struct sockaddr_un address = {};
     address.sun_family = AF_UNIX;
-    if (std::strlen(path) >= sizeof address.sun_path) return Error{"connect (path too long)", ENAMETOOLONG};
+    if (std::strlen(path) >= sizeof address.sun_path)
+        return Error{"connect (path too long)", ENAMETOOLONG};
     std::strcpy(address.sun_path, path);
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return error_from_errno("socket(AF_UNIX)");
@@ -76,7 +77,8 @@ Result<size_t> receive_datagram(int fd, char* buffer, size_t capacity) {
     while (true) {
         const ssize_t got = ::recv(fd, buffer, capacity, MSG_TRUNC | MSG_DONTWAIT);
         if (got >= 0) {
-            if (static_cast<size_t>(got) > capacity) return Error{"recv (datagram truncated)", EMSGSIZE};
+            if (static_cast<size_t>(got) > capacity)
+                return Error{"recv (datagram truncated)", EMSGSIZE};
             return static_cast<size_t>(got);
         }
         if (errno == EINTR) continue;
@@ -86,7 +88,8 @@ Result<size_t> receive_datagram(int fd, char* buffer, size_t capacity) {
 }
 
 Result<int> open_uevent_socket() {
-    const int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_KOBJECT_UEVENT);
+    const int fd =
+        ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_KOBJECT_UEVENT);
     if (fd < 0) return error_from_errno("socket(NETLINK_KOBJECT_UEVENT)");
     struct sockaddr_nl address = {};
     address.nl_family = AF_NETLINK;

@@ -31,7 +31,8 @@ void write(Level level, const char* format, ...) {
     if (level == Level::kDebug && !g_debug) return;
     char record[kRecordCapacity];
     const bool to_kmsg = g_kmsg_fd >= 0;
-    int prefix = to_kmsg ? std::snprintf(record, sizeof record, "<%d>%s: ", static_cast<int>(level), g_program)
+    int prefix = to_kmsg ? std::snprintf(record, sizeof record, "<%d>%s: ", static_cast<int>(level),
+                                         g_program)
                          : std::snprintf(record, sizeof record, "%s: ", g_program);
     va_list arguments;
     va_start(arguments, format);

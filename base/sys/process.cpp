@@ -104,7 +104,8 @@ const char* describe_exit(int status, char* buffer, size_t size) {
     if (WIFEXITED(status))
         std::snprintf(buffer, size, "exited with status %d", WEXITSTATUS(status));
     else if (WIFSIGNALED(status))
-        std::snprintf(buffer, size, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+        std::snprintf(buffer, size, "killed by signal %d (%s)", WTERMSIG(status),
+                      strsignal(WTERMSIG(status)));
     else
         std::snprintf(buffer, size, "ended with wait status 0x%x", status);
     return buffer;

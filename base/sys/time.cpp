@@ -12,7 +12,8 @@ uint64_t monotonic_ms() { return monotonic_us() / 1000u; }
 uint64_t monotonic_us() {
     struct timespec now;
     ::clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<uint64_t>(now.tv_sec) * 1000000u + static_cast<uint64_t>(now.tv_nsec) / 1000u;
+    return static_cast<uint64_t>(now.tv_sec) * 1000000u +
+           static_cast<uint64_t>(now.tv_nsec) / 1000u;
 }
 
 void sleep_ms(uint32_t milliseconds) {

@@ -6,10 +6,10 @@
 #include <cstring>
 
 #include "base/image_layout.hpp"
-#include "devices/sys/nodes.hpp"
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/mount.hpp"
+#include "devices/sys/nodes.hpp"
 
 namespace hal {
 namespace {
@@ -34,7 +34,9 @@ constexpr EarlyMount kStaticDev = {"tmpfs", "/dev", "tmpfs", MS_NOSUID, "mode=07
 
 Status mount_one(const EarlyMount& early) {
     Status made = sys::make_directory(early.target, 0755);
-    if (made.ok()) made = sys::mount_filesystem(early.source, early.target, early.type, early.flags, early.options);
+    if (made.ok())
+        made = sys::mount_filesystem(early.source, early.target, early.type, early.flags,
+                                     early.options);
     // EBUSY: the kernel mounted it already (e.g. CONFIG_DEVTMPFS_MOUNT), which is fine.
     if (made.ok() || made.error().code == EBUSY) return ok_status();
     log_error("mounts: %s %s on %s failed: %s", made.error().operation, early.type, early.target,
@@ -57,7 +59,8 @@ Status mount_early_filesystems(bool& devtmpfs) {
     }
     const Status run_dir = sys::make_directory(layout::kRunDir, 0700);
     if (!run_dir.ok()) {
-        log_error("mounts: mkdir %s failed: %s", layout::kRunDir, std::strerror(run_dir.error().code));
+        log_error("mounts: mkdir %s failed: %s", layout::kRunDir,
+                  std::strerror(run_dir.error().code));
         return run_dir.error();
     }
     create_standard_links();

@@ -47,7 +47,8 @@ UeventBatch UeventMonitor::service(uint64_t now_ms) {
         if (!parse_uevent({message, size.value()}, event) || event.action != "add") continue;
         ++batch.added;
         for (size_t i = 0; i < listener_count_; ++i) listeners_[i]->on_device_added(event);
-        if (event.subsystem == "input" && starts_with(event.devname, "input/event")) batch.input_added = true;
+        if (event.subsystem == "input" && starts_with(event.devname, "input/event"))
+            batch.input_added = true;
         if (is_storage_activity(event)) last_storage_activity_ms_ = now_ms;
     }
     return batch;

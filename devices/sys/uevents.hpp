@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "base/sys/event_loop.hpp"
 #include "base/result.hpp"
+#include "base/sys/event_loop.hpp"
 #include "devices/sys/wait.hpp"
 #include "devices/uevent.hpp"
 
@@ -25,8 +25,8 @@ protected:
 };
 
 struct UeventBatch {
-    unsigned added = 0;         // "add" events handed to the listeners
-    bool input_added = false;   // an input event device appeared (power buttons, keyboards)
+    unsigned added = 0;        // "add" events handed to the listeners
+    bool input_added = false;  // an input event device appeared (power buttons, keyboards)
 };
 
 class UeventMonitor : public EventSource {

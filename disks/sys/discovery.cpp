@@ -7,8 +7,8 @@
 #include <cstring>
 
 #include "base/image_layout.hpp"
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/mount.hpp"
 #include "disks/sys/disk_reader.hpp"
 #include "disks/sys/partitions.hpp"
@@ -51,27 +51,32 @@ void scan_candidates(std::string_view exclude, Candidates& found) {
 
 // `auto` and `all`: whole disks as they appear. `auto` stops at the first bootable one; both
 // stop once storage is quiet with some disk found, or at the deadline.
-Result<FoundDisks, DiskProblem> find_automatic(StorageEnvironment& environment, const DiskSettings& settings,
+Result<FoundDisks, DiskProblem> find_automatic(StorageEnvironment& environment,
+                                               const DiskSettings& settings,
                                                std::string_view exclude, uint64_t deadline) {
     const bool all = settings.specs.first_kind() == DiskSpecKind::kAll;
     static Candidates candidates;
     while (true) {
         scan_candidates(exclude, candidates);
         const uint64_t now = environment.now_ms();
-        const bool settled = !environment.drivers_loading() && now - environment.last_storage_activity_ms() >= kQuietMs;
+        const bool settled = !environment.drivers_loading() &&
+                             now - environment.last_storage_activity_ms() >= kQuietMs;
         bool bootable = false;
         for (size_t i = 0; i < candidates.count; ++i) bootable |= candidates.disks[i].bootable();
         if ((!all && bootable) || (settled && candidates.count > 0) || now >= deadline) break;
         environment.pass(kTickMs);
     }
     if (candidates.count == 0)
-        return problem("disk %s did not appear within %u s", settings.specs.text.c_str(), settings.timeout_seconds);
+        return problem("disk %s did not appear within %u s", settings.specs.text.c_str(),
+                       settings.timeout_seconds);
     FoundDisks found;
     found.boot_disk_first = all;
     if (all) {
-        for (size_t i = 0; i < candidates.count; ++i) found.disks[found.count++] = candidates.disks[i];
+        for (size_t i = 0; i < candidates.count; ++i)
+            found.disks[found.count++] = candidates.disks[i];
     } else {
-        found.disks[found.count++] = candidates.disks[choose_auto_disk(candidates.disks, candidates.count)];
+        found.disks[found.count++] =
+            candidates.disks[choose_auto_disk(candidates.disks, candidates.count)];
     }
     return found;
 }
@@ -83,8 +88,8 @@ bool find_named_disk(const DiskSpec& spec, HostDisk& disk) {
         if (!sys::path_exists(spec.value.c_str())) return false;
         const std::string_view name = spec.value.view().substr(spec.value.view().rfind('/') + 1);
         FixedString<kPathCapacity> directory;
-        if (directory.assign("/sys/block/") && directory.append(name) && sys::path_exists(directory.c_str()) &&
-            read_host_disk(name, disk))
+        if (directory.assign("/sys/block/") && directory.append(name) &&
+            sys::path_exists(directory.c_str()) && read_host_disk(name, disk))
             return true;
         read_other_block_device(spec.value.view(), disk);  // not a whole disk: used as it is
         return true;
@@ -109,22 +114,26 @@ uint64_t remaining(StorageEnvironment& environment, uint64_t deadline) {
 // An image file: its partition found and mounted read-only until the image proved usable (a
 // bad image never costs a write), then read-write unless snapshot keeps the guest's writes in
 // RAM.
-Result<HostDisk, DiskProblem> attach_image(StorageEnvironment& environment, const DiskSettings& settings,
-                                           const DiskSpec& spec, size_t index, uint64_t deadline,
+Result<HostDisk, DiskProblem> attach_image(StorageEnvironment& environment,
+                                           const DiskSettings& settings, const DiskSpec& spec,
+                                           size_t index, uint64_t deadline,
                                            FixedString<32>& image_disk) {
     const std::string_view text = spec.text.view();
     FoundPartition partition;
     if (!wait_for(environment, remaining(environment, deadline),
                   [&] { return find_partition(spec.image.device, partition); }))
-        return problem("disk %.*s: no partition %s (with a known filesystem) appeared within %u s", text_size(text),
-                       text.data(), spec.image.device.value.c_str(), settings.timeout_seconds);
+        return problem("disk %.*s: no partition %s (with a known filesystem) appeared within %u s",
+                       text_size(text), text.data(), spec.image.device.value.c_str(),
+                       settings.timeout_seconds);
     char directory[64];
     std::snprintf(directory, sizeof directory, "%s/%zu", layout::kMountDir, index);
-    if (const Status mounted = mount_partition(environment, partition, directory, true); !mounted.ok())
-        return problem("disk %.*s: cannot mount %s (%s): %s", text_size(text), text.data(), partition.device.c_str(),
-                       partition.filesystem.type, std::strerror(mounted.error().code));
-    log_info("disks: %s (%s %s) mounted read-only at %s", partition.device.c_str(), partition.filesystem.type,
-             partition.filesystem.label.c_str(), directory);
+    if (const Status mounted = mount_partition(environment, partition, directory, true);
+        !mounted.ok())
+        return problem("disk %.*s: cannot mount %s (%s): %s", text_size(text), text.data(),
+                       partition.device.c_str(), partition.filesystem.type,
+                       std::strerror(mounted.error().code));
+    log_info("disks: %s (%s %s) mounted read-only at %s", partition.device.c_str(),
+             partition.filesystem.type, partition.filesystem.label.c_str(), directory);
     image_disk = partition.disk;
     FixedString<kPathCapacity> file;
     if (!file.assign(directory) || !file.append(spec.image.path.view()))
@@ -133,26 +142,31 @@ Result<HostDisk, DiskProblem> attach_image(StorageEnvironment& environment, cons
     if (!image.ok()) return problem("%s", image.error().text);
     if (settings.snapshot) return image.value();
     if (const Status remounted = sys::remount_read_write(directory); !remounted.ok())
-        return problem("disk %.*s: %s cannot be written (%s); snapshot = yes would boot it without writing",
-                       text_size(text), text.data(), partition.device.c_str(), std::strerror(remounted.error().code));
+        return problem(
+            "disk %.*s: %s cannot be written (%s); snapshot = yes would boot it without writing",
+            text_size(text), text.data(), partition.device.c_str(),
+            std::strerror(remounted.error().code));
     log_info("disks: %s remounted read-write for the guest's image", partition.device.c_str());
     return image.value();
 }
 
 // A disk given whole to the guest must not also hold a partition the host has mounted.
-Result<FoundDisks, DiskProblem> check_not_mounted(const FoundDisks& found, const FixedString<32>* image_disks,
+Result<FoundDisks, DiskProblem> check_not_mounted(const FoundDisks& found,
+                                                  const FixedString<32>* image_disks,
                                                   size_t image_disk_count) {
     for (size_t i = 0; i < found.count; ++i)
         for (size_t j = 0; j < image_disk_count; ++j)
             if (found.disks[i].block_device && found.disks[i].name.view() == image_disks[j].view())
-                return problem("disk %s is given to the guest whole, but the host mounted a partition of it for an "
-                               "image",
-                               found.disks[i].path.c_str());
+                return problem(
+                    "disk %s is given to the guest whole, but the host mounted a partition of it "
+                    "for an "
+                    "image",
+                    found.disks[i].path.c_str());
     return found;
 }
 
-Result<FoundDisks, DiskProblem> find_listed(StorageEnvironment& environment, const DiskSettings& settings,
-                                            uint64_t deadline) {
+Result<FoundDisks, DiskProblem> find_listed(StorageEnvironment& environment,
+                                            const DiskSettings& settings, uint64_t deadline) {
     FoundDisks found;
     FixedString<32> image_disks[kMaxGuestDisks];  // whole disks holding mounted image partitions
     size_t image_disk_count = 0;
@@ -160,9 +174,12 @@ Result<FoundDisks, DiskProblem> find_listed(StorageEnvironment& environment, con
         const DiskSpec& spec = settings.specs.specs[i];
         HostDisk& disk = found.disks[found.count];
         if (spec.kind == DiskSpecKind::kImage) {
-            disk = TRY(attach_image(environment, settings, spec, i, deadline, image_disks[image_disk_count++]));
-        } else if (!wait_for(environment, remaining(environment, deadline), [&] { return find_named_disk(spec, disk); })) {
-            return problem("disk %s did not appear within %u s", spec.text.c_str(), settings.timeout_seconds);
+            disk = TRY(attach_image(environment, settings, spec, i, deadline,
+                                    image_disks[image_disk_count++]));
+        } else if (!wait_for(environment, remaining(environment, deadline),
+                             [&] { return find_named_disk(spec, disk); })) {
+            return problem("disk %s did not appear within %u s", spec.text.c_str(),
+                           settings.timeout_seconds);
         }
         ++found.count;
     }
@@ -171,7 +188,8 @@ Result<FoundDisks, DiskProblem> find_listed(StorageEnvironment& environment, con
 
 }  // namespace
 
-Result<FoundDisks, DiskProblem> find_guest_disks(StorageEnvironment& environment, const DiskSettings& settings,
+Result<FoundDisks, DiskProblem> find_guest_disks(StorageEnvironment& environment,
+                                                 const DiskSettings& settings,
                                                  std::string_view exclude_disk) {
     const uint64_t deadline = environment.now_ms() + settings.timeout_seconds * 1000ull;
     const DiskSpecKind kind = settings.specs.first_kind();
@@ -181,8 +199,9 @@ Result<FoundDisks, DiskProblem> find_guest_disks(StorageEnvironment& environment
     for (size_t i = 0; i < found.count; ++i) {
         const HostDisk& disk = found.disks[i];
         if (disk.block_device && !exclude_disk.empty() && disk.name.view() == exclude_disk)
-            return problem("disk %s holds the HAL's own files (uefi_vars); it cannot also be the guest's",
-                           disk.path.c_str());
+            return problem(
+                "disk %s holds the HAL's own files (uefi_vars); it cannot also be the guest's",
+                disk.path.c_str());
     }
     return found;
 }

@@ -19,7 +19,8 @@ struct DiskProblem {
 
 // The disks `settings.specs` names. `exclude_disk` (a whole disk's name, or empty) is left
 // out of auto and all, and refused when named: the HAL keeps its own files there (uefi_vars).
-Result<FoundDisks, DiskProblem> find_guest_disks(StorageEnvironment& environment, const DiskSettings& settings,
+Result<FoundDisks, DiskProblem> find_guest_disks(StorageEnvironment& environment,
+                                                 const DiskSettings& settings,
                                                  std::string_view exclude_disk);
 
 }  // namespace hal

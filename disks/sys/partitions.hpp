@@ -20,7 +20,7 @@ bool find_partition(const DeviceName& name, FoundPartition& found);
 
 // Mounts `partition` at `directory` (read-only when asked), loading its filesystem's module
 // first. The error is mkdir's or mount's (EROFS, EACCES...).
-Status mount_partition(StorageEnvironment& environment, const FoundPartition& partition, const char* directory,
-                       bool read_only);
+Status mount_partition(StorageEnvironment& environment, const FoundPartition& partition,
+                       const char* directory, bool read_only);
 
 }  // namespace hal

@@ -7,9 +7,9 @@
 #include <initializer_list>
 
 #include "base/image_layout.hpp"
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/io.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/power.hpp"
 #include "base/sys/process.hpp"
 
@@ -42,8 +42,8 @@ void DisplayChild::spawn(uint64_t now_ms) {
     std::snprintf(stats, sizeof stats, "%u", settings_.stats_seconds);
     const char* argv[16];
     size_t count = 0;
-    for (const char* argument : std::initializer_list<const char*>{layout::kDisplay, layout::kVncSocket, "--control",
-                                                                     control, "--hotkey", hotkey})
+    for (const char* argument : std::initializer_list<const char*>{
+             layout::kDisplay, layout::kVncSocket, "--control", control, "--hotkey", hotkey})
         argv[count++] = argument;
     if (!settings_.input) argv[count++] = "--no-input";
     if (!monitor_.framebuffer.empty()) {
@@ -60,7 +60,8 @@ void DisplayChild::spawn(uint64_t now_ms) {
     sys::close_fd(pair[1]);
     if (!pid.ok()) {
         sys::close_fd(pair[0]);
-        log_warning("display: cannot start %s: %s", layout::kDisplay, std::strerror(pid.error().code));
+        log_warning("display: cannot start %s: %s", layout::kDisplay,
+                    std::strerror(pid.error().code));
         return;
     }
     sys::close_fd(control_);
@@ -81,8 +82,8 @@ void DisplayChild::start_shell() {
         return;
     }
     shell_ = pid.value();
-    log_info("display: rescue shell on %s (pid %d) from the host menu; the guest keeps running", kConsole,
-             static_cast<int>(pid.value()));
+    log_info("display: rescue shell on %s (pid %d) from the host menu; the guest keeps running",
+             kConsole, static_cast<int>(pid.value()));
 }
 
 void DisplayChild::start(const MonitorFacts& monitor, uint64_t now_ms) {
@@ -113,11 +114,16 @@ MenuRequest DisplayChild::read_control() {
     const auto got = sys::receive_datagram(control_, message, sizeof message - 1);
     if (!got.ok() || got.value() == 0) return MenuRequest::kNone;
     message[got.value()] = '\0';
-    if (std::strcmp(message, "menu") == 0) log_info("display: the host menu is open on the monitor");
-    else if (std::strcmp(message, "back") == 0) log_info("display: back to the guest from the host menu");
-    else if (std::strcmp(message, "poweroff") == 0) return MenuRequest::kPowerOff;
-    else if (std::strcmp(message, "reset") == 0) return MenuRequest::kReset;
-    else if (std::strcmp(message, "shell") == 0) start_shell();
+    if (std::strcmp(message, "menu") == 0)
+        log_info("display: the host menu is open on the monitor");
+    else if (std::strcmp(message, "back") == 0)
+        log_info("display: back to the guest from the host menu");
+    else if (std::strcmp(message, "poweroff") == 0)
+        return MenuRequest::kPowerOff;
+    else if (std::strcmp(message, "reset") == 0)
+        return MenuRequest::kReset;
+    else if (std::strcmp(message, "shell") == 0)
+        start_shell();
     return MenuRequest::kNone;
 }
 
@@ -132,8 +138,8 @@ void DisplayChild::restart_later(const char* description, uint64_t now_ms) {
     // A clean exit while QEMU runs is as unexpected as a crash: the screen must come back.
     if (now_ms - started_at_ >= kHealthyRunMs) backoff_ms_ = kFirstBackoffMs;
     restart_at_ = now_ms + backoff_ms_;
-    log_warning("display: hal-display %s; the guest keeps running; restarting it in %llu ms", description,
-                static_cast<unsigned long long>(backoff_ms_));
+    log_warning("display: hal-display %s; the guest keeps running; restarting it in %llu ms",
+                description, static_cast<unsigned long long>(backoff_ms_));
     backoff_ms_ = backoff_ms_ * 2 > kMaxBackoffMs ? kMaxBackoffMs : backoff_ms_ * 2;
 }
 
@@ -153,7 +159,8 @@ bool DisplayChild::on_child_exited(pid_t pid, int status, uint64_t now_ms) {
     sys::describe_exit(status, description, sizeof description);
     sys::console_text_mode();  // a killed hal-display left the fbdev console in graphics mode
     if (!wanted_) {
-        log_info("display: hal-display %s after QEMU ended; the console is back on the monitor", description);
+        log_info("display: hal-display %s after QEMU ended; the console is back on the monitor",
+                 description);
         return true;
     }
     restart_later(description, now_ms);

@@ -24,7 +24,9 @@ int io(int fd, unsigned long request, void* argument) {
     return result;
 }
 
-uint64_t pointer_of(void* pointer) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(pointer)); }
+uint64_t pointer_of(void* pointer) {
+    return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(pointer));
+}
 
 // A connected connector with a mode, and the CRTC to show it on.
 struct Monitor {
@@ -34,7 +36,8 @@ struct Monitor {
 };
 
 // The CRTC one of the encoders drives now, else one they can drive; 0: none.
-uint32_t crtc_for(int fd, const uint32_t* encoders, uint32_t count, const uint32_t* crtcs, uint32_t crtc_count) {
+uint32_t crtc_for(int fd, const uint32_t* encoders, uint32_t count, const uint32_t* crtcs,
+                  uint32_t crtc_count) {
     for (uint32_t e = 0; e < count; ++e) {
         drm_mode_get_encoder encoder = {};
         encoder.encoder_id = encoders[e];
@@ -47,7 +50,8 @@ uint32_t crtc_for(int fd, const uint32_t* encoders, uint32_t count, const uint32
 }
 
 // Connector `id` when a monitor is connected to it: its preferred mode (else its first).
-bool connected_monitor(int fd, uint32_t id, const uint32_t* crtcs, uint32_t crtc_count, Monitor& monitor) {
+bool connected_monitor(int fd, uint32_t id, const uint32_t* crtcs, uint32_t crtc_count,
+                       Monitor& monitor) {
     drm_mode_modeinfo modes[64];
     uint32_t encoders[kMaxObjects];
     drm_mode_get_connector connector = {};
@@ -73,9 +77,11 @@ bool connected_monitor(int fd, uint32_t id, const uint32_t* crtcs, uint32_t crtc
 }
 
 Status find_monitor(int fd, Monitor& monitor) {
-    uint32_t connectors[kMaxObjects], crtcs[kMaxObjects], encoders[kMaxObjects], framebuffers[kMaxObjects];
+    uint32_t connectors[kMaxObjects], crtcs[kMaxObjects], encoders[kMaxObjects],
+        framebuffers[kMaxObjects];
     drm_mode_card_res resources = {};
-    if (io(fd, DRM_IOCTL_MODE_GETRESOURCES, &resources) < 0) return error_from_errno("DRM_IOCTL_MODE_GETRESOURCES");
+    if (io(fd, DRM_IOCTL_MODE_GETRESOURCES, &resources) < 0)
+        return error_from_errno("DRM_IOCTL_MODE_GETRESOURCES");
     if (resources.count_connectors > kMaxObjects || resources.count_crtcs > kMaxObjects ||
         resources.count_encoders > kMaxObjects || resources.count_fbs > kMaxObjects)
         return Error{"DRM resources (too many)", E2BIG};
@@ -83,9 +89,11 @@ Status find_monitor(int fd, Monitor& monitor) {
     resources.crtc_id_ptr = pointer_of(crtcs);
     resources.encoder_id_ptr = pointer_of(encoders);
     resources.fb_id_ptr = pointer_of(framebuffers);
-    if (io(fd, DRM_IOCTL_MODE_GETRESOURCES, &resources) < 0) return error_from_errno("DRM_IOCTL_MODE_GETRESOURCES");
+    if (io(fd, DRM_IOCTL_MODE_GETRESOURCES, &resources) < 0)
+        return error_from_errno("DRM_IOCTL_MODE_GETRESOURCES");
     for (uint32_t i = 0; i < resources.count_connectors; ++i)
-        if (connected_monitor(fd, connectors[i], crtcs, resources.count_crtcs, monitor)) return ok_status();
+        if (connected_monitor(fd, connectors[i], crtcs, resources.count_crtcs, monitor))
+            return ok_status();
     return Error{"DRM: no connected monitor with a mode", ENODEV};
 }
 
@@ -106,7 +114,8 @@ Status DrmScreen::open(const char* card) {
     create.width = width_;
     create.height = height_;
     create.bpp = 32;
-    if (io(fd_, DRM_IOCTL_MODE_CREATE_DUMB, &create) < 0) return error_from_errno("DRM_IOCTL_MODE_CREATE_DUMB");
+    if (io(fd_, DRM_IOCTL_MODE_CREATE_DUMB, &create) < 0)
+        return error_from_errno("DRM_IOCTL_MODE_CREATE_DUMB");
     handle_ = create.handle;
     stride_ = create.pitch;
     size_ = create.size;
@@ -117,12 +126,15 @@ Status DrmScreen::open(const char* card) {
     framebuffer.bpp = 32;
     framebuffer.depth = 24;
     framebuffer.handle = handle_;
-    if (io(fd_, DRM_IOCTL_MODE_ADDFB, &framebuffer) < 0) return error_from_errno("DRM_IOCTL_MODE_ADDFB");
+    if (io(fd_, DRM_IOCTL_MODE_ADDFB, &framebuffer) < 0)
+        return error_from_errno("DRM_IOCTL_MODE_ADDFB");
     framebuffer_ = framebuffer.fb_id;
     drm_mode_map_dumb map = {};
     map.handle = handle_;
-    if (io(fd_, DRM_IOCTL_MODE_MAP_DUMB, &map) < 0) return error_from_errno("DRM_IOCTL_MODE_MAP_DUMB");
-    void* mapped = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, static_cast<off_t>(map.offset));
+    if (io(fd_, DRM_IOCTL_MODE_MAP_DUMB, &map) < 0)
+        return error_from_errno("DRM_IOCTL_MODE_MAP_DUMB");
+    void* mapped = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_,
+                          static_cast<off_t>(map.offset));
     if (mapped == MAP_FAILED) return error_from_errno("mmap DRM buffer");
     pixels_ = static_cast<uint8_t*>(mapped);
     std::memset(pixels_, 0, size_);
@@ -137,21 +149,24 @@ Status DrmScreen::show() {
     crtc.count_connectors = 1;
     std::memcpy(&crtc.mode, mode_, sizeof crtc.mode);
     crtc.mode_valid = 1;
-    if (io(fd_, DRM_IOCTL_MODE_SETCRTC, &crtc) < 0) return error_from_errno("DRM_IOCTL_MODE_SETCRTC");
+    if (io(fd_, DRM_IOCTL_MODE_SETCRTC, &crtc) < 0)
+        return error_from_errno("DRM_IOCTL_MODE_SETCRTC");
     shown_ = true;
     return ok_status();
 }
 
 void DrmScreen::flush(const Rect& region) {
     if (!shown_ || region.empty()) return;
-    drm_clip_rect clip = {static_cast<unsigned short>(region.x), static_cast<unsigned short>(region.y),
+    drm_clip_rect clip = {static_cast<unsigned short>(region.x),
+                          static_cast<unsigned short>(region.y),
                           static_cast<unsigned short>(region.x + region.width),
                           static_cast<unsigned short>(region.y + region.height)};
     drm_mode_fb_dirty_cmd dirty = {};
     dirty.fb_id = framebuffer_;
     dirty.num_clips = 1;
     dirty.clips_ptr = pointer_of(&clip);
-    (void)io(fd_, DRM_IOCTL_MODE_DIRTYFB, &dirty);  // drivers that scan memory out directly refuse it
+    // Drivers that scan memory out directly refuse it; that is fine.
+    (void)io(fd_, DRM_IOCTL_MODE_DIRTYFB, &dirty);
 }
 
 void DrmScreen::close() {

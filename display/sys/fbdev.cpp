@@ -25,15 +25,20 @@ Status FbScreen::open(const char* device) {
     if (fd_ < 0) return error_from_errno("open framebuffer");
     fb_var_screeninfo variable = {};
     fb_fix_screeninfo fixed = {};
-    if (::ioctl(fd_, FBIOGET_VSCREENINFO, &variable) < 0) return error_from_errno("FBIOGET_VSCREENINFO");
-    if (::ioctl(fd_, FBIOGET_FSCREENINFO, &fixed) < 0) return error_from_errno("FBIOGET_FSCREENINFO");
-    const FramebufferFormat format{variable.bits_per_pixel, variable.red.offset,   variable.red.length,
-                                   variable.green.offset,   variable.green.length, variable.blue.offset,
-                                   variable.blue.length};
-    if (!framebuffer_drawable(format)) return Error{"framebuffer format (not 32-bit XRGB8888)", ENOTSUP};
-    const size_t first = static_cast<size_t>(variable.yoffset) * fixed.line_length + variable.xoffset * 4u;
+    if (::ioctl(fd_, FBIOGET_VSCREENINFO, &variable) < 0)
+        return error_from_errno("FBIOGET_VSCREENINFO");
+    if (::ioctl(fd_, FBIOGET_FSCREENINFO, &fixed) < 0)
+        return error_from_errno("FBIOGET_FSCREENINFO");
+    const FramebufferFormat format{
+        variable.bits_per_pixel, variable.red.offset,  variable.red.length, variable.green.offset,
+        variable.green.length,   variable.blue.offset, variable.blue.length};
+    if (!framebuffer_drawable(format))
+        return Error{"framebuffer format (not 32-bit XRGB8888)", ENOTSUP};
+    const size_t first =
+        static_cast<size_t>(variable.yoffset) * fixed.line_length + variable.xoffset * 4u;
     const size_t visible = static_cast<size_t>(fixed.line_length) * variable.yres;
-    if (fixed.smem_len < first + visible) return Error{"framebuffer size (smaller than its mode)", EINVAL};
+    if (fixed.smem_len < first + visible)
+        return Error{"framebuffer size (smaller than its mode)", EINVAL};
     void* mapped = ::mmap(nullptr, fixed.smem_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
     if (mapped == MAP_FAILED) return error_from_errno("mmap framebuffer");
     mapped_ = static_cast<uint8_t*>(mapped);
@@ -51,7 +56,8 @@ Status FbScreen::show() {
     shown_ = true;
     if (console_ < 0) console_ = ::open(kConsoleVt, O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (console_ < 0) return error_from_errno("open /dev/tty0");
-    if (::ioctl(console_, KDSETMODE, KD_GRAPHICS) < 0) return error_from_errno("KDSETMODE KD_GRAPHICS");
+    if (::ioctl(console_, KDSETMODE, KD_GRAPHICS) < 0)
+        return error_from_errno("KDSETMODE KD_GRAPHICS");
     return ok_status();
 }
 

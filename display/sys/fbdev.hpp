@@ -15,8 +15,8 @@ public:
 
     // Maps the framebuffer; only 32-bit XRGB8888 is drawn (ENOTSUP otherwise).
     Status open(const char* device) override;
-    Status show() override;                // KDSETMODE KD_GRAPHICS on the console
-    void flush(const Rect&) override {}    // the mapped memory is what the monitor shows
+    Status show() override;              // KDSETMODE KD_GRAPHICS on the console
+    void flush(const Rect&) override {}  // the mapped memory is what the monitor shows
     void close() override;
 
 private:

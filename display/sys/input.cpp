@@ -10,9 +10,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
-
+#include "base/sys/log.hpp"
 
 namespace hal::sys {
 namespace {
@@ -25,7 +24,8 @@ void Inputs::start(bool grab) {
     grab_ = grab;
     watch_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (watch_fd_ >= 0 && ::inotify_add_watch(watch_fd_, "/dev/input", IN_CREATE | IN_ATTRIB) < 0) {
-        log_warning("input: cannot watch /dev/input: %s; devices plugged in later are not seen", std::strerror(errno));
+        log_warning("input: cannot watch /dev/input: %s; devices plugged in later are not seen",
+                    std::strerror(errno));
         ::close(watch_fd_);
         watch_fd_ = -1;
     }
@@ -40,8 +40,8 @@ bool Inputs::open_device(const char* node) {
     std::snprintf(path, sizeof path, "/dev/input/%s", node);
     const int fd = ::open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return false;
-    unsigned char types[EV_MAX / 8 + 1] = {}, keys[KEY_MAX / 8 + 1] = {}, relative[REL_MAX / 8 + 1] = {},
-                  absolute[ABS_MAX / 8 + 1] = {};
+    unsigned char types[EV_MAX / 8 + 1] = {}, keys[KEY_MAX / 8 + 1] = {},
+                                     relative[REL_MAX / 8 + 1] = {}, absolute[ABS_MAX / 8 + 1] = {};
     ::ioctl(fd, EVIOCGBIT(0, sizeof types), types);
     ::ioctl(fd, EVIOCGBIT(EV_KEY, sizeof keys), keys);
     ::ioctl(fd, EVIOCGBIT(EV_REL, sizeof relative), relative);
@@ -55,8 +55,10 @@ bool Inputs::open_device(const char* node) {
                       (has(keys, BTN_LEFT) || has(keys, BTN_TOUCH) || has(keys, BTN_STYLUS));
     if (device.absolute) {
         input_absinfo info = {};
-        if (::ioctl(fd, EVIOCGABS(ABS_X), &info) == 0) device.x_min = info.minimum, device.x_max = info.maximum;
-        if (::ioctl(fd, EVIOCGABS(ABS_Y), &info) == 0) device.y_min = info.minimum, device.y_max = info.maximum;
+        if (::ioctl(fd, EVIOCGABS(ABS_X), &info) == 0)
+            device.x_min = info.minimum, device.x_max = info.maximum;
+        if (::ioctl(fd, EVIOCGABS(ABS_Y), &info) == 0)
+            device.y_min = info.minimum, device.y_max = info.maximum;
     }
     // A power button, a lid switch, a PC speaker: hal-init's or nobody's.
     if (!device.keyboard && !device.relative && !device.absolute) {
@@ -66,9 +68,10 @@ bool Inputs::open_device(const char* node) {
     char name[64] = "?";
     ::ioctl(fd, EVIOCGNAME(sizeof name), name);
     if (grab_ && ::ioctl(fd, EVIOCGRAB, 1) != 0)
-        log_warning("input: cannot grab %s (%s): %s; the console sees its keys too", path, name, std::strerror(errno));
-    log_info("input: %s \"%s\":%s%s%s", path, name, device.keyboard ? " keyboard" : "", device.relative ? " mouse" : "",
-             device.absolute ? " absolute pointer" : "");
+        log_warning("input: cannot grab %s (%s): %s; the console sees its keys too", path, name,
+                    std::strerror(errno));
+    log_info("input: %s \"%s\":%s%s%s", path, name, device.keyboard ? " keyboard" : "",
+             device.relative ? " mouse" : "", device.absolute ? " absolute pointer" : "");
     devices_[count_++] = device;
     return true;
 }

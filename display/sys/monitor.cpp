@@ -5,9 +5,9 @@
 #include <cstring>
 
 #include "base/image_layout.hpp"
-#include "base/sys/log.hpp"
 #include "base/sys/attribute.hpp"
 #include "base/sys/fs.hpp"
+#include "base/sys/log.hpp"
 
 namespace hal {
 namespace {
@@ -27,8 +27,8 @@ bool probe_connectors(MonitorFacts& facts) {
         if (!mode) return;
         found = facts.present = true;
         facts.mode = *mode;
-        log_info("display: monitor on %s, native mode %ux%u; the guest's screen goes there", name, mode->width,
-                 mode->height);
+        log_info("display: monitor on %s, native mode %ux%u; the guest's screen goes there", name,
+                 mode->width, mode->height);
     });
     return found;
 }
@@ -44,21 +44,26 @@ bool probe_framebuffers(MonitorFacts& facts) {
         const auto driver = sys::read_attribute(directory, "name", buffer, sizeof buffer);
         if (!driver.ok() || framebuffer_of_drm(driver.value())) return;
         const uint64_t bits = sys::read_number_attribute(directory, "bits_per_pixel", 0);
-        const auto size_attribute = sys::read_attribute(directory, "virtual_size", size_text, sizeof size_text);
-        const auto size = size_attribute.ok() ? framebuffer_size(size_attribute.value()) : std::nullopt;
+        const auto size_attribute =
+            sys::read_attribute(directory, "virtual_size", size_text, sizeof size_text);
+        const auto size =
+            size_attribute.ok() ? framebuffer_size(size_attribute.value()) : std::nullopt;
         if (!size || bits == 0) return;
         const int driver_size = static_cast<int>(driver.value().size());
         if (bits != 32) {
-            log_warning("display: framebuffer %s (%.*s) is %llu bits a pixel; hal-display draws 32 (XRGB8888)", name,
-                        driver_size, driver.value().data(), static_cast<unsigned long long>(bits));
+            log_warning(
+                "display: framebuffer %s (%.*s) is %llu bits a pixel; hal-display draws 32 "
+                "(XRGB8888)",
+                name, driver_size, driver.value().data(), static_cast<unsigned long long>(bits));
             return;
         }
         found = facts.present = true;
         facts.mode = *size;
         facts.framebuffer.assign("/dev/");
         facts.framebuffer.append(name);
-        log_info("display: no DRM monitor; framebuffer %s (%.*s) %ux%u; the guest's screen goes there", name,
-                 driver_size, driver.value().data(), size->width, size->height);
+        log_info(
+            "display: no DRM monitor; framebuffer %s (%.*s) %ux%u; the guest's screen goes there",
+            name, driver_size, driver.value().data(), size->width, size->height);
     });
     return found;
 }
@@ -76,7 +81,9 @@ MonitorFacts probe_monitor(const DisplaySettings& settings) {
         return facts;
     }
     if (!probe_connectors(facts) && !probe_framebuffers(facts))
-        log_info("display: no connected monitor (no DRM connector, no framebuffer); the guest runs headless");
+        log_info(
+            "display: no connected monitor (no DRM connector, no framebuffer); the guest runs "
+            "headless");
     return facts;
 }
 

@@ -20,7 +20,7 @@ public:
     Screen& operator=(const Screen&) = delete;
 
     virtual Status open(const char* device) = 0;
-    virtual Status show() = 0;               // the pixels become what the monitor shows
+    virtual Status show() = 0;                   // the pixels become what the monitor shows
     virtual void flush(const Rect& region) = 0;  // a changed region, for devices that need telling
     virtual void close() = 0;
 

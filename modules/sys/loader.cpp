@@ -3,9 +3,9 @@
 
 #include <cstring>
 
-#include "base/text.hpp"
 #include "base/sys/log.hpp"
 #include "base/sys/time.hpp"
+#include "base/text.hpp"
 #include "modules/sys/kernel_module.hpp"
 
 namespace hal {
@@ -31,8 +31,9 @@ void ModuleLoader::load_one(int index) {
             // instructions): not a fault of this boot.
             log_info("modules: %s: nothing for it on this machine (ENODEV)", module.name.c_str());
         else
-            log_warning("modules: %s: %s failed: %s (errno %d)", module.name.c_str(), status.error().operation,
-                        std::strerror(status.error().code), status.error().code);
+            log_warning("modules: %s: %s failed: %s (errno %d)", module.name.c_str(),
+                        status.error().operation, std::strerror(status.error().code),
+                        status.error().code);
     }
     pthread_mutex_lock(&mutex_);
     plan_.finish(index, loaded);
@@ -69,8 +70,10 @@ void* ModuleLoader::worker_entry(void* self) {
 void ModuleLoader::start(unsigned threads) {
     if (threads > kMaxLoaderThreads) threads = kMaxLoaderThreads;
     for (unsigned i = 0; i < threads; ++i)
-        if (pthread_create(&workers_[worker_count_], nullptr, worker_entry, this) == 0) ++worker_count_;
-    if (worker_count_ == 0) log_warning("modules: no loader thread could be started; loading inline");
+        if (pthread_create(&workers_[worker_count_], nullptr, worker_entry, this) == 0)
+            ++worker_count_;
+    if (worker_count_ == 0)
+        log_warning("modules: no loader thread could be started; loading inline");
 }
 
 void ModuleLoader::stop() {
@@ -93,7 +96,8 @@ unsigned ModuleLoader::request(int index, LoadPriority priority) {
 void ModuleLoader::load_inline(LoadPriority until_idle) {
     while (true) {
         pthread_mutex_lock(&mutex_);
-        const bool done = until_idle == LoadPriority::kNormal ? !plan_.busy() : !plan_.busy(until_idle);
+        const bool done =
+            until_idle == LoadPriority::kNormal ? !plan_.busy() : !plan_.busy(until_idle);
         const int ready = done ? -1 : plan_.next_ready();
         pthread_mutex_unlock(&mutex_);
         if (ready < 0) return;
@@ -129,7 +133,8 @@ void ModuleLoader::report_skipped() {
     for (size_t i = 0; i < table_.size(); ++i) {
         if (plan_.state(static_cast<int>(i)) != LoadState::kSkipped) continue;
         const int cause = plan_.failed_prerequisite(static_cast<int>(i));
-        log_warning("modules: %s not loaded: it needs %s, which failed", table_.entry(i).name.c_str(),
+        log_warning("modules: %s not loaded: it needs %s, which failed",
+                    table_.entry(i).name.c_str(),
                     cause >= 0 ? table_.entry(static_cast<size_t>(cause)).name.c_str() : "?");
         plan_.finish(static_cast<int>(i), false);  // report once
         ++counts_.skipped;

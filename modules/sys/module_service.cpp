@@ -6,9 +6,9 @@
 #include <new>
 
 #include "base/image_layout.hpp"
-#include "base/sys/log.hpp"
 #include "base/sys/attribute.hpp"
 #include "base/sys/fs.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/time.hpp"
 #include "modules/kvm.hpp"
 
@@ -33,13 +33,15 @@ ModuleService::~ModuleService() {
     if (loader_) loader_->stop();
 }
 
-std::string_view ModuleService::read_index(const char* name, char* buffer, size_t capacity, bool required) {
+std::string_view ModuleService::read_index(const char* name, char* buffer, size_t capacity,
+                                           bool required) {
     FixedString<kPathCapacity> path;
     if (!path.assign(directory_.view()) || !path.append('/') || !path.append(name)) return {};
     const auto size = sys::read_file(path.c_str(), buffer, capacity);
     if (!size.ok()) {
         if (required || size.error().code != ENOENT)
-            log_warning("modules: cannot read %s: %s", path.c_str(), std::strerror(size.error().code));
+            log_warning("modules: cannot read %s: %s", path.c_str(),
+                        std::strerror(size.error().code));
         return {};
     }
     return {buffer, size.value()};
@@ -52,16 +54,19 @@ bool ModuleService::load_index(std::string_view module_directory) {
     if (dep.data() == nullptr) return false;
     const auto dependencies = table_.load_dependencies(dep);
     if (!dependencies.ok()) {
-        log_error("modules: modules.dep line %u is malformed or exceeds %zu modules", dependencies.error().line,
-                  kMaxModules);
+        log_error("modules: modules.dep line %u is malformed or exceeds %zu modules",
+                  dependencies.error().line, kMaxModules);
         return false;
     }
-    const auto aliases = table_.load_aliases(read_index("modules.alias", alias_text_, sizeof alias_text_, false));
+    const auto aliases =
+        table_.load_aliases(read_index("modules.alias", alias_text_, sizeof alias_text_, false));
     if (!aliases.ok())
-        log_warning("modules: modules.alias line %u is malformed or exceeds %zu aliases; coldplug is partial",
-                    aliases.error().line, kMaxAliases);
-    const auto softdeps =
-        table_.load_softdeps(read_index("modules.softdep", softdep_text_, sizeof softdep_text_, false));
+        log_warning(
+            "modules: modules.alias line %u is malformed or exceeds %zu aliases; coldplug is "
+            "partial",
+            aliases.error().line, kMaxAliases);
+    const auto softdeps = table_.load_softdeps(
+        read_index("modules.softdep", softdep_text_, sizeof softdep_text_, false));
     if (!softdeps.ok())
         log_warning("modules: modules.softdep line %u is malformed; soft dependencies are partial",
                     softdeps.error().line);
@@ -74,10 +79,11 @@ unsigned ModuleService::request(int index, const char* why) {
     const LoadPriority priority = module_priority(module.path(), needs_.network, needs_.display);
     const unsigned added = loader_->request(index, priority);
     if (added == 0) return 0;
-    if (priority == LoadPriority::kStorage || priority == LoadPriority::kBus) summary_.storage += added;
+    if (priority == LoadPriority::kStorage || priority == LoadPriority::kBus)
+        summary_.storage += added;
     if (priority == LoadPriority::kCritical) summary_.critical += added;
-    log_debug("modules: queue %s (%s%s, %u with dependencies)", module.name.c_str(), why, priority_note(priority),
-              added);
+    log_debug("modules: queue %s (%s%s, %u with dependencies)", module.name.c_str(), why,
+              priority_note(priority), added);
     return added;
 }
 
@@ -91,19 +97,22 @@ void ModuleService::queue_early_modules(ModuleCpu cpu) {
         if (line.empty()) continue;
         const int index = table_.find_path(line);
         if (index < 0) {
-            log_warning("modules: %.*s is in modules.load but not in modules.dep", static_cast<int>(line.size()),
-                        line.data());
+            log_warning("modules: %.*s is in modules.load but not in modules.dep",
+                        static_cast<int>(line.size()), line.data());
             continue;
         }
         const char* name = table_.entry(static_cast<size_t>(index)).name.c_str();
         switch (kvm_module_decision(name, cpu.vendor, cpu.virtualization)) {
             case KvmModule::kNoVirtualization:
                 if (!reported_no_virtualization)
-                    log_info("kvm: the CPU has no vmx/svm flag; KVM modules are not loaded and the guest will use TCG");
+                    log_info(
+                        "kvm: the CPU has no vmx/svm flag; KVM modules are not loaded and the "
+                        "guest will use TCG");
                 reported_no_virtualization = true;
                 continue;
             case KvmModule::kOtherVendor:
-                log_debug("kvm: %s skipped on a %.*s CPU", name, static_cast<int>(cpu.vendor.size()), cpu.vendor.data());
+                log_debug("kvm: %s skipped on a %.*s CPU", name,
+                          static_cast<int>(cpu.vendor.size()), cpu.vendor.data());
                 continue;
             case KvmModule::kLoad:
             case KvmModule::kNotKvm: break;
@@ -118,7 +127,8 @@ void ModuleService::queue_forced_modules(const ModuleSettings& settings) {
         const std::string_view name = settings.load[i].view();
         const int index = table_.find_name(name);
         if (index < 0) {
-            log_warning("modules: load=%.*s: no such module in the image", static_cast<int>(name.size()), name.data());
+            log_warning("modules: load=%.*s: no such module in the image",
+                        static_cast<int>(name.size()), name.data());
             continue;
         }
         summary_.early += request(index, "load=");
@@ -141,7 +151,8 @@ unsigned ModuleService::scan_sysfs() {
         (void)sys::for_each_entry(directory, [&](const char* device) {
             FixedString<kPathCapacity> path;
             if (!path.assign(directory) || !path.append('/') || !path.append(device)) return;
-            const auto text = sys::read_attribute(path.view(), "modalias", modalias, sizeof modalias);
+            const auto text =
+                sys::read_attribute(path.view(), "modalias", modalias, sizeof modalias);
             if (text.ok()) added += queue_for_modalias(text.value());
         });
     };
@@ -156,13 +167,13 @@ unsigned ModuleService::scan_sysfs() {
     return added;
 }
 
-void ModuleService::start(std::string_view module_directory, const ModuleSettings& settings, ModuleNeeds needs,
-                          ModuleCpu cpu, uint64_t now_ms) {
+void ModuleService::start(std::string_view module_directory, const ModuleSettings& settings,
+                          ModuleNeeds needs, ModuleCpu cpu, uint64_t now_ms) {
     started_ms_ = now_ms;
     needs_ = needs;
     if (!load_index(module_directory)) {
-        log_error("modules: no usable module index in %.*s; no modules loaded", static_cast<int>(module_directory.size()),
-                  module_directory.data());
+        log_error("modules: no usable module index in %.*s; no modules loaded",
+                  static_cast<int>(module_directory.size()), module_directory.data());
         return;
     }
     loader_ = new (loader_storage_) ModuleLoader(table_, directory_.c_str());

@@ -24,7 +24,7 @@ struct ModuleSummary {
     uint32_t storage = 0;   // of those, bus and storage drivers (the disk search waits for them)
     uint32_t critical = 0;  // and the rest of what QEMU's launch waits for (KVM, a bridged NIC...)
     uint32_t loaded = 0;
-    uint32_t failed = 0;    // including modules skipped because a dependency failed
+    uint32_t failed = 0;  // including modules skipped because a dependency failed
     uint64_t elapsed_ms = 0;
 };
 

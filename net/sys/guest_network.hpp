@@ -35,7 +35,8 @@ public:
     size_t passed_descriptors(int* fds, size_t capacity) const;
 
 private:
-    bool bridge_nic(DeviceClock& clock, const GuestNicPlan& plan, const HostNic& host, size_t number);
+    bool bridge_nic(DeviceClock& clock, const GuestNicPlan& plan, const HostNic& host,
+                    size_t number);
     bool create_manage_link(const GuestNicPlan& plan, const HostNic& host);
 
     const NetSettings* settings_ = nullptr;

@@ -5,9 +5,9 @@
 #include <cstring>
 #include <new>
 
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/io.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/time.hpp"
 #include "net/sys/rtnetlink.hpp"
 
@@ -18,7 +18,8 @@ constexpr uint32_t kCarrierPollMs = 20;
 
 uint32_t random32() {
     // Good enough for xids and jitter; getrandom would block on an early boot entropy pool.
-    static uint64_t state = sys::monotonic_ms() * 0x9e3779b97f4a7c15ull ^ reinterpret_cast<uintptr_t>(&state);
+    static uint64_t state =
+        sys::monotonic_ms() * 0x9e3779b97f4a7c15ull ^ reinterpret_cast<uintptr_t>(&state);
     state ^= state << 13;
     state ^= state >> 7;
     state ^= state << 17;
@@ -30,14 +31,16 @@ bool read_mac(const char* interface, dhcp::MacAddress mac) {
     std::snprintf(path, sizeof path, "/sys/class/net/%s/address", interface);
     const auto size = sys::read_file(path, text, sizeof text);
     unsigned values[6];
-    if (!size.ok() || std::sscanf(text, "%x:%x:%x:%x:%x:%x", &values[0], &values[1], &values[2], &values[3],
-                                  &values[4], &values[5]) != 6)
+    if (!size.ok() || std::sscanf(text, "%x:%x:%x:%x:%x:%x", &values[0], &values[1], &values[2],
+                                  &values[3], &values[4], &values[5]) != 6)
         return false;
     for (int i = 0; i < 6; ++i) mac[i] = static_cast<uint8_t>(values[i]);
     return true;
 }
 
-uint32_t lease_netmask(const dhcp::Reply& lease) { return lease.has_subnet_mask ? lease.subnet_mask : 0xffffff00u; }
+uint32_t lease_netmask(const dhcp::Reply& lease) {
+    return lease.has_subnet_mask ? lease.subnet_mask : 0xffffff00u;
+}
 
 }  // namespace
 
@@ -48,7 +51,8 @@ void HostLease::write_resolv_conf(const uint32_t* dns, size_t dns_count, std::st
     size_t used = 0;
     auto append = [&](const char* format, auto... values) {
         const int written = std::snprintf(text + used, sizeof text - used, format, values...);
-        if (written > 0 && static_cast<size_t>(written) < sizeof text - used) used += static_cast<size_t>(written);
+        if (written > 0 && static_cast<size_t>(written) < sizeof text - used)
+            used += static_cast<size_t>(written);
     };
     append("# written by hal-init\n");
     if (!domain.empty()) append("domain %.*s\n", static_cast<int>(domain.size()), domain.data());
@@ -60,31 +64,38 @@ void HostLease::write_resolv_conf(const uint32_t* dns, size_t dns_count, std::st
     const auto fd = sys::open_file(resolv_conf_, sys::kCreateTruncate);
     Status written = fd.ok() ? sys::write_all(fd.value(), text, used) : Status(fd.error());
     if (fd.ok()) sys::close_fd(fd.value());
-    if (!written.ok()) log_warning("network: cannot write %s: %s", resolv_conf_, std::strerror(written.error().code));
+    if (!written.ok())
+        log_warning("network: cannot write %s: %s", resolv_conf_,
+                    std::strerror(written.error().code));
 }
 
-void HostLease::configure_address(uint32_t address, uint32_t netmask, uint32_t broadcast, uint16_t mtu) {
+void HostLease::configure_address(uint32_t address, uint32_t netmask, uint32_t broadcast,
+                                  uint16_t mtu) {
     const uint8_t prefix = dhcp::prefix_length(netmask);
     if (mtu >= 68) {
         if (const Status set = sys::set_mtu(index_, mtu); !set.ok())
-            log_warning("network: MTU %u on %s: %s", mtu, interface_.c_str(), std::strerror(set.error().code));
+            log_warning("network: MTU %u on %s: %s", mtu, interface_.c_str(),
+                        std::strerror(set.error().code));
     }
     const uint32_t broadcast_address = broadcast ? broadcast : (address | ~netmask);
-    if (const Status added = sys::add_address(index_, address, prefix, broadcast_address); !added.ok())
+    if (const Status added = sys::add_address(index_, address, prefix, broadcast_address);
+        !added.ok())
         log_warning("network: adding the address failed: %s", std::strerror(added.error().code));
 }
 
 void HostLease::add_route_logged(uint32_t destination, uint8_t prefix, uint32_t gateway) {
     if (const Status added = sys::add_route(index_, destination, prefix, gateway); !added.ok()) {
         char where[16], via[16];
-        log_warning("network: route %s/%u via %s failed: %s", dhcp::format_address(destination, where), prefix,
+        log_warning("network: route %s/%u via %s failed: %s",
+                    dhcp::format_address(destination, where), prefix,
                     dhcp::format_address(gateway, via), std::strerror(added.error().code));
     }
 }
 
 void HostLease::apply_lease(const dhcp::Reply& lease, uint64_t now_ms) {
     const uint32_t netmask = lease_netmask(lease);
-    configure_address(lease.your_address, netmask, lease.has_broadcast ? lease.broadcast : 0, lease.mtu);
+    configure_address(lease.your_address, netmask, lease.has_broadcast ? lease.broadcast : 0,
+                      lease.mtu);
     // RFC 3442: with classless static routes the router option is ignored.
     uint32_t gateway = 0;
     if (lease.has_classless_routes) {
@@ -101,15 +112,19 @@ void HostLease::apply_lease(const dhcp::Reply& lease, uint64_t now_ms) {
     if (settings_->take_hostname && !lease.hostname.empty())
         (void)sys::set_hostname(lease.hostname.c_str(), lease.hostname.size());
     char address[16], router[16], server[16];
-    log_info("network: %s lease %s/%u gateway %s from %s, %u s, %u routes, MTU %u, bound %llu ms after link up",
-             interface_.c_str(), dhcp::format_address(lease.your_address, address), dhcp::prefix_length(netmask),
-             gateway ? dhcp::format_address(gateway, router) : "none", dhcp::format_address(lease.server_id, server),
-             lease.lease_seconds, static_cast<unsigned>(lease.route_count), lease.mtu,
-             static_cast<unsigned long long>(now_ms - link_up_at_));
+    log_info(
+        "network: %s lease %s/%u gateway %s from %s, %u s, %u routes, MTU %u, bound %llu ms after "
+        "link up",
+        interface_.c_str(), dhcp::format_address(lease.your_address, address),
+        dhcp::prefix_length(netmask), gateway ? dhcp::format_address(gateway, router) : "none",
+        dhcp::format_address(lease.server_id, server), lease.lease_seconds,
+        static_cast<unsigned>(lease.route_count), lease.mtu,
+        static_cast<unsigned long long>(now_ms - link_up_at_));
 }
 
 void HostLease::forget_lease(const dhcp::Reply& lease) {
-    (void)sys::remove_address(index_, lease.your_address, dhcp::prefix_length(lease_netmask(lease)));
+    (void)sys::remove_address(index_, lease.your_address,
+                              dhcp::prefix_length(lease_netmask(lease)));
 }
 
 void HostLease::send_step() {
@@ -144,7 +159,8 @@ bool HostLease::handle_step(uint64_t now_ms) {
     if (step_.renewed) {
         char address[16];
         log_info("network: %s lease %s renewed for %u s", interface_.c_str(),
-                 dhcp::format_address(client_->lease().your_address, address), client_->lease().lease_seconds);
+                 dhcp::format_address(client_->lease().your_address, address),
+                 client_->lease().lease_seconds);
     }
     return step_.bound;
 }
@@ -168,7 +184,9 @@ void HostLease::service_probe(uint64_t now_ms, bool readable) {
     apply_lease(client_->lease(), bound_at_);
 }
 
-bool HostLease::lease_applied() const { return client_->state() == dhcp::ClientState::kBound && probe_fd_ < 0; }
+bool HostLease::lease_applied() const {
+    return client_->state() == dhcp::ClientState::kBound && probe_fd_ < 0;
+}
 
 bool HostLease::start_static() {
     const IpSetting& ip = settings_->ip;
@@ -177,8 +195,9 @@ bool HostLease::start_static() {
     write_resolv_conf(ip.dns, ip.dns[0] ? (ip.dns[1] ? 2 : 1) : 0, "", "");
     if (!ip.hostname.empty()) (void)sys::set_hostname(ip.hostname.c_str(), ip.hostname.size());
     char address[16], gateway[16];
-    log_info("network: %s static %s/%u gateway %s", interface_.c_str(), dhcp::format_address(ip.client, address),
-             dhcp::prefix_length(ip.netmask), ip.gateway ? dhcp::format_address(ip.gateway, gateway) : "none");
+    log_info("network: %s static %s/%u gateway %s", interface_.c_str(),
+             dhcp::format_address(ip.client, address), dhcp::prefix_length(ip.netmask),
+             ip.gateway ? dhcp::format_address(ip.gateway, gateway) : "none");
     return true;
 }
 
@@ -204,12 +223,14 @@ bool HostLease::start_dhcp(bool wait_for_lease) {
     }
     fd_ = fd.value();
     dhcp::ClientTiming timing;
-    timing.overall_timeout_ms = deadline_ > sys::monotonic_ms() ? deadline_ - sys::monotonic_ms() : 1;
+    timing.overall_timeout_ms =
+        deadline_ > sys::monotonic_ms() ? deadline_ - sys::monotonic_ms() : 1;
     client_ = new (client_storage_) dhcp::Client(mac_, timing, random32);
     client_->start(sys::monotonic_ms(), step_);
     send_step();
     if (!wait_for_lease) {
-        log_info("network: %s: DHCP under way; the guest does not wait for the host's lease", interface_.c_str());
+        log_info("network: %s: DHCP under way; the guest does not wait for the host's lease",
+                 interface_.c_str());
         return true;
     }
     EventLoop loop;
@@ -258,7 +279,8 @@ bool HostLease::start(const NetSettings& settings, const char* interface, bool w
                       const char* resolv_conf) {
     if (!begin(settings, interface, resolv_conf)) return settings.ip.mode == NetMode::kOff;
     if (!wait_carrier()) {
-        log_warning("network: %s: no carrier within %u s", interface_.c_str(), settings.timeout_seconds);
+        log_warning("network: %s: no carrier within %u s", interface_.c_str(),
+                    settings.timeout_seconds);
         return false;
     }
     return configure(wait_for_lease);
@@ -275,7 +297,8 @@ int64_t HostLease::deadline_in(uint64_t now_ms) {
     if (!client_) return -1;
     int64_t timer = client_->next_timer_in(now_ms);
     if (probe_fd_ >= 0) {
-        const int64_t probe = probe_deadline_ > now_ms ? static_cast<int64_t>(probe_deadline_ - now_ms) : 0;
+        const int64_t probe =
+            probe_deadline_ > now_ms ? static_cast<int64_t>(probe_deadline_ - now_ms) : 0;
         if (timer < 0 || probe < timer) timer = probe;
     }
     return timer;
@@ -293,7 +316,8 @@ void HostLease::service(uint64_t now_ms, bool readable, bool probe_readable) {
     if (readable) {
         uint8_t packet[dhcp::kMaxMessage];
         while (true) {
-            const auto size = sys::receive_datagram(fd_, reinterpret_cast<char*>(packet), sizeof packet);
+            const auto size =
+                sys::receive_datagram(fd_, reinterpret_cast<char*>(packet), sizeof packet);
             if (!size.ok() || size.value() == 0) break;
             client_->on_packet({packet, size.value()}, now_ms, step_);
             if (step_.lost) forget_lease(before);
@@ -304,8 +328,10 @@ void HostLease::service(uint64_t now_ms, bool readable, bool probe_readable) {
     if (step_.lost) forget_lease(before);
     handle_step(now_ms);
     if (!was_failed && client_->state() == dhcp::ClientState::kFailed)
-        log_warning("network: %s: no DHCP lease within %u s%s%s", interface_.c_str(), settings_->timeout_seconds,
-                    *client_->last_rejection() ? "; last packet rejected: " : "", client_->last_rejection());
+        log_warning("network: %s: no DHCP lease within %u s%s%s", interface_.c_str(),
+                    settings_->timeout_seconds,
+                    *client_->last_rejection() ? "; last packet rejected: " : "",
+                    client_->last_rejection());
 }
 
 void HostLease::release() {
@@ -318,7 +344,8 @@ void HostLease::release() {
     send_step();
     forget_lease(lease);
     char address[16];
-    log_info("network: %s lease %s released", interface_.c_str(), dhcp::format_address(lease.your_address, address));
+    log_info("network: %s lease %s released", interface_.c_str(),
+             dhcp::format_address(lease.your_address, address));
 }
 
 }  // namespace hal

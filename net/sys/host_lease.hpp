@@ -16,7 +16,8 @@ class HostLease : public EventSource {
 public:
     // Loopback and `interface` up; false (with one log line) when there is nothing to
     // configure: ip=off, no interface, or the link will not come up.
-    bool begin(const NetSettings& settings, const char* interface, const char* resolv_conf = "/etc/resolv.conf");
+    bool begin(const NetSettings& settings, const char* interface,
+               const char* resolv_conf = "/etc/resolv.conf");
     // With carrier: DHCP (waited for only with `wait_for_lease`) or the static address.
     bool configure(bool wait_for_lease = false);
     // Both, with a bounded wait for carrier between them: the whole bring-up, blocking.
@@ -41,7 +42,8 @@ private:
     void add_route_logged(uint32_t destination, uint8_t prefix, uint32_t gateway);
     void apply_lease(const dhcp::Reply& lease, uint64_t now_ms);
     void forget_lease(const dhcp::Reply& lease);
-    void write_resolv_conf(const uint32_t* dns, size_t dns_count, std::string_view domain, std::string_view search);
+    void write_resolv_conf(const uint32_t* dns, size_t dns_count, std::string_view domain,
+                           std::string_view search);
     void send_step();
     bool handle_step(uint64_t now_ms);
     void service_probe(uint64_t now_ms, bool readable);

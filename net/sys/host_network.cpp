@@ -23,7 +23,8 @@ const char* selector_text(const NetSettings& settings, char (&buffer)[48]) {
 }  // namespace
 
 bool HostNetwork::wait_for_nic(DeviceClock& clock) {
-    if (settings_->host_nic.kind == NicSelector::Kind::kNone) return true;  // ip= names the device itself
+    if (settings_->host_nic.kind == NicSelector::Kind::kNone)
+        return true;  // ip= names the device itself
     char wanted[48];
     const auto waited = wait_for(clock, settings_->host_nic_timeout_seconds * 1000ull,
                                  [&] { return find_nic(settings_->host_nic, nic_); });
@@ -33,8 +34,9 @@ bool HostNetwork::wait_for_nic(DeviceClock& clock) {
         nic_.name.clear();
         return false;
     }
-    log_info("devices: host NIC %s (%s) for %s, found after %llu ms", nic_.name.c_str(), nic_.mac.c_str(),
-             selector_text(*settings_, wanted), static_cast<unsigned long long>(*waited));
+    log_info("devices: host NIC %s (%s) for %s, found after %llu ms", nic_.name.c_str(),
+             nic_.mac.c_str(), selector_text(*settings_, wanted),
+             static_cast<unsigned long long>(*waited));
     return true;
 }
 
@@ -82,8 +84,9 @@ void HostNetwork::step(uint64_t now_ms) {
             phase_ = Phase::kWaitCarrier;
             carrier_deadline_ = now_ms + settings_->timeout_seconds * 1000ull;
         } else if (now_ms >= nic_deadline_) {
-            log_warning("devices: no host NIC matching %s within %u s; continuing without host network",
-                        selector_text(*settings_, wanted), settings_->host_nic_timeout_seconds);
+            log_warning(
+                "devices: no host NIC matching %s within %u s; continuing without host network",
+                selector_text(*settings_, wanted), settings_->host_nic_timeout_seconds);
             phase_ = Phase::kOff;
             return;
         }
@@ -93,7 +96,8 @@ void HostNetwork::step(uint64_t now_ms) {
     if (carrier.ok() && carrier.value()) {
         phase_ = lease_.configure() ? Phase::kRunning : Phase::kOff;
     } else if (now_ms >= carrier_deadline_) {
-        log_warning("network: %s: no carrier within %u s", lease_.interface(), settings_->timeout_seconds);
+        log_warning("network: %s: no carrier within %u s", lease_.interface(),
+                    settings_->timeout_seconds);
         phase_ = Phase::kOff;
     }
 }

@@ -22,7 +22,9 @@ public:
     void release() { lease_.release(); }
 
     // EventSource: while waiting for the NIC and its carrier, a poll; then the lease's own.
-    size_t descriptors(int* fds, size_t capacity) override { return lease_.descriptors(fds, capacity); }
+    size_t descriptors(int* fds, size_t capacity) override {
+        return lease_.descriptors(fds, capacity);
+    }
     int64_t deadline_in(uint64_t now_ms) override;
     void on_event(uint64_t now_ms, const bool* ready, size_t count) override;
 

@@ -53,7 +53,8 @@ bool find_nic(const NicSelector& selector, NetworkInterface& nic) {
     Text directory;
     char buffer[64];
     if (!directory_of(best.c_str(), directory)) return true;
-    if (const auto mac = sys::read_attribute(directory.view(), "address", buffer, sizeof buffer); mac.ok())
+    if (const auto mac = sys::read_attribute(directory.view(), "address", buffer, sizeof buffer);
+        mac.ok())
         nic.mac.assign(mac.value());
     return true;
 }
@@ -66,8 +67,10 @@ size_t find_host_nics(HostNic* nics, size_t capacity) {
         HostNic& nic = nics[count];
         nic = {};
         const std::string_view at = directory.view();
-        if (!nic.name.assign(name) || !(nic.ethernet = is_ethernet(at)) || !has_mac(at, nic.mac)) return;
-        nic.wireless = sys::attribute_exists(at, "wireless") || sys::attribute_exists(at, "phy80211");
+        if (!nic.name.assign(name) || !(nic.ethernet = is_ethernet(at)) || !has_mac(at, nic.mac))
+            return;
+        nic.wireless =
+            sys::attribute_exists(at, "wireless") || sys::attribute_exists(at, "phy80211");
         nic.enslaved = sys::attribute_exists(at, "master");
         nic.carrier = sys::read_number_attribute(at, "carrier", 0) == 1;
         Text device;

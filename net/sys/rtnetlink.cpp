@@ -19,8 +19,6 @@
 
 #include "base/sys/fs.hpp"
 
-
-
 namespace hal::sys {
 namespace {
 
@@ -37,11 +35,13 @@ struct NetlinkRequest {
 };
 
 void add_attribute(NetlinkRequest& request, uint16_t type, const void* data, size_t size) {
-    auto* attribute = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&request) + NLMSG_ALIGN(request.header.nlmsg_len));
+    auto* attribute = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&request) +
+                                                NLMSG_ALIGN(request.header.nlmsg_len));
     attribute->rta_type = type;
     attribute->rta_len = static_cast<uint16_t>(RTA_LENGTH(size));
     if (size > 0) std::memcpy(RTA_DATA(attribute), data, size);
-    request.header.nlmsg_len = NLMSG_ALIGN(request.header.nlmsg_len) + RTA_ALIGN(attribute->rta_len);
+    request.header.nlmsg_len =
+        NLMSG_ALIGN(request.header.nlmsg_len) + RTA_ALIGN(attribute->rta_len);
 }
 
 void add_address_attribute(NetlinkRequest& request, uint16_t type, uint32_t address) {
@@ -57,7 +57,8 @@ Status transact(NetlinkRequest& request, const char* operation) {
     request.header.nlmsg_seq = 1;
     sockaddr_nl kernel = {};
     kernel.nl_family = AF_NETLINK;
-    if (::sendto(fd, &request, request.header.nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
+    if (::sendto(fd, &request, request.header.nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel),
+                 sizeof kernel) < 0) {
         const Error error = error_from_errno(operation);
         ::close(fd);
         return error;
@@ -65,7 +66,8 @@ Status transact(NetlinkRequest& request, const char* operation) {
     char answer[1024];
     const ssize_t got = ::recv(fd, answer, sizeof answer, 0);
     ::close(fd);
-    if (got < static_cast<ssize_t>(sizeof(nlmsghdr) + sizeof(nlmsgerr))) return Error{operation, EIO};
+    if (got < static_cast<ssize_t>(sizeof(nlmsghdr) + sizeof(nlmsgerr)))
+        return Error{operation, EIO};
     const auto* header = reinterpret_cast<const nlmsghdr*>(answer);
     if (header->nlmsg_type != NLMSG_ERROR) return Error{operation, EIO};
     const auto* error = reinterpret_cast<const nlmsgerr*>(NLMSG_DATA(header));
@@ -82,8 +84,8 @@ NetlinkRequest new_request(uint16_t type, uint16_t flags, size_t body) {
     return request;
 }
 
-Status change_address(uint16_t type, uint16_t flags, int index, uint32_t address, uint8_t prefix, uint32_t broadcast,
-                      const char* operation) {
+Status change_address(uint16_t type, uint16_t flags, int index, uint32_t address, uint8_t prefix,
+                      uint32_t broadcast, const char* operation) {
     NetlinkRequest request = new_request(type, flags, sizeof(ifaddrmsg));
     request.address.ifa_family = AF_INET;
     request.address.ifa_prefixlen = prefix;
@@ -127,7 +129,8 @@ Status set_mac_address(int index, const uint8_t mac[6]) {
     return transact(request, "RTM_NEWLINK (address)");
 }
 
-Result<int> create_macvlan(MacvlanKind kind, const char* name, int lower, bool passthru, const uint8_t* mac) {
+Result<int> create_macvlan(MacvlanKind kind, const char* name, int lower, bool passthru,
+                           const uint8_t* mac) {
     NetlinkRequest request = new_request(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(ifinfomsg));
     request.link.ifi_family = AF_UNSPEC;
     const uint32_t link = static_cast<uint32_t>(lower);
@@ -136,18 +139,21 @@ Result<int> create_macvlan(MacvlanKind kind, const char* name, int lower, bool p
     if (mac) add_attribute(request, IFLA_ADDRESS, mac, 6);
     // IFLA_LINKINFO { IFLA_INFO_KIND, IFLA_INFO_DATA { IFLA_MACVLAN_MODE } }: nested attributes
     // whose lengths are fixed up once their content is in.
-    auto* info = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&request) + NLMSG_ALIGN(request.header.nlmsg_len));
+    auto* info = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&request) +
+                                           NLMSG_ALIGN(request.header.nlmsg_len));
     add_attribute(request, IFLA_LINKINFO, nullptr, 0);
     const char* kind_name = kind == MacvlanKind::kMacvtap ? "macvtap" : "macvlan";
     add_attribute(request, IFLA_INFO_KIND, kind_name, std::strlen(kind_name));
-    auto* data = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&request) + NLMSG_ALIGN(request.header.nlmsg_len));
+    auto* data = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&request) +
+                                           NLMSG_ALIGN(request.header.nlmsg_len));
     add_attribute(request, IFLA_INFO_DATA, nullptr, 0);
     const uint32_t mode = passthru ? MACVLAN_MODE_PASSTHRU : MACVLAN_MODE_BRIDGE;
     add_attribute(request, IFLA_MACVLAN_MODE, &mode, sizeof mode);
     const char* end = reinterpret_cast<char*>(&request) + request.header.nlmsg_len;
     data->rta_len = static_cast<uint16_t>(end - reinterpret_cast<char*>(data));
     info->rta_len = static_cast<uint16_t>(end - reinterpret_cast<char*>(info));
-    TRY(transact(request, kind == MacvlanKind::kMacvtap ? "RTM_NEWLINK (macvtap)" : "RTM_NEWLINK (macvlan)"));
+    TRY(transact(request, kind == MacvlanKind::kMacvtap ? "RTM_NEWLINK (macvtap)"
+                                                        : "RTM_NEWLINK (macvlan)"));
     return interface_index(name);
 }
 
@@ -168,7 +174,8 @@ Result<bool> has_carrier(const char* name) {
 }
 
 Status add_address(int index, uint32_t address, uint8_t prefix, uint32_t broadcast) {
-    return change_address(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, index, address, prefix, broadcast, "RTM_NEWADDR");
+    return change_address(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, index, address, prefix,
+                          broadcast, "RTM_NEWADDR");
 }
 
 Status remove_address(int index, uint32_t address, uint8_t prefix) {
@@ -210,7 +217,8 @@ Result<int> open_arp_probe(int index, const uint8_t mac[6], uint32_t address) {
     const uint32_t target = htonl(address);
     std::memcpy(request + 24, &target, 4);
     if (::bind(fd, reinterpret_cast<sockaddr*>(&link), sizeof link) != 0 ||
-        ::sendto(fd, request, sizeof request, 0, reinterpret_cast<sockaddr*>(&link), sizeof link) < 0) {
+        ::sendto(fd, request, sizeof request, 0, reinterpret_cast<sockaddr*>(&link), sizeof link) <
+            0) {
         const Error error = error_from_errno("ARP probe");
         ::close(fd);
         return error;
@@ -224,9 +232,11 @@ bool arp_conflict(int fd, const uint8_t mac[6], uint32_t address) {
     while (true) {
         const ssize_t got = ::recv(fd, answer, sizeof answer, 0);
         if (got < 0) return false;  // EAGAIN: nothing more
-        if (got < 28 || answer[2] != 8 || answer[3] != 0 || answer[4] != 6 || answer[5] != 4) continue;
+        if (got < 28 || answer[2] != 8 || answer[3] != 0 || answer[4] != 6 || answer[5] != 4)
+            continue;
         // Anyone else naming the address as its own: a reply, or a probe or announcement.
-        if (std::memcmp(answer + 14, &target, 4) == 0 && std::memcmp(answer + 8, mac, 6) != 0) return true;
+        if (std::memcmp(answer + 14, &target, 4) == 0 && std::memcmp(answer + 8, mac, 6) != 0)
+            return true;
     }
 }
 
@@ -240,7 +250,8 @@ Result<int> open_dhcp_socket(const char* interface) {
     // Bound to the interface: replies come as broadcasts while we have no address yet.
     if (::setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof on) != 0 ||
         ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
-        ::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, interface, static_cast<socklen_t>(std::strlen(interface) + 1)) != 0 ||
+        ::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, interface,
+                     static_cast<socklen_t>(std::strlen(interface) + 1)) != 0 ||
         ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
         const Error error = error_from_errno("DHCP socket setup");
         ::close(fd);

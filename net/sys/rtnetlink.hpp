@@ -20,7 +20,8 @@ Status set_link_down(int index);
 // passthru mode (it takes the lower link's MAC and the lower goes promiscuous) or bridge
 // mode with `mac`. Returns the new link's index.
 enum class MacvlanKind { kMacvtap, kMacvlan };
-Result<int> create_macvlan(MacvlanKind kind, const char* name, int lower, bool passthru, const uint8_t* mac);
+Result<int> create_macvlan(MacvlanKind kind, const char* name, int lower, bool passthru,
+                           const uint8_t* mac);
 Result<bool> has_carrier(const char* name);  // /sys/class/net/NAME/carrier
 Status add_address(int index, uint32_t address, uint8_t prefix, uint32_t broadcast);
 Status remove_address(int index, uint32_t address, uint8_t prefix);

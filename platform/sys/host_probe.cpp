@@ -5,8 +5,8 @@
 #include <cstring>
 
 #include "base/image_layout.hpp"
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
+#include "base/sys/log.hpp"
 #include "platform/host_text.hpp"
 
 namespace hal {
@@ -31,7 +31,8 @@ CpuIdentity read_cpu_identity() {
     CpuIdentity identity;
     if (auto size = sys::read_file_prefix("/proc/cpuinfo", g_text, sizeof g_text); size.ok()) {
         const std::string_view cpuinfo(g_text, size.value());
-        identity.vendor.assign(cpuinfo_vendor(cpuinfo).substr(0, decltype(identity.vendor)::kCapacity - 1));
+        identity.vendor.assign(
+            cpuinfo_vendor(cpuinfo).substr(0, decltype(identity.vendor)::kCapacity - 1));
         identity.virtualization = cpuinfo_has_virtualization(cpuinfo);
     }
     return identity;
@@ -48,7 +49,8 @@ const BoardIdentity& board_identity() {
         if (size.error().code == ENOENT)
             log_debug("platform: no device tree (%s absent)", kDeviceTreePath);
         else
-            log_warning("platform: cannot read %s: %s", kDeviceTreePath, std::strerror(size.error().code));
+            log_warning("platform: cannot read %s: %s", kDeviceTreePath,
+                        std::strerror(size.error().code));
         return board;
     }
     switch (hal::board_identity(blob, size.value(), board)) {
@@ -57,12 +59,12 @@ const BoardIdentity& board_identity() {
                      board.compatible.c_str());
             break;
         case BoardResult::kInvalidTree:
-            log_warning("platform: %s (%zu bytes) is not a valid device tree; board unknown", kDeviceTreePath,
-                        size.value());
+            log_warning("platform: %s (%zu bytes) is not a valid device tree; board unknown",
+                        kDeviceTreePath, size.value());
             break;
         case BoardResult::kTextTooLong:
-            log_warning("platform: %s names a board longer than %zu characters; board unknown", kDeviceTreePath,
-                        kBoardTextCapacity - 1);
+            log_warning("platform: %s names a board longer than %zu characters; board unknown",
+                        kDeviceTreePath, kBoardTextCapacity - 1);
             break;
     }
     return board;
@@ -79,7 +81,8 @@ void probe_host(PlatformFacts& facts) {
     facts.cpus = online_cpus();
     facts.board = board_identity();
     facts.ovmf = sys::path_exists(layout::kOvmfCode) && sys::path_exists(layout::kOvmfVars);
-    facts.ovmf_secure = sys::path_exists(layout::kOvmfSecureCode) && sys::path_exists(layout::kOvmfSecureVars);
+    facts.ovmf_secure =
+        sys::path_exists(layout::kOvmfSecureCode) && sys::path_exists(layout::kOvmfSecureVars);
 }
 
 }  // namespace hal

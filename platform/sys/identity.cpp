@@ -5,8 +5,8 @@
 #include <cstring>
 
 #include "base/image_layout.hpp"
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
+#include "base/sys/log.hpp"
 #include "platform/cpu_topology.hpp"
 #include "platform/firmware_tables.hpp"
 
@@ -34,8 +34,9 @@ bool copy_checked(const char* source, const char* name, Check&& check, FixedStri
     char path[64];
     std::snprintf(path, sizeof path, "%s/%s", layout::kIdentityDir, name);
     const auto fd = sys::open_file(path, sys::kCreateTruncate);
-    const Status written = fd.ok() ? sys::write_all(fd.value(), reinterpret_cast<const char*>(g_table), size.value())
-                                   : Status(fd.error());
+    const Status written =
+        fd.ok() ? sys::write_all(fd.value(), reinterpret_cast<const char*>(g_table), size.value())
+                : Status(fd.error());
     if (fd.ok()) sys::close_fd(fd.value());
     if (!written.ok()) {
         log_warning("identity: cannot write %s: %s", path, std::strerror(written.error().code));
@@ -54,7 +55,8 @@ void gather_smbios(PlatformFacts& facts) {
         const auto check = [&](const uint8_t* data, size_t size) {
             return valid_smbios_structure(data, size, found_type) && found_type == type;
         };
-        if (copy_checked(source, name, check, facts.smbios_files[facts.smbios_count])) ++facts.smbios_count;
+        if (copy_checked(source, name, check, facts.smbios_files[facts.smbios_count]))
+            ++facts.smbios_count;
     }
 }
 
@@ -67,7 +69,8 @@ void gather_acpi(PlatformFacts& facts) {
             char found[5];
             return valid_acpi_table(data, size, found) && std::strcmp(found, signature) == 0;
         };
-        if (facts.acpi_count < kMaxIdentityFiles && copy_checked(source, name, check, facts.acpi_files[facts.acpi_count]))
+        if (facts.acpi_count < kMaxIdentityFiles &&
+            copy_checked(source, name, check, facts.acpi_files[facts.acpi_count]))
             ++facts.acpi_count;
     }
 }
@@ -77,17 +80,22 @@ void gather_topology(PlatformFacts& facts) {
     size_t count = 0;
     bool complete = true;
     (void)sys::for_each_entry("/sys/devices/system/cpu", [&](const char* name) {
-        if (!starts_with(name, "cpu") || name[3] < '0' || name[3] > '9' || count == kMaxCpus) return;
+        if (!starts_with(name, "cpu") || name[3] < '0' || name[3] > '9' || count == kMaxCpus)
+            return;
         char path[96], text[32];
         std::snprintf(path, sizeof path, "/sys/devices/system/cpu/%s/online", name);
         // cpu0 has no online file on most machines; an offline CPU is not the guest's.
-        if (const auto online = sys::read_file(path, text, sizeof text); online.ok() && text[0] == '0') return;
+        if (const auto online = sys::read_file(path, text, sizeof text);
+            online.ok() && text[0] == '0')
+            return;
         uint64_t values[2];
         const char* const files[2] = {"physical_package_id", "core_id"};
         for (int i = 0; i < 2; ++i) {
-            std::snprintf(path, sizeof path, "/sys/devices/system/cpu/%s/topology/%s", name, files[i]);
+            std::snprintf(path, sizeof path, "/sys/devices/system/cpu/%s/topology/%s", name,
+                          files[i]);
             const auto size = sys::read_file(path, text, sizeof text);
-            const auto value = size.ok() ? parse_unsigned(trim({text, size.value()})) : std::nullopt;
+            const auto value =
+                size.ok() ? parse_unsigned(trim({text, size.value()})) : std::nullopt;
             if (!value) {
                 complete = false;
                 return;
@@ -108,8 +116,8 @@ void gather_identity(Identity identity, PlatformFacts& facts) {
         return;
     }
     if (const Status made = sys::make_directories(layout::kIdentityDir, 0700); !made.ok()) {
-        log_warning("identity: cannot create %s: %s; the guest gets QEMU's identity", layout::kIdentityDir,
-                    std::strerror(made.error().code));
+        log_warning("identity: cannot create %s: %s; the guest gets QEMU's identity",
+                    layout::kIdentityDir, std::strerror(made.error().code));
         return;
     }
     gather_smbios(facts);
@@ -117,10 +125,12 @@ void gather_identity(Identity identity, PlatformFacts& facts) {
     gather_topology(facts);
     char topology[64] = "irregular or unknown";
     if (facts.topology)
-        std::snprintf(topology, sizeof topology, "%u sockets x %u cores x %u threads", facts.topology->sockets,
-                      facts.topology->cores, facts.topology->threads);
-    log_info("identity: host: %zu SMBIOS structures (types 0-3), %zu licence ACPI tables, CPU topology %s",
-             facts.smbios_count, facts.acpi_count, topology);
+        std::snprintf(topology, sizeof topology, "%u sockets x %u cores x %u threads",
+                      facts.topology->sockets, facts.topology->cores, facts.topology->threads);
+    log_info(
+        "identity: host: %zu SMBIOS structures (types 0-3), %zu licence ACPI tables, CPU topology "
+        "%s",
+        facts.smbios_count, facts.acpi_count, topology);
 }
 
 }  // namespace hal

@@ -5,8 +5,8 @@
 #include <cstring>
 
 #include "base/image_layout.hpp"
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/mount.hpp"
 #include "base/sys/power.hpp"
 
@@ -32,8 +32,8 @@ void describe(const FileOnDevice& file, FixedString<kPathCapacity>& text) {
 
 }  // namespace
 
-std::string_view UefiVariableStore::locate(StorageEnvironment& environment, const PlatformSettings& settings,
-                                           uint64_t deadline_ms) {
+std::string_view UefiVariableStore::locate(StorageEnvironment& environment,
+                                           const PlatformSettings& settings, uint64_t deadline_ms) {
     if (!settings.keep_uefi_vars) return {};
     configured_ = true;
     file_ = settings.uefi_vars;
@@ -54,15 +54,18 @@ std::string_view UefiVariableStore::locate(StorageEnvironment& environment, cons
 // Mounted read-write to see whether the file can go back there at all, then unmounted while
 // the guest runs: a power cut meanwhile leaves the partition clean.
 bool UefiVariableStore::load_persisted(StorageEnvironment& environment, const char* template_path) {
-    if (const Status mounted = mount_partition(environment, partition_, kVarsMount, false); !mounted.ok()) {
+    if (const Status mounted = mount_partition(environment, partition_, kVarsMount, false);
+        !mounted.ok()) {
         log_warning("uefi_vars: cannot mount %s (%s) read-write: %s; boot entries will not persist",
-                    partition_.device.c_str(), partition_.filesystem.type, std::strerror(mounted.error().code));
+                    partition_.device.c_str(), partition_.filesystem.type,
+                    std::strerror(mounted.error().code));
         return false;
     }
     path_.assign(kVarsMount);
     path_.append(file_.path.view());
     const bool existing = sys::path_exists(path_.c_str());
-    const Status copied = sys::copy_file(existing ? path_.c_str() : template_path, layout::kUefiVars);
+    const Status copied =
+        sys::copy_file(existing ? path_.c_str() : template_path, layout::kUefiVars);
     unmount_vars();
     if (!copied.ok()) {
         log_warning("uefi_vars: cannot read %s: %s; boot entries will not persist", text_.c_str(),
@@ -71,7 +74,8 @@ bool UefiVariableStore::load_persisted(StorageEnvironment& environment, const ch
     }
     persist_ = true;
     log_info("uefi_vars: %s %s; boot entries persist", text_.c_str(),
-             existing ? "loaded" : "does not exist yet: starting from the empty store, saved after the guest");
+             existing ? "loaded"
+                      : "does not exist yet: starting from the empty store, saved after the guest");
     return true;
 }
 
@@ -79,8 +83,10 @@ bool UefiVariableStore::prepare(StorageEnvironment& environment, const char* tem
     persist_ = false;
     if (found_ && load_persisted(environment, template_path)) return true;
     if (!configured_)
-        log_info("uefi_vars: not set: a fresh variable store; boot entries will not persist (the guest boots "
-                 "\\EFI\\BOOT\\BOOTX64.EFI)");
+        log_info(
+            "uefi_vars: not set: a fresh variable store; boot entries will not persist (the guest "
+            "boots "
+            "\\EFI\\BOOT\\BOOTX64.EFI)");
     const Status copied = sys::copy_file(template_path, layout::kUefiVars);
     if (!copied.ok()) {
         log_error("uefi_vars: cannot copy %s to %s: %s", template_path, layout::kUefiVars,
@@ -105,7 +111,8 @@ Status UefiVariableStore::write_back() {
 void UefiVariableStore::save(StorageEnvironment& environment) {
     if (!persist_) return;
     persist_ = false;
-    if (const Status mounted = mount_partition(environment, partition_, kVarsMount, false); !mounted.ok()) {
+    if (const Status mounted = mount_partition(environment, partition_, kVarsMount, false);
+        !mounted.ok()) {
         log_error("uefi_vars: cannot mount %s to save the variables: %s", partition_.device.c_str(),
                   std::strerror(mounted.error().code));
         return;

@@ -15,7 +15,8 @@ class UefiVariableStore {
 public:
     // Finds (waiting until `deadline_ms`) the partition uefi_vars names, so the disk step can
     // keep its disk away from the guest. Empty when uefi_vars is unset or the partition is absent.
-    std::string_view locate(StorageEnvironment& environment, const PlatformSettings& settings, uint64_t deadline_ms);
+    std::string_view locate(StorageEnvironment& environment, const PlatformSettings& settings,
+                            uint64_t deadline_ms);
 
     // Before each launch of a UEFI guest: layout::kUefiVars from the persisted file when there
     // is one, else from `template_path`. Logs whether boot entries persist. False when even the

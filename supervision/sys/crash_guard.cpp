@@ -25,7 +25,8 @@ void on_fault(int signal, siginfo_t* info, void*) {
         return;
     }
     char message[128] = "<0>hal-init: crash: fatal signal ";
-    char number[4] = {static_cast<char>('0' + signal / 10), static_cast<char>('0' + signal % 10), '\0'};
+    char number[4] = {static_cast<char>('0' + signal / 10), static_cast<char>('0' + signal % 10),
+                      '\0'};
     std::strcat(message, signal >= 10 ? number : number + 1);
     std::strcat(message, g_power_off ? " inside hal-init; syncing and powering off in 3 s\n"
                                      : " inside hal-init; syncing and rebooting in 3 s\n");

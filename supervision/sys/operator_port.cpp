@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <cstring>
 
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/io.hpp"
+#include "base/sys/log.hpp"
 #include "supervision/operator_port.hpp"
 
 namespace hal {
@@ -19,14 +19,16 @@ FixedString<48> probe_operator_port(std::string_view port) {
     char active[256];
     const auto size = sys::read_file_prefix("/sys/class/tty/console/active", active, sizeof active);
     if (size.ok() && is_kernel_console({active, size.value()}, name.view())) {
-        log_warning("launch: qmp_serial %s is the kernel's console; no operator QMP (use another port)", name.c_str());
+        log_warning(
+            "launch: qmp_serial %s is the kernel's console; no operator QMP (use another port)",
+            name.c_str());
         return path;
     }
     char device[48];
     std::snprintf(device, sizeof device, "/dev/%s", name.c_str());
     if (const Status usable = sys::check_terminal(device); !usable.ok()) {
-        log_warning("launch: qmp_serial %s: %s: %s; no operator QMP", name.c_str(), usable.error().operation,
-                    std::strerror(usable.error().code));
+        log_warning("launch: qmp_serial %s: %s: %s; no operator QMP", name.c_str(),
+                    usable.error().operation, std::strerror(usable.error().code));
         return path;
     }
     path.assign(device);

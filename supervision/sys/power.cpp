@@ -3,8 +3,8 @@
 
 #include <cstring>
 
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/power.hpp"
 #include "base/sys/process.hpp"
 #include "base/sys/time.hpp"
@@ -28,15 +28,17 @@ void reboot_host(const char* reason) { end_host(reason, false); }
 
 namespace {
 ExitAction g_emergency = ExitAction::kPowerOff;
-char* g_shell_environment[] = {const_cast<char*>("PATH=/bin:/usr/bin"), const_cast<char*>("HOME=/root"),
-                               const_cast<char*>("TERM=linux"), nullptr};
+char* g_shell_environment[] = {const_cast<char*>("PATH=/bin:/usr/bin"),
+                               const_cast<char*>("HOME=/root"), const_cast<char*>("TERM=linux"),
+                               nullptr};
 }  // namespace
 
 void set_emergency_action(ExitAction action) { g_emergency = action; }
 
 bool run_rescue_shell(const char* why) {
     if (!sys::path_exists("/bin/sh")) {
-        log_warning("shell: no rescue shell in this image (build it with mkinitrd-hal --rescue-shell)");
+        log_warning(
+            "shell: no rescue shell in this image (build it with mkinitrd-hal --rescue-shell)");
         return false;
     }
     log_info("shell: %s; starting /bin/sh on the console, exit it to continue", why);

@@ -3,10 +3,10 @@
 
 #include <linux/input.h>
 
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/input.hpp"
 #include "base/sys/io.hpp"
+#include "base/sys/log.hpp"
 
 namespace hal {
 
@@ -41,8 +41,8 @@ unsigned PowerButtons::open_new() {
         const auto fd = sys::open_file(path.c_str(), sys::kReadOnlyNonBlocking);
         if (!fd.ok()) return;
         unsigned char bits[KEY_MAX / 8 + 1] = {};
-        const bool button =
-            sys::input_key_bits(fd.value(), bits, sizeof bits).ok() && (bits[KEY_POWER / 8] & (1u << (KEY_POWER % 8)));
+        const bool button = sys::input_key_bits(fd.value(), bits, sizeof bits).ok() &&
+                            (bits[KEY_POWER / 8] & (1u << (KEY_POWER % 8)));
         if (button && watch(fd.value(), name)) {
             ++added;
             log_info("supervise: power button on %s", path.c_str());
@@ -57,14 +57,16 @@ bool PowerButtons::pressed(size_t index) {
     struct input_event events[16];
     bool pressed = false;
     while (true) {
-        const auto got = sys::read_some(fds_[index], reinterpret_cast<char*>(events), sizeof events);
+        const auto got =
+            sys::read_some(fds_[index], reinterpret_cast<char*>(events), sizeof events);
         if (!got.ok()) {
             if (got.error().code == ENODEV) remove(index);
             break;
         }
         if (got.value() < sizeof events[0]) break;
         for (size_t i = 0; i < got.value() / sizeof events[0]; ++i)
-            if (events[i].type == EV_KEY && events[i].code == KEY_POWER && events[i].value == 1) pressed = true;
+            if (events[i].type == EV_KEY && events[i].code == KEY_POWER && events[i].value == 1)
+                pressed = true;
     }
     return pressed;
 }

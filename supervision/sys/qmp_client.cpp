@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <cstring>
 
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/io.hpp"
+#include "base/sys/log.hpp"
 
 namespace hal {
 

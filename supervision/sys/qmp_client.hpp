@@ -44,8 +44,10 @@ bool QmpClient::read(Handle&& handle) {
         if (buffer_[i] != '\n') continue;
         if (!discarding_) {
             const QmpMessage message = parse_qmp_message({buffer_ + start, i - start});
-            if (message.kind == QmpKind::kInvalid) log_invalid(message.problem);
-            else handle(message);
+            if (message.kind == QmpKind::kInvalid)
+                log_invalid(message.problem);
+            else
+                handle(message);
         }
         discarding_ = false;
         start = i + 1;

@@ -5,16 +5,20 @@
 
 #include <cstring>
 
-#include "base/sys/log.hpp"
 #include "base/sys/io.hpp"
+#include "base/sys/log.hpp"
 #include "base/sys/process.hpp"
 #include "base/sys/time.hpp"
 
 namespace hal {
 
-bool is_stop_signal(int number) { return number == SIGTERM || number == SIGINT || number == SIGPWR; }
+bool is_stop_signal(int number) {
+    return number == SIGTERM || number == SIGINT || number == SIGPWR;
+}
 
-const char* stop_signal_source(int number) { return number == SIGINT ? "Ctrl-Alt-Del" : strsignal(number); }
+const char* stop_signal_source(int number) {
+    return number == SIGINT ? "Ctrl-Alt-Del" : strsignal(number);
+}
 
 bool SignalSource::add_watcher(ChildWatcher& watcher) {
     if (watcher_count_ == kMaxWatchers) return false;

@@ -35,16 +35,20 @@ const char* sent_text(bool sent) { return sent ? "sent" : "not sent (no QMP conn
 
 }  // namespace
 
-QemuSupervisor::QemuSupervisor(QemuControl& control, const LadderTiming& timing, uint64_t start_timeout_ms,
-                               pid_t qemu, uint64_t now_ms)
-    : control_(control), timing_(timing), ladder_(timing), start_(start_timeout_ms, now_ms), qemu_(qemu) {}
+QemuSupervisor::QemuSupervisor(QemuControl& control, const LadderTiming& timing,
+                               uint64_t start_timeout_ms, pid_t qemu, uint64_t now_ms)
+    : control_(control),
+      timing_(timing),
+      ladder_(timing),
+      start_(start_timeout_ms, now_ms),
+      qemu_(qemu) {}
 
 void QemuSupervisor::perform(LadderAction action) {
     switch (action) {
         case LadderAction::kNone: return;
         case LadderAction::kSendPowerdown:
-            log_info("stop: %s %s; waiting up to %llu s for the guest to power off", step_name(action),
-                     sent_text(control_.execute(step_name(action))),
+            log_info("stop: %s %s; waiting up to %llu s for the guest to power off",
+                     step_name(action), sent_text(control_.execute(step_name(action))),
                      static_cast<unsigned long long>(timing_.powerdown_timeout_ms / 1000));
             return;
         case LadderAction::kSendQuit:
@@ -61,12 +65,14 @@ void QemuSupervisor::perform(LadderAction action) {
 
 void QemuSupervisor::request_stop(const char* source, uint64_t now_ms) {
     if (ended_) return;
-    log_info("stop: %s%s", source, ladder_.active() ? " (stop already under way)" : "; stopping the guest");
+    log_info("stop: %s%s", source,
+             ladder_.active() ? " (stop already under way)" : "; stopping the guest");
     perform(ladder_.trigger(now_ms));
 }
 
 void QemuSupervisor::reset_guest() {
-    log_info("stop: host menu: reset the guest; QMP system_reset %s", sent_text(control_.execute("system_reset")));
+    log_info("stop: host menu: reset the guest; QMP system_reset %s",
+             sent_text(control_.execute("system_reset")));
 }
 
 void QemuSupervisor::report_start(StartState state, uint64_t now_ms) {
@@ -77,15 +83,20 @@ void QemuSupervisor::report_start(StartState state, uint64_t now_ms) {
         case StartState::kStarted:
             // On the console: a guest that later goes silent is then known to have run its
             // firmware (the start watch's verdict), which tells a stuck guest from a stuck start.
-            log_info("guest: started: vCPU 0 made %llu port I/O exits within %llu ms of QEMU's start", exits, elapsed);
+            log_info(
+                "guest: started: vCPU 0 made %llu port I/O exits within %llu ms of QEMU's start",
+                exits, elapsed);
             return;
         case StartState::kUnavailable:
             log_info("guest: start not watched: QEMU has no KVM statistics for vCPU 0");
             return;
         case StartState::kStuck:
-            log_error("guest: no progress %llu ms after QEMU started (vCPU 0: %llu port I/O exits, %u answers to "
-                      "query-stats): QEMU or the accelerator is stuck; killing QEMU (pid %d) to start it again",
-                      elapsed, exits, start_.replies(), static_cast<int>(qemu_));
+            log_error(
+                "guest: no progress %llu ms after QEMU started (vCPU 0: %llu port I/O exits, %u "
+                "answers to "
+                "query-stats): QEMU or the accelerator is stuck; killing QEMU (pid %d) to start it "
+                "again",
+                elapsed, exits, start_.replies(), static_cast<int>(qemu_));
             control_.signal(SIGKILL);
             return;
     }
@@ -106,8 +117,9 @@ void QemuSupervisor::on_qmp_message(const QmpMessage& message, uint64_t now_ms) 
         if (message.kind == QmpKind::kReturn) return;
     }
     if (message.kind == QmpKind::kError) {
-        log_warning("qmp: error %.*s: %.*s", static_cast<int>(message.error_class.size()), message.error_class.data(),
-                    static_cast<int>(message.error_text.size()), message.error_text.data());
+        log_warning("qmp: error %.*s: %.*s", static_cast<int>(message.error_class.size()),
+                    message.error_class.data(), static_cast<int>(message.error_text.size()),
+                    message.error_text.data());
         return;
     }
     if (message.kind != QmpKind::kEvent) return;
@@ -150,7 +162,8 @@ void QemuSupervisor::on_event(uint64_t now_ms, const bool*, size_t) {
     if (start_.state() == StartState::kWatching) {
         if (start_.tick(now_ms) == StartState::kStuck) {
             report_start(StartState::kStuck, now_ms);
-        } else if (control_.connected() && start_.next_query_in(now_ms) == 0 && control_.send(kStartQuery)) {
+        } else if (control_.connected() && start_.next_query_in(now_ms) == 0 &&
+                   control_.send(kStartQuery)) {
             start_.query_sent(now_ms);
         }
     }

@@ -48,8 +48,8 @@ protected:
 class QemuSupervisor : public EventSource, public StopRequests {
 public:
     // `start_timeout_ms` (0: off) bounds how long a KVM guest may show no progress.
-    QemuSupervisor(QemuControl& control, const LadderTiming& timing, uint64_t start_timeout_ms, pid_t qemu,
-                   uint64_t now_ms);
+    QemuSupervisor(QemuControl& control, const LadderTiming& timing, uint64_t start_timeout_ms,
+                   pid_t qemu, uint64_t now_ms);
 
     void request_stop(const char* source, uint64_t now_ms) override;
     void reset_guest();

@@ -8,10 +8,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view file = hal::fuzz::next_part(rest);
     static hal::Config config;
     const auto parsed = hal::parse_config(file);
-    if (!parsed.ok() && parsed.error().message == nullptr) __builtin_trap();  // a rejection always says why
+    if (!parsed.ok() && parsed.error().message == nullptr)
+        __builtin_trap();  // a rejection always says why
     config = parsed.ok() ? parsed.value() : hal::default_config();
-    hal::apply_cmdline_overrides(config, rest, [&](std::string_view, std::string_view, const char* problem) {
-        if (problem == nullptr) __builtin_trap();
-    });
+    hal::apply_cmdline_overrides(config, rest,
+                                 [&](std::string_view, std::string_view, const char* problem) {
+                                     if (problem == nullptr) __builtin_trap();
+                                 });
     return 0;
 }

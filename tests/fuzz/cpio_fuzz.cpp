@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             break;
         }
         const hal::pack::CpioArchive& archive = read.value();
-        if (archive.end <= offset || archive.end > bytes.size()) __builtin_trap();  // progress, inside
+        if (archive.end <= offset || archive.end > bytes.size())
+            __builtin_trap();  // progress, inside
         for (const auto& entry : archive.entries) hal::fuzz::require_inside(entry.data, bytes);
         offset = hal::pack::skip_padding(bytes, archive.end);
     }

@@ -23,7 +23,8 @@ inline std::string_view next_part(std::string_view& rest) {
 // A view the parser hands back must point into its input (or be empty).
 inline void require_inside(std::string_view view, std::string_view input) {
     if (view.empty()) return;
-    if (view.data() < input.data() || view.data() + view.size() > input.data() + input.size()) __builtin_trap();
+    if (view.data() < input.data() || view.data() + view.size() > input.data() + input.size())
+        __builtin_trap();
 }
 
 // A value a parser copied must be a piece of its input (or empty).

@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const std::string_view printed(text);
         if (printed.substr(0, 8) != "hostfwd=") __builtin_trap();
         const auto again = hal::parse_host_forwards(printed.substr(8));
-        if (!again.ok() || again.value().count != 1 || !(again.value().forwards[0] == list.forwards[i]))
+        if (!again.ok() || again.value().count != 1 ||
+            !(again.value().forwards[0] == list.forwards[i]))
             __builtin_trap();
     }
     return 0;

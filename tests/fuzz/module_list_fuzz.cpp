@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     hal::pack::parse_modules_builtin(builtin, index);
     hal::pack::parse_modules_alias(alias, index);
     hal::pack::parse_modules_softdep(softdep, index);
-    const auto resolved = hal::pack::resolve_modules(requests.value(), index, "modules.list", "6.1.0-fuzz");
+    const auto resolved =
+        hal::pack::resolve_modules(requests.value(), index, "modules.list", "6.1.0-fuzz");
     if (!resolved.ok()) {
         if (resolved.error().message.empty()) __builtin_trap();
         return 0;

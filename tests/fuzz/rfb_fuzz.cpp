@@ -11,7 +11,9 @@ namespace {
 class CheckingEvents final : public hal::rfb::Events {
 public:
     void server_init(uint16_t width, uint16_t height) override { width_ = width, height_ = height; }
-    void desktop_size(uint16_t width, uint16_t height) override { width_ = width, height_ = height; }
+    void desktop_size(uint16_t width, uint16_t height) override {
+        width_ = width, height_ = height;
+    }
     void pixels(uint16_t x, uint16_t y, const uint8_t* data, size_t count) override {
         if (data == nullptr || count == 0) __builtin_trap();
         if (y >= height_ || x + count > width_) __builtin_trap();

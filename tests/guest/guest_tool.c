@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int read_text(const char *path, char *buffer, size_t size) {
+static int read_text(const char* path, char* buffer, size_t size) {
     int fd = open(path, O_RDONLY);
     if (fd < 0) return -1;
     ssize_t got = read(fd, buffer, size - 1);
@@ -43,28 +43,30 @@ static int read_text(const char *path, char *buffer, size_t size) {
 }
 
 /* Leading/trailing blanks removed, inner blanks turned into '_' so a value is one word. */
-static const char *word(char *text) {
+static const char* word(char* text) {
     while (*text == ' ') ++text;
     size_t length = strlen(text);
     while (length > 0 && text[length - 1] == ' ') text[--length] = '\0';
-    for (char *c = text; *c; ++c)
+    for (char* c = text; *c; ++c)
         if (*c == ' ' || *c == '\t' || *c == '\n') *c = '_';
     return *text ? text : "-";
 }
 
 static void report_dmi(void) {
-    static const char *const fields[] = {"sys_vendor",     "product_name", "product_serial", "product_uuid",
-                                         "board_vendor",   "board_name",   "board_serial",   "bios_vendor",
-                                         "bios_version",   "chassis_vendor", "chassis_serial"};
+    static const char* const fields[] = {"sys_vendor",     "product_name",  "product_serial",
+                                         "product_uuid",   "board_vendor",  "board_name",
+                                         "board_serial",   "bios_vendor",   "bios_version",
+                                         "chassis_vendor", "chassis_serial"};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) {
         char path[600], value[256];
         snprintf(path, sizeof path, "/sys/class/dmi/id/%s", fields[i]);
-        if (read_text(path, value, sizeof value) >= 0) printf("GUEST-DMI %s=%s\n", fields[i], word(value));
+        if (read_text(path, value, sizeof value) >= 0)
+            printf("GUEST-DMI %s=%s\n", fields[i], word(value));
     }
 }
 
 /* SCSI VPD page 0x80 (unit serial number): 4 header bytes, then the serial. */
-static int vpd_serial(const char *disk, char *out, size_t size) {
+static int vpd_serial(const char* disk, char* out, size_t size) {
     char path[600];
     unsigned char page[256];
     snprintf(path, sizeof path, "/sys/block/%s/device/vpd_pg80", disk);
@@ -81,7 +83,7 @@ static int vpd_serial(const char *disk, char *out, size_t size) {
     return 0;
 }
 
-static void disk_attribute(const char *disk, const char *const *files, char *out, size_t size) {
+static void disk_attribute(const char* disk, const char* const* files, char* out, size_t size) {
     strcpy(out, "-");
     for (; *files; ++files) {
         char path[600];
@@ -91,37 +93,40 @@ static void disk_attribute(const char *disk, const char *const *files, char *out
     strcpy(out, "-");
 }
 
-static int by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
+static int by_name(const struct dirent** a, const struct dirent** b) {
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
 
 static void report_disks(void) {
-    static const char *const serial_files[] = {"serial", "device/serial", NULL};
-    static const char *const model_files[] = {"device/model", NULL};
-    static const char *const wwid_files[] = {"wwid", "device/wwid", NULL};
-    static const char *const eui_files[] = {"eui", NULL};
-    struct dirent **names;
+    static const char* const serial_files[] = {"serial", "device/serial", NULL};
+    static const char* const model_files[] = {"device/model", NULL};
+    static const char* const wwid_files[] = {"wwid", "device/wwid", NULL};
+    static const char* const eui_files[] = {"eui", NULL};
+    struct dirent** names;
     int count = scandir("/sys/block", &names, NULL, by_name);
     for (int i = 0; i < count; ++i) {
-        const char *disk = names[i]->d_name;
+        const char* disk = names[i]->d_name;
         if (disk[0] == '.' || !strncmp(disk, "loop", 4) || !strncmp(disk, "ram", 3)) continue;
         char serial[128], model[128], wwid[192], eui[64], size[32], path[600];
         disk_attribute(disk, serial_files, serial, sizeof serial);
-        if (!strcmp(serial, "-") && vpd_serial(disk, serial, sizeof serial) != 0) strcpy(serial, "-");
+        if (!strcmp(serial, "-") && vpd_serial(disk, serial, sizeof serial) != 0)
+            strcpy(serial, "-");
         disk_attribute(disk, model_files, model, sizeof model);
         disk_attribute(disk, wwid_files, wwid, sizeof wwid);
         disk_attribute(disk, eui_files, eui, sizeof eui);
         snprintf(path, sizeof path, "/sys/block/%s/size", disk);
         if (read_text(path, size, sizeof size) < 0) strcpy(size, "0");
-        printf("GUEST-DISK %s serial=%s model=%s wwid=%s eui=%s sectors=%s\n", disk, word(serial), word(model),
-               word(wwid), word(eui), size);
+        printf("GUEST-DISK %s serial=%s model=%s wwid=%s eui=%s sectors=%s\n", disk, word(serial),
+               word(model), word(wwid), word(eui), size);
     }
     for (int i = 0; i < count; ++i) free(names[i]);
     if (count >= 0) free(names);
 }
 
 static void report_acpi_tables(void) {
-    DIR *dir = opendir("/sys/firmware/acpi/tables");
+    DIR* dir = opendir("/sys/firmware/acpi/tables");
     if (!dir) return;
-    struct dirent *entry;
+    struct dirent* entry;
     while ((entry = readdir(dir)))
         if (!strcmp(entry->d_name, "MSDM") || !strcmp(entry->d_name, "SLIC")) {
             char path[600];
@@ -134,14 +139,15 @@ static void report_acpi_tables(void) {
             (void)stat(path, &info);
             /* The OEM licence key of an MSDM table sits after its 56-byte header+fields. */
             printf("GUEST-ACPI %s bytes=%zd", entry->d_name, got);
-            if (!strcmp(entry->d_name, "MSDM") && got > 56) printf(" key=%.*s", (int)(got - 56), data + 56);
+            if (!strcmp(entry->d_name, "MSDM") && got > 56)
+                printf(" key=%.*s", (int)(got - 56), data + 56);
             printf("\n");
         }
     closedir(dir);
 }
 
 static void report_cpus(void) {
-    FILE *file = fopen("/proc/cpuinfo", "r");
+    FILE* file = fopen("/proc/cpuinfo", "r");
     if (!file) return;
     char line[512];
     int logical = 0, packages[64] = {0}, package_count = 0, cores = 0, siblings = 0;
@@ -158,16 +164,18 @@ static void report_cpus(void) {
     }
     fclose(file);
     int threads = cores > 0 ? siblings / cores : 1;
-    printf("GUEST-CPU logical=%d sockets=%d cores=%d threads=%d\n", logical, package_count, cores, threads);
+    printf("GUEST-CPU logical=%d sockets=%d cores=%d threads=%d\n", logical, package_count, cores,
+           threads);
 }
 
 static void report_nics(void) {
-    struct dirent **names;
+    struct dirent** names;
     int count = scandir("/sys/class/net", &names, NULL, by_name);
     for (int i = 0; i < count; ++i) {
         char path[600], mac[64];
         snprintf(path, sizeof path, "/sys/class/net/%s/address", names[i]->d_name);
-        if (names[i]->d_name[0] != '.' && strcmp(names[i]->d_name, "lo") && read_text(path, mac, sizeof mac) > 0)
+        if (names[i]->d_name[0] != '.' && strcmp(names[i]->d_name, "lo") &&
+            read_text(path, mac, sizeof mac) > 0)
             printf("GUEST-NIC %s mac=%s\n", names[i]->d_name, mac);
         free(names[i]);
     }
@@ -188,7 +196,7 @@ static int facts(void) {
 /* A variable of our own vendor GUID; efivarfs files are 4 bytes of attributes, then the data. */
 #define EFIVAR_PATH "/sys/firmware/efi/efivars/HalPersist-5b1e3c1e-8e6d-4a8a-9b0f-4d2c6a6f0a11"
 
-static int efivar(const char *value) {
+static int efivar(const char* value) {
     unsigned char data[128];
     int fd = open(EFIVAR_PATH, O_RDONLY);
     if (fd >= 0) {
@@ -217,12 +225,12 @@ static int efivar(const char *value) {
 struct screen {
     struct fb_var_screeninfo var;
     struct fb_fix_screeninfo fix;
-    uint8_t *pixels;
+    uint8_t* pixels;
     size_t size;
 };
 
 /* Maps /dev/fb0 (32 bits a pixel); reports why not on a `tag` line. */
-static int open_screen(struct screen *screen, const char *tag) {
+static int open_screen(struct screen* screen, const char* tag) {
     int fd = open("/dev/fb0", O_RDWR);
     if (fd < 0 || ioctl(fd, FBIOGET_VSCREENINFO, &screen->var) != 0 ||
         ioctl(fd, FBIOGET_FSCREENINFO, &screen->fix) != 0) {
@@ -243,13 +251,17 @@ static int open_screen(struct screen *screen, const char *tag) {
 }
 
 /* The whole screen in one colour; a white 64x64 square at 0,0 when `square`. */
-static void fill(const struct screen *screen, uint32_t red, uint32_t green, uint32_t blue, int square) {
-    const struct fb_var_screeninfo *var = &screen->var;
-    uint32_t colour = (red << var->red.offset) | (green << var->green.offset) | (blue << var->blue.offset);
-    uint32_t white = (255u << var->red.offset) | (255u << var->green.offset) | (255u << var->blue.offset);
+static void fill(const struct screen* screen, uint32_t red, uint32_t green, uint32_t blue,
+                 int square) {
+    const struct fb_var_screeninfo* var = &screen->var;
+    uint32_t colour =
+        (red << var->red.offset) | (green << var->green.offset) | (blue << var->blue.offset);
+    uint32_t white =
+        (255u << var->red.offset) | (255u << var->green.offset) | (255u << var->blue.offset);
     for (uint32_t y = 0; y < var->yres; ++y) {
-        uint32_t *row = (uint32_t *)(screen->pixels + (size_t)y * screen->fix.line_length);
-        for (uint32_t x = 0; x < var->xres; ++x) row[x] = square && x < 64 && y < 64 ? white : colour;
+        uint32_t* row = (uint32_t*)(screen->pixels + (size_t)y * screen->fix.line_length);
+        for (uint32_t x = 0; x < var->xres; ++x)
+            row[x] = square && x < 64 && y < 64 ? white : colour;
     }
     msync(screen->pixels, screen->size, MS_SYNC);
 }
@@ -285,10 +297,10 @@ static int storm(int seconds) {
 
 /* Opens every /dev/input/event* (only those that can report KEY_POWER when `power_only`)
  * into `fds`; reports each device's name unless `power_only`. Returns how many. */
-static int open_event_devices(struct pollfd *fds, int capacity, int power_only) {
+static int open_event_devices(struct pollfd* fds, int capacity, int power_only) {
     int count = 0;
-    DIR *dir = opendir("/dev/input");
-    struct dirent *entry;
+    DIR* dir = opendir("/dev/input");
+    struct dirent* entry;
     while (dir && (entry = readdir(dir)) && count < capacity) {
         if (strncmp(entry->d_name, "event", 5)) continue;
         char path[600], name[128] = "?";
@@ -372,13 +384,13 @@ static int power_button(void) {
 }
 
 /* FNV-1a over the file's bytes: enough to tell a torn or stale file from the one written. */
-static uint64_t checksum(const unsigned char *data, size_t size) {
+static uint64_t checksum(const unsigned char* data, size_t size) {
     uint64_t hash = 1469598103934665603ull;
     for (size_t i = 0; i < size; ++i) hash = (hash ^ data[i]) * 1099511628211ull;
     return hash;
 }
 
-static int soak(const char *directory) {
+static int soak(const char* directory) {
     static unsigned char block[64 * 1024];
     uint64_t seed = (uint64_t)time(NULL) ^ (uint64_t)getpid();
     for (unsigned serial = 0;; ++serial) {
@@ -407,9 +419,9 @@ static int soak(const char *directory) {
     }
 }
 
-static int verify(const char *directory) {
+static int verify(const char* directory) {
     static unsigned char data[64 * 1024];
-    struct dirent **names;
+    struct dirent** names;
     int count = scandir(directory, &names, NULL, by_name);
     for (int i = 0; i < count; ++i) {
         if (names[i]->d_name[0] == 'f') {
@@ -418,7 +430,8 @@ static int verify(const char *directory) {
             int fd = open(path, O_RDONLY);
             ssize_t got = fd >= 0 ? read(fd, data, sizeof data) : -1;
             if (fd >= 0) close(fd);
-            printf("GUEST-FILE %s %016llx\n", path, got < 0 ? 0ull : (unsigned long long)checksum(data, (size_t)got));
+            printf("GUEST-FILE %s %016llx\n", path,
+                   got < 0 ? 0ull : (unsigned long long)checksum(data, (size_t)got));
         }
         free(names[i]);
     }
@@ -426,18 +439,21 @@ static int verify(const char *directory) {
     return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc >= 2 && !strcmp(argv[1], "facts")) return facts();
     if (argc >= 3 && !strcmp(argv[1], "efivar")) return efivar(argv[2]);
-    if (argc >= 5 && !strcmp(argv[1], "paint")) return paint(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+    if (argc >= 5 && !strcmp(argv[1], "paint"))
+        return paint(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
     if (argc >= 3 && !strcmp(argv[1], "input")) return input(atoi(argv[2]));
     if (argc >= 3 && !strcmp(argv[1], "flip")) return flip(atoi(argv[2]));
     if (argc >= 3 && !strcmp(argv[1], "storm")) return storm(atoi(argv[2]));
     if (argc >= 2 && !strcmp(argv[1], "powerbutton")) return power_button();
     if (argc >= 3 && !strcmp(argv[1], "soak")) return soak(argv[2]);
     if (argc >= 3 && !strcmp(argv[1], "verify")) return verify(argv[2]);
-    fprintf(stderr, "usage: guest-tool facts|efivar VALUE|paint R G B|input SECONDS|flip COUNT|storm SECONDS|powerbutton|"
-                    "soak DIR|verify DIR\n");
+    fprintf(stderr,
+            "usage: guest-tool facts|efivar VALUE|paint R G B|input SECONDS|flip COUNT|storm "
+            "SECONDS|powerbutton|"
+            "soak DIR|verify DIR\n");
     return 2;
 }

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <mutex>
 
-#include "base/sys/log.hpp"
 #include "base/sys/fs.hpp"
+#include "base/sys/log.hpp"
 
 namespace hal::test {
 namespace {
@@ -45,7 +45,9 @@ void FixtureTree::file(const std::string& path, const std::string& content) {
     std::ofstream(full, std::ios::binary) << content;
 }
 
-void FixtureTree::directory(const std::string& path) { std::filesystem::create_directories(root_ + path); }
+void FixtureTree::directory(const std::string& path) {
+    std::filesystem::create_directories(root_ + path);
+}
 
 void FixtureTree::symlink(const std::string& path, const std::string& target) {
     const std::filesystem::path full = root_ + path;

@@ -1,8 +1,8 @@
 // Unit tests for the allocation-free text helpers.
 #include <doctest/doctest.h>
 
-#include "modules/modules_dep.hpp"
 #include "base/text.hpp"
+#include "modules/modules_dep.hpp"
 
 TEST_CASE("text: parse_unsigned table -> value or nullopt") {
     struct Case {
@@ -10,9 +10,14 @@ TEST_CASE("text: parse_unsigned table -> value or nullopt") {
         bool ok;
         uint64_t value;
     };
-    const Case cases[] = {{"0", true, 0},          {"42", true, 42},    {"18446744073709551615", true, UINT64_MAX},
-                          {"18446744073709551616", false, 0}, {"", false, 0}, {"-1", false, 0},
-                          {"1x", false, 0},        {" 1", false, 0}};
+    const Case cases[] = {{"0", true, 0},
+                          {"42", true, 42},
+                          {"18446744073709551615", true, UINT64_MAX},
+                          {"18446744073709551616", false, 0},
+                          {"", false, 0},
+                          {"-1", false, 0},
+                          {"1x", false, 0},
+                          {" 1", false, 0}};
     for (const Case& test : cases) {
         CAPTURE(test.text);
         const auto parsed = hal::parse_unsigned(test.text);

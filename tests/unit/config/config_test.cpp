@@ -30,7 +30,8 @@ ConfigError parse_error(std::string_view text) {
 
 std::string words(const hal::WordList<hal::kQemuArgsCapacity>& list) {
     std::string joined;
-    list.for_each([&](std::string_view word) { joined += (joined.empty() ? "" : "|") + std::string(word); });
+    list.for_each(
+        [&](std::string_view word) { joined += (joined.empty() ? "" : "|") + std::string(word); });
     return joined;
 }
 
@@ -51,8 +52,9 @@ TEST_CASE("config: every row's default text -> the typed defaults of Config{}") 
 }
 
 TEST_CASE("config: shipped defaults file -> parses with disk /dev/vda") {
-    const Config config = parse_ok("# comment\n\n disk = /dev/vda  # trailing comment\nmemory = auto\ncpus = auto\n"
-                                   "qemu_args =\n");
+    const Config config = parse_ok(
+        "# comment\n\n disk = /dev/vda  # trailing comment\nmemory = auto\ncpus = auto\n"
+        "qemu_args =\n");
     CHECK(config.disks.specs.text.view() == "/dev/vda");
     CHECK(config.disks.specs.count == 1);
     CHECK(config.disks.specs.specs[0].kind == hal::DiskSpecKind::kPath);
@@ -64,8 +66,10 @@ TEST_CASE("config: shipped defaults file -> parses with disk /dev/vda") {
 
 TEST_CASE("config: every key with a valid value -> stored typed") {
     const Config config = parse_ok(
-        "disk=/dev/nvme0n1\ndisk_timeout=5\ndisk_bus=nvme\ndisk_cache=none\nmachine=q35\naccel=tcg\n"
-        "memory=2048\nmemory_reserve=512\ncpus=4\nnic=e1000e\nqemu_args=-rtc  base=utc\ndebug=yes\r\n");
+        "disk=/dev/"
+        "nvme0n1\ndisk_timeout=5\ndisk_bus=nvme\ndisk_cache=none\nmachine=q35\naccel=tcg\n"
+        "memory=2048\nmemory_reserve=512\ncpus=4\nnic=e1000e\nqemu_args=-rtc  "
+        "base=utc\ndebug=yes\r\n");
     CHECK(config.disks.specs.specs[0].value.view() == "/dev/nvme0n1");
     CHECK(config.disks.timeout_seconds == 5);
     CHECK(config.disks.bus == hal::DiskBus::kNvme);
@@ -131,10 +135,11 @@ TEST_CASE("config: overlong disk path -> error, not truncation") {
 TEST_CASE("config: kernel command line hal.* words -> override, others ignored") {
     Config config = parse_ok("disk = /dev/vda\n");
     std::vector<std::string> rejected;
-    hal::apply_cmdline_overrides(config,
-                                 "console=ttyS0 hal.disk=/dev/sdb hal.debug quiet hal.cpus=2 hal.bogus=1 hal.memory=x "
-                                 "ip=10.0.0.5::10.0.0.1:255.255.255.0::eth0:off",
-                                 [&](std::string_view key, std::string_view, const char*) { rejected.emplace_back(key); });
+    hal::apply_cmdline_overrides(
+        config,
+        "console=ttyS0 hal.disk=/dev/sdb hal.debug quiet hal.cpus=2 hal.bogus=1 hal.memory=x "
+        "ip=10.0.0.5::10.0.0.1:255.255.255.0::eth0:off",
+        [&](std::string_view key, std::string_view, const char*) { rejected.emplace_back(key); });
     CHECK(config.disks.specs.specs[0].value.view() == "/dev/sdb");
     CHECK(config.boot.debug);
     CHECK(config.platform.cpus == 2);
@@ -144,8 +149,9 @@ TEST_CASE("config: kernel command line hal.* words -> override, others ignored")
 }
 
 TEST_CASE("config: supervision keys -> stored; emergency restart rejected without effect") {
-    Config config = parse_ok("disk = auto\npowerdown_timeout = 5\non_failure = restart\non_guest_shutdown = reboot\n"
-                             "emergency = shell\nrestart_limit = 4\nrestart_window = 60\nbreak = devices\n");
+    Config config = parse_ok(
+        "disk = auto\npowerdown_timeout = 5\non_failure = restart\non_guest_shutdown = reboot\n"
+        "emergency = shell\nrestart_limit = 4\nrestart_window = 60\nbreak = devices\n");
     CHECK(config.supervision.powerdown_timeout_seconds == 5);
     CHECK(config.supervision.on_failure == hal::ExitAction::kRestart);
     CHECK(config.supervision.on_guest_shutdown == hal::ExitAction::kReboot);
@@ -162,7 +168,8 @@ TEST_CASE("config: supervision keys -> stored; emergency restart rejected withou
     CHECK(config.supervision.guest_start_timeout_seconds == 0);
     const auto rejected = hal::apply_setting(config, "guest_start_timeout", "3601");
     REQUIRE_FALSE(rejected.ok());
-    CHECK(std::string_view(rejected.error().message) == "guest_start_timeout must be seconds between 0 (off) and 3600");
+    CHECK(std::string_view(rejected.error().message) ==
+          "guest_start_timeout must be seconds between 0 (off) and 3600");
 }
 
 TEST_CASE("config: disk specs table -> accepted or rejected, parsed into owned entries") {
@@ -170,8 +177,9 @@ TEST_CASE("config: disk specs table -> accepted or rejected, parsed into owned e
         const char* value;
         bool ok;
     };
-    const Case cases[] = {{"auto", true}, {"/dev/sda", true}, {"serial:ABC123", true}, {"wwid:naa.5000", true},
-                          {"serial:", false}, {"sda", false}, {"uuid:1234", false}};
+    const Case cases[] = {{"auto", true},          {"/dev/sda", true}, {"serial:ABC123", true},
+                          {"wwid:naa.5000", true}, {"serial:", false}, {"sda", false},
+                          {"uuid:1234", false}};
     for (const Case& test : cases) {
         CAPTURE(test.value);
         Config config;
@@ -192,7 +200,9 @@ TEST_CASE("config: disk specs table -> accepted or rejected, parsed into owned e
     CHECK(specs.specs[2].image.path.view() == "/guests/win.qcow2");
 }
 
-TEST_CASE("config: issue-11 keys -> disk lists, firmware, uefi_vars, identity, snapshot; defaults auto/host") {
+TEST_CASE(
+    "config: issue-11 keys -> disk lists, firmware, uefi_vars, identity, snapshot; defaults "
+    "auto/host") {
     const Config defaults = parse_ok("disk = auto\n");
     CHECK(defaults.disks.bus == hal::DiskBus::kAuto);
     CHECK(defaults.disks.cache == hal::DiskCache::kAuto);
@@ -202,8 +212,10 @@ TEST_CASE("config: issue-11 keys -> disk lists, firmware, uefi_vars, identity, s
     CHECK_FALSE(defaults.disks.snapshot);
     const Config config = parse_ok(
         "disk = /dev/sda, serial:S3Z9NB0K, LABEL=images:/guests/win.qcow2\nfirmware = uefi-secure\n"
-        "uefi_vars = LABEL=HALDATA:/hal/vars.fd\nidentity = generic\nsnapshot = yes\nsnapshot_size = 4096\n");
-    CHECK(config.disks.specs.text.view() == "/dev/sda, serial:S3Z9NB0K, LABEL=images:/guests/win.qcow2");
+        "uefi_vars = LABEL=HALDATA:/hal/vars.fd\nidentity = generic\nsnapshot = yes\nsnapshot_size "
+        "= 4096\n");
+    CHECK(config.disks.specs.text.view() ==
+          "/dev/sda, serial:S3Z9NB0K, LABEL=images:/guests/win.qcow2");
     CHECK(config.platform.firmware == hal::FirmwareSetting::kUefiSecure);
     CHECK(config.platform.keep_uefi_vars);
     CHECK(config.platform.uefi_vars.device.value.view() == "HALDATA");
@@ -213,15 +225,18 @@ TEST_CASE("config: issue-11 keys -> disk lists, firmware, uefi_vars, identity, s
     CHECK(config.disks.snapshot_size_mib == 4096);
 }
 
-TEST_CASE("config: issue-13 keys -> network mode, nics, net.manage, hostfwd, nic_model; bad values rejected") {
+TEST_CASE(
+    "config: issue-13 keys -> network mode, nics, net.manage, hostfwd, nic_model; bad values "
+    "rejected") {
     const Config defaults = parse_ok("disk = auto\n");
     CHECK(defaults.net.mode == hal::NetworkMode::kAuto);
     CHECK_FALSE(defaults.net.all_nics);
     CHECK(defaults.net.manage.mode == hal::NetMode::kOff);
     CHECK(defaults.net.host_nic.kind == hal::NicSelector::Kind::kAuto);
-    const Config config = parse_ok("disk = auto\nnetwork = nat\nnics = all\nnet.manage = dhcp\n"
-                                   "hostfwd = tcp:2222-:22,udp::53-:53\nnic_model = e1000e\n"
-                                   "host_nic = mac:52:54:00:AB:cd:01\n");
+    const Config config = parse_ok(
+        "disk = auto\nnetwork = nat\nnics = all\nnet.manage = dhcp\n"
+        "hostfwd = tcp:2222-:22,udp::53-:53\nnic_model = e1000e\n"
+        "host_nic = mac:52:54:00:AB:cd:01\n");
     CHECK(config.net.mode == hal::NetworkMode::kNat);
     CHECK(config.net.all_nics);
     CHECK(config.net.manage.mode == hal::NetMode::kDhcp);
@@ -231,15 +246,18 @@ TEST_CASE("config: issue-13 keys -> network mode, nics, net.manage, hostfwd, nic
     CHECK(config.net.nic == hal::NicModel::kE1000e);
     CHECK(config.net.host_nic.kind == hal::NicSelector::Kind::kMac);
     CHECK(config.net.host_nic.mac == hal::Mac{0x52, 0x54, 0x00, 0xab, 0xcd, 0x01});
-    CHECK(parse_ok("disk = auto\nnet.manage = 10.0.0.9::10.0.0.1:255.255.255.0::manage0:off\n").net.manage.mode ==
-          hal::NetMode::kStatic);
-    for (const char* bad : {"network = wifi\n", "nics = some\n", "hostfwd = tcp:22\n", "net.manage = maybe\n"}) {
+    CHECK(parse_ok("disk = auto\nnet.manage = 10.0.0.9::10.0.0.1:255.255.255.0::manage0:off\n")
+              .net.manage.mode == hal::NetMode::kStatic);
+    for (const char* bad :
+         {"network = wifi\n", "nics = some\n", "hostfwd = tcp:22\n", "net.manage = maybe\n"}) {
         CAPTURE(bad);
         CHECK(parse_error(std::string("disk = auto\n") + bad).line == 2);
     }
 }
 
-TEST_CASE("config: issue-12 keys -> display, guest_video, input, menu_hotkey typed; bad values rejected") {
+TEST_CASE(
+    "config: issue-12 keys -> display, guest_video, input, menu_hotkey typed; bad values "
+    "rejected") {
     const Config defaults = parse_ok("disk = auto\n");
     CHECK(defaults.display.mode == hal::DisplayMode::kAuto);
     CHECK(defaults.display.video == hal::GuestVideo::kStd);
@@ -247,28 +265,35 @@ TEST_CASE("config: issue-12 keys -> display, guest_video, input, menu_hotkey typ
     CHECK(defaults.display.menu_hotkey == hal::Hotkey{hal::kCtrl | hal::kAlt, KEY_ESC});
     CHECK(defaults.display.stats_seconds == 0);
     const Config config = parse_ok(
-        "disk = auto\ndisplay = none\nguest_video = virtio\ninput = none\nmenu_hotkey = ctrl+alt+f12\n"
+        "disk = auto\ndisplay = none\nguest_video = virtio\ninput = none\nmenu_hotkey = "
+        "ctrl+alt+f12\n"
         "display_stats = 5\n");
     CHECK(config.display.mode == hal::DisplayMode::kNone);
     CHECK(config.display.video == hal::GuestVideo::kVirtio);
     CHECK_FALSE(config.display.input);
     CHECK(config.display.menu_hotkey == hal::Hotkey{hal::kCtrl | hal::kAlt, KEY_F12});
     CHECK(config.display.stats_seconds == 5);
-    for (const char* bad : {"display = hdmi\n", "guest_video = qxl\n", "input = some\n", "menu_hotkey = esc\n",
-                            "display_stats = 3601\n", "display_stats = often\n"}) {
+    for (const char* bad :
+         {"display = hdmi\n", "guest_video = qxl\n", "input = some\n", "menu_hotkey = esc\n",
+          "display_stats = 3601\n", "display_stats = often\n"}) {
         CAPTURE(bad);
         CHECK(parse_error(std::string("disk = auto\n") + bad).line == 2);
     }
 }
 
-TEST_CASE("config: qmp_serial -> a port name (/dev/ dropped); empty is none; paths and odd names rejected") {
+TEST_CASE(
+    "config: qmp_serial -> a port name (/dev/ dropped); empty is none; paths and odd names "
+    "rejected") {
     CHECK(parse_ok("disk = auto\n").supervision.qmp_serial.empty());
     CHECK(parse_ok("disk = auto\nqmp_serial = ttyS1\n").supervision.qmp_serial.view() == "ttyS1");
-    CHECK(parse_ok("disk = auto\nqmp_serial = /dev/ttyUSB0\n").supervision.qmp_serial.view() == "ttyUSB0");
-    CHECK(parse_ok("disk = auto\nqmp_serial = ttyS1\nqmp_serial =\n").supervision.qmp_serial.empty());
-    for (const char* bad : {"qmp_serial = ../ttyS1\n", "qmp_serial = /dev/pts/1\n", "qmp_serial = 1tty\n",
-                            "qmp_serial = ttyS1,server\n", "qmp_serial = /dev/\n",
-                            "qmp_serial = ttyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1\n"}) {
+    CHECK(parse_ok("disk = auto\nqmp_serial = /dev/ttyUSB0\n").supervision.qmp_serial.view() ==
+          "ttyUSB0");
+    CHECK(
+        parse_ok("disk = auto\nqmp_serial = ttyS1\nqmp_serial =\n").supervision.qmp_serial.empty());
+    for (const char* bad :
+         {"qmp_serial = ../ttyS1\n", "qmp_serial = /dev/pts/1\n", "qmp_serial = 1tty\n",
+          "qmp_serial = ttyS1,server\n", "qmp_serial = /dev/\n",
+          "qmp_serial = ttyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1\n"}) {
         CAPTURE(bad);
         const ConfigError error = parse_error(std::string("disk = auto\n") + bad);
         CHECK(std::string(error.key.c_str()) == "qmp_serial");
@@ -276,7 +301,9 @@ TEST_CASE("config: qmp_serial -> a port name (/dev/ dropped); empty is none; pat
     }
 }
 
-TEST_CASE("config: load -> module names in order, empty entries skipped; aliases nic and ip find their rows") {
+TEST_CASE(
+    "config: load -> module names in order, empty entries skipped; aliases nic and ip find their "
+    "rows") {
     const Config config = parse_ok("disk = auto\nload = kvm_intel,,vfio-pci\n");
     REQUIRE(config.modules.load_count == 2);
     CHECK(config.modules.load[0].view() == "kvm_intel");

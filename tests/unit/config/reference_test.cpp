@@ -21,14 +21,17 @@ std::string file_text(const char* path) {
 
 }  // namespace
 
-TEST_CASE("config reference: README's key table -> exactly the schema's (mkinitrd-hal --config-reference=markdown)") {
+TEST_CASE(
+    "config reference: README's key table -> exactly the schema's (mkinitrd-hal "
+    "--config-reference=markdown)") {
     const std::string readme = file_text("README.md");
     const std::string table = hal::pack::config_reference_markdown();
     INFO("make the table again: build/mkinitrd-hal --config-reference=markdown");
     CHECK(readme.find(table + "\n") != std::string::npos);
 }
 
-TEST_CASE("config reference: the shipped configs/hal.conf -> the schema's, every key at its default") {
+TEST_CASE(
+    "config reference: the shipped configs/hal.conf -> the schema's, every key at its default") {
     const std::string shipped = file_text("configs/hal.conf");
     INFO("make it again: build/mkinitrd-hal --config-reference=conf > configs/hal.conf");
     CHECK(shipped == hal::pack::config_reference_conf());

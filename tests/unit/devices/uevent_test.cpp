@@ -9,7 +9,8 @@ using namespace std::string_literals;
 
 TEST_CASE("uevent: kernel add message -> fields") {
     const std::string message =
-        "add@/devices/pci0000:00/0000:00:04.0/virtio1\0ACTION=add\0DEVPATH=/devices/pci0000:00/0000:00:04.0/virtio1\0"
+        "add@/devices/pci0000:00/0000:00:04.0/virtio1\0ACTION=add\0DEVPATH=/devices/pci0000:00/"
+        "0000:00:04.0/virtio1\0"
         "SUBSYSTEM=virtio\0MODALIAS=virtio:d00000002v00001AF4\0SEQNUM=1234\0"s;
     hal::Uevent event;
     REQUIRE(hal::parse_uevent(message, event));
@@ -21,7 +22,8 @@ TEST_CASE("uevent: kernel add message -> fields") {
 
 TEST_CASE("uevent: block device message -> devname and numbers") {
     const std::string message =
-        "add@/devices/virtual/block/vda\0ACTION=add\0DEVPATH=/devices/virtual/block/vda\0SUBSYSTEM=block\0"
+        "add@/devices/virtual/block/vda\0ACTION=add\0DEVPATH=/devices/virtual/block/"
+        "vda\0SUBSYSTEM=block\0"
         "MAJOR=254\0MINOR=0\0DEVNAME=vda\0DEVTYPE=disk\0"s;
     hal::Uevent event;
     REQUIRE(hal::parse_uevent(message, event));
@@ -32,7 +34,10 @@ TEST_CASE("uevent: block device message -> devname and numbers") {
 
 TEST_CASE("uevent: malformed table -> rejected") {
     const std::string cases[] = {
-        ""s, "no header terminator"s, "@/devices/x\0ACTION=add\0DEVPATH=/x\0"s, "add@/x\0"s,
+        ""s,
+        "no header terminator"s,
+        "@/devices/x\0ACTION=add\0DEVPATH=/x\0"s,
+        "add@/x\0"s,
         "libudev\0\xfe\xed\xca\xfe"s,
         "add@/x\0ACTION=add\0"s,  // no DEVPATH
     };
@@ -53,7 +58,8 @@ TEST_CASE("uevent: every prefix of a valid message -> no out-of-bounds read") {
 
 TEST_CASE("uevent: storage activity -> disks and the SCSI/ATA/NVMe objects before them") {
     hal::Uevent event;
-    for (const char* subsystem : {"block", "scsi", "scsi_host", "ata_port", "ata_link", "ata_device", "nvme"}) {
+    for (const char* subsystem :
+         {"block", "scsi", "scsi_host", "ata_port", "ata_link", "ata_device", "nvme"}) {
         event.subsystem = subsystem;
         CHECK_MESSAGE(hal::is_storage_activity(event), subsystem);
     }

@@ -65,7 +65,8 @@ void add_disk(FixtureTree& tree, const DiskFixture& disk) {
     tree.file(block + "/queue/logical_block_size", "512\n");
     tree.file(block + "/queue/physical_block_size", "4096\n");
     tree.file(block + "/queue/rotational", "0\n");
-    for (const auto& [attribute, value] : disk.attributes) tree.file(block + "/" + attribute, value + "\n");
+    for (const auto& [attribute, value] : disk.attributes)
+        tree.file(block + "/" + attribute, value + "\n");
     tree.symlink("/sys/block/" + disk.name, "../devices/" + disk.device + "/block/" + disk.name);
     tree.file("/dev/" + disk.name, sectors(disk.bios, disk.uefi));
 }
@@ -74,13 +75,18 @@ const DiskFixture kSata{"sda",
                         "pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0",
                         false,
                         false,
-                        {{"device/vendor", "ATA"}, {"device/model", "WDC WD10EFRX"}, {"device/wwid", "naa.50014ee2b1c2d3e4"}}};
+                        {{"device/vendor", "ATA"},
+                         {"device/model", "WDC WD10EFRX"},
+                         {"device/wwid", "naa.50014ee2b1c2d3e4"}}};
 const DiskFixture kNvme{"nvme0n1",
                         "pci0000:00/0000:00:04.0/nvme/nvme0",
                         false,
                         true,
-                        {{"device/serial", "S3Z9NB0K123"}, {"device/model", "Samsung 970"}, {"eui", "eui.0025385b71b0a1b2"}}};
-const DiskFixture kVirtio{"vda", "pci0000:00/0000:00:05.0/virtio2", false, false, {{"serial", "HALTEST1"}}};
+                        {{"device/serial", "S3Z9NB0K123"},
+                         {"device/model", "Samsung 970"},
+                         {"eui", "eui.0025385b71b0a1b2"}}};
+const DiskFixture kVirtio{
+    "vda", "pci0000:00/0000:00:05.0/virtio2", false, false, {{"serial", "HALTEST1"}}};
 
 DiskSettings settings(const char* disk, uint32_t timeout_seconds = 5) {
     DiskSettings result;
@@ -91,7 +97,9 @@ DiskSettings settings(const char* disk, uint32_t timeout_seconds = 5) {
 
 }  // namespace
 
-TEST_CASE("disk search: auto over SATA, NVMe and virtio controllers -> the bootable NVMe disk with its identity") {
+TEST_CASE(
+    "disk search: auto over SATA, NVMe and virtio controllers -> the bootable NVMe disk with its "
+    "identity") {
     FixtureTree tree;
     for (const DiskFixture& disk : {kSata, kNvme, kVirtio}) add_disk(tree, disk);
     FakeStorage storage;
@@ -109,7 +117,9 @@ TEST_CASE("disk search: auto over SATA, NVMe and virtio controllers -> the boota
     CHECK(storage.now == 10000);  // a bootable disk was there: no waiting
 }
 
-TEST_CASE("disk search: auto with no bootable disk yet -> waits, and takes the SATA disk that appears late") {
+TEST_CASE(
+    "disk search: auto with no bootable disk yet -> waits, and takes the SATA disk that appears "
+    "late") {
     FixtureTree tree;
     add_disk(tree, kVirtio);  // no boot code: not what auto waits for
     FakeStorage storage;
@@ -131,7 +141,9 @@ TEST_CASE("disk search: auto with no bootable disk yet -> waits, and takes the S
     CHECK(storage.now < 10700);  // taken as soon as it was there, not after the drivers
 }
 
-TEST_CASE("disk search: all -> every disk once storage is quiet for a second, the boot disk first in the plan") {
+TEST_CASE(
+    "disk search: all -> every disk once storage is quiet for a second, the boot disk first in the "
+    "plan") {
     FixtureTree tree;
     add_disk(tree, kVirtio);
     add_disk(tree, kNvme);
@@ -153,7 +165,8 @@ TEST_CASE("disk search: by serial and by path; one that never appears -> the tim
     FixtureTree tree;
     for (const DiskFixture& disk : {kSata, kNvme, kVirtio}) add_disk(tree, disk);
     FakeStorage storage;
-    FoundDisks found = test::value_of(find_guest_disks(storage, settings("serial:HALTEST1, /dev/sda"), ""));
+    FoundDisks found =
+        test::value_of(find_guest_disks(storage, settings("serial:HALTEST1, /dev/sda"), ""));
     REQUIRE(found.count == 2);
     CHECK(found.disks[0].path.view() == "/dev/vda");
     CHECK(found.disks[1].path.view() == "/dev/sda");
@@ -174,7 +187,8 @@ TEST_CASE("disk search: the UEFI variable file's disk is left out of auto and re
     CHECK(found.disks[0].path.view() == "/dev/nvme0n1");
     const auto named = find_guest_disks(storage, settings("/dev/sda"), "sda");
     REQUIRE_FALSE(named.ok());
-    CHECK(std::string(named.error().text).find("holds the HAL's own files (uefi_vars)") != std::string::npos);
+    CHECK(std::string(named.error().text).find("holds the HAL's own files (uefi_vars)") !=
+          std::string::npos);
 }
 
 TEST_CASE("disk search: no disk at all -> waits out disk_timeout, then names the setting") {

@@ -51,9 +51,10 @@ std::vector<uint8_t> file_bytes(const std::string& path, size_t size) {
 }  // namespace
 
 TEST_CASE("disk plan: all -> the bootable disk first, the rest in sysfs path order") {
-    const HostDisk disks[] = {disk("vda", HostBus::kVirtio, "/sys/devices/pci0000:00/0000:00:05.0/virtio2/block/vda"),
-                              disk("sda", HostBus::kSata, "/sys/devices/pci0000:00/0000:00:1f.2/ata1/block/sda", true),
-                              disk("nvme0n1", HostBus::kNvme, "/sys/devices/pci0000:00/0000:00:04.0/nvme/nvme0/nvme0n1")};
+    const HostDisk disks[] = {
+        disk("vda", HostBus::kVirtio, "/sys/devices/pci0000:00/0000:00:05.0/virtio2/block/vda"),
+        disk("sda", HostBus::kSata, "/sys/devices/pci0000:00/0000:00:1f.2/ata1/block/sda", true),
+        disk("nvme0n1", HostBus::kNvme, "/sys/devices/pci0000:00/0000:00:04.0/nvme/nvme0/nvme0n1")};
     const DiskPlan plan = plan_disks(found(disks, 3, true), settings_with());
     REQUIRE(plan.count == 3);
     CHECK(plan.disks[0].host.name.view() == "sda");
@@ -65,15 +66,18 @@ TEST_CASE("disk plan: all -> the bootable disk first, the rest in sysfs path ord
     CHECK(choose_auto_disk(disks, 3) == 1);
 }
 
-TEST_CASE("disk plan: a listed order is kept; auto without a bootable disk -> first in path order") {
-    const HostDisk disks[] = {disk("vdb", HostBus::kVirtio, "/sys/b"), disk("vda", HostBus::kVirtio, "/sys/a")};
+TEST_CASE(
+    "disk plan: a listed order is kept; auto without a bootable disk -> first in path order") {
+    const HostDisk disks[] = {disk("vdb", HostBus::kVirtio, "/sys/b"),
+                              disk("vda", HostBus::kVirtio, "/sys/a")};
     const DiskPlan plan = plan_disks(found(disks, 2, false), settings_with());
     CHECK(plan.disks[0].host.name.view() == "vdb");
     CHECK(choose_auto_disk(disks, 2) == 1);
     CHECK(choose_auto_disk(disks, 0) == -1);
 }
 
-TEST_CASE("disk plan: auto buses mirror the host's; USB, MMC and image files -> AHCI; 4Kn SATA -> SCSI") {
+TEST_CASE(
+    "disk plan: auto buses mirror the host's; USB, MMC and image files -> AHCI; 4Kn SATA -> SCSI") {
     HostDisk usb = disk("sdb", HostBus::kUsb, "/u"), scsi = disk("sdc", HostBus::kScsi, "/s");
     HostDisk file = disk("win.qcow2", HostBus::kOther, "/f");
     file.block_device = false;
@@ -85,11 +89,14 @@ TEST_CASE("disk plan: auto buses mirror the host's; USB, MMC and image files -> 
     CHECK(plan.disks[1].bus == DiskBus::kScsi);
     CHECK(plan.disks[2].bus == DiskBus::kAhci);
     CHECK(plan.disks[3].bus == DiskBus::kScsi);
-    CHECK(plan_disks(found(disks, 4, false), settings_with(DiskBus::kVirtio)).disks[1].bus == DiskBus::kVirtio);
+    CHECK(plan_disks(found(disks, 4, false), settings_with(DiskBus::kVirtio)).disks[1].bus ==
+          DiskBus::kVirtio);
 }
 
-TEST_CASE("disk plan: cache auto -> none + native AIO for O_DIRECT block devices, writeback otherwise") {
-    HostDisk block = disk("sda", HostBus::kSata, "/a"), no_direct = disk("sdb", HostBus::kSata, "/b");
+TEST_CASE(
+    "disk plan: cache auto -> none + native AIO for O_DIRECT block devices, writeback otherwise") {
+    HostDisk block = disk("sda", HostBus::kSata, "/a"),
+             no_direct = disk("sdb", HostBus::kSata, "/b");
     no_direct.direct_io = false;
     HostDisk file = disk("img", HostBus::kOther, "/c");
     file.block_device = false;
@@ -103,14 +110,16 @@ TEST_CASE("disk plan: cache auto -> none + native AIO for O_DIRECT block devices
     plan = plan_disks(found(disks, 3, false), settings_with(DiskBus::kAuto, DiskCache::kNone));
     CHECK(plan.disks[0].native_aio);
     CHECK(plan.disks[1].cache == DiskCache::kWriteback);
-    plan = plan_disks(found(disks, 3, false), settings_with(DiskBus::kAuto, DiskCache::kWritethrough));
+    plan =
+        plan_disks(found(disks, 3, false), settings_with(DiskBus::kAuto, DiskCache::kWritethrough));
     CHECK((plan.disks[0].cache == DiskCache::kWritethrough && !plan.disks[0].native_aio));
 }
 
 TEST_CASE("qcow2: qemu-img images -> version, size, cluster bits, backing file name") {
     const std::string base = "/tmp/qcow2-test-base.raw", top = "/tmp/qcow2-test-top.qcow2";
     REQUIRE(std::system(("truncate -s 8M " + base).c_str()) == 0);
-    REQUIRE(std::system(("qemu-img create -q -f qcow2 -b qcow2-test-base.raw -F raw " + top + " 8M").c_str()) == 0);
+    REQUIRE(std::system(("qemu-img create -q -f qcow2 -b qcow2-test-base.raw -F raw " + top + " 8M")
+                            .c_str()) == 0);
     const auto bytes = file_bytes(top, kQcow2HeaderBytes);
     Qcow2Header header;
     REQUIRE(parse_qcow2_header(bytes.data(), bytes.size(), header) == Qcow2Result::kOk);
@@ -131,11 +140,12 @@ TEST_CASE("qcow2: raw data, bad version, backing name past the buffer -> not qco
     bytes[7] = 9;  // version 9
     CHECK(parse_qcow2_header(bytes.data(), bytes.size(), header) == Qcow2Result::kMalformed);
     bytes[7] = 2;
-    bytes[23] = 16;  // cluster bits
+    bytes[23] = 16;    // cluster bits
     bytes[15] = 0xf0;  // backing file offset 0xf0 ...
     bytes[19] = 0x40;  // ... 64 bytes long: past the 512-byte buffer? no, inside
-    CHECK(parse_qcow2_header(bytes.data(), bytes.size(), header) == Qcow2Result::kMalformed);  // NULs in the name
-    bytes[14] = 0x02;  // offset 0x2f0: past the end
+    CHECK(parse_qcow2_header(bytes.data(), bytes.size(), header) ==
+          Qcow2Result::kMalformed);  // NULs in the name
+    bytes[14] = 0x02;                // offset 0x2f0: past the end
     CHECK(parse_qcow2_header(bytes.data(), bytes.size(), header) == Qcow2Result::kMalformed);
 }
 

@@ -38,7 +38,8 @@ std::vector<uint8_t> made_by(const std::string& command_template) {
 }  // namespace
 
 TEST_CASE("filesystem probe: mkfs.ext4 -L -U -> ext4, the label, the UUID as blkid prints it") {
-    const auto bytes = made_by("mkfs.ext4 -q -F -L HALDATA -U 0f2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d FILE");
+    const auto bytes =
+        made_by("mkfs.ext4 -q -F -L HALDATA -U 0f2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d FILE");
     FilesystemInfo info;
     REQUIRE(probe_filesystem(bytes.data(), bytes.size(), info));
     CHECK(std::string(info.type) == "ext4");
@@ -46,10 +47,12 @@ TEST_CASE("filesystem probe: mkfs.ext4 -L -U -> ext4, the label, the UUID as blk
     CHECK(info.uuid.view() == "0f2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d");
 }
 
-TEST_CASE("filesystem probe: mkfs.vfat -F 32 / -F 16 with -n and -i -> vfat, label, XXXX-XXXX serial") {
+TEST_CASE(
+    "filesystem probe: mkfs.vfat -F 32 / -F 16 with -n and -i -> vfat, label, XXXX-XXXX serial") {
     for (const char* fat : {"32", "16"}) {
         CAPTURE(fat);
-        const auto bytes = made_by(std::string("mkfs.vfat -s 2 -F ") + fat + " -n IMAGES -i 1a2b3c4d FILE");
+        const auto bytes =
+            made_by(std::string("mkfs.vfat -s 2 -F ") + fat + " -n IMAGES -i 1a2b3c4d FILE");
         FilesystemInfo info;
         REQUIRE(probe_filesystem(bytes.data(), bytes.size(), info));
         CHECK(std::string(info.type) == "vfat");
@@ -98,10 +101,12 @@ TEST_CASE("filesystem probe: zeros and short buffers -> nothing found") {
     FilesystemInfo info;
     CHECK_FALSE(probe_filesystem(zeros.data(), zeros.size(), info));
     const auto bytes = made_by("mkfs.ext4 -q -F FILE");
-    for (size_t size : {0, 100, 1024, 1100}) CHECK_FALSE(probe_filesystem(bytes.data(), size, info));
+    for (size_t size : {0, 100, 1024, 1100})
+        CHECK_FALSE(probe_filesystem(bytes.data(), size, info));
 }
 
-TEST_CASE("device names: LABEL=, UUID= (any case), PARTLABEL=, /dev paths; anything else rejected") {
+TEST_CASE(
+    "device names: LABEL=, UUID= (any case), PARTLABEL=, /dev paths; anything else rejected") {
     DeviceName name = test::value_of(parse_device_name("LABEL=HALDATA"));
     CHECK((name.kind == DeviceNameKind::kLabel && name.value.view() == "HALDATA"));
     name = test::value_of(parse_device_name("UUID=0F2B3C4D-5E6F-4A1B-8C9D-0E1F2A3B4C5D"));
@@ -128,16 +133,18 @@ TEST_CASE("file on device: DEVICE:/PATH split at the first :/") {
 TEST_CASE("disk specs: auto, all, and lists of paths, serials, wwids and images") {
     DiskSpecList list = test::value_of(parse_disk_specs("all"));
     CHECK((list.count == 1 && list.specs[0].kind == DiskSpecKind::kAll));
-    list = test::value_of(
-        parse_disk_specs(" /dev/sda , serial:WD-123, wwid:naa.5000c500a1b2c3d4, UUID=1234-ABCD:/win.qcow2"));
+    list = test::value_of(parse_disk_specs(
+        " /dev/sda , serial:WD-123, wwid:naa.5000c500a1b2c3d4, UUID=1234-ABCD:/win.qcow2"));
     REQUIRE(list.count == 4);
     CHECK(list.specs[0].kind == DiskSpecKind::kPath);
     CHECK(list.specs[0].value.view() == "/dev/sda");
     CHECK((list.specs[1].kind == DiskSpecKind::kSerial && list.specs[1].value.view() == "WD-123"));
     CHECK(list.specs[2].kind == DiskSpecKind::kWwid);
-    CHECK((list.specs[3].kind == DiskSpecKind::kImage && list.specs[3].image.path.view() == "/win.qcow2"));
+    CHECK((list.specs[3].kind == DiskSpecKind::kImage &&
+           list.specs[3].image.path.view() == "/win.qcow2"));
     std::string nine;
-    for (int i = 0; i < 9; ++i) nine += "/dev/vd" + std::string(1, static_cast<char>('a' + i)) + ",";
+    for (int i = 0; i < 9; ++i)
+        nine += "/dev/vd" + std::string(1, static_cast<char>('a' + i)) + ",";
     nine.pop_back();
     const auto rejected = parse_disk_specs(nine);
     REQUIRE_FALSE(rejected.ok());

@@ -12,10 +12,12 @@ using namespace hal;
 
 namespace {
 
-constexpr uint8_t kEsp[16] = {0x28, 0x73, 0x2a, 0xc1, 0x1f, 0xf8, 0xd2, 0x11, 0xba, 0x4b, 0x00, 0xa0, 0xc9, 0x3e, 0xc9, 0x3b};
+constexpr uint8_t kEsp[16] = {0x28, 0x73, 0x2a, 0xc1, 0x1f, 0xf8, 0xd2, 0x11,
+                              0xba, 0x4b, 0x00, 0xa0, 0xc9, 0x3e, 0xc9, 0x3b};
 constexpr uint8_t kBiosBoot[16] = {0x48, 0x61, 0x68, 0x21, 0x49, 0x64, 0x6f, 0x6e,
                                    0x74, 0x4e, 0x65, 0x65, 0x64, 0x45, 0x46, 0x49};
-constexpr uint8_t kLinux[16] = {0xaf, 0x3d, 0xc6, 0x0f, 0x83, 0x84, 0x72, 0x47, 0x8e, 0x79, 0x3d, 0x69, 0xd8, 0x47, 0x7d, 0xe4};
+constexpr uint8_t kLinux[16] = {0xaf, 0x3d, 0xc6, 0x0f, 0x83, 0x84, 0x72, 0x47,
+                                0x8e, 0x79, 0x3d, 0x69, 0xd8, 0x47, 0x7d, 0xe4};
 
 void put32(std::vector<uint8_t>& disk, size_t at, uint32_t value) {
     for (int i = 0; i < 4; ++i) disk[at + i] = static_cast<uint8_t>(value >> (8 * i));
@@ -25,7 +27,8 @@ void put64(std::vector<uint8_t>& disk, size_t at, uint64_t value) {
     put32(disk, at + 4, static_cast<uint32_t>(value >> 32));
 }
 
-void mbr_entry(std::vector<uint8_t>& disk, int index, uint8_t type, uint32_t first, uint32_t sectors, bool active) {
+void mbr_entry(std::vector<uint8_t>& disk, int index, uint8_t type, uint32_t first,
+               uint32_t sectors, bool active) {
     const size_t at = 446 + 16 * static_cast<size_t>(index);
     disk[at] = active ? 0x80 : 0;
     disk[at + 4] = type;
@@ -52,7 +55,8 @@ std::vector<uint8_t> gpt_disk(const std::vector<GptPartition>& partitions, uint3
         disk[at + 16] = static_cast<uint8_t>(i + 1);  // unique GUID, any non-zero
         put64(disk, at + 32, partitions[i].first);
         put64(disk, at + 40, partitions[i].last);
-        for (size_t c = 0; partitions[i].name[c]; ++c) disk[at + 56 + 2 * c] = static_cast<uint8_t>(partitions[i].name[c]);
+        for (size_t c = 0; partitions[i].name[c]; ++c)
+            disk[at + 56 + 2 * c] = static_cast<uint8_t>(partitions[i].name[c]);
     }
     const size_t header = sector;
     std::memcpy(&disk[header], "EFI PART", 8);
@@ -93,7 +97,8 @@ TEST_CASE("partition table: MBR with boot code and an active Linux partition -> 
 TEST_CASE("partition table: GPT with an ESP (512 and 4096-byte sectors) -> UEFI signs, names") {
     for (uint32_t sector : {512u, 4096u}) {
         CAPTURE(sector);
-        const auto disk = gpt_disk({{kEsp, 2048, 206847, "EFI system"}, {kLinux, 206848, 999999, "root"}}, sector);
+        const auto disk = gpt_disk(
+            {{kEsp, 2048, 206847, "EFI system"}, {kLinux, 206848, 999999, "root"}}, sector);
         const PartitionTable table = parse_partition_table(disk.data(), disk.size());
         CHECK(table.protective_mbr);
         CHECK(table.gpt);
@@ -109,7 +114,8 @@ TEST_CASE("partition table: GPT with an ESP (512 and 4096-byte sectors) -> UEFI 
     }
 }
 
-TEST_CASE("partition table: GPT with a BIOS boot partition -> BIOS signs even with protective-MBR code") {
+TEST_CASE(
+    "partition table: GPT with a BIOS boot partition -> BIOS signs even with protective-MBR code") {
     auto disk = gpt_disk({{kBiosBoot, 34, 2047, "bios"}, {kLinux, 2048, 99999, "root"}});
     disk[0] = 0xeb;  // GRUB's boot.img
     const DiskBootSigns signs = boot_signs(parse_partition_table(disk.data(), disk.size()));
@@ -130,7 +136,8 @@ TEST_CASE("partition table: damaged GPT header or entry CRC -> no GPT, no partit
     CHECK_FALSE(table.gpt);
 }
 
-TEST_CASE("partition table: every truncation of a GPT disk -> parsed or rejected, never out of bounds") {
+TEST_CASE(
+    "partition table: every truncation of a GPT disk -> parsed or rejected, never out of bounds") {
     const auto disk = gpt_disk({{kEsp, 2048, 206847, "esp"}});
     for (size_t size : {0, 1, 511, 512, 1023, 1024, 1100, 17407, 17408, 17409}) {
         CAPTURE(size);

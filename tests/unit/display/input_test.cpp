@@ -19,7 +19,8 @@ using namespace hal;
 
 namespace {
 
-std::vector<std::pair<uint16_t, bool>> filter(HotkeyFilter& filter, uint16_t code, bool down, bool* menu = nullptr) {
+std::vector<std::pair<uint16_t, bool>> filter(HotkeyFilter& filter, uint16_t code, bool down,
+                                              bool* menu = nullptr) {
     KeyEvent out[HotkeyFilter::kMaxOutput];
     bool opened = false;
     const size_t count = filter.key(code, down, out, opened);
@@ -41,7 +42,8 @@ TEST_CASE("keymap: XT keys map to themselves, E0 keys to 0x80 | code, unknown to
     CHECK(qemu_key_number(BTN_LEFT) == 0);
 }
 
-TEST_CASE("hotkey: parsing modifiers and keys, case-insensitive; no modifier or two keys -> rejected") {
+TEST_CASE(
+    "hotkey: parsing modifiers and keys, case-insensitive; no modifier or two keys -> rejected") {
     Hotkey hotkey = test::value_of(parse_hotkey("Ctrl+Alt+Esc"));
     CHECK(hotkey.modifiers == (kCtrl | kAlt));
     CHECK(hotkey.key == KEY_ESC);
@@ -52,8 +54,8 @@ TEST_CASE("hotkey: parsing modifiers and keys, case-insensitive; no modifier or 
     CHECK_FALSE(parse_hotkey("ctrl+esc+f1").ok());
     CHECK_FALSE(parse_hotkey("ctrl+nosuchkey").ok());
     char text[32];
-    CHECK(std::string(format_hotkey(test::value_of(parse_hotkey("Alt+Ctrl+F12")), text, sizeof text)) ==
-          "ctrl+alt+f12");
+    CHECK(std::string(format_hotkey(test::value_of(parse_hotkey("Alt+Ctrl+F12")), text,
+                                    sizeof text)) == "ctrl+alt+f12");
     CHECK(test::value_of(parse_hotkey(format_hotkey(hotkey, text, sizeof text))) == hotkey);
 }
 
@@ -77,11 +79,13 @@ TEST_CASE("hotkey filter: Ctrl+C -> the held Ctrl first, then C; a lone Ctrl tap
     CHECK(filter(keys, KEY_C, true) ==
           std::vector<std::pair<uint16_t, bool>>{{KEY_LEFTCTRL, true}, {KEY_C, true}});
     CHECK(filter(keys, KEY_C, false) == std::vector<std::pair<uint16_t, bool>>{{KEY_C, false}});
-    CHECK(filter(keys, KEY_LEFTCTRL, false) == std::vector<std::pair<uint16_t, bool>>{{KEY_LEFTCTRL, false}});
+    CHECK(filter(keys, KEY_LEFTCTRL, false) ==
+          std::vector<std::pair<uint16_t, bool>>{{KEY_LEFTCTRL, false}});
     CHECK(filter(keys, KEY_RIGHTCTRL, true).empty());
     CHECK(filter(keys, KEY_RIGHTCTRL, false) ==
           std::vector<std::pair<uint16_t, bool>>{{KEY_RIGHTCTRL, true}, {KEY_RIGHTCTRL, false}});
-    CHECK(filter(keys, KEY_LEFTSHIFT, true) == std::vector<std::pair<uint16_t, bool>>{{KEY_LEFTSHIFT, true}});
+    CHECK(filter(keys, KEY_LEFTSHIFT, true) ==
+          std::vector<std::pair<uint16_t, bool>>{{KEY_LEFTSHIFT, true}});
 }
 
 TEST_CASE("hotkey filter: Esc without both modifiers, autorepeat and flush on a click") {
@@ -97,10 +101,13 @@ TEST_CASE("hotkey filter: Esc without both modifiers, autorepeat and flush on a 
     KeyEvent out[HotkeyFilter::kMaxOutput];
     REQUIRE(click.flush(out) == 1);
     CHECK((out[0].code == KEY_LEFTALT && out[0].down));
-    CHECK(filter(click, KEY_LEFTALT, false) == std::vector<std::pair<uint16_t, bool>>{{KEY_LEFTALT, false}});
+    CHECK(filter(click, KEY_LEFTALT, false) ==
+          std::vector<std::pair<uint16_t, bool>>{{KEY_LEFTALT, false}});
 }
 
-TEST_CASE("pointer: relative motion integrated and clamped; absolute devices scaled; relative mode deltas") {
+TEST_CASE(
+    "pointer: relative motion integrated and clamped; absolute devices scaled; relative mode "
+    "deltas") {
     Pointer pointer;
     pointer.resize(1280, 800);
     CHECK((pointer.x() == 640 && pointer.y() == 400));
@@ -156,8 +163,8 @@ TEST_CASE("layout: blit copies a dirty region 1:1 and scaled, and reports what i
     std::vector<uint32_t> half(2 * 1, 0);
     Rect all;
     all.include(0, 0, gw, gh);
-    written = blit(reinterpret_cast<uint8_t*>(guest.data()), gw * 4, gw, gh, all, reinterpret_cast<uint8_t*>(half.data()),
-                   2 * 4, place(gw, gh, 2, 1));
+    written = blit(reinterpret_cast<uint8_t*>(guest.data()), gw * 4, gw, gh, all,
+                   reinterpret_cast<uint8_t*>(half.data()), 2 * 4, place(gw, gh, 2, 1));
     CHECK((half[0] == 1 && half[1] == 3));
     CHECK((written.width == 2 && written.height == 1));
 }
@@ -190,11 +197,13 @@ TEST_CASE("host display: connected status and the preferred mode first in the li
     CHECK_FALSE(preferred_mode("0x800\n").has_value());
 }
 
-TEST_CASE("host display: a firmware framebuffer's size, DRM's own fbdev told apart, XRGB8888 only") {
+TEST_CASE(
+    "host display: a firmware framebuffer's size, DRM's own fbdev told apart, XRGB8888 only") {
     const auto size = framebuffer_size("1024,768\n");
     REQUIRE(size.has_value());
     CHECK((size->width == 1024 && size->height == 768));
-    for (const char* bad : {"", "1024\n", "1024x768\n", "0,768\n", "1024,\n", "99999,768\n", "1024,768,1\n"}) {
+    for (const char* bad :
+         {"", "1024\n", "1024x768\n", "0,768\n", "1024,\n", "99999,768\n", "1024,768,1\n"}) {
         CAPTURE(bad);
         CHECK_FALSE(framebuffer_size(bad).has_value());
     }

@@ -55,7 +55,8 @@ std::vector<uint8_t> handshake(uint16_t width, uint16_t height) {
     return out;
 }
 
-void rect_header(std::vector<uint8_t>& out, uint16_t x, uint16_t y, uint16_t w, uint16_t h, int32_t encoding) {
+void rect_header(std::vector<uint8_t>& out, uint16_t x, uint16_t y, uint16_t w, uint16_t h,
+                 int32_t encoding) {
     be16(out, x);
     be16(out, y);
     be16(out, w);
@@ -94,7 +95,9 @@ void check_frame(const Recorder& recorder) {
 
 }  // namespace
 
-TEST_CASE("rfb: whole session in one read -> handshake replies, raw pixels placed, pseudo-encodings reported") {
+TEST_CASE(
+    "rfb: whole session in one read -> handshake replies, raw pixels placed, pseudo-encodings "
+    "reported") {
     Recorder recorder;
     rfb::ServerParser parser(recorder);
     const auto data = session();
@@ -149,12 +152,14 @@ TEST_CASE("rfb: hostile servers -> clear errors, no out-of-bounds pixels") {
     outside = {0, 0, 0, 1};
     rect_header(outside, 4, 0, 3, 1, rfb::kEncodingRaw);  // x 4 + 3 > width 5
     unknown = {0, 0, 0, 1};
-    rect_header(unknown, 0, 0, 1, 1, 16);                 // ZRLE, never asked for
+    rect_header(unknown, 0, 0, 1, 1, 16);  // ZRLE, never asked for
     huge = {0, 0, 0, 1};
     rect_header(huge, 0, 0, 9000, 1, rfb::kEncodingDesktopSize);
     type = {77};
     for (const auto& [tail, error] : std::vector<std::pair<std::vector<uint8_t>, const char*>>{
-             {outside, "outside the screen"}, {unknown, "not asked for"}, {huge, "impossible screen size"},
+             {outside, "outside the screen"},
+             {unknown, "not asked for"},
+             {huge, "impossible screen size"},
              {type, "unknown message type"}}) {
         Recorder recorder;
         rfb::ServerParser parser(recorder);
@@ -167,7 +172,8 @@ TEST_CASE("rfb: hostile servers -> clear errors, no out-of-bounds pixels") {
     Recorder recorder;
     rfb::ServerParser parser(recorder);
     const std::string refused = std::string("RFB 003.008\n") + '\0';
-    CHECK(parser.feed({reinterpret_cast<const uint8_t*>(refused.data()), refused.size()}) == rfb::ParseResult::kError);
+    CHECK(parser.feed({reinterpret_cast<const uint8_t*>(refused.data()), refused.size()}) ==
+          rfb::ParseResult::kError);
     rfb::ServerParser vnc_auth(recorder);
     std::vector<uint8_t> auth = handshake(5, 4);
     auth[13] = 2;  // offers only VNC authentication
@@ -184,7 +190,8 @@ TEST_CASE("rfb: client messages -> the exact bytes QEMU reads") {
     REQUIRE(rfb::set_encodings(out, encodings) == 12);
     CHECK((out[0] == 2 && out[3] == 2 && out[8] == 0xff && out[11] == 0x21));
     REQUIRE(rfb::update_request(out, true, 1280, 800) == 10);
-    CHECK((out[0] == 3 && out[1] == 1 && out[6] == 5 && out[7] == 0 && out[8] == 3 && out[9] == 0x20));
+    CHECK((out[0] == 3 && out[1] == 1 && out[6] == 5 && out[7] == 0 && out[8] == 3 &&
+           out[9] == 0x20));
     REQUIRE(rfb::pointer_event(out, 1, 300, 2) == 6);
     CHECK((out[0] == 5 && out[1] == 1 && out[2] == 1 && out[3] == 44 && out[5] == 2));
     REQUIRE(rfb::extended_key_event(out, true, 0, 0x9d) == 12);

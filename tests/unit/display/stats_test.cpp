@@ -9,7 +9,8 @@ using namespace hal;
 
 namespace {
 
-std::string report(DisplayStats& stats, uint64_t now_ms, uint64_t cpu_us, uint32_t width, uint32_t height) {
+std::string report(DisplayStats& stats, uint64_t now_ms, uint64_t cpu_us, uint32_t width,
+                   uint32_t height) {
     char line[256];
     const size_t length = stats.report(line, sizeof line, now_ms, cpu_us, width, height);
     return {line, length};
@@ -39,12 +40,14 @@ TEST_CASE("display stats: a window's updates, whole screens and CPU share, then 
     stats.pixels(1024 * 384);
     stats.update(1500);
     CHECK(report(stats, 15000, 2250000, 1024, 768) ==
-          "stats: 5.0 s: 11 updates (2.2/s), 8.26 Mpx = 10.5 screens of 1024x768 (2.1/s), 31.5 MB from QEMU, "
+          "stats: 5.0 s: 11 updates (2.2/s), 8.26 Mpx = 10.5 screens of 1024x768 (2.1/s), 31.5 MB "
+          "from QEMU, "
           "drawing 31 ms, cpu 250 ms (5.0 %)");
     // The next window starts empty at the report's moment.
     CHECK(stats.due_in(15000) == 5000);
     CHECK(report(stats, 25000, 2250000, 1024, 768) ==
-          "stats: 10.0 s: 0 updates (0.0/s), 0.00 Mpx = 0.0 screens of 1024x768 (0.0/s), 0.0 MB from QEMU, "
+          "stats: 10.0 s: 0 updates (0.0/s), 0.00 Mpx = 0.0 screens of 1024x768 (0.0/s), 0.0 MB "
+          "from QEMU, "
           "drawing 0 ms, cpu 0 ms (0.0 %)");
 }
 

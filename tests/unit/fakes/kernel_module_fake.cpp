@@ -13,7 +13,8 @@ Status load_module(const char* path) {
     const std::string text(path);
     fake::wait_if_held(text);
     for (const auto& [suffix, code] : fake::module_failures())
-        if (text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        if (text.size() >= suffix.size() &&
+            text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0) {
             fake::record("load_module failed " + text);
             return Error{"finit_module", code};
         }

@@ -4,9 +4,10 @@
 
 namespace hal::sys {
 
-Status mount_filesystem(const char* source, const char* target, const char* type, unsigned long flags,
-                        const char* options) {
-    fake::record(std::string("mount ") + source + " " + target + " " + type + (flags & kMountReadOnly ? " ro" : " rw") +
+Status mount_filesystem(const char* source, const char* target, const char* type,
+                        unsigned long flags, const char* options) {
+    fake::record(std::string("mount ") + source + " " + target + " " + type +
+                 (flags & kMountReadOnly ? " ro" : " rw") +
                  (options && *options ? std::string(" ") + options : std::string()));
     return ok_status();
 }

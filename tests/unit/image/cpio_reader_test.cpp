@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "initrd/archive_writer.hpp"
 #include "image/cpio_reader.hpp"
+#include "initrd/archive_writer.hpp"
 #include "tests/unit/support.hpp"
 
 using namespace hal::pack;
@@ -15,7 +15,8 @@ namespace {
 std::string sample_cpio() {
     FilePlan plan;
     hal::test::checked(plan.add_generated_file("/etc/hal.conf", "disk = auto\n", 0644));
-    hal::test::checked(plan.add_generated_file("/lib/modules/x/a.ko", std::string(1001, 'a'), 0644));
+    hal::test::checked(
+        plan.add_generated_file("/lib/modules/x/a.ko", std::string(1001, 'a'), 0644));
     hal::test::checked(plan.add_symlink("/bin/sh", "busybox"));
     hal::test::checked(plan.add_char_device("/dev/console", 5, 1, 0600));
     ArchiveOptions options;
@@ -46,7 +47,8 @@ TEST_CASE("cpio reader: the writer's archive -> paths, modes, data, device numbe
     CHECK(find(archive, "etc") != nullptr);  // parents are entries too
 }
 
-TEST_CASE("cpio reader: two archives with zero padding between, as an early cpio and the main one") {
+TEST_CASE(
+    "cpio reader: two archives with zero padding between, as an early cpio and the main one") {
     const std::string one = sample_cpio();
     const std::string joined = one + std::string(512, '\0') + one;
     const CpioArchive first = hal::test::checked(read_cpio(joined, 0));
@@ -63,7 +65,8 @@ TEST_CASE("cpio reader: every truncation and a corrupt header -> an error with t
     const size_t trailer = cpio.rfind("TRAILER!!!");
     for (size_t length = 0; length < trailer; length += 7) {
         CAPTURE(length);
-        const std::string error = hal::test::message_of(read_cpio(std::string_view(cpio).substr(0, length), 0));
+        const std::string error =
+            hal::test::message_of(read_cpio(std::string_view(cpio).substr(0, length), 0));
         CHECK(error.find("at byte") != std::string::npos);
     }
     std::string bad = cpio;

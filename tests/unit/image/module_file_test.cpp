@@ -66,8 +66,10 @@ std::string gzip_of(const std::string& data) {
 std::string xz_of(const std::string& data) {
     std::string out(lzma_stream_buffer_bound(data.size()), '\0');
     size_t position = 0;
-    REQUIRE(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, nullptr, reinterpret_cast<const uint8_t*>(data.data()),
-                                    data.size(), reinterpret_cast<uint8_t*>(out.data()), &position, out.size()) == LZMA_OK);
+    REQUIRE(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, nullptr,
+                                    reinterpret_cast<const uint8_t*>(data.data()), data.size(),
+                                    reinterpret_cast<uint8_t*>(out.data()), &position,
+                                    out.size()) == LZMA_OK);
     out.resize(position);
     return out;
 }
@@ -84,7 +86,8 @@ std::string zstd_of(const std::string& data) {
 
 TEST_CASE("module file: .modinfo firmware entries -> all of them, other keys ignored") {
     const std::string elf = module_with_modinfo(std::string(
-        "license=GPL\0firmware=e100/d101m_ucode.bin\0alias=pci:v*\0firmware=e100/d102e_ucode.bin\0", 85));
+        "license=GPL\0firmware=e100/d101m_ucode.bin\0alias=pci:v*\0firmware=e100/d102e_ucode.bin\0",
+        85));
     CHECK(hal::test::checked(modinfo_values(elf, "firmware")) ==
           std::vector<std::string>{"e100/d101m_ucode.bin", "e100/d102e_ucode.bin"});
 }
@@ -96,8 +99,10 @@ TEST_CASE("module file: malformed ELF -> error, every truncation refused or read
         CAPTURE(length);
         const auto values = modinfo_values(elf.substr(0, length), "firmware");
         // A cut module either says what is wrong or yields no more than the whole one holds.
-        if (values.ok()) CHECK(values.value().size() <= 1);
-        else CHECK_FALSE(values.error().message.empty());
+        if (values.ok())
+            CHECK(values.value().size() <= 1);
+        else
+            CHECK_FALSE(values.error().message.empty());
     }
 }
 
@@ -111,8 +116,10 @@ TEST_CASE("module file: gzip, xz and zstd -> the original bytes") {
 
 TEST_CASE("module file: truncated compressed data -> error, not a short module") {
     const std::string original(50000, 'm');
-    for (const auto& [name, compressed] : {std::pair<const char*, std::string>{"gz", gzip_of(original)},
-                                           {"xz", xz_of(original)}, {"zst", zstd_of(original)}}) {
+    for (const auto& [name, compressed] :
+         {std::pair<const char*, std::string>{"gz", gzip_of(original)},
+          {"xz", xz_of(original)},
+          {"zst", zstd_of(original)}}) {
         CAPTURE(name);
         const std::string cut = compressed.substr(0, compressed.size() / 2);
         const auto output = std::string(name) == "gz"   ? gunzip(cut)

@@ -31,7 +31,8 @@ struct ImageFormat {
     int filter = 0;
 };
 
-std::map<std::string, ReadEntry> read_image(const std::string& path, ImageFormat* format = nullptr) {
+std::map<std::string, ReadEntry> read_image(const std::string& path,
+                                            ImageFormat* format = nullptr) {
     std::map<std::string, ReadEntry> entries;
     struct archive* reader = archive_read_new();
     archive_read_support_filter_all(reader);
@@ -41,7 +42,10 @@ std::map<std::string, ReadEntry> read_image(const std::string& path, ImageFormat
     while (archive_read_next_header(reader, &entry) == ARCHIVE_OK) {
         ReadEntry read;
         const auto type = archive_entry_filetype(entry);
-        read.type = type == AE_IFDIR ? "dir" : type == AE_IFCHR ? "chr" : type == AE_IFREG ? "file" : "other";
+        read.type = type == AE_IFDIR   ? "dir"
+                    : type == AE_IFCHR ? "chr"
+                    : type == AE_IFREG ? "file"
+                                       : "other";
         read.mode = archive_entry_perm(entry);
         read.uid = archive_entry_uid(entry);
         read.gid = archive_entry_gid(entry);
@@ -50,7 +54,8 @@ std::map<std::string, ReadEntry> read_image(const std::string& path, ImageFormat
         read.minor = archive_entry_rdevminor(entry);
         char buffer[4096];
         la_ssize_t got;
-        while ((got = archive_read_data(reader, buffer, sizeof buffer)) > 0) read.data.append(buffer, got);
+        while ((got = archive_read_data(reader, buffer, sizeof buffer)) > 0)
+            read.data.append(buffer, got);
         entries[archive_entry_pathname(entry)] = read;
     }
     if (format) *format = ImageFormat{archive_format(reader), archive_filter_code(reader, 0)};
@@ -148,7 +153,8 @@ TEST_CASE("archive: missing host file -> error, existing output untouched, no te
     const std::string output = dir + "/image";
     std::ofstream(output) << "the good old image";
     std::string error;
-    error = hal::test::message_of(write_image(sample_plan(dir + "/does-not-exist").entries(), output, ArchiveOptions{}));
+    error = hal::test::message_of(
+        write_image(sample_plan(dir + "/does-not-exist").entries(), output, ArchiveOptions{}));
     CHECK_FALSE(error.empty());
     CHECK(error.find("does-not-exist") != std::string::npos);
     CHECK(file_bytes(output) == "the good old image");

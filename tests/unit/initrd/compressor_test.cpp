@@ -57,7 +57,8 @@ std::string gunzip(const std::string& data) {
 
 uint32_t read32(const std::string& data, size_t at) {
     uint32_t value = 0;
-    for (int i = 3; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(data[at + static_cast<size_t>(i)]);
+    for (int i = 3; i >= 0; --i)
+        value = (value << 8) | static_cast<unsigned char>(data[at + static_cast<size_t>(i)]);
     return value;
 }
 
@@ -99,18 +100,21 @@ TEST_CASE("compress zstd: a checksummed frame, the same for 1 and 4 threads") {
     CHECK((static_cast<unsigned char>(one[4]) & 0x04) != 0);
 }
 
-TEST_CASE("compress xz: CRC32 check (the kernel's decoder has no CRC64), the same for 1 and 3 threads") {
+TEST_CASE(
+    "compress xz: CRC32 check (the kernel's decoder has no CRC64), the same for 1 and 3 threads") {
     const std::string input = sample_input(2'000'000);
     const std::string one = compressed(input, "xz:1", 1);
     CHECK(compressed(input, "xz:1", 3) == one);
-    CHECK(one.substr(0, 6) == std::string("\xfd" "7zXZ\0", 6));
+    CHECK(one.substr(0, 6) == std::string("\xfd"
+                                          "7zXZ\0",
+                                          6));
     CHECK(one[7] == 0x01);  // stream flags: check type 1 = CRC32
     std::string output(input.size(), '\0');
     uint64_t memory = UINT64_MAX;
     size_t in = 0, out = 0;
-    REQUIRE(lzma_stream_buffer_decode(&memory, 0, nullptr, reinterpret_cast<const uint8_t*>(one.data()), &in,
-                                      one.size(), reinterpret_cast<uint8_t*>(output.data()), &out,
-                                      output.size()) == LZMA_OK);
+    REQUIRE(lzma_stream_buffer_decode(
+                &memory, 0, nullptr, reinterpret_cast<const uint8_t*>(one.data()), &in, one.size(),
+                reinterpret_cast<uint8_t*>(output.data()), &out, output.size()) == LZMA_OK);
     CHECK(output == input);
 }
 

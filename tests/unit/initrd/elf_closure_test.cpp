@@ -37,7 +37,8 @@ std::string file_bytes(const std::string& path) {
 }
 
 bool has_image_path(const std::vector<PackedObject>& objects, const std::string& path) {
-    return std::any_of(objects.begin(), objects.end(), [&](const PackedObject& object) { return object.image_path == path; });
+    return std::any_of(objects.begin(), objects.end(),
+                       [&](const PackedObject& object) { return object.image_path == path; });
 }
 
 }  // namespace
@@ -56,7 +57,8 @@ TEST_CASE("elf: fixture program -> interpreter, DT_NEEDED and $ORIGIN RUNPATH re
 TEST_CASE("elf: static hal-init -> static, nothing needed") {
     ElfInfo info;
     std::string error;
-    REQUIRE(read_elf_info("build/hal-init", info, error));
+    const char* hal_init = std::getenv("HAL_INIT_BINARY");  // the Makefile's $(BUILD)/hal-init
+    REQUIRE(read_elf_info(hal_init ? hal_init : "build/hal-init", info, error));
     CHECK(info.is_static());
 }
 
@@ -78,7 +80,8 @@ TEST_CASE("elf closure: fixture program -> its $ORIGIN library, libc and the loa
 TEST_CASE("elf closure: system QEMU -> glib and libslirp among its libraries") {
     std::vector<PackedObject> objects;
     std::string error;
-    REQUIRE(library_closure({"/usr/bin/qemu-system-x86_64"}, host_library_search(), objects, error));
+    REQUIRE(
+        library_closure({"/usr/bin/qemu-system-x86_64"}, host_library_search(), objects, error));
     CHECK(has_image_path(objects, "/lib/x86_64-linux-gnu/libglib-2.0.so.0"));
     CHECK(has_image_path(objects, "/lib/x86_64-linux-gnu/libslirp.so.0"));
     CHECK(objects.size() > 20);
@@ -86,7 +89,8 @@ TEST_CASE("elf closure: system QEMU -> glib and libslirp among its libraries") {
 
 TEST_CASE("elf closure: library missing from every search dir -> error naming it and its user") {
     // Copy the fixture program away from its lib/ so $ORIGIN/../lib no longer holds the library.
-    const std::string program = temporary_file(file_bytes(fixture_dir() + "/elf/bin/fixture_program"));
+    const std::string program =
+        temporary_file(file_bytes(fixture_dir() + "/elf/bin/fixture_program"));
     std::vector<PackedObject> objects;
     std::string error;
     CHECK_FALSE(library_closure({program}, host_library_search(), objects, error));
@@ -102,8 +106,14 @@ TEST_CASE("elf: malformed inputs table -> error, never a crash") {
     huge_phoff[0x20] = '\xff';  // e_phoff far beyond the file
     huge_phoff[0x21] = '\xff';
     huge_phoff[0x22] = '\xff';
-    const std::string cases[] = {"", "not an elf", std::string("\x7f" "ELF", 4), real.substr(0, 64),
-                                 real.substr(0, 200), huge_phoff};
+    const std::string cases[] = {"",
+                                 "not an elf",
+                                 std::string("\x7f"
+                                             "ELF",
+                                             4),
+                                 real.substr(0, 64),
+                                 real.substr(0, 200),
+                                 huge_phoff};
     for (const auto& content : cases) {
         const std::string path = temporary_file(content);
         ElfInfo info;

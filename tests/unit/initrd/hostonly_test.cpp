@@ -26,7 +26,8 @@ constexpr const char* kModulesDep =
     "kernel/drivers/ata/libata.ko:\n"
     "kernel/drivers/ata/ata_piix.ko: kernel/drivers/ata/libata.ko\n"
     "kernel/drivers/ata/ahci.ko: kernel/drivers/ata/libata.ko\n"
-    "kernel/drivers/ata/sata_target.ko: kernel/drivers/ata/libata.ko kernel/fs/configfs/configfs.ko\n"
+    "kernel/drivers/ata/sata_target.ko: kernel/drivers/ata/libata.ko "
+    "kernel/fs/configfs/configfs.ko\n"
     "kernel/fs/configfs/configfs.ko:\n"
     "kernel/drivers/net/ethernet/intel/e1000/e1000.ko:\n"
     "kernel/drivers/net/ethernet/realtek/r8169.ko:\n"
@@ -53,10 +54,13 @@ struct Generic {
         REQUIRE(parse_modules_dep(kModulesDep, "modules.dep", index, error));
         parse_modules_alias(kAliases, index);
         std::vector<ModuleRequest> requests;
-        REQUIRE(parse_module_list("kvm\nkvm_intel\nkvm_amd\ntun\nkernel/drivers/ata/\n"
-                                  "kernel/drivers/net/ethernet/**\nvirtio_pci\nvirtio_blk\next4\n",
-                                  "modules.list", requests, error));
-        REQUIRE_MESSAGE(resolve_modules(requests, index, "modules.list", "6.1.0-test", resolution, error), error);
+        REQUIRE(
+            parse_module_list("kvm\nkvm_intel\nkvm_amd\ntun\nkernel/drivers/ata/\n"
+                              "kernel/drivers/net/ethernet/**\nvirtio_pci\nvirtio_blk\next4\n",
+                              "modules.list", requests, error));
+        REQUIRE_MESSAGE(
+            resolve_modules(requests, index, "modules.list", "6.1.0-test", resolution, error),
+            error);
     }
 };
 
@@ -69,18 +73,23 @@ std::map<std::string, std::string> chosen(const Generic& generic, const HostDevi
 
 }  // namespace
 
-TEST_CASE("hostonly: an Intel machine with PIIX IDE and an e1000 -> their drivers, kvm_intel, tun, ext4") {
+TEST_CASE(
+    "hostonly: an Intel machine with PIIX IDE and an e1000 -> their drivers, kvm_intel, tun, "
+    "ext4") {
     Generic generic;
     HostDevices devices;
     devices.cpu_vendor = "GenuineIntel";
-    devices.modaliases = {{"0000:00:01.1", "pci:v00008086d00007010sv00001AF4sd00001100bc01sc01i80"},
-                          {"0000:00:03.0", "pci:v00008086d0000100Esv00001AF4sd00001100bc02sc00i00"},
-                          {"0000:00:00.0", "pci:v00008086d00001237sv00001AF4sd00001100bc06sc00i00"}};
+    devices.modaliases = {
+        {"0000:00:01.1", "pci:v00008086d00007010sv00001AF4sd00001100bc01sc01i80"},
+        {"0000:00:03.0", "pci:v00008086d0000100Esv00001AF4sd00001100bc02sc00i00"},
+        {"0000:00:00.0", "pci:v00008086d00001237sv00001AF4sd00001100bc06sc00i00"}};
     const auto result = chosen(generic, devices);
     std::vector<std::string> names;
     for (const auto& [name, reason] : result) names.push_back(name);
-    CHECK(names == std::vector<std::string>{"ata_piix", "e1000", "ext4", "kvm", "kvm_intel", "tun"});
-    CHECK(result.at("ata_piix") == "pci:v00008086d00007010sv00001AF4sd00001100bc01sc01i80 (0000:00:01.1)");
+    CHECK(names ==
+          std::vector<std::string>{"ata_piix", "e1000", "ext4", "kvm", "kvm_intel", "tun"});
+    CHECK(result.at("ata_piix") ==
+          "pci:v00008086d00007010sv00001AF4sd00001100bc01sc01i80 (0000:00:01.1)");
     CHECK(result.at("kvm_intel").find("the HAL's own") == 0);
     CHECK(result.at("ext4").find("a filesystem") != std::string::npos);
     // configfs is a filesystem, but only a dependency of a driver this machine does not need.
@@ -111,11 +120,12 @@ TEST_CASE("hostonly: a recorded list and a sysfs tree read alike; a bad line nam
     char name[] = "/tmp/hostonly-test-XXXXXX";
     REQUIRE(::mkdtemp(name) != nullptr);
     const std::string root = name;
-    std::ofstream(root + "/recorded") << "# recorded on the test machine\n"
-                                         "0000:00:04.0 pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n"
-                                         "virtio:d00000002v00001AF4\n"
-                                         "driver e1000\n"
-                                         "cpu AuthenticAMD\n";
+    std::ofstream(root + "/recorded")
+        << "# recorded on the test machine\n"
+           "0000:00:04.0 pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n"
+           "virtio:d00000002v00001AF4\n"
+           "driver e1000\n"
+           "cpu AuthenticAMD\n";
     HostDevices recorded;
     std::string error;
     REQUIRE(read_host_devices("/nonexistent", root + "/recorded", recorded, error));
@@ -126,9 +136,12 @@ TEST_CASE("hostonly: a recorded list and a sysfs tree read alike; a bad line nam
     CHECK(recorded.cpu_vendor == "AuthenticAMD");
 
     const std::string device = root + "/sys/bus/pci/devices/0000:00:04.0";
-    REQUIRE(std::system(("mkdir -p " + device + " " + root + "/sys/module/virtio_pci").c_str()) == 0);
-    std::ofstream(device + "/modalias") << "pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n";
-    REQUIRE(::symlink((root + "/sys/module/virtio_pci").c_str(), (device + "/driver").c_str()) == 0);
+    REQUIRE(std::system(("mkdir -p " + device + " " + root + "/sys/module/virtio_pci").c_str()) ==
+            0);
+    std::ofstream(device + "/modalias")
+        << "pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n";
+    REQUIRE(::symlink((root + "/sys/module/virtio_pci").c_str(), (device + "/driver").c_str()) ==
+            0);
     // driver/module is a link to the module's directory
     REQUIRE(::symlink((root + "/sys/module/virtio_pci").c_str(),
                       (root + "/sys/module/virtio_pci/module").c_str()) == 0);

@@ -48,11 +48,12 @@ TEST_CASE("microcode auto, generic: both vendors, every file, under kernel/x86/m
     FirmwareDir firmware;
     MicrocodeResult result;
     std::string error;
-    REQUIRE(build_microcode(MicrocodeSetting::kAuto, firmware.root, false, CpuSignature{"GenuineIntel", 6, 0x55, 4},
-                            result, error));
+    REQUIRE(build_microcode(MicrocodeSetting::kAuto, firmware.root, false,
+                            CpuSignature{"GenuineIntel", 6, 0x55, 4}, result, error));
     CHECK(result.archive.substr(0, 6) == "070701");
     CHECK(result.archive.size() % 4 == 0);
-    CHECK(file_in(result.archive, "kernel/x86/microcode/GenuineIntel.bin") == "INTEL-SKYLAKE-XINTEL-KABYLAKE");
+    CHECK(file_in(result.archive, "kernel/x86/microcode/GenuineIntel.bin") ==
+          "INTEL-SKYLAKE-XINTEL-KABYLAKE");
     CHECK(file_in(result.archive, "kernel/x86/microcode/AuthenticAMD.bin") == "AMD-OLDAMD-ZEN");
     CHECK(result.description.find("GenuineIntel.bin 29 bytes from 2 files") != std::string::npos);
 }
@@ -61,12 +62,12 @@ TEST_CASE("microcode host-only: this CPU's family-model-stepping file, the other
     FirmwareDir firmware;
     MicrocodeResult result;
     std::string error;
-    REQUIRE(build_microcode(MicrocodeSetting::kAuto, firmware.root, true, CpuSignature{"GenuineIntel", 6, 0x8e, 9},
-                            result, error));
+    REQUIRE(build_microcode(MicrocodeSetting::kAuto, firmware.root, true,
+                            CpuSignature{"GenuineIntel", 6, 0x8e, 9}, result, error));
     CHECK(file_in(result.archive, "kernel/x86/microcode/GenuineIntel.bin") == "INTEL-KABYLAKE");
     CHECK(file_in(result.archive, "kernel/x86/microcode/AuthenticAMD.bin") == "<absent>");
-    REQUIRE(build_microcode(MicrocodeSetting::kAuto, firmware.root, true, CpuSignature{"AuthenticAMD", 0x17, 1, 2},
-                            result, error));
+    REQUIRE(build_microcode(MicrocodeSetting::kAuto, firmware.root, true,
+                            CpuSignature{"AuthenticAMD", 0x17, 1, 2}, result, error));
     CHECK(file_in(result.archive, "kernel/x86/microcode/AuthenticAMD.bin") == "AMD-ZEN");
 }
 
@@ -77,21 +78,25 @@ TEST_CASE("microcode: nothing to pack -> no archive; a missing directory named o
     const CpuSignature cpu{"GenuineIntel", 6, 0x55, 4};
     REQUIRE(build_microcode(MicrocodeSetting::kNone, firmware.root, false, cpu, result, error));
     CHECK(result.archive.empty());
-    REQUIRE(build_microcode(MicrocodeSetting::kAuto, firmware.root + "/nowhere", false, cpu, result, error));
+    REQUIRE(build_microcode(MicrocodeSetting::kAuto, firmware.root + "/nowhere", false, cpu, result,
+                            error));
     CHECK(result.archive.empty());
-    CHECK_FALSE(build_microcode(MicrocodeSetting::kIntel, firmware.root + "/nowhere", false, cpu, result, error));
+    CHECK_FALSE(build_microcode(MicrocodeSetting::kIntel, firmware.root + "/nowhere", false, cpu,
+                                result, error));
     CHECK(error.find(firmware.root + "/nowhere") != std::string::npos);
     CHECK(error.find("intel-microcode") != std::string::npos);
     // Host-only: the CPU's own vendor directory must be there.
-    CHECK_FALSE(build_microcode(MicrocodeSetting::kAuto, firmware.root + "/nowhere", true, cpu, result, error));
+    CHECK_FALSE(build_microcode(MicrocodeSetting::kAuto, firmware.root + "/nowhere", true, cpu,
+                                result, error));
 }
 
 TEST_CASE("microcode: /proc/cpuinfo's first processor") {
     char name[] = "/tmp/cpuinfo-XXXXXX";
     const int fd = ::mkstemp(name);
     REQUIRE(fd >= 0);
-    std::ofstream(name) << "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 33\n"
-                           "model name\t: AMD Ryzen\nstepping\t: 0\n\nprocessor\t: 1\nvendor_id\t: Other\n";
+    std::ofstream(name)
+        << "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 33\n"
+           "model name\t: AMD Ryzen\nstepping\t: 0\n\nprocessor\t: 1\nvendor_id\t: Other\n";
     CpuSignature cpu;
     REQUIRE(read_cpu_signature(name, cpu));
     CHECK(cpu.vendor == "AuthenticAMD");

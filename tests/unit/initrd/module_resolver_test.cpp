@@ -24,9 +24,12 @@ constexpr const char* kModulesDep =
     "kernel/drivers/virtio/virtio_pci_modern_dev.ko:\n"
     "kernel/drivers/virtio/virtio_pci_legacy_dev.ko:\n"
     "kernel/drivers/virtio/virtio_pci.ko: kernel/drivers/virtio/virtio_pci_legacy_dev.ko "
-    "kernel/drivers/virtio/virtio_pci_modern_dev.ko kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
-    "kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
-    "kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko kernel/net/core/failover.ko "
+    "kernel/drivers/virtio/virtio_pci_modern_dev.ko kernel/drivers/virtio/virtio.ko "
+    "kernel/drivers/virtio/virtio_ring.ko\n"
+    "kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio.ko "
+    "kernel/drivers/virtio/virtio_ring.ko\n"
+    "kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko "
+    "kernel/net/core/failover.ko "
     "kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
     "kernel/drivers/net/net_failover.ko: kernel/net/core/failover.ko\n"
     "kernel/net/core/failover.ko:\n"
@@ -40,7 +43,8 @@ ModuleIndex index_of(const char* dep_text, const char* builtin_text = "") {
     return index;
 }
 
-bool resolve(const char* list, const ModuleIndex& index, Resolution& resolution, std::string& error) {
+bool resolve(const char* list, const ModuleIndex& index, Resolution& resolution,
+             std::string& error) {
     std::vector<ModuleRequest> requests;
     REQUIRE(parse_module_list(list, "modules.list", requests, error));
     return resolve_modules(requests, index, "modules.list", "6.1.0-test", resolution, error);
@@ -67,7 +71,8 @@ TEST_CASE("resolver: every module after all of its dependencies") {
     const ModuleIndex index = index_of(kModulesDep);
     Resolution resolution;
     std::string error;
-    REQUIRE(resolve("kvm-intel\nvirtio_net\nvirtio_pci\nvirtio_blk\ntun\n", index, resolution, error));
+    REQUIRE(
+        resolve("kvm-intel\nvirtio_net\nvirtio_pci\nvirtio_blk\ntun\n", index, resolution, error));
     for (const auto& path : resolution.load_order)
         for (const auto& dependency : index.dependencies.at(path))
             CHECK(position(resolution, dependency) < position(resolution, path));
@@ -76,7 +81,8 @@ TEST_CASE("resolver: every module after all of its dependencies") {
 TEST_CASE("resolver: duplicates in list and shared dependencies -> each module once") {
     Resolution resolution;
     std::string error;
-    REQUIRE(resolve("virtio_blk\nvirtio-blk\nvirtio_net\nvirtio_blk\n", index_of(kModulesDep), resolution, error));
+    REQUIRE(resolve("virtio_blk\nvirtio-blk\nvirtio_net\nvirtio_blk\n", index_of(kModulesDep),
+                    resolution, error));
     std::vector<std::string> sorted = resolution.load_order;
     std::sort(sorted.begin(), sorted.end());
     CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());
@@ -86,7 +92,8 @@ TEST_CASE("resolver: duplicates in list and shared dependencies -> each module o
 TEST_CASE("resolver: unknown module -> error naming module, line and kernel version") {
     Resolution resolution;
     std::string error;
-    CHECK_FALSE(resolve("virtio_blk\n\n# comment\nno_such_driver\n", index_of(kModulesDep), resolution, error));
+    CHECK_FALSE(resolve("virtio_blk\n\n# comment\nno_such_driver\n", index_of(kModulesDep),
+                        resolution, error));
     CHECK(error.find("no_such_driver") != std::string::npos);
     CHECK(error.find("line 4") != std::string::npos);
     CHECK(error.find("6.1.0-test") != std::string::npos);
@@ -103,13 +110,15 @@ TEST_CASE("resolver: optional unknown module -> skipped and reported") {
 TEST_CASE("resolver: builtin module -> satisfied, not packed") {
     Resolution resolution;
     std::string error;
-    REQUIRE(resolve("virtio_pci\n", index_of("", "kernel/drivers/virtio/virtio_pci.ko\n"), resolution, error));
+    REQUIRE(resolve("virtio_pci\n", index_of("", "kernel/drivers/virtio/virtio_pci.ko\n"),
+                    resolution, error));
     CHECK(resolution.builtin == std::vector<std::string>{"virtio_pci"});
     CHECK(resolution.load_order.empty());
 }
 
 TEST_CASE("resolver: dependency cycle -> error naming the cycle") {
-    const ModuleIndex index = index_of("kernel/a.ko: kernel/b.ko\nkernel/b.ko: kernel/c.ko\nkernel/c.ko: kernel/a.ko\n");
+    const ModuleIndex index =
+        index_of("kernel/a.ko: kernel/b.ko\nkernel/b.ko: kernel/c.ko\nkernel/c.ko: kernel/a.ko\n");
     Resolution resolution;
     std::string error;
     CHECK_FALSE(resolve("a\n", index, resolution, error));
@@ -147,7 +156,8 @@ TEST_CASE("resolver: filtered modules.dep -> only packed modules, in load order"
     REQUIRE(resolve("virtio_blk\n", index, resolution, error));
     CHECK(filtered_modules_dep(resolution, index) ==
           "kernel/drivers/virtio/virtio_ring.ko:\nkernel/drivers/virtio/virtio.ko:\n"
-          "kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n");
+          "kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio.ko "
+          "kernel/drivers/virtio/virtio_ring.ko\n");
 }
 
 namespace {
@@ -171,8 +181,11 @@ constexpr const char* kMoreDeps =
 ModuleIndex full_index() {
     ModuleIndex index = index_of((std::string(kModulesDep) + kMoreDeps).c_str());
     parse_modules_alias(kAliases, index);
-    parse_modules_alias("alias crypto-crct10dif crct10dif_pclmul\nalias crypto-crct10dif crct10dif_generic\n", index);
-    parse_modules_softdep("softdep crc-t10dif pre: crypto-crct10dif\nsoftdep tun post: virtio_blk\n", index);
+    parse_modules_alias(
+        "alias crypto-crct10dif crct10dif_pclmul\nalias crypto-crct10dif crct10dif_generic\n",
+        index);
+    parse_modules_softdep(
+        "softdep crc-t10dif pre: crypto-crct10dif\nsoftdep tun post: virtio_blk\n", index);
     return index;
 }
 
@@ -187,7 +200,8 @@ std::vector<std::string> names(const std::vector<std::string>& paths) {
 TEST_CASE("module list: groups, aliases and optional entries -> expanded in file order") {
     std::vector<ModuleRequest> requests;
     std::string error;
-    REQUIRE(parse_module_list("tun\n@net?\n@net = virtio_net e1000?\npci:v00008086d*\n", "modules.list", requests, error));
+    REQUIRE(parse_module_list("tun\n@net?\n@net = virtio_net e1000?\npci:v00008086d*\n",
+                              "modules.list", requests, error));
     REQUIRE(requests.size() == 4);
     CHECK(requests[0].text == "tun");
     CHECK((requests[1].text == "virtio_net" && requests[1].optional && requests[1].group == "net"));
@@ -199,7 +213,8 @@ TEST_CASE("module list: groups, aliases and optional entries -> expanded in file
 TEST_CASE("module list: a group named again adds nothing, unless it was only optional before") {
     std::vector<ModuleRequest> requests;
     std::string error;
-    REQUIRE(parse_module_list("@g = tun e1000\n@g?\n@g?\n@g\n@g\n@g?\n", "modules.list", requests, error));
+    REQUIRE(parse_module_list("@g = tun e1000\n@g?\n@g?\n@g\n@g\n@g?\n", "modules.list", requests,
+                              error));
     REQUIRE(requests.size() == 4);
     CHECK((requests[0].text == "tun" && requests[0].optional && requests[0].line == 1));
     CHECK((requests[1].text == "e1000" && requests[1].optional));
@@ -245,7 +260,8 @@ TEST_CASE("resolver: alias entry -> every module it names; unknown alias -> erro
     CHECK(names(resolution.load_order) == std::vector<std::string>{"e1000", "e1000e"});
     CHECK(resolution.early.empty());
     Resolution concrete;
-    REQUIRE(resolve("pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n", index, concrete, error));
+    REQUIRE(
+        resolve("pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n", index, concrete, error));
     CHECK(names(concrete.load_order).back() == "virtio_pci");
     Resolution none;
     CHECK_FALSE(resolve("usb:v1234p*\n", index, none, error));
@@ -271,13 +287,15 @@ TEST_CASE("resolver: softdep pre (every alias match) before, post after") {
     std::string error;
     REQUIRE(resolve("crc_t10dif\ntun\n", index, resolution, error));
     const auto order = names(resolution.load_order);
-    const auto position = [&](const char* name) { return std::find(order.begin(), order.end(), name) - order.begin(); };
+    const auto position = [&](const char* name) {
+        return std::find(order.begin(), order.end(), name) - order.begin();
+    };
     REQUIRE(position("crct10dif_pclmul") < static_cast<long>(order.size()));
     CHECK(position("crct10dif_pclmul") < position("crc_t10dif"));
     CHECK(position("crct10dif_generic") < position("crc_t10dif"));
     CHECK(position("tun") < position("virtio_blk"));
-    CHECK(filtered_modules_softdep(resolution, index).find("softdep crc_t10dif pre: crypto-crct10dif\n") !=
-          std::string::npos);
+    CHECK(filtered_modules_softdep(resolution, index)
+              .find("softdep crc_t10dif pre: crypto-crct10dif\n") != std::string::npos);
 }
 
 TEST_CASE("resolver: filtered modules.alias -> only packed modules' aliases") {
@@ -293,27 +311,35 @@ TEST_CASE("resolver: compressed module paths renamed in the filtered modules.dep
     Resolution resolution;
     std::string error;
     REQUIRE(resolve("a\n", index, resolution, error));
-    CHECK(filtered_modules_dep(resolution, index, {{"kernel/a.ko.xz", "kernel/a.ko"}, {"kernel/b.ko.zst", "kernel/b.ko"}}) ==
+    CHECK(filtered_modules_dep(
+              resolution, index,
+              {{"kernel/a.ko.xz", "kernel/a.ko"}, {"kernel/b.ko.zst", "kernel/b.ko"}}) ==
           "kernel/b.ko:\nkernel/a.ko: kernel/b.ko\n");
 }
 
-TEST_CASE("resolver: filesystems (fs- alias) are packed but not early: hal-init loads them to mount") {
-    ModuleIndex index = index_of("kernel/fs/ext4/ext4.ko: kernel/fs/jbd2/jbd2.ko\nkernel/fs/jbd2/jbd2.ko:\n"
-                                 "kernel/fs/nls/nls_cp437.ko:\nkernel/drivers/net/tun.ko:\n");
+TEST_CASE(
+    "resolver: filesystems (fs- alias) are packed but not early: hal-init loads them to mount") {
+    ModuleIndex index = index_of(
+        "kernel/fs/ext4/ext4.ko: kernel/fs/jbd2/jbd2.ko\nkernel/fs/jbd2/jbd2.ko:\n"
+        "kernel/fs/nls/nls_cp437.ko:\nkernel/drivers/net/tun.ko:\n");
     parse_modules_alias("alias fs-ext4 ext4\nalias ext3 ext4\nalias devname:net/tun tun\n", index);
     Resolution resolution;
     std::string error;
     REQUIRE(resolve("ext4\nnls_cp437\ntun\n", index, resolution, error));
-    CHECK(names(resolution.load_order) == std::vector<std::string>{"jbd2", "ext4", "nls_cp437", "tun"});
+    CHECK(names(resolution.load_order) ==
+          std::vector<std::string>{"jbd2", "ext4", "nls_cp437", "tun"});
     CHECK(names(resolution.early) == std::vector<std::string>{"nls_cp437", "tun"});
-    CHECK(filtered_modules_alias(resolution, index).find("alias fs-ext4 ext4") != std::string::npos);
+    CHECK(filtered_modules_alias(resolution, index).find("alias fs-ext4 ext4") !=
+          std::string::npos);
 }
 
-TEST_CASE("module list: directories -> their modules, ** and =drivers/ recursive, none of them early") {
+TEST_CASE(
+    "module list: directories -> their modules, ** and =drivers/ recursive, none of them early") {
     const ModuleIndex index = index_of(
         "kernel/drivers/ata/libata.ko:\nkernel/drivers/ata/ahci.ko: kernel/drivers/ata/libata.ko\n"
         "kernel/drivers/ata/pata/pata_foo.ko: kernel/drivers/ata/libata.ko\n"
-        "kernel/drivers/net/ethernet/intel/e1000/e1000.ko:\nkernel/drivers/net/ethernet/realtek/r8169.ko:\n"
+        "kernel/drivers/net/ethernet/intel/e1000/e1000.ko:\nkernel/drivers/net/ethernet/realtek/"
+        "r8169.ko:\n"
         "kernel/drivers/net/tun.ko:\n");
     Resolution flat, deep, dracut;
     std::string error;
@@ -331,8 +357,10 @@ TEST_CASE("module list: an unknown directory -> error naming line and kernel; '?
     Resolution resolution;
     std::string error;
     CHECK_FALSE(resolve("ahci\nkernel/drivers/nope/\n", index, resolution, error));
-    CHECK(error == "modules.list line 2: module directory 'kernel/drivers/nope/' has no modules for kernel 6.1.0-test "
-                   "(mark it optional with a trailing '?')");
+    CHECK(error ==
+          "modules.list line 2: module directory 'kernel/drivers/nope/' has no modules for kernel "
+          "6.1.0-test "
+          "(mark it optional with a trailing '?')");
     Resolution optional;
     REQUIRE(resolve("kernel/drivers/nope/**?\n", index, optional, error));
     CHECK(optional.missing_optional == std::vector<std::string>{"kernel/drivers/nope/"});

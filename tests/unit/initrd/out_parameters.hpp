@@ -28,16 +28,17 @@ inline bool ok(const CheckedStatus& result, std::string& error) {
     return result.ok();
 }
 
-inline bool parse_modules_dep(std::string_view text, const std::string& file, ModuleIndex& index, std::string& error) {
+inline bool parse_modules_dep(std::string_view text, const std::string& file, ModuleIndex& index,
+                              std::string& error) {
     return ok(pack::parse_modules_dep(text, file, index), error);
 }
-inline bool parse_module_list(std::string_view text, const std::string& file, std::vector<ModuleRequest>& requests,
-                              std::string& error) {
+inline bool parse_module_list(std::string_view text, const std::string& file,
+                              std::vector<ModuleRequest>& requests, std::string& error) {
     return take(pack::parse_module_list(text, file), requests, error);
 }
 inline bool resolve_modules(const std::vector<ModuleRequest>& requests, const ModuleIndex& index,
-                            const std::string& list_file, const std::string& kernel, Resolution& resolution,
-                            std::string& error) {
+                            const std::string& list_file, const std::string& kernel,
+                            Resolution& resolution, std::string& error) {
     return take(pack::resolve_modules(requests, index, list_file, kernel), resolution, error);
 }
 inline bool parse_compression(std::string_view text, CompressOptions& options, std::string& error) {
@@ -54,15 +55,17 @@ inline bool library_closure(const std::vector<std::string>& roots, const Library
                             std::vector<PackedObject>& objects, std::string& error) {
     return take(pack::library_closure(roots, search), objects, error);
 }
-inline bool read_host_devices(const std::string& sysfs, const std::string& recorded, HostDevices& devices,
-                              std::string& error) {
+inline bool read_host_devices(const std::string& sysfs, const std::string& recorded,
+                              HostDevices& devices, std::string& error) {
     return take(pack::read_host_devices(sysfs, recorded), devices, error);
 }
-inline bool read_cpio(std::string_view bytes, size_t offset, CpioArchive& archive, std::string& error) {
+inline bool read_cpio(std::string_view bytes, size_t offset, CpioArchive& archive,
+                      std::string& error) {
     return take(pack::read_cpio(bytes, offset), archive, error);
 }
-inline bool build_microcode(MicrocodeSetting setting, const std::string& firmware_dir, bool host_only,
-                            const CpuSignature& cpu, MicrocodeResult& result, std::string& error) {
+inline bool build_microcode(MicrocodeSetting setting, const std::string& firmware_dir,
+                            bool host_only, const CpuSignature& cpu, MicrocodeResult& result,
+                            std::string& error) {
     return take(pack::build_microcode(setting, firmware_dir, host_only, cpu), result, error);
 }
 

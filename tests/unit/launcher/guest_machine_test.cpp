@@ -53,7 +53,8 @@ std::vector<std::string> argv_for(const Config& config, const HostFacts& facts) 
 }
 
 // Every value that follows `option`.
-std::vector<std::string> values_after(const std::vector<std::string>& argv, const std::string& option) {
+std::vector<std::string> values_after(const std::vector<std::string>& argv,
+                                      const std::string& option) {
     std::vector<std::string> values;
     for (size_t i = 0; i + 1 < argv.size(); ++i)
         if (argv[i] == option) values.push_back(argv[i + 1]);
@@ -64,22 +65,30 @@ Config base() { return Config{}; }
 
 }  // namespace
 
-TEST_CASE("guest disks: SATA -> AHCI with serial, model, WWN, SSD; NVMe -> controller serial + namespace EUI-64") {
+TEST_CASE(
+    "guest disks: SATA -> AHCI with serial, model, WWN, SSD; NVMe -> controller serial + namespace "
+    "EUI-64") {
     const auto argv = argv_for(base(), facts_with({sata_disk(), nvme_disk()}));
     const auto devices = values_after(argv, "-device");
     REQUIRE(devices.size() >= 4);
     CHECK(devices[0] == "ahci,id=ahci0");
     CHECK(devices[1] ==
-          "ide-hd,drive=disk0,bus=ahci0.0,bootindex=0,serial=WD-WCC4N1234567,model=WDC WD10EFRX-68FYTN0,"
+          "ide-hd,drive=disk0,bus=ahci0.0,bootindex=0,serial=WD-WCC4N1234567,model=WDC "
+          "WD10EFRX-68FYTN0,"
           "wwn=0x50014ee2b1c2d3e4,rotation_rate=1");
     CHECK(devices[2] == "nvme,id=nvme1,serial=S4EWNX0N123456");
-    CHECK(devices[3] == "nvme-ns,drive=disk1,bus=nvme1,nsid=1,bootindex=1,eui64=0x0025385a81b0b676");
+    CHECK(devices[3] ==
+          "nvme-ns,drive=disk1,bus=nvme1,nsid=1,bootindex=1,eui64=0x0025385a81b0b676");
     const auto drives = values_after(argv, "-drive");
-    CHECK(std::find(drives.begin(), drives.end(),
-                    "file=/dev/nvme0n1,format=raw,if=none,id=disk1,cache=none,aio=native,discard=unmap") != drives.end());
+    CHECK(
+        std::find(
+            drives.begin(), drives.end(),
+            "file=/dev/nvme0n1,format=raw,if=none,id=disk1,cache=none,aio=native,discard=unmap") !=
+        drives.end());
 }
 
-TEST_CASE("guest disks: SCSI with vendor/product cut to INQUIRY sizes, 4Kn sectors; commas escaped") {
+TEST_CASE(
+    "guest disks: SCSI with vendor/product cut to INQUIRY sizes, 4Kn sectors; commas escaped") {
     HostDisk scsi;
     scsi.path.assign("/dev/sdb");
     scsi.bus = HostBus::kScsi;
@@ -98,17 +107,21 @@ TEST_CASE("guest disks: SCSI with vendor/product cut to INQUIRY sizes, 4Kn secto
     REQUIRE(devices.size() == 2);
     CHECK(devices[0] == "virtio-scsi-pci,id=scsi0");
     CHECK(devices[1] ==
-          "scsi-hd,drive=disk0,bus=scsi0.0,channel=0,scsi-id=0,lun=0,bootindex=0,serial=Z1Z,,2,vendor=SEAGATE,"
+          "scsi-hd,drive=disk0,bus=scsi0.0,channel=0,scsi-id=0,lun=0,bootindex=0,serial=Z1Z,,2,"
+          "vendor=SEAGATE,"
           "product=ST4000NM0023 wit,logical_block_size=4096,physical_block_size=4096");
 }
 
-TEST_CASE("guest disks: seven AHCI disks -> a second controller; image file -> qcow2 writeback, snapshot") {
+TEST_CASE(
+    "guest disks: seven AHCI disks -> a second controller; image file -> qcow2 writeback, "
+    "snapshot") {
     std::vector<HostDisk> disks(7, sata_disk());
     Config config = base();
     auto devices = values_after(argv_for(config, facts_with(disks)), "-device");
     CHECK(std::count(devices.begin(), devices.end(), "ahci,id=ahci1") == 1);
-    CHECK(std::count_if(devices.begin(), devices.end(),
-                        [](const std::string& device) { return device.find("bus=ahci1.0") != std::string::npos; }) == 1);
+    CHECK(std::count_if(devices.begin(), devices.end(), [](const std::string& device) {
+              return device.find("bus=ahci1.0") != std::string::npos;
+          }) == 1);
     HostDisk image;
     image.path.assign("/run/hal/mnt/0/guests/win.qcow2");
     image.block_device = false;
@@ -117,7 +130,8 @@ TEST_CASE("guest disks: seven AHCI disks -> a second controller; image file -> q
     config.disks.snapshot = true;
     const auto drives = values_after(argv_for(config, facts_with({image})), "-drive");
     CHECK(drives[0] ==
-          "file=/run/hal/mnt/0/guests/win.qcow2,format=qcow2,if=none,id=disk0,cache=writeback,aio=threads,"
+          "file=/run/hal/mnt/0/guests/"
+          "win.qcow2,format=qcow2,if=none,id=disk0,cache=writeback,aio=threads,"
           "discard=unmap,snapshot=on");
 }
 
@@ -127,7 +141,8 @@ TEST_CASE("firmware: a UEFI boot disk -> OVMF code read-only and the private var
     CHECK(std::string(plan.vars_template) == "/usr/share/qemu/OVMF_VARS_4M.fd");
     CHECK(plan.fatal == nullptr);
     const auto drives = values_after(argv_for(base(), facts_with({sata_disk()})), "-drive");
-    CHECK(drives[0] == "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/qemu/OVMF_CODE_4M.fd");
+    CHECK(drives[0] ==
+          "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/qemu/OVMF_CODE_4M.fd");
     CHECK(drives[1] == "if=pflash,format=raw,unit=1,file=/run/hal/vars.fd");
 }
 
@@ -157,7 +172,8 @@ TEST_CASE("firmware: uefi-secure -> q35 with SMM, secure pflash; missing secure 
     REQUIRE(plan_launch(config, facts).fatal != nullptr);
 }
 
-TEST_CASE("identity host -> one -smbios file= per structure, -acpitable per table, mirrored topology") {
+TEST_CASE(
+    "identity host -> one -smbios file= per structure, -acpitable per table, mirrored topology") {
     HostFacts facts = facts_with({sata_disk()});
     facts.platform.smbios_files[0].assign("/run/hal/identity/smbios-0.bin");
     facts.platform.smbios_files[1].assign("/run/hal/identity/smbios-1.bin");
@@ -167,8 +183,10 @@ TEST_CASE("identity host -> one -smbios file= per structure, -acpitable per tabl
     facts.platform.topology = CpuTopology{1, 2, 2};
     auto argv = argv_for(base(), facts);
     CHECK(values_after(argv, "-smbios") ==
-          std::vector<std::string>{"file=/run/hal/identity/smbios-0.bin", "file=/run/hal/identity/smbios-1.bin"});
-    CHECK(values_after(argv, "-acpitable") == std::vector<std::string>{"file=/run/hal/identity/MSDM.bin"});
+          std::vector<std::string>{"file=/run/hal/identity/smbios-0.bin",
+                                   "file=/run/hal/identity/smbios-1.bin"});
+    CHECK(values_after(argv, "-acpitable") ==
+          std::vector<std::string>{"file=/run/hal/identity/MSDM.bin"});
     CHECK(values_after(argv, "-smp")[0] == "4,sockets=1,cores=2,threads=2");
     Config generic = base();
     generic.platform.identity = Identity::kGeneric;
@@ -181,22 +199,27 @@ TEST_CASE("identity host -> one -smbios file= per structure, -acpitable per tabl
     CHECK(values_after(argv_for(fewer, facts), "-smp")[0] == "2");
 }
 
-TEST_CASE("screen: a monitor -> VGA with the monitor's mode in its EDID, VNC on the socket, a USB tablet") {
+TEST_CASE(
+    "screen: a monitor -> VGA with the monitor's mode in its EDID, VNC on the socket, a USB "
+    "tablet") {
     HostFacts facts = facts_with({sata_disk()});
     facts.monitor.present = true;
     facts.monitor.mode.width = 1920;
     facts.monitor.mode.height = 1080;
     auto argv = argv_for(base(), facts);
     const auto devices = values_after(argv, "-device");
-    CHECK(std::find(devices.begin(), devices.end(), "VGA,edid=on,xres=1920,yres=1080") != devices.end());
+    CHECK(std::find(devices.begin(), devices.end(), "VGA,edid=on,xres=1920,yres=1080") !=
+          devices.end());
     CHECK(std::find(devices.begin(), devices.end(), "usb-tablet,bus=xhci.0") != devices.end());
-    CHECK(values_after(argv, "-vnc") == std::vector<std::string>{"unix:/run/hal/vnc.sock,lock-key-sync=off"});
+    CHECK(values_after(argv, "-vnc") ==
+          std::vector<std::string>{"unix:/run/hal/vnc.sock,lock-key-sync=off"});
     Config config = base();
     config.display.video = GuestVideo::kVirtio;
     config.display.input = false;
     argv = argv_for(config, facts);
     const auto virtio = values_after(argv, "-device");
-    CHECK(std::find(virtio.begin(), virtio.end(), "virtio-vga,edid=on,xres=1920,yres=1080") != virtio.end());
+    CHECK(std::find(virtio.begin(), virtio.end(), "virtio-vga,edid=on,xres=1920,yres=1080") !=
+          virtio.end());
     CHECK(std::find(virtio.begin(), virtio.end(), "usb-tablet,bus=xhci.0") == virtio.end());
     facts.monitor.present = false;
     argv = argv_for(base(), facts);

@@ -17,7 +17,8 @@ namespace {
 Config base_config() { return Config{}; }
 
 // One virtio disk with a BIOS boot sector, as on the test VMs.
-HostFacts host(bool kvm_device, bool virtualization, uint32_t cpus = 4, uint64_t memory_mib = 8192) {
+HostFacts host(bool kvm_device, bool virtualization, uint32_t cpus = 4,
+               uint64_t memory_mib = 8192) {
     HostFacts facts;
     facts.platform.kvm_device = kvm_device;
     facts.platform.cpu_virtualization = virtualization;
@@ -43,7 +44,8 @@ std::vector<std::string> argv_of(const Config& config, const HostFacts& facts) {
 }
 
 // The value following `option` in argv, or "" when absent.
-std::string value_after(const std::vector<std::string>& argv, const std::string& option, size_t nth = 0) {
+std::string value_after(const std::vector<std::string>& argv, const std::string& option,
+                        size_t nth = 0) {
     for (size_t i = 0; i + 1 < argv.size(); ++i)
         if (argv[i] == option && nth-- == 0) return argv[i + 1];
     return "";
@@ -115,12 +117,14 @@ TEST_CASE("launcher: memory auto table -> total minus reserve minus 1/16, at lea
         uint32_t reserve;
         uint32_t expected;
     };
-    const Case cases[] = {{8192, 256, 8192 - 256 - 512}, {1024, 256, 1024 - 256 - 64}, {300, 256, 64}, {0, 256, 64}};
+    const Case cases[] = {
+        {8192, 256, 8192 - 256 - 512}, {1024, 256, 1024 - 256 - 64}, {300, 256, 64}, {0, 256, 64}};
     for (const Case& test : cases) {
         CAPTURE(test.total_mib);
         Config config = base_config();
         config.platform.memory_reserve_mib = test.reserve;
-        CHECK(hal::plan_launch(config, host(false, false, 1, test.total_mib)).memory_mib == test.expected);
+        CHECK(hal::plan_launch(config, host(false, false, 1, test.total_mib)).memory_mib ==
+              test.expected);
     }
     Config fixed = base_config();
     fixed.platform.memory_mib = 1500;
@@ -139,7 +143,9 @@ TEST_CASE("launcher: fixed options -> nodefaults, no-user-config, firmware dir, 
     CHECK(value_after(argv, "-display") == "none");
 }
 
-TEST_CASE("launcher: operator QMP port -> a serial chardev and a control monitor on it; none -> neither") {
+TEST_CASE(
+    "launcher: operator QMP port -> a serial chardev and a control monitor on it; none -> "
+    "neither") {
     HostFacts facts = host(false, false);
     CHECK_FALSE(contains(argv_of(base_config(), facts), "-mon"));
     facts.operator_qmp_port.assign("/dev/ttyS1");
@@ -165,7 +171,8 @@ TEST_CASE("launcher: disk_bus forced -> that bus's device for the host disk") {
         Config config = base_config();
         config.disks.bus = test.bus;
         const auto argv = argv_of(config, host(false, false));
-        CHECK(value_after(argv, "-drive") == "file=/dev/vda,format=raw,if=none,id=disk0,cache=none,aio=native,discard=unmap");
+        CHECK(value_after(argv, "-drive") ==
+              "file=/dev/vda,format=raw,if=none,id=disk0,cache=none,aio=native,discard=unmap");
         CHECK(value_after(argv, "-device") == test.device);
     }
 }
@@ -197,19 +204,24 @@ TEST_CASE("launcher: argv beyond capacity -> EOVERFLOW, not truncation") {
     config.qemu_args.assign(many);
     hal::Argv argv;
     const HostFacts facts = host(false, false);
-    const auto status = hal::build_qemu_argv(config, hal::plan_launch(config, facts), facts, "/q", argv);
+    const auto status =
+        hal::build_qemu_argv(config, hal::plan_launch(config, facts), facts, "/q", argv);
     CHECK_FALSE(status.ok());
     CHECK(status.error().code == EOVERFLOW);
 }
 
-TEST_CASE("firmware files: default (firmware auto) -> SeaBIOS, vapic, linuxboot and plain OVMF, no NIC ROM") {
+TEST_CASE(
+    "firmware files: default (firmware auto) -> SeaBIOS, vapic, linuxboot and plain OVMF, no NIC "
+    "ROM") {
     const auto list = hal::firmware_for(base_config());
     std::vector<std::string> names(list.view().begin(), list.view().end());
-    CHECK(names == std::vector<std::string>{"bios-256k.bin", "kvmvapic.bin", "linuxboot_dma.bin", "OVMF_CODE_4M.fd",
-                                            "OVMF_VARS_4M.fd", "vgabios-stdvga.bin", "keymaps/en-us"});
+    CHECK(names == std::vector<std::string>{"bios-256k.bin", "kvmvapic.bin", "linuxboot_dma.bin",
+                                            "OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd",
+                                            "vgabios-stdvga.bin", "keymaps/en-us"});
 }
 
-TEST_CASE("firmware files: display none -> no VGA BIOS or keymap; guest_video virtio -> its VGA BIOS") {
+TEST_CASE(
+    "firmware files: display none -> no VGA BIOS or keymap; guest_video virtio -> its VGA BIOS") {
     Config config = base_config();
     config.display.mode = hal::DisplayMode::kNone;
     CHECK(hal::firmware_for(config).count == 5);
@@ -218,7 +230,8 @@ TEST_CASE("firmware files: display none -> no VGA BIOS or keymap; guest_video vi
     CHECK(hal::firmware_for(config).names[5] == "vgabios-virtio.bin");
 }
 
-TEST_CASE("firmware files: bios -> no OVMF; uefi-secure -> the Secure Boot build and Microsoft keys") {
+TEST_CASE(
+    "firmware files: bios -> no OVMF; uefi-secure -> the Secure Boot build and Microsoft keys") {
     Config config = base_config();
     config.display.mode = hal::DisplayMode::kNone;
     config.platform.firmware = hal::FirmwareSetting::kBios;
@@ -241,9 +254,11 @@ TEST_CASE("firmware: nic_boot with a virtio nic -> its efi-virtio ROM too; no ni
 
 TEST_CASE("launcher: nic without nic_boot -> empty romfile; with it -> bootindex after the disk") {
     Config config = base_config();
-    CHECK(value_after(argv_of(config, host(false, false)), "-device", 1) == "virtio-net-pci,netdev=net0,romfile=");
+    CHECK(value_after(argv_of(config, host(false, false)), "-device", 1) ==
+          "virtio-net-pci,netdev=net0,romfile=");
     config.net.nic_boot = true;
-    CHECK(value_after(argv_of(config, host(false, false)), "-device", 1) == "virtio-net-pci,netdev=net0,bootindex=1");
+    CHECK(value_after(argv_of(config, host(false, false)), "-device", 1) ==
+          "virtio-net-pci,netdev=net0,bootindex=1");
 }
 
 TEST_CASE("launcher: -boot strict=on,menu=off: only bootindex devices, no menu wait") {

@@ -30,6 +30,7 @@ TEST_CASE("kvm modules: decision table -> vendor module only, none without vmx/s
     for (const Case& test : cases) {
         CAPTURE(test.module);
         CAPTURE(test.vendor);
-        CHECK(hal::kvm_module_decision(test.module, test.vendor, test.virtualization) == test.expected);
+        CHECK(hal::kvm_module_decision(test.module, test.vendor, test.virtualization) ==
+              test.expected);
     }
 }

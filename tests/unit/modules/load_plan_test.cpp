@@ -21,11 +21,14 @@ constexpr const char* kDep =
     "kernel/drivers/virtio/virtio_pci_modern_dev.ko:\n"
     "kernel/drivers/virtio/virtio_pci_legacy_dev.ko:\n"
     "kernel/drivers/virtio/virtio_pci.ko: kernel/drivers/virtio/virtio_pci_legacy_dev.ko "
-    "kernel/drivers/virtio/virtio_pci_modern_dev.ko kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
-    "kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
+    "kernel/drivers/virtio/virtio_pci_modern_dev.ko kernel/drivers/virtio/virtio.ko "
+    "kernel/drivers/virtio/virtio_ring.ko\n"
+    "kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio.ko "
+    "kernel/drivers/virtio/virtio_ring.ko\n"
     "kernel/net/core/failover.ko:\n"
     "kernel/drivers/net/net_failover.ko: kernel/net/core/failover.ko\n"
-    "kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko kernel/net/core/failover.ko "
+    "kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko "
+    "kernel/net/core/failover.ko "
     "kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
     "kernel/arch/x86/crypto/crct10dif-pclmul.ko:\n"
     "kernel/lib/crc-t10dif.ko:\n"
@@ -40,7 +43,8 @@ constexpr const char* kAlias =
     "alias crct10dif crct10dif_pclmul\n"
     "alias scsi:t-0x00* sd_mod\n"
     "alias pci:v00008086d0000100Esv*sd*bc*sc*i* e1000\n";  // not in modules.dep: ignored
-constexpr const char* kSoftdep = "softdep crc-t10dif pre: crct10dif\nsoftdep tun post: virtio_blk\n";
+constexpr const char* kSoftdep =
+    "softdep crc-t10dif pre: crct10dif\nsoftdep tun post: virtio_blk\n";
 
 std::unique_ptr<ModuleTable> make_table() {
     auto table = std::make_unique<ModuleTable>();
@@ -60,7 +64,8 @@ int index_of(const ModuleTable& table, const char* name) {
 // Runs the plan like N workers: take every ready module (a "wave"), then finish them all.
 // Records the order modules finished in and checks each was handed out only after what it
 // must follow had finished.
-std::vector<int> simulate(const ModuleTable& table, LoadPlan& plan, const std::set<int>& failing = {}) {
+std::vector<int> simulate(const ModuleTable& table, LoadPlan& plan,
+                          const std::set<int>& failing = {}) {
     std::vector<int> finished;
     std::set<int> done;
     while (plan.busy()) {
@@ -90,17 +95,20 @@ TEST_CASE("module table: names, paths and aliases of packed modules only") {
     CHECK(table->find_name("crc-t10dif") == table->find_name("crc_t10dif"));
     CHECK(table->find_path("kernel/drivers/net/tun.ko") == table->find_name("tun"));
     std::vector<int> matches;
-    table->for_each_match("virtio:d00000002v00001AF4", [&](int index) { matches.push_back(index); });
+    table->for_each_match("virtio:d00000002v00001AF4",
+                          [&](int index) { matches.push_back(index); });
     CHECK(matches == std::vector<int>{index_of(*table, "virtio_blk")});
     matches.clear();
-    table->for_each_match("pci:v00008086d0000100Esv00001AF4sd00001100bc02sc00i00", [&](int index) { matches.push_back(index); });
+    table->for_each_match("pci:v00008086d0000100Esv00001AF4sd00001100bc02sc00i00",
+                          [&](int index) { matches.push_back(index); });
     CHECK(matches.empty());
 }
 
 TEST_CASE("load plan: request pulls in dependencies and softdeps") {
     const auto table = make_table();
     LoadPlan plan(*table);
-    CHECK(plan.request(index_of(*table, "sd_mod")) == 4);  // sd_mod, t10_pi, crc_t10dif, crct10dif_pclmul
+    CHECK(plan.request(index_of(*table, "sd_mod")) ==
+          4);  // sd_mod, t10_pi, crc_t10dif, crct10dif_pclmul
     CHECK(plan.state(index_of(*table, "crct10dif_pclmul")) == LoadState::kWaiting);
     CHECK(plan.request(index_of(*table, "sd_mod")) == 0);
 }
@@ -108,12 +116,14 @@ TEST_CASE("load plan: request pulls in dependencies and softdeps") {
 TEST_CASE("load plan: parallel waves never schedule a dependent before its dependency") {
     const auto table = make_table();
     LoadPlan plan(*table);
-    for (const char* name : {"virtio_net", "virtio_blk", "virtio_pci", "sd_mod", "tun"}) plan.request(index_of(*table, name));
+    for (const char* name : {"virtio_net", "virtio_blk", "virtio_pci", "sd_mod", "tun"})
+        plan.request(index_of(*table, name));
     const auto finished = simulate(*table, plan);
     CHECK(finished.size() == 14);
     // Independent modules share the first wave: more than one is ready at once.
     LoadPlan fresh(*table);
-    for (const char* name : {"virtio_net", "virtio_pci", "sd_mod"}) fresh.request(index_of(*table, name));
+    for (const char* name : {"virtio_net", "virtio_pci", "sd_mod"})
+        fresh.request(index_of(*table, name));
     int first_wave = 0;
     while (fresh.next_ready() >= 0) ++first_wave;
     CHECK(first_wave >= 4);
@@ -125,7 +135,8 @@ TEST_CASE("load plan: post-softdep loads after its owner") {
     plan.request(index_of(*table, "tun"));
     const auto finished = simulate(*table, plan);
     const auto position = [&](const char* name) {
-        return std::find(finished.begin(), finished.end(), index_of(*table, name)) - finished.begin();
+        return std::find(finished.begin(), finished.end(), index_of(*table, name)) -
+               finished.begin();
     };
     CHECK(position("tun") < position("virtio_blk"));
 }
@@ -162,7 +173,8 @@ TEST_CASE("module table: malformed lines -> line number reported") {
 TEST_CASE("load plan: critical modules and their dependencies are handed out before normal ones") {
     const auto table = make_table();
     LoadPlan plan(*table);
-    plan.request(index_of(*table, "tun"));  // normal, ready at once (its post-softdep virtio_blk too)
+    plan.request(
+        index_of(*table, "tun"));  // normal, ready at once (its post-softdep virtio_blk too)
     plan.request(index_of(*table, "sd_mod"), hal::LoadPriority::kCritical);
     CHECK(plan.busy(hal::LoadPriority::kCritical));
     std::vector<int> first_wave;
@@ -171,7 +183,8 @@ TEST_CASE("load plan: critical modules and their dependencies are handed out bef
     REQUIRE_FALSE(first_wave.empty());
     CHECK(first_wave.front() != index_of(*table, "tun"));
     const auto tun = std::find(first_wave.begin(), first_wave.end(), index_of(*table, "tun"));
-    const auto pclmul = std::find(first_wave.begin(), first_wave.end(), index_of(*table, "crct10dif_pclmul"));
+    const auto pclmul =
+        std::find(first_wave.begin(), first_wave.end(), index_of(*table, "crct10dif_pclmul"));
     REQUIRE(pclmul != first_wave.end());
     CHECK((tun == first_wave.end() || pclmul < tun));
 }
@@ -181,7 +194,8 @@ TEST_CASE("load plan: a normal request later raised to critical -> its waiting d
     LoadPlan plan(*table);
     plan.request(index_of(*table, "virtio_blk"));
     CHECK_FALSE(plan.busy(hal::LoadPriority::kCritical));
-    CHECK(plan.request(index_of(*table, "virtio_blk"), hal::LoadPriority::kCritical) == 0);  // none new
+    CHECK(plan.request(index_of(*table, "virtio_blk"), hal::LoadPriority::kCritical) ==
+          0);  // none new
     CHECK(plan.busy(hal::LoadPriority::kCritical));
     simulate(*table, plan);
     CHECK_FALSE(plan.busy(hal::LoadPriority::kCritical));
@@ -202,13 +216,15 @@ size_t position(const std::vector<int>& order, int module) {
 // The boot's order: storage drivers first (the disk search waits for them), then the rest of
 // what the launch waits for, then everything else; the launch's wait ignores storage drivers
 // still loading once the disks were found.
-TEST_CASE("load plan: storage before critical before normal; each priority's wait sees only its own") {
+TEST_CASE(
+    "load plan: storage before critical before normal; each priority's wait sees only its own") {
     using hal::LoadPriority;
     const auto table = make_table();
     LoadPlan plan(*table);
-    plan.request(index_of(*table, "virtio_net"));                        // normal
-    plan.request(index_of(*table, "tun"), LoadPriority::kCritical);      // ready at once
-    plan.request(index_of(*table, "virtio_blk"), LoadPriority::kStorage);  // after virtio, virtio_ring
+    plan.request(index_of(*table, "virtio_net"));                    // normal
+    plan.request(index_of(*table, "tun"), LoadPriority::kCritical);  // ready at once
+    plan.request(index_of(*table, "virtio_blk"),
+                 LoadPriority::kStorage);  // after virtio, virtio_ring
     const std::vector<int> first = wave(plan);
     const size_t tun = position(first, index_of(*table, "tun"));
     REQUIRE(tun < first.size());
@@ -228,7 +244,9 @@ TEST_CASE("load plan: storage before critical before normal; each priority's wai
     CHECK(position(wave(plan), index_of(*table, "failover")) == 0);
 }
 
-TEST_CASE("load plan: a normal module waits while a storage or critical one loads, not while they only wait") {
+TEST_CASE(
+    "load plan: a normal module waits while a storage or critical one loads, not while they only "
+    "wait") {
     using hal::LoadPriority;
     const auto table = make_table();
     {
@@ -254,7 +272,8 @@ TEST_CASE("load plan: a normal module waits while a storage or critical one load
         plan.request(index_of(*table, "tun"));
         CHECK(plan.priority(index_of(*table, "tun")) == LoadPriority::kStorage);
         const std::set<int> first_wave = {plan.next_ready(), plan.next_ready(), plan.next_ready()};
-        CHECK(first_wave == std::set<int>{index_of(*table, "virtio"), index_of(*table, "virtio_ring"),
+        CHECK(first_wave == std::set<int>{index_of(*table, "virtio"),
+                                          index_of(*table, "virtio_ring"),
                                           index_of(*table, "tun")});
         CHECK(plan.next_ready() == -1);
         for (const int module : first_wave) plan.finish(module, true);
@@ -262,12 +281,14 @@ TEST_CASE("load plan: a normal module waits while a storage or critical one load
     }
 }
 
-TEST_CASE("load plan: a storage driver's prerequisite already queued as critical is raised to storage") {
+TEST_CASE(
+    "load plan: a storage driver's prerequisite already queued as critical is raised to storage") {
     using hal::LoadPriority;
     const auto table = make_table();
     LoadPlan plan(*table);
-    plan.request(index_of(*table, "virtio_net"), LoadPriority::kCritical);  // needs virtio, virtio_ring
-    plan.request(index_of(*table, "virtio_blk"), LoadPriority::kStorage);   // needs them too
+    plan.request(index_of(*table, "virtio_net"),
+                 LoadPriority::kCritical);  // needs virtio, virtio_ring
+    plan.request(index_of(*table, "virtio_blk"), LoadPriority::kStorage);  // needs them too
     const std::vector<int> first = wave(plan);
     // virtio and virtio_ring (storage now) before failover (critical, ready from the start).
     const size_t failover = position(first, index_of(*table, "failover"));
@@ -285,8 +306,10 @@ TEST_CASE("load plan: a bus driver loads before storage drivers, and the launch 
     using hal::LoadPriority;
     const auto table = make_table();
     LoadPlan plan(*table);
-    plan.request(index_of(*table, "sd_mod"), LoadPriority::kStorage);  // after t10-pi, crc-t10dif...
-    plan.request(index_of(*table, "virtio_pci"), LoadPriority::kBus);  // after virtio, virtio_ring...
+    plan.request(index_of(*table, "sd_mod"),
+                 LoadPriority::kStorage);  // after t10-pi, crc-t10dif...
+    plan.request(index_of(*table, "virtio_pci"),
+                 LoadPriority::kBus);  // after virtio, virtio_ring...
     // Each wave: every bus module ready in it comes before every storage module.
     bool saw_virtio_pci = false;
     while (true) {
@@ -314,7 +337,8 @@ TEST_CASE("load plan: a bus driver loads before storage drivers, and the launch 
     CHECK_FALSE(plan.busy(LoadPriority::kStorage));
 }
 
-TEST_CASE("module priority: storage first, KVM critical; NICs only when the guest's network needs them") {
+TEST_CASE(
+    "module priority: storage first, KVM critical; NICs only when the guest's network needs them") {
     using hal::LoadPriority;
     using hal::module_priority;
     CHECK(module_priority("kernel/arch/x86/kvm/kvm-intel.ko", false) == LoadPriority::kCritical);
@@ -322,10 +346,13 @@ TEST_CASE("module priority: storage first, KVM critical; NICs only when the gues
     CHECK(module_priority("kernel/drivers/nvme/host/nvme.ko", false) == LoadPriority::kStorage);
     CHECK(module_priority("kernel/drivers/virtio/virtio_pci.ko", false) == LoadPriority::kBus);
     CHECK(module_priority("kernel/drivers/block/virtio_blk.ko", false) == LoadPriority::kStorage);
-    CHECK(module_priority("kernel/drivers/scsi/mpt3sas/mpt3sas.ko", true) == LoadPriority::kStorage);
+    CHECK(module_priority("kernel/drivers/scsi/mpt3sas/mpt3sas.ko", true) ==
+          LoadPriority::kStorage);
     CHECK(module_priority("kernel/drivers/input/evdev.ko", false) == LoadPriority::kNormal);
-    CHECK(module_priority("kernel/drivers/net/ethernet/intel/e1000/e1000.ko", false) == LoadPriority::kNormal);
-    CHECK(module_priority("kernel/drivers/net/ethernet/intel/e1000/e1000.ko", true) == LoadPriority::kCritical);
+    CHECK(module_priority("kernel/drivers/net/ethernet/intel/e1000/e1000.ko", false) ==
+          LoadPriority::kNormal);
+    CHECK(module_priority("kernel/drivers/net/ethernet/intel/e1000/e1000.ko", true) ==
+          LoadPriority::kCritical);
     CHECK(module_priority("kernel/drivers/vhost/vhost_net.ko", true) == LoadPriority::kCritical);
     CHECK(module_priority("kernel/drivers/gpu/drm/tiny/bochs.ko", true) == LoadPriority::kNormal);
 }

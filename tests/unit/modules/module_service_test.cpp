@@ -29,11 +29,14 @@ constexpr const char* kDep =
     "kernel/arch/x86/kvm/kvm-amd.ko: kernel/arch/x86/kvm/kvm.ko kernel/virt/lib/irqbypass.ko\n"
     "kernel/drivers/virtio/virtio.ko:\n"
     "kernel/drivers/virtio/virtio_ring.ko:\n"
-    "kernel/drivers/virtio/virtio_pci.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
-    "kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
+    "kernel/drivers/virtio/virtio_pci.ko: kernel/drivers/virtio/virtio.ko "
+    "kernel/drivers/virtio/virtio_ring.ko\n"
+    "kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio.ko "
+    "kernel/drivers/virtio/virtio_ring.ko\n"
     "kernel/net/core/failover.ko:\n"
     "kernel/drivers/net/net_failover.ko: kernel/net/core/failover.ko\n"
-    "kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko kernel/net/core/failover.ko "
+    "kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko "
+    "kernel/net/core/failover.ko "
     "kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
     "kernel/drivers/input/evdev.ko:\n";
 constexpr const char* kAlias =
@@ -54,10 +57,13 @@ void make_machine(FixtureTree& tree) {
     std::string_view line;
     while (next_word(rest, line))
         if (ends_with(line, ".ko:") || ends_with(line, ".ko"))
-            tree.file(std::string(kDirectory) + "/" + std::string(line.substr(0, line.find(':'))), "module");
-    tree.file("/sys/bus/pci/devices/0000:00:04.0/modalias", "pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n");
+            tree.file(std::string(kDirectory) + "/" + std::string(line.substr(0, line.find(':'))),
+                      "module");
+    tree.file("/sys/bus/pci/devices/0000:00:04.0/modalias",
+              "pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n");
     tree.file("/sys/bus/virtio/devices/virtio0/modalias", "virtio:d00000002v00001AF4\n");
-    tree.file("/sys/bus/cpu/devices/cpu0/modalias", "cpu:type:x86,ven0000fam0006mod003A:feature:,0085\n");
+    tree.file("/sys/bus/cpu/devices/cpu0/modalias",
+              "cpu:type:x86,ven0000fam0006mod003A:feature:,0085\n");
     tree.file("/sys/class/input/input0/modalias", "input:b0019v0000p0001e0000-e0,1,k74,ramlsfw\n");
 }
 
@@ -95,19 +101,23 @@ struct Boot {
     // Until the totals are reported (again): every load queued so far has finished.
     void finish() {
         const size_t reports = log.count("modules: all loaded");
-        for (int i = 0; i < 20000 && log.count("modules: all loaded") == reports; ++i) modules->report_when_idle(1);
+        for (int i = 0; i < 20000 && log.count("modules: all loaded") == reports; ++i)
+            modules->report_when_idle(1);
         REQUIRE_MESSAGE(log.count("modules: all loaded") > reports, log.text());
     }
 };
 
 }  // namespace
 
-TEST_CASE("modules: devices present at boot -> their drivers, each after its dependencies; KVM for this CPU only") {
+TEST_CASE(
+    "modules: devices present at boot -> their drivers, each after its dependencies; KVM for this "
+    "CPU only") {
     Boot boot;
     boot.start();
     boot.finish();
     const auto names = loads();
-    for (const char* wanted : {"virtio_pci", "virtio_blk", "kvm-intel", "kvm", "irqbypass", "evdev"}) {
+    for (const char* wanted :
+         {"virtio_pci", "virtio_blk", "kvm-intel", "kvm", "irqbypass", "evdev"}) {
         CAPTURE(wanted);
         CHECK(std::count(names.begin(), names.end(), wanted) == 1);
     }
@@ -120,7 +130,8 @@ TEST_CASE("modules: devices present at boot -> their drivers, each after its dep
     CHECK(boot.log.has("modules: all loaded: 8 loaded, 0 failed"));
 }
 
-TEST_CASE("modules: settle_critical waits for bus, storage and critical loads, not for input drivers") {
+TEST_CASE(
+    "modules: settle_critical waits for bus, storage and critical loads, not for input drivers") {
     Boot boot;
     fake::hold("evdev.ko");  // a slow input driver
     ModuleNeeds needs;
@@ -129,7 +140,8 @@ TEST_CASE("modules: settle_critical waits for bus, storage and critical loads, n
     const ModuleSummary summary = boot.modules->settle_critical(boot.uevents);
     auto names = loads();
     CHECK(std::count(names.begin(), names.end(), "evdev") == 0);  // still probing, not waited for
-    for (const char* critical : {"virtio_pci", "virtio_blk", "kvm-intel"}) CHECK(std::count(names.begin(), names.end(), critical) == 1);
+    for (const char* critical : {"virtio_pci", "virtio_blk", "kvm-intel"})
+        CHECK(std::count(names.begin(), names.end(), critical) == 1);
     CHECK(summary.storage >= 4);   // virtio_pci with virtio and virtio_ring, and virtio_blk
     CHECK(summary.critical >= 3);  // kvm-intel with kvm and irqbypass
     CHECK_FALSE(boot.modules->storage_busy());
@@ -139,7 +151,8 @@ TEST_CASE("modules: settle_critical waits for bus, storage and critical loads, n
     CHECK(std::count(names.begin(), names.end(), "evdev") == 1);
 }
 
-TEST_CASE("modules: a driver that fails -> its dependents skipped, one line each, the boot goes on") {
+TEST_CASE(
+    "modules: a driver that fails -> its dependents skipped, one line each, the boot goes on") {
     Boot boot;
     fake::module_failures()["virtio_ring.ko"] = ENOEXEC;
     boot.start();
@@ -152,7 +165,8 @@ TEST_CASE("modules: a driver that fails -> its dependents skipped, one line each
     CHECK(boot.log.has("modules: virtio_blk not loaded: it needs virtio_ring, which failed"));
 }
 
-TEST_CASE("modules: a device announced later -> its driver queued then; no vmx/svm -> no KVM, one line") {
+TEST_CASE(
+    "modules: a device announced later -> its driver queued then; no vmx/svm -> no KVM, one line") {
     Boot boot;
     boot.start({}, {"AuthenticAMD", false});
     boot.finish();
@@ -169,11 +183,15 @@ TEST_CASE("modules: a device announced later -> its driver queued then; no vmx/s
     CHECK(boot.log.count("kvm: the CPU has no vmx/svm flag; KVM modules are not loaded") == 1);
 }
 
-TEST_CASE("modules: mounting a filesystem -> its fs- alias loads now; no module index -> one error, nothing loads") {
+TEST_CASE(
+    "modules: mounting a filesystem -> its fs- alias loads now; no module index -> one error, "
+    "nothing loads") {
     Boot boot;
     boot.tree.file(std::string(kDirectory) + "/kernel/fs/ext4/ext4.ko", "module");
-    boot.tree.file(std::string(kDirectory) + "/modules.dep", std::string(kDep) + "kernel/fs/ext4/ext4.ko:\n");
-    boot.tree.file(std::string(kDirectory) + "/modules.alias", std::string(kAlias) + "alias fs-ext4 ext4\n");
+    boot.tree.file(std::string(kDirectory) + "/modules.dep",
+                   std::string(kDep) + "kernel/fs/ext4/ext4.ko:\n");
+    boot.tree.file(std::string(kDirectory) + "/modules.alias",
+                   std::string(kAlias) + "alias fs-ext4 ext4\n");
     boot.start();
     CHECK(boot.modules->load_for_filesystem("ext4"));
     const auto names = loads();
@@ -185,6 +203,7 @@ TEST_CASE("modules: mounting a filesystem -> its fs- alias loads now; no module 
     empty.tree.remove(std::string(kDirectory) + "/modules.dep");
     empty.start();
     CHECK(empty.log.has("modules: cannot read /lib/modules/6.1.0-test/modules.dep"));
-    CHECK(empty.log.has("modules: no usable module index in /lib/modules/6.1.0-test; no modules loaded"));
+    CHECK(empty.log.has(
+        "modules: no usable module index in /lib/modules/6.1.0-test; no modules loaded"));
     CHECK(loads().empty());
 }

@@ -31,10 +31,13 @@ std::vector<uint8_t> reply(std::vector<uint8_t> options, uint32_t xid = kXid, ui
 }
 
 std::vector<uint8_t> offer_options(uint8_t type = 2) {
-    return {53, 1, type, 54, 4, 10, 0, 2, 2, 1, 4, 255, 255, 255, 0, 3, 4, 10, 0, 2, 2, 51, 4, 0, 0, 0x0e, 0x10, 255};
+    return {53, 1, type, 54, 4, 10, 0, 2,  2, 1, 4, 255,  255,  255,
+            0,  3, 4,    10, 0, 2,  2, 51, 4, 0, 0, 0x0e, 0x10, 255};
 }
 
-const char* parse(const std::vector<uint8_t>& packet, Reply& out) { return parse_reply(packet, kXid, kMac, out); }
+const char* parse(const std::vector<uint8_t>& packet, Reply& out) {
+    return parse_reply(packet, kXid, kMac, out);
+}
 
 uint32_t g_random = 0;
 uint32_t fixed_random() { return g_random; }
@@ -52,7 +55,8 @@ Client bound_client(ClientStep& step) {
 
 }  // namespace
 
-TEST_CASE("dhcp: DISCOVER -> BOOTREQUEST with cookie, type, client id, parameter list, broadcast flag") {
+TEST_CASE(
+    "dhcp: DISCOVER -> BOOTREQUEST with cookie, type, client id, parameter list, broadcast flag") {
     Request request;
     request.xid = kXid;
     uint8_t out[kMaxMessage];
@@ -82,10 +86,12 @@ TEST_CASE("dhcp: OFFER -> address, server, mask, router, lease") {
 }
 
 TEST_CASE("dhcp: options MTU, DNS, domain, search (compressed), classless routes -> decoded") {
-    std::vector<uint8_t> options = {53, 1, 5, 54, 4, 10, 0, 2, 2, 26, 2, 0x05, 0x78, 6, 8, 10, 0, 2, 3, 1, 1, 1, 1,
-                                    15, 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e'};
+    std::vector<uint8_t> options = {53,   1,    5, 54,  4,   10,  0,   2,   2,   26, 2,
+                                    0x05, 0x78, 6, 8,   10,  0,   2,   3,   1,   1,  1,
+                                    1,    15,   7, 'e', 'x', 'a', 'm', 'p', 'l', 'e'};
     // search: example.com, lab.example.com (the second points back into the first)
-    const std::vector<uint8_t> search = {7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 3, 'l', 'a', 'b', 0xc0, 0};
+    const std::vector<uint8_t> search = {7,   'e', 'x', 'a', 'm', 'p', 'l', 'e',  3, 'c',
+                                         'o', 'm', 0,   3,   'l', 'a', 'b', 0xc0, 0};
     options.push_back(119);
     options.push_back(static_cast<uint8_t>(search.size()));
     options.insert(options.end(), search.begin(), search.end());
@@ -134,8 +140,10 @@ TEST_CASE("dhcp: malformed replies table -> rejected with a reason") {
     other_mac[33] ^= 1;
     std::vector<uint8_t> bad_hlen = reply(offer_options());
     bad_hlen[2] = 16;
-    std::vector<uint8_t> overload_file_overrun = reply({53, 1, 2, 54, 4, 10, 0, 2, 2, 52, 1, 1, 255});
-    overload_file_overrun[108 + 126] = 51;  // length byte would be at 108+127, value beyond the field
+    std::vector<uint8_t> overload_file_overrun =
+        reply({53, 1, 2, 54, 4, 10, 0, 2, 2, 52, 1, 1, 255});
+    // The length byte would be at 108+127, the value beyond the field.
+    overload_file_overrun[108 + 126] = 51;
     overload_file_overrun[108 + 127] = 4;
     const Case cases[] = {
         {truncated, "shorter"},
@@ -144,7 +152,7 @@ TEST_CASE("dhcp: malformed replies table -> rejected with a reason") {
         {other_mac, "hardware address"},
         {bad_hlen, "Ethernet"},
         {no_cookie, "cookie"},
-        {reply({53, 1, 2, 54, 4, 10, 0, 2}), "longer than the packet"},    // server id cut short
+        {reply({53, 1, 2, 54, 4, 10, 0, 2}), "longer than the packet"},  // server id cut short
         {reply({53, 1, 2, 54}), "without a length byte"},
         {reply({53, 1, 2, 54, 0, 255}), "server id option of wrong length"},  // zero-length option
         {reply({53, 0, 255}), "message type option of wrong length"},
@@ -154,11 +162,15 @@ TEST_CASE("dhcp: malformed replies table -> rejected with a reason") {
         {reply({53, 1, 2, 26, 1, 5, 255}), "MTU option of wrong length"},
         {reply({53, 1, 2, 15, 0, 255}), "bad domain option"},
         {reply({53, 1, 2, 15, 3, 'a', '\n', 'b', 255}), "bad domain option"},
-        {reply({53, 1, 2, 119, 3, 0xc0, 0x05, 0, 255}), "bad domain search option"},   // forward pointer
-        {reply({53, 1, 2, 119, 2, 0xc0, 0x00, 255}), "bad domain search option"},      // points at itself
-        {reply({53, 1, 2, 119, 3, 5, 'a', 'b', 255}), "bad domain search option"},     // label past the end
-        {reply({53, 1, 2, 121, 5, 33, 10, 0, 0, 1, 255}), "classless static route"},   // width > 32
-        {reply({53, 1, 2, 121, 6, 24, 10, 0, 0, 1, 2, 255}), "classless static route"}, // router cut short
+        {reply({53, 1, 2, 119, 3, 0xc0, 0x05, 0, 255}),
+         "bad domain search option"},  // forward pointer
+        {reply({53, 1, 2, 119, 2, 0xc0, 0x00, 255}),
+         "bad domain search option"},  // points at itself
+        {reply({53, 1, 2, 119, 3, 5, 'a', 'b', 255}),
+         "bad domain search option"},  // label past the end
+        {reply({53, 1, 2, 121, 5, 33, 10, 0, 0, 1, 255}), "classless static route"},  // width > 32
+        {reply({53, 1, 2, 121, 6, 24, 10, 0, 0, 1, 2, 255}),
+         "classless static route"},  // router cut short
         {reply({53, 1, 2, 52, 1, 9, 255}), "bad option overload"},
         {overload_file_overrun, "longer than the packet"},
         {reply({54, 4, 10, 0, 2, 2, 255}), "no message type"},
@@ -177,17 +189,20 @@ TEST_CASE("dhcp: malformed replies table -> rejected with a reason") {
 TEST_CASE("dhcp: every prefix and sub-slice of a valid ACK -> no out-of-bounds read") {
     std::vector<uint8_t> options = offer_options(5);
     options.pop_back();
-    const std::vector<uint8_t> extra = {119, 6, 3, 'l', 'a', 'b', 0xc0, 0, 121, 5, 8, 10, 10, 0, 2, 1, 52, 1, 3, 255};
+    const std::vector<uint8_t> extra = {119, 6,  3,  'l', 'a', 'b', 0xc0, 0, 121, 5,
+                                        8,   10, 10, 0,   2,   1,   52,   1, 3,   255};
     options.insert(options.end(), extra.begin(), extra.end());
     const std::vector<uint8_t> ack = reply(options);
     for (size_t start = 0; start < ack.size(); start += 7)
         for (size_t length = 0; start + length <= ack.size(); length += 3) {
             Reply out;
-            (void)parse_reply(std::span<const uint8_t>(ack.data() + start, length), kXid, kMac, out);
+            (void)parse_reply(std::span<const uint8_t>(ack.data() + start, length), kXid, kMac,
+                              out);
         }
 }
 
-TEST_CASE("dhcp client: discover, offer, request, ack -> bound; T1 renew unicast, T2 rebind broadcast") {
+TEST_CASE(
+    "dhcp client: discover, offer, request, ack -> bound; T1 renew unicast, T2 rebind broadcast") {
     g_random = kXid;
     ClientTiming timing;
     Client client(kMac, timing, fixed_random);
@@ -216,7 +231,8 @@ TEST_CASE("dhcp client: discover, offer, request, ack -> bound; T1 renew unicast
     CHECK(client.state() == ClientState::kBound);
 }
 
-TEST_CASE("dhcp client: no answer -> retransmit 4 s doubling to 64 s with +-1 s, then bounded failure") {
+TEST_CASE(
+    "dhcp client: no answer -> retransmit 4 s doubling to 64 s with +-1 s, then bounded failure") {
     g_random = 1000;  // jitter 0
     ClientTiming timing;
     timing.overall_timeout_ms = 200000;
@@ -313,7 +329,8 @@ TEST_CASE("dhcp client: address in use -> DECLINE, then a new DISCOVER after 10 
     REQUIRE(step.send);
     CHECK(step.packet[242] == 4);  // DECLINE
     const std::string options(reinterpret_cast<char*>(step.packet + 240), step.packet_size - 240);
-    CHECK(options.find(std::string("\x32\x04\x0a\x00\x02\x0f", 6)) != std::string::npos);  // 50: the declined address
+    CHECK(options.find(std::string("\x32\x04\x0a\x00\x02\x0f", 6)) !=
+          std::string::npos);  // 50: the declined address
     CHECK(client.state() == ClientState::kInit);
     CHECK(client.next_timer_in(100) == 10000);
     client.on_timer(5000, step);

@@ -22,8 +22,8 @@ public:
     void pass(uint32_t ms) override { now += ms; }
 };
 
-void add_nic(FixtureTree& tree, const std::string& name, const std::string& mac, const std::string& pci, int index,
-             bool wireless = false) {
+void add_nic(FixtureTree& tree, const std::string& name, const std::string& mac,
+             const std::string& pci, int index, bool wireless = false) {
     const std::string directory = "/sys/class/net/" + name;
     tree.file(directory + "/type", "1\n");
     tree.file(directory + "/address", mac + "\n");
@@ -58,7 +58,9 @@ struct Machine {
 
 }  // namespace
 
-TEST_CASE("guest network: auto with a wired NIC -> bridged by a passthru macvtap with the NIC's own MAC") {
+TEST_CASE(
+    "guest network: auto with a wired NIC -> bridged by a passthru macvtap with the NIC's own "
+    "MAC") {
     Machine machine;
     add_nic(machine.tree, "eth0", "52:54:00:12:34:56", "0000:00:03.0", 2);
     machine.tree.file("/dev/tap101", "");  // devtmpfs makes it as the macvtap appears
@@ -71,22 +73,30 @@ TEST_CASE("guest network: auto with a wired NIC -> bridged by a passthru macvtap
     CHECK(machine.network.passed_descriptors(fds, kMaxGuestNics) == 1);
     CHECK(called("macvtap macvtap0 on 2 passthru -> 101"));
     CHECK(called("link up 101"));
-    CHECK(machine.log.has("network: bridge: guest NIC 0 on eth0 (driver unknown, /sys/devices/pci0000:00/0000:00:03.0, "
-                          "carrier up) as macvtap0, macvtap passthru, MAC 52:54:00:12:34:56"));
-    CHECK(machine.log.has("network: bridge: the host takes no address on the LAN (net.manage = none)"));
+    CHECK(
+        machine.log.has("network: bridge: guest NIC 0 on eth0 (driver unknown, "
+                        "/sys/devices/pci0000:00/0000:00:03.0, "
+                        "carrier up) as macvtap0, macvtap passthru, MAC 52:54:00:12:34:56"));
+    CHECK(machine.log.has(
+        "network: bridge: the host takes no address on the LAN (net.manage = none)"));
 }
 
-TEST_CASE("guest network: only a wireless NIC -> NAT with the reason, and the NIC passed over in one line") {
+TEST_CASE(
+    "guest network: only a wireless NIC -> NAT with the reason, and the NIC passed over in one "
+    "line") {
     Machine machine;
     add_nic(machine.tree, "wlan0", "00:11:22:33:44:55", "0000:00:14.3", 3, true);
     REQUIRE(machine.network.prepare(machine.clock, machine.settings));
     CHECK(machine.network.facts().plan.mode == NetworkMode::kNat);
     CHECK(machine.log.has("network: a NIC is not bridged: wireless"));
-    CHECK(machine.log.has("network: nat: the guest is behind QEMU's user network (no wired NIC on the host: NAT)"));
+    CHECK(machine.log.has(
+        "network: nat: the guest is behind QEMU's user network (no wired NIC on the host: NAT)"));
     CHECK(fake::calls().empty());  // no link was touched
 }
 
-TEST_CASE("guest network: net.manage -> the port takes a derived MAC, the macvtap bridge mode, a management macvlan") {
+TEST_CASE(
+    "guest network: net.manage -> the port takes a derived MAC, the macvtap bridge mode, a "
+    "management macvlan") {
     Machine machine;
     add_nic(machine.tree, "eth0", "52:54:00:12:34:56", "0000:00:03.0", 2);
     machine.tree.file("/dev/tap101", "");
@@ -102,15 +112,21 @@ TEST_CASE("guest network: net.manage -> the port takes a derived MAC, the macvta
     CHECK(called(std::string("macvtap macvtap0 on 2 bridge ") + guest + " -> 101"));
     CHECK(called(std::string("macvlan manage0 on 2 bridge ") + manage + " -> 102"));
     CHECK(std::string(guest) == "52:54:00:12:34:56");
-    CHECK(machine.log.has(std::string("network: management address on manage0 (macvlan on eth0, MAC ") + manage + ")"));
+    CHECK(machine.log.has(
+        std::string("network: management address on manage0 (macvlan on eth0, MAC ") + manage +
+        ")"));
 }
 
-TEST_CASE("guest network: a tap device that never appears -> one line, no guest NIC; net.required -> refused") {
+TEST_CASE(
+    "guest network: a tap device that never appears -> one line, no guest NIC; net.required -> "
+    "refused") {
     Machine machine;
     add_nic(machine.tree, "eth0", "52:54:00:12:34:56", "0000:00:03.0", 2);
-    CHECK(machine.network.prepare(machine.clock, machine.settings));  // not required: the guest starts
+    CHECK(machine.network.prepare(machine.clock,
+                                  machine.settings));  // not required: the guest starts
     CHECK(machine.log.has("network: /dev/tap101 did not appear; this guest NIC is left out"));
-    CHECK(machine.log.has("network: no guest NIC could be bridged; the guest starts without a network"));
+    CHECK(machine.log.has(
+        "network: no guest NIC could be bridged; the guest starts without a network"));
     CHECK_FALSE(machine.network.facts().tap_ready[0]);
     CHECK(machine.clock.now >= 8000);  // waited its 3 s
     NetSettings required;

@@ -5,11 +5,11 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "launcher/launcher.hpp"
+#include "launcher/network_arguments.hpp"
 #include "net/fib_trie.hpp"
 #include "net/hostfwd.hpp"
 #include "net/network_plan.hpp"
-#include "launcher/launcher.hpp"
-#include "launcher/network_arguments.hpp"
 
 using namespace hal;
 
@@ -38,7 +38,8 @@ std::vector<std::string> network_argv(const Config& config, const HostFacts& fac
 }  // namespace
 
 TEST_CASE("network plan: auto with a wired NIC -> bridge, passthru, the NIC's own MAC") {
-    const HostNic nics[] = {nic("eth0", "52:54:00:12:34:56", "/sys/devices/pci0000:00/0000:00:03.0")};
+    const HostNic nics[] = {
+        nic("eth0", "52:54:00:12:34:56", "/sys/devices/pci0000:00/0000:00:03.0")};
     const NetworkPlan plan = plan_network(NetSettings{}, nics, 1);
     CHECK(plan.mode == NetworkMode::kBridge);
     REQUIRE(plan.count == 1);
@@ -59,12 +60,14 @@ TEST_CASE("network plan: no wired NIC, wireless or enslaved only -> NAT with the
     CHECK(plan.skipped_count == 2);
     NetSettings bridge;
     bridge.mode = NetworkMode::kBridge;
-    CHECK(std::string(plan_network(bridge, nics, 2).reason).find("no wired NIC") != std::string::npos);
+    CHECK(std::string(plan_network(bridge, nics, 2).reason).find("no wired NIC") !=
+          std::string::npos);
 }
 
 TEST_CASE("network plan: nics = all -> one guest NIC per wired NIC in PCI order; first -> one") {
-    const HostNic nics[] = {nic("eth1", "52:54:00:12:34:57", "/sys/devices/pci0000:00/0000:00:04.0"),
-                            nic("eth0", "52:54:00:12:34:56", "/sys/devices/pci0000:00/0000:00:03.0")};
+    const HostNic nics[] = {
+        nic("eth1", "52:54:00:12:34:57", "/sys/devices/pci0000:00/0000:00:04.0"),
+        nic("eth0", "52:54:00:12:34:56", "/sys/devices/pci0000:00/0000:00:03.0")};
     NetSettings config;
     config.all_nics = true;
     NetworkPlan plan = plan_network(config, nics, 2);
@@ -76,7 +79,9 @@ TEST_CASE("network plan: nics = all -> one guest NIC per wired NIC in PCI order;
     CHECK(nics[plan.nics[0].host].name.view() == "eth0");
 }
 
-TEST_CASE("network plan: net.manage -> bridge mode macvtap, port and management MACs derived and distinct") {
+TEST_CASE(
+    "network plan: net.manage -> bridge mode macvtap, port and management MACs derived and "
+    "distinct") {
     const HostNic nics[] = {nic("eth0", "52:54:00:12:34:56", "/a")};
     NetSettings config;
     config.manage = IpSetting(NetMode::kDhcp);
@@ -119,7 +124,8 @@ TEST_CASE("mac text: parse and format round trip; malformed -> false") {
 }
 
 TEST_CASE("hostfwd: QEMU's and the short forms, several entries -> QEMU options") {
-    const auto parsed = parse_host_forwards("tcp:2222-:22, udp::5353-:53, tcp:127.0.0.1:8080-10.0.2.15:80");
+    const auto parsed =
+        parse_host_forwards("tcp:2222-:22, udp::5353-:53, tcp:127.0.0.1:8080-10.0.2.15:80");
     REQUIRE(parsed.ok());
     const HostForwardList& list = parsed.value();
     REQUIRE(list.count == 3);
@@ -133,8 +139,8 @@ TEST_CASE("hostfwd: QEMU's and the short forms, several entries -> QEMU options"
 }
 
 TEST_CASE("hostfwd: bad protocol, port 0 or 70000, missing guest port -> error") {
-    for (const char* bad : {"sctp:1-:2", "tcp:0-:22", "tcp:2222-:70000", "tcp:2222", "tcp:2222-22", "tcp:x-:22",
-                            "tcp:1.2.3:80-:80"}) {
+    for (const char* bad : {"sctp:1-:2", "tcp:0-:22", "tcp:2222-:70000", "tcp:2222", "tcp:2222-22",
+                            "tcp:x-:22", "tcp:1.2.3:80-:80"}) {
         CAPTURE(bad);
         const auto parsed = parse_host_forwards(bad);
         CHECK_FALSE(parsed.ok());
@@ -149,29 +155,35 @@ TEST_CASE("fib_trie: the /32 host LOCAL leaves, loopback left out, each once") {
     const char* text =
         "Main:\n  +-- 0.0.0.0/0 3 0 5\n     |-- 0.0.0.0\n        /0 universe UNICAST\n"
         "     +-- 10.0.2.0/24 2 0 2\n        |-- 10.0.2.0\n           /24 link UNICAST\n"
-        "        |-- 10.0.2.15\n           /32 host LOCAL\n        |-- 10.0.2.255\n           /32 link BROADCAST\n"
+        "        |-- 10.0.2.15\n           /32 host LOCAL\n        |-- 10.0.2.255\n           /32 "
+        "link BROADCAST\n"
         "     +-- 127.0.0.0/8 2 0 2\n        |-- 127.0.0.1\n           /32 host LOCAL\n"
         "Local:\n  +-- 10.0.2.0/24\n        |-- 10.0.2.15\n           /32 host LOCAL\n";
     const LocalAddresses found = local_addresses(text);
     REQUIRE(found.count == 1);
     CHECK(found.addresses[0] == 0x0a00020fu);
-    CHECK(local_addresses("Main:\n  +-- 127.0.0.0/8\n     |-- 127.0.0.1\n        /32 host LOCAL\n").count == 0);
+    CHECK(local_addresses("Main:\n  +-- 127.0.0.0/8\n     |-- 127.0.0.1\n        /32 host LOCAL\n")
+              .count == 0);
 }
 
-TEST_CASE("network arguments: bridge -> tap fds 3, 4 with vhost and the MACs; NAT -> user with hostfwd") {
+TEST_CASE(
+    "network arguments: bridge -> tap fds 3, 4 with vhost and the MACs; NAT -> user with hostfwd") {
     HostFacts facts;
-    const HostNic nics[] = {nic("eth0", "52:54:00:12:34:56", "/a"), nic("eth1", "52:54:00:12:34:57", "/b")};
+    const HostNic nics[] = {nic("eth0", "52:54:00:12:34:56", "/a"),
+                            nic("eth1", "52:54:00:12:34:57", "/b")};
     Config config;
     config.net.all_nics = true;
     facts.network.plan = plan_network(config.net, nics, 2);
     facts.network.tap_ready[0] = facts.network.tap_ready[1] = true;
     facts.network.vhost = true;
     auto argv = network_argv(config, facts);
-    CHECK(argv == std::vector<std::string>{"-netdev", "tap,id=net0,fd=3,vhost=on", "-device",
-                                           "virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56,romfile=", "-netdev",
-                                           "tap,id=net1,fd=4,vhost=on", "-device",
-                                           "virtio-net-pci,netdev=net1,mac=52:54:00:12:34:57,romfile="});
-    facts.network.tap_ready[0] = false;  // a NIC that could not be bridged is left out; fds stay dense
+    CHECK(argv == std::vector<std::string>{
+                      "-netdev", "tap,id=net0,fd=3,vhost=on", "-device",
+                      "virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56,romfile=", "-netdev",
+                      "tap,id=net1,fd=4,vhost=on", "-device",
+                      "virtio-net-pci,netdev=net1,mac=52:54:00:12:34:57,romfile="});
+    // A NIC that could not be bridged is left out; fds stay dense.
+    facts.network.tap_ready[0] = false;
     argv = network_argv(config, facts);
     CHECK(argv[1] == "tap,id=net0,fd=3,vhost=on");
     CHECK(argv[3] == "virtio-net-pci,netdev=net0,mac=52:54:00:12:34:57,romfile=");
@@ -180,6 +192,6 @@ TEST_CASE("network arguments: bridge -> tap fds 3, 4 with vhost and the MACs; NA
     REQUIRE(apply_setting(nat, "hostfwd", "tcp:2222-:22").ok());
     facts.network.plan = plan_network(nat.net, nics, 2);
     argv = network_argv(nat, facts);
-    CHECK(argv == std::vector<std::string>{"-netdev", "user,id=net0,hostfwd=tcp::2222-:22", "-device",
-                                           "virtio-net-pci,netdev=net0,romfile="});
+    CHECK(argv == std::vector<std::string>{"-netdev", "user,id=net0,hostfwd=tcp::2222-:22",
+                                           "-device", "virtio-net-pci,netdev=net0,romfile="});
 }

@@ -17,17 +17,21 @@ TEST_CASE("boot firmware: decision table -> disk signs first, then the host's mo
     const Case cases[] = {
         {FirmwareSetting::kAuto, true, false, false, BootFirmware::kUefi, "EFI System Partition"},
         {FirmwareSetting::kAuto, false, true, true, BootFirmware::kBios, "BIOS boot code"},
-        {FirmwareSetting::kAuto, true, true, true, BootFirmware::kUefi, "both ways; the host booted with UEFI"},
-        {FirmwareSetting::kAuto, true, true, false, BootFirmware::kBios, "both ways; the host booted with BIOS"},
+        {FirmwareSetting::kAuto, true, true, true, BootFirmware::kUefi,
+         "both ways; the host booted with UEFI"},
+        {FirmwareSetting::kAuto, true, true, false, BootFirmware::kBios,
+         "both ways; the host booted with BIOS"},
         {FirmwareSetting::kAuto, false, false, true, BootFirmware::kUefi, "no boot signs"},
         {FirmwareSetting::kAuto, false, false, false, BootFirmware::kBios, "no boot signs"},
         {FirmwareSetting::kBios, true, false, true, BootFirmware::kBios, "firmware = bios"},
         {FirmwareSetting::kUefi, false, true, false, BootFirmware::kUefi, "firmware = uefi"},
-        {FirmwareSetting::kUefiSecure, false, false, false, BootFirmware::kUefiSecure, "uefi-secure"},
+        {FirmwareSetting::kUefiSecure, false, false, false, BootFirmware::kUefiSecure,
+         "uefi-secure"},
     };
     for (const Case& test : cases) {
         CAPTURE(test.reason_part);
-        const BootDecision decision = decide_boot_firmware(test.setting, {test.uefi, test.bios}, test.host_uefi);
+        const BootDecision decision =
+            decide_boot_firmware(test.setting, {test.uefi, test.bios}, test.host_uefi);
         CHECK(decision.firmware == test.expected);
         CHECK(std::string(decision.reason).find(test.reason_part) != std::string::npos);
     }

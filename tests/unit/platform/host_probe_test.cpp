@@ -17,7 +17,9 @@ using hal::test::FixtureTree;
 
 namespace {
 
-std::string bytes(const std::vector<uint8_t>& data) { return std::string(data.begin(), data.end()); }
+std::string bytes(const std::vector<uint8_t>& data) {
+    return std::string(data.begin(), data.end());
+}
 
 // An MSDM table with its checksum right.
 std::string msdm() {
@@ -33,7 +35,8 @@ std::string msdm() {
 
 // A UEFI PC with VT-x and two cores of one socket; the image with the plain OVMF only.
 void make_machine(FixtureTree& tree) {
-    tree.file("/proc/cpuinfo", "processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vme vmx sse2\n\n");
+    tree.file("/proc/cpuinfo",
+              "processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vme vmx sse2\n\n");
     tree.file("/proc/meminfo", "MemTotal:        8388608 kB\nMemFree:         1000 kB\n");
     tree.file("/sys/devices/system/cpu/online", "0-1\n");
     for (const char* cpu : {"cpu0", "cpu1"}) {
@@ -47,7 +50,8 @@ void make_machine(FixtureTree& tree) {
     tree.file("/usr/share/qemu/OVMF_VARS_4M.fd", "vars");
     tree.file("/sys/firmware/dmi/entries/1-0/raw",
               bytes({1, 8, 0x01, 0x00, 1, 2, 0, 0, 'A', 'C', 'M', 'E', 0, 'B', 'o', 'x', 0, 0}));
-    tree.file("/sys/firmware/dmi/entries/3-0/raw", bytes({2, 4, 0x03, 0x00, 0, 0}));  // says type 2: refused
+    tree.file("/sys/firmware/dmi/entries/3-0/raw",
+              bytes({2, 4, 0x03, 0x00, 0, 0}));  // says type 2: refused
     tree.file("/sys/firmware/acpi/tables/MSDM", msdm());
 }
 
@@ -64,7 +68,9 @@ HostFacts facts_of(Identity identity, bool uefi_disk, bool bios_disk) {
 
 }  // namespace
 
-TEST_CASE("platform: a UEFI PC with VT-x -> KVM, its memory and CPUs, and its own identity copied for the guest") {
+TEST_CASE(
+    "platform: a UEFI PC with VT-x -> KVM, its memory and CPUs, and its own identity copied for "
+    "the guest") {
     FixtureTree tree;
     make_machine(tree);
     test::LogCapture log;
@@ -76,22 +82,28 @@ TEST_CASE("platform: a UEFI PC with VT-x -> KVM, its memory and CPUs, and its ow
     CHECK(facts.platform.host_uefi);
     CHECK(facts.platform.ovmf);
     CHECK_FALSE(facts.platform.ovmf_secure);
-    REQUIRE(facts.platform.smbios_count == 1);  // type 1; the one that is not what its name says is left out
+    REQUIRE(facts.platform.smbios_count ==
+            1);  // type 1; the one that is not what its name says is left out
     CHECK(facts.platform.smbios_files[0].view() == "/run/hal/identity/smbios-1.bin");
     CHECK(sys::path_exists("/run/hal/identity/smbios-1.bin"));
     REQUIRE(facts.platform.acpi_count == 1);
     REQUIRE(facts.platform.topology.has_value());
     CHECK(facts.platform.topology->cores == 2);
-    CHECK(log.has("identity: /sys/firmware/dmi/entries/3-0/raw is malformed; the guest does not get it"));
-    CHECK(log.has("identity: host: 1 SMBIOS structures (types 0-3), 1 licence ACPI tables, CPU topology 1 sockets x 2 "
-                  "cores x 1 threads"));
+    CHECK(log.has(
+        "identity: /sys/firmware/dmi/entries/3-0/raw is malformed; the guest does not get it"));
+    CHECK(
+        log.has("identity: host: 1 SMBIOS structures (types 0-3), 1 licence ACPI tables, CPU "
+                "topology 1 sockets x 2 "
+                "cores x 1 threads"));
     const LaunchPlan plan = plan_launch(Config{}, facts);
     CHECK(plan.accel == Accel::kKvm);
     CHECK(plan.cpus == 2);
     CHECK(plan.topology.has_value());
 }
 
-TEST_CASE("firmware choice: the boot disk's signs first, then the host's mode; OVMF must be in the image") {
+TEST_CASE(
+    "firmware choice: the boot disk's signs first, then the host's mode; OVMF must be in the "
+    "image") {
     FixtureTree tree;
     make_machine(tree);
     test::LogCapture log;
@@ -103,24 +115,29 @@ TEST_CASE("firmware choice: the boot disk's signs first, then the host's mode; O
     CHECK(plan.boot.firmware == BootFirmware::kBios);
     plan = plan_launch(Config{}, facts_of(Identity::kGeneric, false, false));
     CHECK(plan.boot.firmware == BootFirmware::kUefi);  // no signs: the host booted with UEFI
-    CHECK(std::string(plan.boot.reason) == "the boot disk shows no boot signs; the host booted with UEFI");
+    CHECK(std::string(plan.boot.reason) ==
+          "the boot disk shows no boot signs; the host booted with UEFI");
     Config secure;
     secure.platform.firmware = FirmwareSetting::kUefiSecure;
     plan = plan_launch(secure, facts_of(Identity::kGeneric, true, false));
     CHECK(plan.machine == Machine::kQ35);
     REQUIRE(plan.fatal != nullptr);
-    CHECK(std::string(plan.fatal).find("the Secure Boot OVMF is not in this image") != std::string::npos);
+    CHECK(std::string(plan.fatal).find("the Secure Boot OVMF is not in this image") !=
+          std::string::npos);
     tree.remove("/usr/share/qemu/OVMF_VARS_4M.fd");
     plan = plan_launch(Config{}, facts_of(Identity::kGeneric, true, false));
     REQUIRE(plan.fatal != nullptr);
-    CHECK(std::string(plan.fatal).find("UEFI firmware (OVMF) is not in this image") != std::string::npos);
+    CHECK(std::string(plan.fatal).find("UEFI firmware (OVMF) is not in this image") !=
+          std::string::npos);
 }
 
-TEST_CASE("platform: a BIOS host without VT-x -> TCG with the reason, BIOS for a disk without signs") {
+TEST_CASE(
+    "platform: a BIOS host without VT-x -> TCG with the reason, BIOS for a disk without signs") {
     FixtureTree tree;
     make_machine(tree);
     tree.remove("/sys/firmware/efi");
-    tree.file("/proc/cpuinfo", "processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu sse2\n\n");
+    tree.file("/proc/cpuinfo",
+              "processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu sse2\n\n");
     const HostFacts facts = facts_of(Identity::kGeneric, false, false);
     CHECK_FALSE(facts.platform.host_uefi);
     const LaunchPlan plan = plan_launch(Config{}, facts);

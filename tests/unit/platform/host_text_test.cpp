@@ -9,7 +9,8 @@ constexpr const char* kIntelCpuinfo =
     "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n"
     "flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep mtrr vmx smx est tm2\n\n"
     "processor\t: 1\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vme\n";
-constexpr const char* kAmdCpuinfo = "processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu lm svm extapic\n";
+constexpr const char* kAmdCpuinfo =
+    "processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu lm svm extapic\n";
 constexpr const char* kNoVirtualization =
     "processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vme hypervisor vmxfake svmx\n";
 
@@ -32,7 +33,8 @@ TEST_CASE("host facts: meminfo -> MemTotal in KiB") {
     CHECK(hal::meminfo_total_kib("MemTotal:       16315412 kB\nMemFree:  1 kB\n") == 16315412u);
     CHECK_FALSE(hal::meminfo_total_kib("MemFree: 1 kB\n").has_value());
     // /proc/PID/status: a key that is the prefix of another is not taken for it.
-    const char* status = "Name:\thal-init\nVmHWM:\t    6060 kB\nVmRSS:\t    6048 kB\nVmRSSx:\t 1 kB\n";
+    const char* status =
+        "Name:\thal-init\nVmHWM:\t    6060 kB\nVmRSS:\t    6048 kB\nVmRSSx:\t 1 kB\n";
     CHECK(hal::proc_kib_field(status, "VmRSS") == 6048u);
     CHECK(hal::proc_kib_field(status, "VmHWM") == 6060u);
     CHECK_FALSE(hal::proc_kib_field(status, "VmSwap").has_value());
@@ -46,4 +48,3 @@ TEST_CASE("host facts: cpu list table -> count") {
     CHECK_FALSE(hal::cpu_list_count("3-1").has_value());
     CHECK_FALSE(hal::cpu_list_count("a-b").has_value());
 }
-

@@ -30,8 +30,11 @@ TEST_CASE("cpu topology: uneven grids (a core with one thread among two-thread c
     CHECK_FALSE(topology_from_cpus(cpus, 0).has_value());
 }
 
-TEST_CASE("smbios: type 1 with strings, and with none -> valid; trailing bytes or no terminator -> invalid") {
-    const std::vector<uint8_t> system = {1, 8, 0x01, 0x00, 1, 2, 0, 0, 'A', 'C', 'M', 'E', 0, 'B', 'o', 'x', 0, 0};
+TEST_CASE(
+    "smbios: type 1 with strings, and with none -> valid; trailing bytes or no terminator -> "
+    "invalid") {
+    const std::vector<uint8_t> system = {1,   8,   0x01, 0x00, 1,   2,   0,   0, 'A',
+                                         'C', 'M', 'E',  0,    'B', 'o', 'x', 0, 0};
     uint8_t type = 0xff;
     CHECK(valid_smbios_structure(system.data(), system.size(), type));
     CHECK(type == 1);

@@ -77,10 +77,13 @@ TEST_CASE("exit policy: restart with backoff, bounded within the window, then em
     CHECK(exhausted.restarts_exhausted);
     CHECK(exhausted.action == ExitAction::kReboot);
     // Outside the window the count starts over.
-    CHECK(hal::decide_exit(policy, crashed(), history, now + 120000).action == ExitAction::kRestart);
+    CHECK(hal::decide_exit(policy, crashed(), history, now + 120000).action ==
+          ExitAction::kRestart);
 }
 
-TEST_CASE("exit policy: a guest that never started -> restart whatever on_failure says, within the limit") {
+TEST_CASE(
+    "exit policy: a guest that never started -> restart whatever on_failure says, within the "
+    "limit") {
     hal::ExitPolicy policy;  // on_failure = poweroff
     policy.restart_limit = 2;
     policy.restart_window_ms = 60000;

@@ -17,8 +17,10 @@ TEST_CASE("qmp: messages QEMU 7.2 sends table -> kind and fields") {
          QmpKind::kGreeting},
         {R"({"return": {}})", QmpKind::kReturn},
         {R"({"return": [{"name": "net0"}]})", QmpKind::kReturn},
-        {R"({"error": {"class": "CommandNotFound", "desc": "The command foo has not been found"}})", QmpKind::kError},
-        {R"({"timestamp": {"seconds": 1700000000, "microseconds": 12}, "event": "POWERDOWN"})", QmpKind::kEvent},
+        {R"({"error": {"class": "CommandNotFound", "desc": "The command foo has not been found"}})",
+         QmpKind::kError},
+        {R"({"timestamp": {"seconds": 1700000000, "microseconds": 12}, "event": "POWERDOWN"})",
+         QmpKind::kEvent},
     };
     for (const auto& test : cases) {
         CAPTURE(test.text);
@@ -42,7 +44,8 @@ TEST_CASE("qmp: SHUTDOWN event -> guest flag and reason") {
 }
 
 TEST_CASE("qmp: error -> class and description") {
-    const auto message = hal::parse_qmp_message(R"({"error": {"class": "GenericError", "desc": "no"}})");
+    const auto message =
+        hal::parse_qmp_message(R"({"error": {"class": "GenericError", "desc": "no"}})");
     CHECK(message.error_class == "GenericError");
     CHECK(message.error_text == "no");
 }
@@ -53,10 +56,28 @@ TEST_CASE("qmp: malformed input table -> invalid with a reason") {
     for (int i = 0; i < 1000; ++i) many += "1,";
     many += "1]}";
     const std::string cases[] = {
-        "", "   ", "{", "}", "[]", "\"string\"", "{\"return\": }", "{\"return\" {}}", "{return: {}}",
-        "{\"event\": 42}", "{\"event\": \"X\",}", "{\"a\": 1} trailing", "{\"a\": \"unterminated}",
-        "{\"a\": \"bad \\q escape\"}", "{\"a\": \"\\u12\"}", "{\"a\": tru}", "{\"a\": nulls}", "{\"other\": 1}",
-        std::string("{\"a\": \"ctrl\x01\"}"), "{\"error\": \"not an object\"}", deep, many,
+        "",
+        "   ",
+        "{",
+        "}",
+        "[]",
+        "\"string\"",
+        "{\"return\": }",
+        "{\"return\" {}}",
+        "{return: {}}",
+        "{\"event\": 42}",
+        "{\"event\": \"X\",}",
+        "{\"a\": 1} trailing",
+        "{\"a\": \"unterminated}",
+        "{\"a\": \"bad \\q escape\"}",
+        "{\"a\": \"\\u12\"}",
+        "{\"a\": tru}",
+        "{\"a\": nulls}",
+        "{\"other\": 1}",
+        std::string("{\"a\": \"ctrl\x01\"}"),
+        "{\"error\": \"not an object\"}",
+        deep,
+        many,
         std::string(hal::kQmpMaxMessage + 1, ' '),
     };
     for (const auto& text : cases) {
@@ -93,7 +114,8 @@ TEST_CASE("qmp: query-stats return -> id, count and sum of the numeric values") 
     const auto none = hal::parse_qmp_message(R"({"return": [], "id": "start-watch"})");
     CHECK(none.stat_values == 0);
     // Values that are not unsigned integers are not counted.
-    const auto odd = hal::parse_qmp_message(R"({"return": [{"stats": [{"value": -1}, {"value": 1.5}, {"value": true}, {"value": "7"}]}]})");
+    const auto odd = hal::parse_qmp_message(
+        R"({"return": [{"stats": [{"value": -1}, {"value": 1.5}, {"value": true}, {"value": "7"}]}]})");
     CHECK(odd.stat_values == 0);
     const auto error = hal::parse_qmp_message(
         R"({"id": "start-watch", "error": {"class": "CommandNotFound", "desc": "The command query-stats has not been found"}})");

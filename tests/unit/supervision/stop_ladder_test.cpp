@@ -30,7 +30,7 @@ TEST_CASE("ladder: trigger then time -> powerdown, repeats, quit, SIGTERM, SIGKI
     CHECK(ladder.tick(6000) == LadderAction::kSendPowerdown);  // repeated
     CHECK(ladder.tick(10999) == LadderAction::kNone);
     CHECK(ladder.tick(11000) == LadderAction::kSendPowerdown);
-    CHECK(ladder.tick(31000) == LadderAction::kSendQuit);      // powerdown_timeout after the trigger
+    CHECK(ladder.tick(31000) == LadderAction::kSendQuit);  // powerdown_timeout after the trigger
     CHECK(ladder.step() == LadderStep::kQuit);
     CHECK(ladder.tick(35999) == LadderAction::kNone);
     CHECK(ladder.tick(36000) == LadderAction::kSendTerminate);

@@ -60,14 +60,17 @@ void qmp(QemuSupervisor& supervisor, const char* json, uint64_t now = kStart) {
 
 }  // namespace
 
-TEST_CASE("stop triggers: SIGTERM, SIGPWR, Ctrl-Alt-Del, the power button, the host menu -> system_powerdown") {
+TEST_CASE(
+    "stop triggers: SIGTERM, SIGPWR, Ctrl-Alt-Del, the power button, the host menu -> "
+    "system_powerdown") {
     CHECK(is_stop_signal(SIGTERM));
     CHECK(is_stop_signal(SIGPWR));
     CHECK(is_stop_signal(SIGINT));  // Ctrl-Alt-Del, with RB_DISABLE_CAD
     CHECK_FALSE(is_stop_signal(SIGHUP));
     CHECK_FALSE(is_stop_signal(SIGUSR1));
-    const std::string sources[] = {stop_signal_source(SIGTERM), stop_signal_source(SIGPWR), stop_signal_source(SIGINT),
-                                   "power button", "host menu (power off guest)"};
+    const std::string sources[] = {stop_signal_source(SIGTERM), stop_signal_source(SIGPWR),
+                                   stop_signal_source(SIGINT), "power button",
+                                   "host menu (power off guest)"};
     CHECK(sources[2] == "Ctrl-Alt-Del");
     for (const std::string& source : sources) {
         CAPTURE(source);
@@ -77,11 +80,13 @@ TEST_CASE("stop triggers: SIGTERM, SIGPWR, Ctrl-Alt-Del, the power button, the h
         supervisor.request_stop(source.c_str(), kStart);
         CHECK(qemu.commands == std::vector<std::string>{"system_powerdown"});
         CHECK(log.has("stop: " + source + "; stopping the guest"));
-        CHECK(log.has("stop: system_powerdown sent; waiting up to 120 s for the guest to power off"));
+        CHECK(
+            log.has("stop: system_powerdown sent; waiting up to 120 s for the guest to power off"));
     }
 }
 
-TEST_CASE("stop ladder: a guest that ignores ACPI -> powerdown repeated, then quit, SIGTERM, SIGKILL") {
+TEST_CASE(
+    "stop ladder: a guest that ignores ACPI -> powerdown repeated, then quit, SIGTERM, SIGKILL") {
     test::LogCapture log;
     FakeQemu qemu;
     LadderTiming timing;
@@ -101,7 +106,8 @@ TEST_CASE("stop ladder: a guest that ignores ACPI -> powerdown repeated, then qu
     CHECK(supervisor.ending().stop_requested);
 }
 
-TEST_CASE("stop ladder: a second trigger does not restart it; three within 5 s go straight to quit") {
+TEST_CASE(
+    "stop ladder: a second trigger does not restart it; three within 5 s go straight to quit") {
     test::LogCapture log;
     FakeQemu qemu;
     QemuSupervisor supervisor(qemu, LadderTiming{}, 0, kQemu, kStart);
@@ -113,7 +119,9 @@ TEST_CASE("stop ladder: a second trigger does not restart it; three within 5 s g
     CHECK(qemu.commands.back() == "quit");
 }
 
-TEST_CASE("stop triggers: a power button press on its evdev device -> a stop request; a release -> none") {
+TEST_CASE(
+    "stop triggers: a power button press on its evdev device -> a stop request; a release -> "
+    "none") {
     test::LogCapture log;
     FakeQemu qemu;
     QemuSupervisor supervisor(qemu, LadderTiming{}, 0, kQemu, kStart);
@@ -139,7 +147,9 @@ TEST_CASE("stop triggers: a power button press on its evdev device -> a stop req
     ::close(pipe_fds[1]);
 }
 
-TEST_CASE("qmp events: SHUTDOWN says who ended it; POWERDOWN from another monitor and errors are one line each") {
+TEST_CASE(
+    "qmp events: SHUTDOWN says who ended it; POWERDOWN from another monitor and errors are one "
+    "line each") {
     test::LogCapture log;
     FakeQemu qemu;
     QemuSupervisor supervisor(qemu, LadderTiming{}, 0, kQemu, kStart);
@@ -147,7 +157,8 @@ TEST_CASE("qmp events: SHUTDOWN says who ended it; POWERDOWN from another monito
     CHECK(log.has("qmp: POWERDOWN: the guest was asked to power off by another QMP monitor"));
     qmp(supervisor, R"({"error": {"class": "GenericError", "desc": "no such device"}})");
     CHECK(log.has("qmp: error GenericError: no such device"));
-    qmp(supervisor, R"({"event": "SHUTDOWN", "data": {"guest": true, "reason": "guest-shutdown"}})");
+    qmp(supervisor,
+        R"({"event": "SHUTDOWN", "data": {"guest": true, "reason": "guest-shutdown"}})");
     CHECK(log.has("qmp: SHUTDOWN (guest, reason guest-shutdown)"));
     supervisor.on_qemu_exited(exited(0));
     CHECK(supervisor.ending().shutdown_event);
@@ -155,16 +166,20 @@ TEST_CASE("qmp events: SHUTDOWN says who ended it; POWERDOWN from another monito
     CHECK(log.has("supervise: QEMU exited with status 0"));
 }
 
-TEST_CASE("start watch: queries vCPU 0's exits once a second; enough -> started; none by the deadline -> killed") {
+TEST_CASE(
+    "start watch: queries vCPU 0's exits once a second; enough -> started; none by the deadline -> "
+    "killed") {
     test::LogCapture log;
     FakeQemu qemu;
     QemuSupervisor started(qemu, LadderTiming{}, 60000, kQemu, kStart);
     run_until(started, kStart, kStart + 1000);
     REQUIRE_FALSE(qemu.commands.empty());
     CHECK(qemu.commands[0].find("\"query-stats\"") != std::string::npos);
-    qmp(started, R"({"return": [{"provider": "kvm", "stats": [{"name": "io_exits", "value": 1466}]}], "id": "start-watch"})",
+    qmp(started,
+        R"({"return": [{"provider": "kvm", "stats": [{"name": "io_exits", "value": 1466}]}], "id": "start-watch"})",
         kStart + 1100);
-    CHECK(log.has("guest: started: vCPU 0 made 1466 port I/O exits within 1100 ms of QEMU's start"));
+    CHECK(
+        log.has("guest: started: vCPU 0 made 1466 port I/O exits within 1100 ms of QEMU's start"));
 
     FakeQemu silent;
     QemuSupervisor stuck(silent, LadderTiming{}, 60000, kQemu, kStart);
@@ -175,15 +190,16 @@ TEST_CASE("start watch: queries vCPU 0's exits once a second; enough -> started;
     CHECK(stuck.ending().never_started);
 }
 
-TEST_CASE("exit policy: each way QEMU ends -> the configured action, with the reason in the log line") {
+TEST_CASE(
+    "exit policy: each way QEMU ends -> the configured action, with the reason in the log line") {
     SupervisionSettings settings;
     settings.on_guest_shutdown = ExitAction::kReboot;
     settings.on_failure = ExitAction::kRestart;
     const ExitPolicy policy = exit_policy(settings);
     struct Case {
         const char* what;
-        bool guest_shutdown;   // QMP SHUTDOWN from the guest first
-        bool host_stop;        // the stop ladder ran
+        bool guest_shutdown;  // QMP SHUTDOWN from the guest first
+        bool host_stop;       // the stop ladder ran
         int status;
         ExitAction expected;
     };
@@ -199,9 +215,11 @@ TEST_CASE("exit policy: each way QEMU ends -> the configured action, with the re
         FakeQemu qemu;
         QemuSupervisor supervisor(qemu, LadderTiming{}, 0, kQemu, kStart);
         if (test.host_stop) supervisor.request_stop("Terminated", kStart);
-        if (test.guest_shutdown) qmp(supervisor, R"({"event": "SHUTDOWN", "data": {"guest": true, "reason": "x"}})");
+        if (test.guest_shutdown)
+            qmp(supervisor, R"({"event": "SHUTDOWN", "data": {"guest": true, "reason": "x"}})");
         supervisor.on_qemu_exited(test.status);
-        const ExitDecision decision = decide_exit(policy, supervisor.ending(), RestartHistory{}, kStart);
+        const ExitDecision decision =
+            decide_exit(policy, supervisor.ending(), RestartHistory{}, kStart);
         CHECK(decision.action == test.expected);
         CHECK_FALSE(decision.restarts_exhausted);
     }
