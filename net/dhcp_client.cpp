@@ -14,7 +14,7 @@ void Client::send(ClientStep& step, MessageType type, uint64_t now_ms) {
     Request request;
     request.type = type;
     request.xid = xid_;
-    const uint64_t elapsed_s = (now_ms - attempt_started_) / 1000;
+    const uint64_t elapsed_s = since_attempt_started(now_ms) / 1000;
     request.seconds = static_cast<uint16_t>(elapsed_s > 0xffff ? 0xffff : elapsed_s);
     step.destination = 0xffffffffu;
     switch (state_) {
@@ -143,7 +143,7 @@ void Client::on_timer(uint64_t now_ms, ClientStep& step) {
         case ClientState::kFailed: return;
         case ClientState::kSelecting:
         case ClientState::kRequesting:
-            if (now_ms - attempt_started_ >= timing_.overall_timeout_ms) {
+            if (since_attempt_started(now_ms) >= timing_.overall_timeout_ms) {
                 state_ = ClientState::kFailed;
                 step.failed = true;
                 return;

@@ -65,6 +65,11 @@ private:
     ClientState state_ = ClientState::kInit;
     uint32_t xid_ = 0;
     uint64_t attempt_started_ = 0;  // for the overall timeout and the secs field
+    // Milliseconds since the attempt started; 0 for a time read before the start (a caller's
+    // clock reading taken earlier in the same round), never a wrapped-around lifetime.
+    uint64_t since_attempt_started(uint64_t now_ms) const {
+        return now_ms > attempt_started_ ? now_ms - attempt_started_ : 0;
+    }
     uint64_t next_send_ = 0;
     uint64_t retransmit_ms_ = 0;
     Reply offer_;

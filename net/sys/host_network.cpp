@@ -65,7 +65,11 @@ int64_t HostNetwork::deadline_in(uint64_t now_ms) {
 }
 
 void HostNetwork::on_event(uint64_t now_ms, const bool* ready, size_t count) {
+    const Phase before = phase_;
     step(now_ms);
+    // A lease started by this step has just sent its DISCOVER at a later clock reading than
+    // `now_ms`, and its socket was not in this round's wait: it is serviced from the next round.
+    if (phase_ != before) return;
     if (phase_ == Phase::kRunning || phase_ == Phase::kOff) lease_.on_event(now_ms, ready, count);
 }
 

@@ -260,6 +260,19 @@ TEST_CASE(
     CHECK(now == 200000);
 }
 
+TEST_CASE("dhcp client: a timer call with a clock read before start -> still selecting") {
+    // The event loop reads its clock once per round; a client started later in that round is
+    // then called with a time before its own start.
+    g_random = kXid;
+    Client client(kMac, ClientTiming{}, fixed_random);
+    ClientStep step;
+    client.start(5000, step);
+    client.on_timer(4990, step);
+    CHECK_FALSE(step.failed);
+    CHECK(client.state() == ClientState::kSelecting);
+    CHECK(client.next_timer_in(4990) > 0);
+}
+
 TEST_CASE("dhcp client: NAK while requesting -> starts over with a new DISCOVER") {
     g_random = kXid;
     Client client(kMac, ClientTiming{}, fixed_random);
