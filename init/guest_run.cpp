@@ -84,6 +84,7 @@ pid_t launch_qemu(Boot& boot) {
         fail_boot(what);
     }
     log_info("supervise: QEMU running as pid %d", static_cast<int>(pid.value()));
+    boot.test_hooks.qemu_started(pid.value(), sys::monotonic_ms());
     return pid.value();
 }
 

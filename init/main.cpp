@@ -188,6 +188,7 @@ void prepare_network(Boot& boot) {
 
 [[noreturn]] void run_boot_plan() {
     // 0. Nothing may kill PID 1: block signals first, read them from a signalfd later.
+    TestHooks::hang_if_asked();
     const auto signal_fd = sys::block_signals();
     sys::disable_ctrl_alt_del();
     static Boot boot(signal_fd.ok() ? signal_fd.value() : -1);
