@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run-vm.sh KERNEL_ROOT IMAGE DISK: boots the HAL image in QEMU with DISK as the machine's
 # disk, the console on this terminal. KVM only when it really works, TCG otherwise.
+# HAL_RUN_QMP=PATH adds a QMP monitor on that socket (the fresh-machine check's freeze probe).
 set -euo pipefail
 kernel_root=$1 image=$2 disk=$3
 kernel=$(ls "$kernel_root"/boot/vmlinuz-* | head -n 1)
@@ -23,4 +24,5 @@ exec qemu-system-x86_64 -machine pc "${accel[@]}" -smp 2 -m 1024 \
     -serial mon:stdio \
     -kernel "$kernel" -initrd "$image" -append "console=ttyS0 panic=-1 ${HAL_APPEND:-}" \
     -drive "file=$disk,format=raw,if=virtio" \
-    -netdev user,id=net0 -device virtio-net-pci,netdev=net0
+    -netdev user,id=net0 -device virtio-net-pci,netdev=net0 \
+    ${HAL_RUN_QMP:+-qmp "unix:$HAL_RUN_QMP,server=on,wait=off"}

@@ -6,11 +6,14 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import rig
 
 REPO = Path(__file__).resolve().parents[2]
 BUILD = REPO / "build"
@@ -18,6 +21,10 @@ MKINITRD = BUILD / "mkinitrd-hal"
 BOOTSECTOR = REPO / "tests" / "boot" / "guest" / "bootsector.S"
 
 PANIC_PATTERNS = ("Kernel panic", "Attempted to kill init")
+# The machine's monitor, keyboard and mouse for the display tests: the outer VM's std VGA (the
+# HAL host gets bochs-drm), its PS/2 keyboard and mouse, and a USB tablet.
+DISPLAY_OUTER = ["-device", "VGA,id=outer-vga", "-device", "qemu-xhci,id=outer-xhci",
+                 "-device", "usb-tablet,bus=outer-xhci.0"]
 # The outer VM's QEMU: `make qemu-outer`'s build (Debian's source with our patches: KVM nested
 # in TCG needs them), else the system's.
 OUTER_QEMU = os.environ.get("HAL_OUTER_QEMU") or "qemu-system-x86_64"
@@ -66,6 +73,10 @@ class Boot:
     timed_out: bool
     # (host monotonic seconds, console length then): when each piece of the console arrived.
     arrivals: list = field(default_factory=list)
+    # What the freeze probe concluded in this boot (rig.py), and how many frozen tries of the
+    # rig came before it.
+    rig_checks: list = field(default_factory=list)
+    retries: int = 0
 
     def arrival(self, needle: str, start: int = 0) -> float:
         """Host monotonic time at which `needle` (its first occurrence after `start`) had
@@ -139,20 +150,7 @@ def disk_arguments(disks) -> list[str]:
 def qmp_command(socket_path: Path, command: str, arguments: dict | None = None, timeout: float = 30) -> dict:
     """One QMP command to the outer QEMU (the test's hand on the machine's power button,
     keyboard, mouse and monitor)."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-        connection.settimeout(timeout)
-        connection.connect(str(socket_path))
-        stream = connection.makefile("rwb")
-        json.loads(stream.readline())  # greeting
-        for execute, args in (("qmp_capabilities", None), (command, arguments)):
-            message = {"execute": execute} | ({"arguments": args} if args else {})
-            stream.write(json.dumps(message).encode() + b"\r\n")
-            stream.flush()
-            while True:
-                reply = json.loads(stream.readline())
-                if "return" in reply or "error" in reply:
-                    break
-        return reply
+    return rig.qmp(socket_path, command, arguments, timeout)
 
 
 def serial_qmp(socket_path: Path, commands: list[str], timeout: float = 30) -> list[dict]:
@@ -192,21 +190,25 @@ def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: st
          timeout: float = 240, memory_mib: int = 1024, qmp_socket: Path | None = None,
          when: list | None = None, console_input: tuple[str, bytes] | None = None,
          extra: list[str] | None = None, user_net: str = "",
-         rig_probe: tuple[float, float] | None = None, rig_tries: int = 3) -> Boot:
+         rig_probe: tuple[float, float] | None = None, rig_tries: int = 3,
+         before_try=None) -> Boot:
     """Boots the outer VM under TCG with `disks`; waits for QEMU to exit. The console is the
     outer VM's first serial port on QEMU's stdio, copied to `console_log` as it arrives, with
     host timestamps. `when` is a list of (console text, action[, occurrence]): each action
     runs once, as soon as its text has appeared that many times (once by default).
     `console_input` is (console text, bytes): the bytes are typed once the text appears
-    (bytes sent during early boot are dropped by the not yet initialised serial driver). `extra` is more QEMU arguments for the outer VM; `user_net`
-    more options of its user network (hostfwd=...). `rig_probe` is RigProbe's (seconds of
-    silence, seconds for the SysRq answer) and `rig_tries` how many boots a frozen rig gets,
-    for the probe's own test."""
+    (bytes sent during early boot are dropped by the not yet initialised serial driver).
+    `extra` is more QEMU arguments for the outer VM; `user_net` more options of its user
+    network (hostfwd=...). `rig_probe` is the freeze probe's (seconds of silence, seconds for
+    the SysRq answer); a boot the probe proves frozen (rig.py) is tried again, up to
+    `rig_tries` boots in all, with `before_try()` called before each new try (a test that
+    gathers what its actions saw starts afresh there)."""
     command = [OUTER_QEMU, "-machine", machine, "-accel", "tcg", "-smp", "2", "-m", str(memory_mib),
                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
                "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
                "-kernel", str(kernel.image), "-initrd", str(image),
-               # SysRq from the keyboard: the rig's probe of a silent outer kernel (RigProbe).
+               # SysRq over the serial console (a break, then the key): the freeze probe's
+               # question to the outer kernel (rig.py).
                "-append", f"console=ttyS0 panic=-1 sysrq_always_enabled {append}".strip()]
     when = list(when or [])
     if cpu:
@@ -218,111 +220,41 @@ def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: st
         command += ["-netdev", "user,id=net0" + (f",{user_net}" if user_net else ""),
                     "-device", f"{nic},netdev=net0,mac=52:54:00:12:34:56"]
     command += extra or []
+    test = os.environ.get("PYTEST_CURRENT_TEST", " ".join(os.path.basename(a) for a in sys.argv)).split(" (")[0]
+    retries = 0
     for attempt in range(1, rig_tries + 1):
-        # The harness's own QMP monitor (a test's -qmp stays the test's): RigProbe's line to
+        if attempt > 1 and before_try:
+            before_try()
+        rig.BOOTS[0] += 1
+        # The harness's own QMP monitor (a test's -qmp stays the test's): the probe's line to
         # the outer VM.
         probe_socket = Path(tempfile.mkdtemp(prefix="hal-rig-")) / "qmp"
+        probe = rig.RigProbe(probe_socket, console_log, *(rig_probe or ()))
         result, stalled = run_outer_vm(command + ["-qmp", f"unix:{probe_socket},server=on,wait=off"],
-                                       console_log, timeout, list(when), console_input,
-                                       RigProbe(probe_socket, console_log, *(rig_probe or ())))
+                                       console_log, timeout, list(when), console_input, probe)
         shutil.rmtree(probe_socket.parent, ignore_errors=True)
-        # The outer kernel under TCG hangs now and then (README: the test rig): before /init
-        # ran (seen once); one outer CPU stuck at one instruction with interrupts off after it
-        # ran the nested guest, the other in a soft lockup waiting for it; or both stuck so,
-        # silent, answering no SysRq (twice in one CI run, once with Debian's own QEMU under
-        # `make run`; reproduced here twice in 75 boots of make run's image, about 3 %). A user
-        # program such as hal-init cannot lock up a kernel's CPUs nor stop it answering the
-        # keyboard, so that is the test rig, not hal-init: the boot is tried again, announced
-        # in the test output, up to `rig_tries` in all (at 3 % per try, three frozen tries in a
-        # row are a 1-in-30,000 event). Any other stall is reported as it is.
+        result.rig_checks, result.retries = probe.checks, retries
         if not stalled or attempt == rig_tries:
             silence = result.longest_silence_after("Run /init as init process")
             if silence > LONGEST_SILENCE[0]:
                 LONGEST_SILENCE[:] = [silence, str(console_log)]
             return result
-        print(f"outer VM {stalled}; trying again (try {attempt + 1} of {rig_tries}; {console_log})", flush=True)
-        console_log.rename(console_log.with_suffix(f".stalled{attempt}"))
-        if console_log.with_suffix(".frozen").exists():
-            console_log.with_suffix(".frozen").rename(console_log.with_suffix(f".stalled{attempt}-frozen"))
+        # Proven (rig.py): the outer VM itself froze. Its console and evidence are kept aside
+        # under the try's number, the retry is counted for the run's summary, and the boot is
+        # tried again.
+        kept = console_log.with_suffix(f".frozen{attempt}")
+        console_log.rename(kept)
+        console_log.with_suffix(".probe").rename(kept.with_suffix(f".frozen{attempt}-probe"))
+        rig.RETRIES.append(rig.Retry(test, stalled, str(kept)))
+        retries += 1
+        print(f"rig froze: {stalled}; trying {test} again (try {attempt + 1} of {rig_tries}; kept {kept})",
+              file=sys.stderr, flush=True)
 
 
-# Seconds of console silence before /init, under TCG, after which the outer VM counts as hung.
-EARLY_STALL_SECONDS = 90
-# The outer kernel's soft lockup detector (a CPU that did not schedule for 20+ s).
-SOFT_LOCKUP = "watchdog: BUG: soft lockup"
-# Seconds of console silence after /init ran after which RigProbe asks the outer VM whether
-# it is alive: well above any test's own silent phases (LONGEST_SILENCE, a figure of every run).
-SILENCE_PROBE_SECONDS = 120
 # (seconds, console log) of the longest console silence after /init in any boot of this run
 # that the harness kept (frozen tries it booted again do not count).
 LONGEST_SILENCE: list = [0.0, ""]
-# Seconds the outer kernel has to answer SysRq on its console.
-SYSRQ_ANSWER_SECONDS = 30
-
-
-class RigProbe:
-    """Tells a frozen test rig from a slow or stuck program under test, once per boot.
-
-    After SILENCE_PROBE_SECONDS without console output, it asks the outer QEMU for its status
-    over the harness's QMP monitor (no answer: the outer QEMU is wedged), then presses
-    Alt+SysRq+W and Alt+SysRq+L on the outer VM's keyboard: a live kernel prints its blocked
-    tasks and CPUs' backtraces on the console within seconds from interrupt context, whatever
-    its user programs do, and that output stays in the console for the failure report. No
-    answer: the outer kernel is frozen. Either verdict saves the outer QEMU's thread states and
-    registers beside the console log (.frozen) and counts as a rig stall."""
-
-    def __init__(self, socket_path: Path, console_log: Path, silence: float = SILENCE_PROBE_SECONDS,
-                 answer: float = SYSRQ_ANSWER_SECONDS):
-        self.socket_path, self.console_log = socket_path, console_log
-        self.silence, self.answer = silence, answer
-        self.pid = 0
-        self.done = False
-
-    def due(self, silent_seconds: float, init_ran: bool) -> bool:
-        return not self.done and init_ran and silent_seconds >= self.silence
-
-    def run(self, reader: "ConsoleReader") -> str:
-        """The stall verdict ("" when the outer VM answered)."""
-        self.done = True
-        evidence = [f"outer QEMU pid {self.pid}, console silent {self.silence:.0f}+ s", *self.threads()]
-        verdict = ""
-        try:
-            status = qmp_command(self.socket_path, "query-status", timeout=10)
-            evidence.append(f"query-status: {json.dumps(status)}")
-        except (OSError, ValueError) as error:
-            verdict = f"silent and its QEMU answers no QMP ({error!r})"
-        if not verdict:
-            before = len(reader.text())
-            for key in ("w", "l"):
-                qmp_command(self.socket_path, "send-key", {"keys": [{"type": "qcode", "data": k}
-                                                                   for k in ("alt", "sysrq", key)]}, timeout=10)
-            deadline = time.monotonic() + self.answer
-            while "sysrq: " not in reader.text()[before:] and time.monotonic() < deadline:
-                time.sleep(0.5)
-            if "sysrq: " in reader.text()[before:]:
-                return ""
-            verdict = f"silent and its kernel answers no SysRq within {self.answer:.0f} s"
-            try:
-                registers = qmp_command(self.socket_path, "human-monitor-command",
-                                        {"command-line": "info registers -a"}, timeout=10)
-                evidence.append(registers.get("return", json.dumps(registers)))
-            except (OSError, ValueError) as error:
-                evidence.append(f"info registers: {error!r}")
-        evidence += ["threads again:", *self.threads()]
-        self.console_log.with_suffix(".frozen").write_text(f"verdict: {verdict}\n" + "\n".join(evidence) + "\n")
-        return verdict
-
-    def threads(self) -> list[str]:
-        """Each outer QEMU thread: name, state, CPU ticks used, kernel wait channel."""
-        rows = []
-        for task in sorted(Path(f"/proc/{self.pid}/task").glob("*")):
-            try:
-                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-                rows.append(f"thread {task.name} {(task / 'comm').read_text().strip()}: state {fields[0]}, "
-                            f"user {fields[11]} system {fields[12]} ticks, wchan {(task / 'wchan').read_text()}")
-            except OSError:
-                continue
-        return rows
+SILENCE_PROBE_SECONDS = rig.SILENCE_PROBE_SECONDS
 
 
 class ConsoleReader(threading.Thread):
@@ -380,23 +312,23 @@ def untangle(text: str) -> str:
 
 
 def run_outer_vm(command, console_log: Path, timeout: float, pending: list,
-                 console_input: tuple[str, bytes] | None, probe: "RigProbe") -> tuple[Boot, str]:
-    """Runs the outer VM to its end or `timeout`. The second value says how the test rig
-    itself hung ("" when it did not): an outer kernel silent before /init, in a soft lockup,
-    or frozen (RigProbe)."""
+                 console_input: tuple[str, bytes] | None, probe: rig.RigProbe) -> tuple[Boot, str]:
+    """Runs the outer VM to its end or `timeout`. The second value is the freeze probe's
+    verdict when it proved the rig itself stuck ("" otherwise: the boot's outcome is the
+    product's)."""
     started = time.monotonic()
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     reader = ConsoleReader(process.stdout, console_log)
     reader.start()
     probe.pid = process.pid
+
+    def type_on_console(data: bytes):
+        process.stdin.write(data)
+        process.stdin.flush()
+
     if console_input is not None:
         prompt, data = console_input
-
-        def type_input():
-            process.stdin.write(data)
-            process.stdin.flush()
-
-        pending.append((prompt, type_input))
+        pending.append((prompt, lambda: type_on_console(data)))
     timed_out = False
     stalled = ""
     while process.poll() is None and time.monotonic() - started < timeout:
@@ -405,15 +337,8 @@ def run_outer_vm(command, console_log: Path, timeout: float, pending: list,
         for entry in due:
             pending.remove(entry)
             entry[1]()
-        if not any(started_init in text for started_init in ("hal-init", "bench-script", "GUEST-BOOT")) and \
-                time.monotonic() - started > EARLY_STALL_SECONDS:
-            stalled = "stalled before /init ran"
-            break
-        if SOFT_LOCKUP in text:
-            stalled = "kernel in a soft lockup"
-            break
-        if probe.due(time.monotonic() - reader.last_arrival(started), "Run /init as init process" in text):
-            stalled = probe.run(reader)
+        if probe.due(time.monotonic() - reader.last_arrival(started)):
+            stalled = probe.run(reader.text, type_on_console, "Run /init as init process" in text)
             if stalled:
                 break
         time.sleep(0.05)

@@ -1,44 +1,129 @@
-"""The test rig's own freeze probe (halvm.RigProbe): a silent outer VM whose kernel is alive
-answers SysRq and is left to the test; one whose vCPUs no longer run is a rig stall, with its
-evidence saved and another try."""
+"""The test rig's freeze probe (rig.py): a product that hangs is a failure on its first try,
+never a retry, whoever holds the keyboards; an outer VM that is itself stuck is tried again,
+counted and its evidence kept."""
+import time
 import uuid
 
-from halvm import boot, make_disk, qmp_command
+import pytest
+
+import rig
+from halvm import BUILD, DISPLAY_OUTER, boot, make_disk, pack, qmp_command
+
+# The probe's (seconds of silence, seconds for the SysRq answer) in these tests: short, since
+# each of them goes silent on purpose.
+QUICK_PROBE = (8, 20)
+
+# `info registers -a` of an outer VM under TCG (QEMU 7.2): CPU 0 idle, CPU 1 at an instruction.
+REGISTERS = """CPU#0
+RAX=0000000000000000 RBX=0000000000000000 RCX=0000000000000001 RDX=0000000000000000
+RIP=ffffffff81a3c1ee RFL=00000246 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=1
+ES =0000 0000000000000000 00000000 00000000
+CPU#1
+RAX=0000000000000001 RBX=ffff88803e2a8000 RCX=0000000000000000 RDX=0000000000000001
+RIP=ffffffff8111c2a4 RFL=00000002 [-------] CPL=0 II=0 A20=1 SMM=0 HLT=0
+ES =0000 0000000000000000 00000000 00000000
+"""
 
 
-def test_silent_but_live_outer_kernel_answers_sysrq_and_is_not_a_stall(kernel, image, tmp_path):
-    marker = f"HAL-QUIET-{uuid.uuid4().hex[:8]}"
+def test_register_samples_name_a_vcpu_frozen_with_interrupts_off_and_nothing_else():
+    states = rig.parse_registers(REGISTERS)
+    assert [(s.cpu, hex(s.rip), s.flags, s.halted) for s in states] == [
+        (0, "0xffffffff81a3c1ee", 0x246, True), (1, "0xffffffff8111c2a4", 0x2, False)]
+    # CPU 1 at one instruction with IF clear in every sample: frozen. CPU 0 halts with
+    # interrupts on (idle): not.
+    assert [s.cpu for s in rig.frozen_cpus([states, states, states])] == [1]
+    moved = rig.parse_registers(REGISTERS.replace("ffffffff8111c2a4", "ffffffff8111c2a9"))
+    assert rig.frozen_cpus([states, moved, states]) == []
+    enabled = rig.parse_registers(REGISTERS.replace("RFL=00000002", "RFL=00000202"))
+    assert rig.frozen_cpus([enabled, enabled]) == []
+    assert rig.frozen_cpus([states]) == []  # one sample proves nothing
+
+
+@pytest.fixture(scope="module")
+def test_image(kernel, tmp_path_factory):
+    """The default image with hal-init's test build, whose faults the kernel command line arms."""
+    image = tmp_path_factory.mktemp("rig-image") / "hal.img"
+    packed = pack(kernel, image, extra=["--init", str(BUILD / "hal-init-test")])
+    assert packed.returncode == 0, packed.stderr
+    return image
+
+
+def hung_boot(kernel, image, tmp_path, fault: str, marker: str, when=(), **options):
+    """Boots with `fault` armed and a guest that spins silently after `marker`; ends the outer
+    VM once the probe's SysRq answer is on the console (the probe ran and found the rig alive:
+    the test would otherwise wait out its timeout and fail). Returns the boot."""
+    qmp = tmp_path / "outer-qmp.sock"
+    retries_before = len(rig.RETRIES)
+    result = boot(kernel, image, tmp_path / "console.log",
+                  disks=[make_disk(tmp_path / "disk.img", marker, loop_forever=True)],
+                  append=f"hal_test_fault={fault}", qmp_socket=qmp, rig_probe=QUICK_PROBE, timeout=240,
+                  when=[*when, ("sysrq: Show backtrace of all active CPUs", lambda: qmp_command(qmp, "quit"))],
+                  **options)
+    assert result.retries == 0 and len(rig.RETRIES) == retries_before, rig.RETRIES
+    assert result.rig_checks == ["rig probe: the outer VM is alive: its QEMU runs, no vCPU is frozen, its kernel "
+                                 "answered SysRq on the serial console"], result.console[-3000:]
+    result.assert_in_order("sysrq: Show Blocked State", "sysrq: Show backtrace of all active CPUs")
+    assert "hal-init: supervise: QEMU exited" not in result.console
+    return result
+
+
+def test_pid1_hanging_before_its_first_line_is_a_product_failure(kernel, test_image, tmp_path):
+    result = hung_boot(kernel, test_image, tmp_path, "hang-at-start", "HAL-NEVER-SEEN")
+    after_init = result.console.split("Run /init as init process", 1)[1]
+    assert "hal-init" not in after_init.split("sysrq:", 1)[0], after_init[:3000]
+
+
+def test_qemu_frozen_after_exec_is_a_product_failure(kernel, test_image, tmp_path):
+    marker = f"HAL-STOPPED-{uuid.uuid4().hex[:8]}"
+    result = hung_boot(kernel, test_image, tmp_path, "stop-qemu", marker)
+    result.assert_in_order("hal-init: supervise: QEMU running as pid", marker, "sysrq: Show Blocked State")
+
+
+def test_hal_display_hanging_with_the_keyboards_grabbed_is_a_product_failure(kernel, test_image, tmp_path):
+    marker = f"HAL-GRABBED-{uuid.uuid4().hex[:8]}"
     qmp = tmp_path / "outer-qmp.sock"
     log = tmp_path / "console.log"
-    # After the marker the guest spins silently; once the probe's SysRq answer is on the
-    # console the test ends the outer VM itself.
-    result = boot(kernel, image, log, disks=[make_disk(tmp_path / "disk.img", marker, loop_forever=True)],
-                  qmp_socket=qmp, rig_probe=(5, 20), timeout=180,
-                  when=[("Show backtrace of all active CPUs", lambda: qmp_command(qmp, "quit"))])
-    result.assert_no_panic()
-    assert not result.timed_out, result.console[-4000:]
-    result.assert_in_order(marker, "sysrq: Show Blocked State", "sysrq: Show backtrace of all active CPUs")
-    assert not log.with_suffix(".frozen").exists()
-    assert not log.with_suffix(".stalled1").exists()
+    keyboard_sysrq_answered = []
+
+    def keyboard_sysrq():
+        # What the old probe pressed: Alt+SysRq+W on the outer keyboard, which the stopped
+        # hal-display still holds (EVIOCGRAB), so the kernel never sees it.
+        time.sleep(3)
+        seen = len(log.read_text(errors="replace"))
+        qmp_command(qmp, "send-key", {"keys": [{"type": "qcode", "data": key} for key in ("alt", "sysrq", "w")]})
+        time.sleep(4)
+        keyboard_sysrq_answered.append("sysrq: " in log.read_text(errors="replace")[seen:])
+
+    result = hung_boot(kernel, test_image, tmp_path, "stop-display", marker, extra=DISPLAY_OUTER,
+                       when=[("hal-init: test: stopping (SIGSTOP) hal-display", keyboard_sysrq)])
+    result.assert_in_order("keyboard", "hal-init: test: stopping (SIGSTOP) hal-display", "sysrq: Show Blocked State")
+    assert keyboard_sysrq_answered == [False], "the keyboard's SysRq reached the kernel past hal-display's grab"
 
 
-def test_outer_vm_whose_vcpus_stopped_is_a_rig_stall_with_evidence(kernel, image, tmp_path, capsys):
+def test_outer_vm_whose_vcpus_stopped_is_tried_again_with_its_evidence_kept(kernel, image, tmp_path):
     marker = f"HAL-FROZEN-{uuid.uuid4().hex[:8]}"
     qmp = tmp_path / "outer-qmp.sock"
     log = tmp_path / "console.log"
-    # QMP `stop` halts the outer vCPUs as a wedged TCG would: QEMU answers, its kernel cannot.
-    result = boot(kernel, image, log, disks=[make_disk(tmp_path / "disk.img", marker, loop_forever=True)],
-                  qmp_socket=qmp, rig_probe=(5, 10), rig_tries=2, timeout=180,
-                  when=[(marker, lambda: qmp_command(qmp, "stop"))])
-    assert "trying again (try 2 of 2" in capsys.readouterr().out
-    # Both tries froze: the first console log was kept aside, the second try's result returned.
-    assert log.with_suffix(".stalled1").exists()
-    assert marker in log.with_suffix(".stalled1").read_text(errors="replace")
+    retries_before, boots_before = len(rig.RETRIES), rig.BOOTS[0]
+    fresh_starts = []
+    try:
+        # QMP `stop` halts the outer vCPUs as a wedged TCG would: the probe's first check sees it.
+        result = boot(kernel, image, log, disks=[make_disk(tmp_path / "disk.img", marker, loop_forever=True)],
+                      qmp_socket=qmp, rig_probe=(5, 10), rig_tries=2, timeout=180,
+                      when=[(marker, lambda: qmp_command(qmp, "stop"))],
+                      before_try=lambda: fresh_starts.append(True))
+        retried = rig.RETRIES[retries_before:]
+    finally:
+        # This run's own freezes on purpose are not the rig's: they leave the run's count.
+        del rig.RETRIES[retries_before:]
+        rig.BOOTS[0] = boots_before
+    assert [retry.verdict for retry in retried] == ["the outer QEMU's vCPUs are not running (status paused)"]
+    assert result.retries == 1 and fresh_starts == [True]
+    # The first try's console and evidence were kept aside; the second froze too (the last
+    # try's result is returned as it is, for the test to fail on).
+    assert marker in log.with_suffix(".frozen1").read_text(errors="replace")
+    evidence = log.with_suffix(".frozen1-probe").read_text()
+    assert evidence.startswith("verdict: the outer QEMU's vCPUs are not running"), evidence
+    assert '"status": "paused"' in evidence and "thread " in evidence, evidence
     assert marker in result.console
-    assert "sysrq: Show" not in result.console
-    for evidence_file in (".stalled1-frozen", ".frozen"):
-        evidence = log.with_suffix(evidence_file).read_text()
-        assert evidence.startswith("verdict: silent and its kernel answers no SysRq within 10 s"), evidence
-        assert '"status": "paused"' in evidence, evidence
-        assert "RIP=" in evidence, evidence
-        assert "thread " in evidence, evidence
+    assert result.rig_checks == ["rig probe: the outer QEMU's vCPUs are not running (status paused)"]

@@ -1,0 +1,245 @@
+"""The test rig's freeze probe: tells an outer VM that is itself stuck (the rig) from a program
+under test that hangs (the product), on positive evidence only, and keeps count of the boots
+tried again.
+
+The rig is an outer QEMU under TCG whose kernel runs hal-init, whose KVM runs the guest. Now
+and then that outer VM freezes: one emulated CPU stuck at one instruction with interrupts off
+after it ran the nested guest, the other waiting for it. A user program (hal-init, hal-display,
+the inner QEMU) cannot do that: it can neither turn a CPU's interrupts off nor stop the kernel
+from answering its serial port. So after a long console silence the probe asks, in order:
+
+1. the outer QEMU, over the harness's own QMP monitor: no answer, or vCPUs not running, is the
+   rig (the outer QEMU is the rig's program);
+2. its vCPUs' registers, sampled several times seconds apart: a vCPU at the same instruction
+   with interrupts off in every sample is a frozen CPU, the rig;
+3. the outer kernel, by SysRq over its serial console (a break, then the command key): the
+   8250 driver answers from its interrupt handler, whatever user programs do and whoever
+   grabbed the keyboards (hal-display does). No answer within the bound is the rig. Only once
+   /init has run: the console is open for reading from then on, not before.
+
+Anything else (silence alone, a missing hal-init line, a soft lockup on the console, which
+may be the inner guest's) is the product's failure and is never tried again. Each proven
+freeze is recorded in RETRIES; the pytest summary lists them and fails the run past
+RETRY_BUDGET. One limit, stated: an inner guest spinning at one instruction with its own
+interrupts off would look like check 2 to the outer QEMU's monitor; no test guest does (the
+boot sector halts, which KVM intercepts).
+
+`python3 tests/boot/rig.py QMP_SOCKET EVIDENCE_FILE` runs checks 1 and 2 for a script (the
+fresh-machine check): exit 0 and the verdict on stdout when the rig froze, 1 when it did not.
+"""
+import atexit
+import json
+import re
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Seconds of console silence after which the probe runs: well above any test's own silent
+# phases (the longest silence of every run is printed in its figures).
+SILENCE_PROBE_SECONDS = 120
+# Seconds the outer kernel has to answer SysRq on its serial console.
+SYSRQ_ANSWER_SECONDS = 30
+# Register samples and the seconds between them (check 2).
+REGISTER_SAMPLES = 4
+REGISTER_SAMPLE_GAP = 2.0
+# Proven freezes one run may retry before the run itself fails: a rig that freezes more often
+# than that is no longer a rig to trust.
+RETRY_BUDGET = 2
+# EFLAGS.IF
+INTERRUPT_FLAG = 0x200
+
+
+@dataclass
+class Retry:
+    test: str
+    verdict: str
+    evidence: str
+
+
+# Every boot the harness tried again in this run, and how many boots it started.
+RETRIES: list[Retry] = []
+BOOTS = [0]
+
+
+def qmp(socket_path: Path, command: str, arguments: dict | None = None, timeout: float = 30) -> dict:
+    """One command on a QMP monitor: its reply (return or error)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(timeout)
+        connection.connect(str(socket_path))
+        stream = connection.makefile("rwb")
+        json.loads(stream.readline())  # greeting
+        for execute, args in (("qmp_capabilities", None), (command, arguments)):
+            message = {"execute": execute} | ({"arguments": args} if args else {})
+            stream.write(json.dumps(message).encode() + b"\r\n")
+            stream.flush()
+            while True:
+                line = stream.readline()
+                if not line:
+                    raise OSError(f"QMP closed before answering {command}")
+                reply = json.loads(line)
+                if "return" in reply or "error" in reply:
+                    break
+        return reply
+
+
+@dataclass
+class CpuState:
+    cpu: int
+    rip: int
+    flags: int
+    halted: bool
+
+
+REGISTER_LINE = re.compile(r"RIP=([0-9a-f]+) RFL=([0-9a-f]+) .*HLT=(\d)")
+
+
+def parse_registers(text: str) -> list[CpuState]:
+    """The vCPUs of HMP `info registers -a`: one "CPU#n" block each."""
+    states = []
+    for block in re.split(r"^CPU#", text, flags=re.MULTILINE)[1:]:
+        number = int(block.split("\n", 1)[0].strip() or -1)
+        match = REGISTER_LINE.search(block)
+        if match:
+            states.append(CpuState(number, int(match.group(1), 16), int(match.group(2), 16),
+                                   match.group(3) == "1"))
+    return states
+
+
+def frozen_cpus(samples: list[list[CpuState]]) -> list[CpuState]:
+    """The vCPUs at the same instruction with interrupts off in every sample."""
+    if len(samples) < 2:
+        return []
+    frozen = []
+    for state in samples[0]:
+        same = [other for sample in samples for other in sample if other.cpu == state.cpu]
+        if len(same) == len(samples) and all(s.rip == state.rip and not s.flags & INTERRUPT_FLAG
+                                             for s in same):
+            frozen.append(state)
+    return frozen
+
+
+def threads(pid: int) -> list[str]:
+    """Each thread of process `pid`: name, state, CPU ticks used, kernel wait channel."""
+    rows = []
+    for task in sorted(Path(f"/proc/{pid}/task").glob("*")):
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            rows.append(f"thread {task.name} {(task / 'comm').read_text().strip()}: state {fields[0]}, "
+                        f"user {fields[11]} system {fields[12]} ticks, wchan {(task / 'wchan').read_text()}")
+        except OSError:
+            continue
+    return rows
+
+
+def machine_checks(socket_path: Path, evidence: list[str]) -> str:
+    """Checks 1 and 2: the rig's verdict, "" when the outer QEMU runs and no vCPU is frozen."""
+    try:
+        status = qmp(socket_path, "query-status", timeout=10)
+    except (OSError, ValueError) as error:
+        return f"the outer QEMU answers no QMP ({error!r})"
+    evidence.append(f"query-status: {json.dumps(status)}")
+    if status.get("return", {}).get("status") != "running":
+        return f"the outer QEMU's vCPUs are not running (status {status.get('return', {}).get('status')})"
+    samples = []
+    for number in range(REGISTER_SAMPLES):
+        if number:
+            time.sleep(REGISTER_SAMPLE_GAP)
+        try:
+            reply = qmp(socket_path, "human-monitor-command", {"command-line": "info registers -a"}, timeout=10)
+        except (OSError, ValueError) as error:
+            return f"the outer QEMU stopped answering QMP while its registers were read ({error!r})"
+        text = reply.get("return", "")
+        samples.append(parse_registers(text))
+        evidence.append(f"registers, sample {number + 1}:\n{text}")
+    frozen = frozen_cpus(samples)
+    if frozen:
+        return "outer vCPU " + ", ".join(f"{state.cpu} stuck at RIP {state.rip:#x} with interrupts off"
+                                         for state in frozen) + \
+            f" in {len(samples)} samples {REGISTER_SAMPLE_GAP:.0f} s apart"
+    return ""
+
+
+@dataclass
+class RigProbe:
+    """Runs once per boot, after `silence` seconds without console output: the verdict ("" when
+    the rig is not proven stuck). Its evidence goes to the console log's .probe file, kept for
+    the failure report either way."""
+    socket_path: Path
+    console_log: Path
+    silence: float = SILENCE_PROBE_SECONDS
+    answer: float = SYSRQ_ANSWER_SECONDS
+    pid: int = 0
+    done: bool = False
+    checks: list[str] = field(default_factory=list)
+
+    def due(self, silent_seconds: float) -> bool:
+        return not self.done and silent_seconds >= self.silence
+
+    def run(self, console_text, type_on_console, init_ran: bool) -> str:
+        """`console_text()` is the console so far; `type_on_console(bytes)` writes to the outer
+        VM's serial port."""
+        self.done = True
+        evidence = [f"outer QEMU pid {self.pid}, console silent {self.silence:.0f}+ s", *threads(self.pid)]
+        verdict = machine_checks(self.socket_path, evidence)
+        if not verdict and init_ran:
+            verdict = self.serial_sysrq(console_text, type_on_console, evidence)
+        evidence += ["threads again:", *threads(self.pid)]
+        if verdict:
+            self.checks.append(f"rig probe: {verdict}")
+        elif init_ran:
+            self.checks.append("rig probe: the outer VM is alive: its QEMU runs, no vCPU is frozen, "
+                               "its kernel answered SysRq on the serial console")
+        else:
+            self.checks.append("rig probe: the outer QEMU runs and no vCPU is frozen (before /init: "
+                               "no SysRq asked)")
+        self.console_log.with_suffix(".probe").write_text(f"verdict: {verdict or 'alive'}\n" + "\n".join(evidence) + "\n")
+        return verdict
+
+    def serial_sysrq(self, console_text, type_on_console, evidence: list[str]) -> str:
+        """Check 3: Show Blocked State, then the CPUs' backtraces, asked over the serial line."""
+        before = len(console_text())
+        for key in (b"w", b"l"):
+            reply = qmp(self.socket_path, "chardev-send-break", {"id": "console"}, timeout=10)
+            evidence.append(f"chardev-send-break: {json.dumps(reply)}")
+            type_on_console(key)
+            time.sleep(1)
+        deadline = time.monotonic() + self.answer
+        while "sysrq: " not in console_text()[before:] and time.monotonic() < deadline:
+            time.sleep(0.5)
+        if "sysrq: " in console_text()[before:]:
+            return ""
+        return f"the outer kernel answers no SysRq on its serial console within {self.answer:.0f} s"
+
+
+def summary() -> list[str]:
+    """The run's retry summary, a line for the count and one for each retry."""
+    boots, retries = BOOTS[0], len(RETRIES)
+    share = f" ({100 * retries / boots:.1f} %)" if boots else ""
+    lines = [f"rig retries: {retries} of {boots} outer VM boots were tried again on proof that the outer VM "
+             f"froze{share}; budget {RETRY_BUDGET} per run"]
+    lines += [f"  {retry.test}: {retry.verdict} (kept: {retry.evidence}, {retry.evidence}-probe)" for retry in RETRIES]
+    return lines
+
+
+@atexit.register
+def print_summary_outside_pytest():
+    """make bench and make soak boot through halvm too: their last lines are the same summary."""
+    if BOOTS[0] and "pytest" not in sys.modules:
+        print("\n".join(summary()), file=sys.stderr, flush=True)
+
+
+def main(arguments: list[str]) -> int:
+    socket_path, evidence_path = Path(arguments[0]), Path(arguments[1])
+    evidence: list[str] = []
+    verdict = machine_checks(socket_path, evidence)
+    evidence_path.write_text(f"verdict: {verdict or 'alive'}\n" + "\n".join(evidence) + "\n")
+    if verdict:
+        print(verdict)
+        return 0
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
