@@ -1,5 +1,5 @@
 """The spine end to end: mkinitrd-hal packs, hal-init boots, the bundled QEMU boots the disk."""
-import os
+import re
 import uuid
 
 import pytest
@@ -18,10 +18,17 @@ def default_image(kernel, tmp_path_factory):
     return output
 
 
-def test_boot_reaches_guest_and_powers_off(kernel, default_image, tmp_path, figures):
+@pytest.fixture(scope="module")
+def spine_boot(kernel, default_image, tmp_path_factory):
+    """One boot of the default image to a boot-sector guest, shared by the spine's checks."""
+    work = tmp_path_factory.mktemp("spine")
     marker = f"HAL-GUEST-{uuid.uuid4().hex[:12]}"
-    disk = make_disk(tmp_path / "disk.img", marker)
-    result = boot(kernel, default_image, tmp_path / "console.log", disks=[disk])
+    result = boot(kernel, default_image, work / "console.log", disks=[make_disk(work / "disk.img", marker)])
+    return marker, result
+
+
+def test_boot_reaches_guest_and_powers_off(spine_boot, default_image, figures):
+    marker, result = spine_boot
     result.assert_no_panic()
     assert not result.timed_out, f"outer VM did not power off within the bound:\n{result.console}"
     assert result.returncode == 0
@@ -49,14 +56,22 @@ def test_boot_reaches_guest_and_powers_off(kernel, default_image, tmp_path, figu
                    f"hal-init {(REPO / 'build' / 'hal-init').stat().st_size} bytes")
 
 
-def test_modules_load_in_dependency_order_without_unknown_symbols(kernel, default_image, tmp_path):
-    disk = make_disk(tmp_path / "disk.img", "HAL-ORDER")
-    result = boot(kernel, default_image, tmp_path / "console.log", disks=[disk])
-    result.assert_no_panic()
+def test_modules_load_in_dependency_order_without_unknown_symbols(spine_boot):
+    marker, result = spine_boot
+    # The boot happened: the guest ran and every queued module was tried.
+    result.assert_in_order("hal-init: modules: critical path ready in", marker,
+                           "hal-init: supervise: QEMU exited with status 0")
+    # Before the launch: the early list and coldplug were queued, the critical path loaded.
+    queued = re.search(r"hal-init: modules: critical path ready in \d+ ms: of (\d+) queued modules .* "
+                       r"(\d+) loaded so far", result.console)
+    assert queued and int(queued.group(1)) >= 20 and int(queued.group(2)) >= 10, result.console
     assert "Unknown symbol" not in result.console, result.console
     # Only a vendor KVM module may fail (the outer VM's CPU has one vendor at most).
     failures = [message for _, message in result.hal_lines() if "finit_module failed" in message]
     assert all(message.startswith(("modules: kvm_intel", "modules: kvm_amd")) for message in failures), failures
+    # Modules go on loading while QEMU runs; when they all ended first, their count agrees.
+    if ended := re.search(r"hal-init: modules: all loaded: \d+ loaded, (\d+) failed", result.console):
+        assert int(ended.group(1)) == len(failures), (ended.group(0), failures)
 
 
 def test_missing_disk_logs_and_powers_off_cleanly(kernel, tmp_path):

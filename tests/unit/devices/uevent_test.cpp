@@ -47,13 +47,25 @@ TEST_CASE("uevent: malformed table -> rejected") {
     }
 }
 
-TEST_CASE("uevent: every prefix of a valid message -> no out-of-bounds read") {
+TEST_CASE(
+    "uevent: every prefix of a valid message -> accepted once DEVPATH has a value, fields "
+    "inside the prefix") {
     const std::string message =
         "add@/devices/x\0ACTION=add\0DEVPATH=/devices/x\0SUBSYSTEM=pci\0MODALIAS=pci:v1d2\0"s;
+    const size_t devpath_value = message.find("DEVPATH=") + 8;
     for (size_t length = 0; length <= message.size(); ++length) {
+        CAPTURE(length);
         hal::Uevent event;
-        (void)hal::parse_uevent(std::string_view(message.data(), length), event);
+        const bool parsed = hal::parse_uevent(std::string_view(message.data(), length), event);
+        CHECK(parsed == (length > devpath_value));
+        for (const std::string_view field :
+             {event.action, event.devpath, event.subsystem, event.modalias})
+            CHECK((field.empty() || (field.data() >= message.data() &&
+                                     field.data() + field.size() <= message.data() + length)));
     }
+    hal::Uevent whole;
+    REQUIRE(hal::parse_uevent(message, whole));
+    CHECK(whole.modalias == "pci:v1d2");
 }
 
 TEST_CASE("uevent: storage activity -> disks and the SCSI/ATA/NVMe objects before them") {

@@ -124,14 +124,29 @@ TEST_CASE("elf: malformed inputs table -> error, never a crash") {
     }
 }
 
-TEST_CASE("elf: every truncation of a real dynamic program -> no crash") {
+TEST_CASE(
+    "elf: every truncation of a real dynamic program -> an error, or what the whole file says") {
     const std::string real = file_bytes("/bin/true");
-    // Prefixes cut through the headers and the dynamic section; ASan checks every read.
+    ElfInfo whole;
+    std::string whole_error;
+    REQUIRE(read_elf_info("/bin/true", whole, whole_error));
+    REQUIRE_FALSE(whole.needed.empty());
+    // Prefixes cut through the headers and the dynamic section; ASan checks every read. A
+    // prefix that still holds everything the reader needs reads the same as the whole file.
+    unsigned rejected = 0;
     for (size_t length = 0; length < real.size(); length += length < 4096 ? 7 : 1021) {
+        CAPTURE(length);
         const std::string path = temporary_file(real.substr(0, length));
         ElfInfo info;
         std::string error;
-        (void)read_elf_info(path, info, error);
+        if (read_elf_info(path, info, error)) {
+            CHECK(info.interpreter == whole.interpreter);
+            CHECK(info.needed == whole.needed);
+        } else {
+            CHECK_FALSE(error.empty());
+            ++rejected;
+        }
         ::unlink(path.c_str());
     }
+    CHECK(rejected > 0);
 }

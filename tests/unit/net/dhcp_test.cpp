@@ -186,18 +186,40 @@ TEST_CASE("dhcp: malformed replies table -> rejected with a reason") {
     }
 }
 
-TEST_CASE("dhcp: every prefix and sub-slice of a valid ACK -> no out-of-bounds read") {
+TEST_CASE(
+    "dhcp: every prefix and sub-slice of a valid ACK -> refused, or only what the ACK holds") {
     std::vector<uint8_t> options = offer_options(5);
     options.pop_back();
-    const std::vector<uint8_t> extra = {119, 6,  3,  'l', 'a', 'b', 0xc0, 0, 121, 5,
-                                        8,   10, 10, 0,   2,   1,   52,   1, 3,   255};
+    // Search "lab" twice, the second a compression pointer back to the first; a classless
+    // route 10.0.0.0/8 via 10.0.2.1; option overload (file and sname hold options too).
+    const std::vector<uint8_t> extra = {119, 7,  3,  'l', 'a', 'b', 0,  0xc0, 0, 121, 6,
+                                        8,   10, 10, 0,   2,   1,   52, 1,    3, 255};
     options.insert(options.end(), extra.begin(), extra.end());
     const std::vector<uint8_t> ack = reply(options);
+    Reply whole;
+    const char* whole_problem = parse_reply(ack, kXid, kMac, whole);
+    INFO(std::string(whole_problem ? whole_problem : ""));
+    REQUIRE(whole_problem == nullptr);
+    // A slice that starts elsewhere has no BOOTP header and is refused; a prefix is refused or
+    // reads as (part of) the whole packet.
     for (size_t start = 0; start < ack.size(); start += 7)
         for (size_t length = 0; start + length <= ack.size(); length += 3) {
+            CAPTURE(start);
+            CAPTURE(length);
             Reply out;
-            (void)parse_reply(std::span<const uint8_t>(ack.data() + start, length), kXid, kMac,
-                              out);
+            const char* problem =
+                parse_reply(std::span<const uint8_t>(ack.data() + start, length), kXid, kMac, out);
+            if (problem) {
+                CHECK(*problem != '\0');
+                continue;
+            }
+            // A prefix cut between options (a server that sends no END) keeps the options
+            // before the cut, each whole: never a value the whole ACK does not hold.
+            CHECK(start == 0);
+            CHECK(out.your_address == whole.your_address);
+            CHECK(out.server_id == whole.server_id);
+            CHECK((out.route_count == 0 || out.route_count == whole.route_count));
+            CHECK((out.search.empty() || out.search.view() == whole.search.view()));
         }
 }
 

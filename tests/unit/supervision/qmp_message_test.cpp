@@ -88,12 +88,25 @@ TEST_CASE("qmp: malformed input table -> invalid with a reason") {
     }
 }
 
-TEST_CASE("qmp: every prefix and sub-slice of a valid event -> no out-of-bounds read") {
+TEST_CASE("qmp: every prefix and sub-slice of a valid event -> refused with a reason") {
     const std::string event =
         R"({"timestamp": {"seconds": 1, "microseconds": 2}, "event": "SHUTDOWN", "data": {"guest": true, "reason": "guest-reset", "list": [1, -2.5e3, null, "\u00e9"]}})";
+    // Only the whole line is a QMP message; every other slice is refused with a reason.
     for (size_t start = 0; start < event.size(); start += 3)
-        for (size_t length = 0; start + length <= event.size(); ++length)
-            (void)hal::parse_qmp_message(std::string_view(event).substr(start, length));
+        for (size_t length = 0; start + length <= event.size(); ++length) {
+            const auto message =
+                hal::parse_qmp_message(std::string_view(event).substr(start, length));
+            if (start == 0 && length == event.size()) {
+                CHECK(message.kind == QmpKind::kEvent);
+                CHECK(message.event == "SHUTDOWN");
+                CHECK(message.reason == "guest-reset");
+            } else {
+                CAPTURE(start);
+                CAPTURE(length);
+                CHECK(message.kind == QmpKind::kInvalid);
+                CHECK(*message.problem != '\0');
+            }
+        }
 }
 
 TEST_CASE("qmp: query-stats return -> id, count and sum of the numeric values") {
