@@ -109,8 +109,6 @@ void HostLease::apply_lease(const dhcp::Reply& lease, uint64_t now_ms) {
         add_route_logged(0, 0, gateway);
     }
     write_resolv_conf(lease.dns, lease.dns_count, lease.domain.view(), lease.search.view());
-    if (settings_->take_hostname && !lease.hostname.empty())
-        (void)sys::set_hostname(lease.hostname.c_str(), lease.hostname.size());
     char address[16], router[16], server[16];
     log_info(
         "network: %s lease %s/%u gateway %s from %s, %u s, %u routes, MTU %u, bound %llu ms after "
@@ -120,6 +118,15 @@ void HostLease::apply_lease(const dhcp::Reply& lease, uint64_t now_ms) {
         dhcp::format_address(lease.server_id, server), lease.lease_seconds,
         static_cast<unsigned>(lease.route_count), lease.mtu,
         static_cast<unsigned long long>(now_ms - link_up_at_));
+    if (settings_->take_hostname && !lease.hostname.empty()) {
+        const Status named = sys::set_hostname(lease.hostname.c_str(), lease.hostname.size());
+        if (named.ok())
+            log_info("network: hostname %s (offered by DHCP, net.hostname = yes)",
+                     lease.hostname.c_str());
+        else
+            log_warning("network: hostname %s from DHCP not set: %s", lease.hostname.c_str(),
+                        std::strerror(named.error().code));
+    }
 }
 
 void HostLease::forget_lease(const dhcp::Reply& lease) {

@@ -6,11 +6,9 @@ import time
 from pathlib import Path
 
 from guestos import bios_disk
-from halvm import BUILD, boot, pack, qmp_command
+from halvm import BUILD, DISPLAY_OUTER, boot, pack, qmp_command
 from test_real_guests import GUEST_TIMEOUT
 
-DISPLAY_OUTER = ["-device", "VGA,id=outer-vga", "-device", "qemu-xhci,id=outer-xhci",
-                 "-device", "usb-tablet,bus=outer-xhci.0"]
 KEY_A, KEY_B, KEY_C, KEY_ESC, KEY_LEFTCTRL, KEY_LEFTALT = 30, 48, 46, 1, 29, 56
 ABS_X, ABS_Y = 0, 1
 
@@ -223,3 +221,35 @@ def test_firmware_framebuffer_without_drm_shows_the_guest(kernel, guest_initramf
     # The host menu: the VT back in text mode, the console redrawn with the menu.
     assert pixel(shots["menu"], width // 2, height // 2) != (255, 0, 255)
     assert light_pixels(shots["menu"]) > 300, "the menu is not on the monitor"
+
+
+def test_vesa_framebuffer_of_a_bios_machine_without_drm_shows_the_guest(kernel, guest_initramfs, tmp_path):
+    """A BIOS machine whose display has no DRM driver: the outer VM's std VGA with nomodeset
+    (its bochs DRM driver stands aside), and the kernel's real-mode setup asks the VGA BIOS for
+    a 1024x768 32-bit VESA mode (vga=0x344: VESA mode 0x144), so the HAL host has vesafb's
+    /dev/fb0. The guest shows there, 1:1."""
+    image, disk = image_and_guest(kernel, guest_initramfs, tmp_path,
+                                  "vt.global_cursor_default=0 guest.steps=paint,wait guest.paint=255,128,0")
+    qmp = tmp_path / "outer-qmp.sock"
+    shots = {}
+
+    def look_then_stop():
+        time.sleep(3)
+        shots["guest"] = screendump(qmp, tmp_path / "guest.ppm")
+        qmp_command(qmp, "system_powerdown")
+
+    result = boot(kernel, image, tmp_path / "console.log", disks=[disk], qmp_socket=qmp, timeout=GUEST_TIMEOUT,
+                  extra=["-device", "VGA,id=outer-vga"], append="console=tty0 console=ttyS0 vga=0x344 nomodeset",
+                  when=[("GUEST-PAINT", look_then_stop)])
+    result.assert_no_panic()
+    assert not result.timed_out, result.console[-4000:]
+    probe = re.search(r"hal-init: display: no DRM monitor; framebuffer fb0 \(VESA VGA\) (\d+)x(\d+); "
+                      r"the guest's screen goes there", result.console)
+    assert probe, result.console[-6000:]
+    width, height = int(probe.group(1)), int(probe.group(2))
+    assert (width, height) == (1024, 768)
+    result.assert_in_order(probe.group(0), "hal-display: screen: the guest's first frame is on the monitor",
+                           f"GUEST-PAINT {width}x{height} rgb=255,128,0", "GUEST-STOPPING power button",
+                           "GUEST-DONE", "reboot: Power down")
+    assert pixel(shots["guest"], 10, 10) == (255, 255, 255)
+    assert pixel(shots["guest"], width // 2, height // 2) == (255, 128, 0)

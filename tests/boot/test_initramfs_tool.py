@@ -2,8 +2,11 @@
 driver of, every compressor the kernel unpacks behind an early microcode archive, --hostonly
 from a recorded device list, --list and --verify on real and tampered images, configuration
 files, --all-kernels, `make install` with its kernel hooks and man page, and bad input."""
+import bz2
 import gzip
+import lzma
 import os
+import pty
 import re
 import shutil
 import subprocess
@@ -179,6 +182,49 @@ def test_list_shows_every_file_and_its_sizes_add_up_to_the_cpio(images):
     assert f"{image.stat().st_size} bytes of image" in listing
     totals = dict((name, int(size)) for size, name in re.findall(r"^\s+(\d+)  (\S+/|init)$", listing, re.M))
     assert totals["lib/"] > totals["usr/"] > 0, listing[-400:]
+
+
+@pytest.mark.parametrize("compressor", ["bzip2", "lzma"])
+def test_list_reads_bzip2_and_lzma_images(images, tmp_path, compressor):
+    """Images other tools make: the same archives with the main one as a bzip2 or lzma stream
+    (Python's own compressors, as the kernel's formats are)."""
+    early, rest = split_image(images["gzip"])
+    _, archive = decompress(rest)
+    packed_again = bz2.compress(archive, 6) if compressor == "bzip2" else lzma.compress(archive, lzma.FORMAT_ALONE)
+    image = tmp_path / f"other.{compressor}.img"
+    image.write_bytes(early + packed_again)
+    listing = subprocess.run([str(MKINITRD), "--list", str(image)], capture_output=True, text=True, check=True).stdout
+    header = re.search(r"^main archive \((\w+), (\d+) bytes in the image, (\d+) bytes of cpio\):", listing, re.M)
+    assert header and header.groups() == (compressor, str(len(packed_again)), str(len(archive))), listing[:600]
+    lines = re.findall(r"^\s+(\d+)  (.+)$", listing.split("main archive", 1)[1].split("by top-level directory:")[0],
+                       re.M)
+    files = {name: len(data) for name, mode, data, _ in newc_entries(archive) if mode & 0o170000 == 0o100000}
+    assert {name: int(size) for size, name in lines if not name.startswith("(")} == files
+
+
+def test_progress_line_on_a_terminal(kernel, tmp_path):
+    """On a terminal, a step that takes over a second (gzip on one thread: several) shows one
+    progress line, cleared when it ends; through a pipe (every other test here) nothing of it."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([str(MKINITRD), "-k", kernel.release, "--moddir", str(kernel.root), "--threads",
+                                "1", str(tmp_path / "hal.img")], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=terminal)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # EIO: the terminal's other side closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    assert process.wait(timeout=600) == 0, shown
+    text = shown.decode(errors="replace")
+    assert "mkinitrd-hal: writing and compressing the image..." in text, text
+    # Cleared (carriage return, erase line) once the step is done.
+    assert "writing and compressing the image...\r\x1b[K" in text, repr(text)
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """The host's own network (network = nat, where the host runs it): DHCP from QEMU's user
-network, static ip=, no NIC at all, net.required."""
+network (with net.hostname), static ip=, no NIC at all, net.required."""
 import re
 import uuid
 
@@ -16,8 +16,9 @@ def guest(kernel, image, tmp_path, *, keep_running=False, append="", **options):
     return result, marker
 
 
-def test_dhcp_lease_from_qemu_user_network(kernel, image, tmp_path, figures):
-    result, marker = guest(kernel, image, tmp_path)
+def test_dhcp_lease_from_qemu_user_network_with_its_hostname(kernel, image, tmp_path, figures):
+    # net.hostname = yes: the host takes the name the DHCP server offers (QEMU's, here).
+    result, marker = guest(kernel, image, tmp_path, append="hal.net.hostname=yes", user_net="hostname=hal-lan-host")
     # The lease is obtained while QEMU starts: the guest does not wait for the host's DHCP.
     result.assert_in_order("hal-init: network: host network comes up while the guest starts",
                            "hal-init: launch: accel=", marker,
@@ -28,6 +29,8 @@ def test_dhcp_lease_from_qemu_user_network(kernel, image, tmp_path, figures):
     result.assert_in_order("hal-init: network: eth0: DHCP under way",
                            "hal-init: network: eth0 lease 10.0.2.15/24 gateway 10.0.2.2 from 10.0.2.2, 86400 s",
                            "hal-init: network: eth0 lease 10.0.2.15 released")
+    result.assert_in_order("hal-init: network: eth0 lease 10.0.2.15/24",
+                           "hal-init: network: hostname hal-lan-host (offered by DHCP, net.hostname = yes)")
     bound = re.search(r"bound (\d+) ms after link up", result.console)
     figures.append(f"network: DHCP lease bound {bound.group(1)} ms after link up (QEMU user network, TCG)")
 

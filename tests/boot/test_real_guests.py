@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from guestos import Partition, bios_disk, ext4_image, uefi_disk
-from halvm import boot, make_disk, pack
+from halvm import DISPLAY_OUTER, boot, make_disk, pack
 
 # A real guest goes through firmware, a bootloader and a Linux boot nested in the outer TCG VM.
 GUEST_TIMEOUT = 600
@@ -37,7 +37,7 @@ def guest_seconds(result, marker: str) -> float:
 
 
 def test_bios_disk_boots_with_bios_chosen_by_itself(kernel, image, guest_initramfs, tmp_path, figures):
-    disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=facts")
+    disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=facts,roms")
     result = boot(kernel, image, tmp_path / "console.log", disks=[disk], timeout=GUEST_TIMEOUT)
     result.assert_no_panic()
     assert not result.timed_out, result.console[-4000:]
@@ -46,6 +46,9 @@ def test_bios_disk_boots_with_bios_chosen_by_itself(kernel, image, guest_initram
                            # The start watch's verdict: the guest's firmware runs.
                            "hal-init: guest: started: vCPU 0 made ",
                            "GUEST-BOOT kernel", "GUEST-FIRMWARE bios", "GUEST-DONE", "reboot: Power down")
+    # nic_boot = no (the default): the guest's virtio NIC has no PXE option ROM to try.
+    assert "GUEST-NIC eth0" in result.console
+    assert not re.search(r"GUEST-ROM \S+ 0x1af4:0x1000", result.console), result.console[-3000:]
     figures.append(f"BIOS guest (MBR + SYSLINUX + Linux): outer start -> guest up {guest_seconds(result, 'GUEST-BOOT'):.1f} s "
                    f"(accel {accelerator(result)}); image {image.stat().st_size} bytes")
 
@@ -162,12 +165,14 @@ def test_qcow2_image_on_an_ext4_partition_boots_and_snapshot_discards_writes(ker
 
 @pytest.mark.parametrize("case", ["missing-disk", "qcow2-backing", "secure-boot-not-packed"])
 def test_bad_disk_and_firmware_inputs_are_one_line_then_the_emergency_action(kernel, tmp_path, case):
-    """Each: one clear log line, no panic, the emergency action (power off), nothing written."""
+    """Each: one clear log line, no panic, the emergency action (power off; reboot where the
+    configuration says emergency = reboot), nothing written."""
     disk = make_disk(tmp_path / "disk.img", f"HAL-NEVER-{case}")
     disks = [disk]
     append = ""
     if case == "missing-disk":
-        config = "disk = /dev/vda, serial:NO-SUCH-DISK\ndisk_timeout = 2\n"
+        # With emergency = reboot: the same line, then a reboot instead of the power-off.
+        config = "disk = /dev/vda, serial:NO-SUCH-DISK\ndisk_timeout = 2\nemergency = reboot\n"
         expected = "hal-init: fatal: disk serial:NO-SUCH-DISK did not appear within 2 s"
     elif case == "qcow2-backing":
         top = tmp_path / "top.qcow2"
@@ -190,8 +195,12 @@ def test_bad_disk_and_firmware_inputs_are_one_line_then_the_emergency_action(ker
     result = boot(kernel, image, tmp_path / "console.log", disks=disks, append=append)
     result.assert_no_panic()
     assert not result.timed_out, result.console[-4000:]
-    result.assert_in_order(expected, "hal-init: power: fatal setup error; syncing disks and powering off",
-                           "reboot: Power down")
+    if case == "missing-disk":
+        result.assert_in_order(expected, "hal-init: power: fatal setup error; syncing disks and rebooting",
+                               "reboot: Restarting system")
+    else:
+        result.assert_in_order(expected, "hal-init: power: fatal setup error; syncing disks and powering off",
+                               "reboot: Power down")
     assert "supervise: QEMU running" not in result.console
     assert hashlib.sha256(disk.read_bytes()).hexdigest() == before
 
@@ -218,3 +227,53 @@ def test_missing_or_read_only_vars_partition_boots_without_persistence(kernel, g
     result.assert_in_order("hal-init: uefi_vars: cannot mount /dev/vdb (ext4) read-write",
                            "boot entries will not persist", "GUEST-FIRMWARE uefi", "reboot: Power down")
     assert hashlib.sha256(data.read_bytes()).hexdigest() == data_before
+
+
+OUTER_SMBIOS = ["-smbios", "type=1,manufacturer=HAL Test Works,product=Bare Metal 9000"]
+
+
+def modaliases(console: str) -> set[str]:
+    """The PCI vendor:device pairs of the guest's GUEST-MODALIAS lines, lower case."""
+    return {f"{vendor}:{device}".lower()
+            for vendor, device in re.findall(r"GUEST-MODALIAS \S+ pci:v0000([0-9A-F]{4})d0000([0-9A-F]{4})", console)}
+
+
+def test_generic_identity_no_network_virtio_video_no_input_and_extra_qemu_args(kernel, guest_initramfs, tmp_path):
+    """identity = generic, network = none, guest_video = virtio, input = none and qemu_args,
+    as the guest sees them: QEMU's own SMBIOS, no NIC, a virtio-vga, no USB tablet, and the
+    device qemu_args added."""
+    disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=facts,modaliases")
+    image = packed_with(kernel, tmp_path, "disk = auto\nidentity = generic\nnetwork = none\nguest_video = virtio\n"
+                                          "input = none\nqemu_args = -device virtio-rng-pci\n")
+    result = boot(kernel, image, tmp_path / "console.log", disks=[disk], extra=DISPLAY_OUTER + OUTER_SMBIOS,
+                  timeout=GUEST_TIMEOUT)
+    result.assert_no_panic()
+    assert not result.timed_out, result.console[-4000:]
+    result.assert_in_order("hal-init: identity: generic", "hal-init: launch: accel=", "GUEST-FIRMWARE bios",
+                           "GUEST-DONE", "reboot: Power down")
+    console = result.console
+    assert "GUEST-DMI sys_vendor=QEMU" in console and "HAL_Test_Works" not in console, console[-4000:]
+    devices = modaliases(console)
+    assert "1af4:1050" in devices and "1234:1111" not in devices, devices  # virtio-vga, not std VGA
+    assert "1af4:1005" in devices, devices  # qemu_args' virtio-rng-pci
+    assert not devices & {"1af4:1000", "1af4:1041", "8086:100e", "8086:10d3"}, devices  # no NIC
+    assert "GUEST-NIC" not in console
+    assert "1b36:000d" not in devices, devices  # no qemu-xhci for a tablet
+    # hal-display puts the screen on the monitor and opens no input device.
+    assert "hal-display: screen:" in console, console[-4000:]
+    assert "hal-display: input: /dev/input/" not in console
+
+
+def test_e1000_guest_nic_with_its_boot_rom(kernel, guest_initramfs, tmp_path):
+    """nic_model = e1000 and nic_boot = yes: the guest's NIC is an Intel 82540EM carrying its
+    PXE option ROM."""
+    disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=facts,modaliases,roms")
+    image = packed_with(kernel, tmp_path, "disk = auto\nnetwork = nat\nnic_model = e1000\nnic_boot = yes\n")
+    result = boot(kernel, image, tmp_path / "console.log", disks=[disk], timeout=GUEST_TIMEOUT)
+    result.assert_no_panic()
+    assert not result.timed_out, result.console[-4000:]
+    result.assert_in_order("hal-init: launch: accel=", "GUEST-FIRMWARE bios", "GUEST-DONE", "reboot: Power down")
+    console = result.console
+    assert "8086:100e" in modaliases(console), console[-4000:]
+    assert "GUEST-NIC eth0" in console
+    assert re.search(r"GUEST-ROM \S+ 0x8086:0x100e", console), console[-4000:]

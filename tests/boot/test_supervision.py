@@ -177,7 +177,39 @@ def test_every_catchable_signal_leaves_pid1_running_and_sigterm_stops(kernel, tm
     assert "hal-init: supervise: ignored signal 1 (Hangup)" in result.console
 
 
-def test_rescue_shell_before_launch_then_boot_continues(kernel, tmp_path):
+def test_sigpwr_starts_the_stop_ladder(kernel, tmp_path):
+    image = packed(kernel, tmp_path, "disk = auto\npowerdown_timeout = 1\n", fake_qemu=True)
+    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", "unused")],
+                  append="hal_test=sigpwr")
+    result.assert_no_panic()
+    assert not result.timed_out, result.console
+    result.assert_in_order("fake-qemu: sent PID 1 SIGPWR", "fake-qemu: stopped by SIGTERM")
+    result.assert_in_order("hal-init: stop: Power failure; stopping the guest",
+                           "hal-init: stop: QEMU still running; sending SIGTERM",
+                           "hal-init: supervise: the host asked to stop; action poweroff", "reboot: Power down")
+
+
+def test_ctrl_alt_del_on_the_keyboard_starts_the_stop_ladder(kernel, tmp_path):
+    # The kernel turns Ctrl-Alt-Del into SIGINT to PID 1 (hal-init switched its reboot off).
+    image = packed(kernel, tmp_path, "disk = auto\npowerdown_timeout = 3\n")
+    marker = f"HAL-CAD-{uuid.uuid4().hex[:8]}"
+    qmp = tmp_path / "outer-qmp.sock"
+    result = boot(kernel, image, tmp_path / "console.log",
+                  disks=[make_disk(tmp_path / "disk.img", marker, loop_forever=True)], qmp_socket=qmp,
+                  when=[(marker, lambda: qmp_command(qmp, "send-key", {"keys": [
+                      {"type": "qcode", "data": key} for key in ("ctrl", "alt", "delete")]}))])
+    result.assert_no_panic()
+    assert not result.timed_out, result.console
+    result.assert_in_order(marker, "hal-init: stop: Ctrl-Alt-Del; stopping the guest",
+                           "hal-init: stop: the guest did not power off in time; QMP quit sent",
+                           "hal-init: supervise: the host asked to stop; action poweroff", "reboot: Power down")
+
+
+@pytest.mark.parametrize("word, phase, before", [
+    ("hal.shell", "launch", "hal-init: supervise: QEMU running"),
+    ("hal.break=modules", "modules", "hal-init: modules: critical path ready in"),
+    ("hal.break=devices", "devices", "hal-init: devices: disk auto is /dev/vda")])
+def test_rescue_shell_before_a_phase_then_boot_continues(kernel, tmp_path, word, phase, before):
     config = tmp_path / "hal.conf"
     config.write_text("disk = auto\n")
     image = tmp_path / "hal.img"
@@ -185,14 +217,14 @@ def test_rescue_shell_before_launch_then_boot_continues(kernel, tmp_path):
     assert result.returncode == 0, result.stderr
     marker = f"HAL-AFTER-SHELL-{uuid.uuid4().hex[:8]}"
     result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", marker)],
-                  append="hal.shell",
+                  append=word,
                   console_input=("starting /bin/sh on the console", b"echo RESCUE-$((6*7))\nexit\n"))
     result.assert_no_panic()
     assert not result.timed_out, result.console
-    result.assert_in_order("hal-init: shell: hal.break=launch; starting /bin/sh on the console",
+    result.assert_in_order(f"hal-init: shell: hal.break={phase}; starting /bin/sh on the console",
                            "RESCUE-42", marker, "reboot: Power down")
-    result.assert_in_order("hal-init: shell: hal.break=launch", "hal-init: shell: exited",
-                           "hal-init: supervise: QEMU running")
+    # The shell comes before the phase, and the phase runs once it exits.
+    result.assert_in_order(f"hal-init: shell: hal.break={phase}", "hal-init: shell: exited", before)
 
 
 def test_emergency_shell_without_busybox_falls_back_to_power_off(kernel, tmp_path):
@@ -204,14 +236,15 @@ def test_emergency_shell_without_busybox_falls_back_to_power_off(kernel, tmp_pat
                            "reboot: Power down")
 
 
-@pytest.mark.parametrize("fault", ["segv", "stack-overflow"])
-def test_fault_inside_pid1_is_caught_logged_synced_and_powers_off(kernel, tmp_path, fault):
+@pytest.mark.parametrize("fault, emergency", [("segv", "poweroff"), ("stack-overflow", "reboot")])
+def test_fault_inside_pid1_is_caught_logged_synced_and_takes_the_emergency_action(kernel, tmp_path, fault,
+                                                                                 emergency):
     # A test build of hal-init (build/hal-init-test) faults on purpose once QEMU runs: a write
     # through a null pointer, or recursion into the stack's guard page, which the crash guard
-    # can only report from its alternate stack. The machine must power off cleanly, not panic
-    # with "Attempted to kill init".
+    # can only report from its alternate stack. The machine must power off (or reboot, with
+    # emergency = reboot) cleanly, not panic with "Attempted to kill init".
     config = tmp_path / "hal.conf"
-    config.write_text("disk = auto\n")
+    config.write_text(f"disk = auto\nemergency = {emergency}\n")
     image = tmp_path / "hal.img"
     packed_image = pack(kernel, image, config=config, extra=["--init", str(BUILD / "hal-init-test")])
     assert packed_image.returncode == 0, packed_image.stderr
@@ -224,6 +257,7 @@ def test_fault_inside_pid1_is_caught_logged_synced_and_powers_off(kernel, tmp_pa
         "hal-init: test: fault injection armed",
         "hal-init: supervise: QEMU running as pid",
         "hal-init: test: faulting inside PID 1 now",
-        "hal-init: crash: fatal signal 11 inside hal-init; syncing and powering off in 3 s",
-        "reboot: Power down",
+        "hal-init: crash: fatal signal 11 inside hal-init; syncing and "
+        + ("powering off in 3 s" if emergency == "poweroff" else "rebooting in 3 s"),
+        "reboot: Power down" if emergency == "poweroff" else "reboot: Restarting system",
     )

@@ -5,7 +5,8 @@
 #   guest.disks=N      wait (up to 30 s) until N disks are visible before reporting
 #   guest.steps=a,b    steps in order: facts, efivar, net, serve, paint, input (inputbg: in the
 #                      background), idle, storm, flip, scribble, soak, panic, wait, modaliases (every device's
-#                      modalias and bound driver, as mkinitrd-hal --hostonly-modaliases reads them)
+#                      modalias and bound driver, as mkinitrd-hal --hostonly-modaliases reads them),
+#                      roms (PCI devices with an option ROM)
 #   guest.efivar=TEXT  the value the efivar step writes when the variable is absent
 #   guest.paint=R,G,B  the colour the paint step fills the screen with
 #   guest.input=SECS   how long the input step reports events
@@ -145,6 +146,12 @@ for step in $(echo "$steps" | tr ',' ' '); do
             echo c > /proc/sysrq-trigger
             ;;
         wait) stop_on_power_button ;;
+        roms)
+            # PCI devices with an expansion ROM (a NIC's PXE ROM is there only with nic_boot).
+            for device in /sys/bus/pci/devices/*; do
+                [ -e "$device/rom" ] && echo "GUEST-ROM ${device##*/} $(cat "$device/vendor"):$(cat "$device/device")"
+            done
+            ;;
         modaliases)
             echo "GUEST-MODALIAS cpu $(awk -F': ' '/^vendor_id/ {print $2; exit}' /proc/cpuinfo)"
             for device in /sys/bus/*/devices/* /sys/class/input/*; do
