@@ -272,7 +272,7 @@ soak-memory: all $(BUILD)/hal-init-test $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $
 
 # Figures, not assertions: hal-init against the busybox-script init, same kernel and disk;
 # the static QEMU's own start-up, not nested; packing; the LAN paths; the guest's screen through hal-display (latency, update rate, CPU).
-bench: all $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(GUEST_TOOL) $(KERNEL_ROOT_FILE)
+bench: all $(BUILD)/hal-init-test $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(GUEST_TOOL) $(KERNEL_ROOT_FILE)
 	$(TEST_ENV) $(PYTHON) tests/bench/boot_bench.py
 	$(TEST_ENV) $(PYTHON) tests/bench/qemu_start_bench.py
 	$(TEST_ENV) $(PYTHON) tests/bench/pack_bench.py

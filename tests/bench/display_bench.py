@@ -13,7 +13,9 @@ Figures, never assertions:
   * sustained full-screen updates: the guest repaints its whole screen as fast as it can;
     hal-display's own figures (display_stats) give the whole screens a second that reached
     the monitor and its CPU share, against the frames the guest drew;
-  * idle: the guest's screen does not change; hal-display's CPU share."""
+  * idle: the guest's screen does not change; hal-display's CPU share;
+  * a cross-check of hal-display's own CPU figure against /proc/PID/stat read by hal-init (its
+    test build), and of the screens a second against the frames the guest drew."""
 import json
 import os
 import re
@@ -27,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "boot"))
 from guestos import bios_disk, build_initramfs  # noqa: E402
-from halvm import boot, find_kernel, pack  # noqa: E402
+from halvm import BUILD, boot, find_kernel, pack  # noqa: E402
 
 FLIPS = int(os.environ.get("HAL_BENCH_FLIPS", "12"))
 PHASE_SECONDS = 12          # idle and storm each
@@ -115,6 +117,22 @@ def window_stats(result, start: str, end: str) -> list[dict]:
     return found
 
 
+OUTSIDE_CPU = re.compile(r"\[\s*(\d+\.\d+)\] hal-init: test: hal-display cpu (\d+) ms")
+
+
+def outside_cpu_pct(result, start: str, end: str) -> float:
+    """hal-display's CPU share between the arrivals of `start` and `end`, from the CPU time
+    hal-init read in /proc/PID/stat (hal-init's test build, hal_test_report=display-cpu):
+    the outside measurement hal-display's own figure is checked against."""
+    begin, finish = result.arrival(start), result.arrival(end)
+    inside = [(float(match.group(1)), int(match.group(2))) for match in OUTSIDE_CPU.finditer(result.console)
+              if begin <= arrival_of(result, match.end()) <= finish]
+    if len(inside) < 2 or inside[-1][0] <= inside[0][0]:
+        return float("nan")
+    (first_at, first_ms), (last_at, last_ms) = inside[0], inside[-1]
+    return 100 * (last_ms - first_ms) / (1000 * (last_at - first_at))
+
+
 def median(values, scale: float = 1.0) -> str:
     return f"{statistics.median(values) * scale:.1f}" if values else "-"
 
@@ -154,7 +172,8 @@ def run_monitor(kernel, image: Path, initramfs: Path, work: Path, width: int, he
 
     LOGS.mkdir(parents=True, exist_ok=True)
     result = boot(kernel, image, LOGS / f"console-{width}x{height}.log", disks=[disk], qmp_socket=qmp, timeout=900,
-                  append=f"console=tty0 console=ttyS0 hal.display_stats={STATS_SECONDS}",
+                  append=f"console=tty0 console=ttyS0 hal.display_stats={STATS_SECONDS} "
+                         f"hal_test_report=display-cpu:{STATS_SECONDS}",
                   extra=["-device", f"VGA,id=outer-vga,xres={width},yres={height}"],
                   when=[("GUEST-FLIP-READY", lambda: threading.Thread(target=drive, daemon=True).start())])
     if not measured.get("poll"):
@@ -192,6 +211,13 @@ def run_monitor(kernel, image: Path, initramfs: Path, work: Path, width: int, he
     print(f"  idle: hal-display cpu {median([s['cpu_pct'] for s in idle])} %, "
           f"{median([s['updates_per_s'] for s in idle])} updates/s ({len(idle)} windows of {STATS_SECONDS} s)",
           flush=True)
+    # The cross-check: hal-display's own CPU figure against the kernel's count of its CPU time,
+    # read by hal-init; its screens a second against the frames the guest says it drew.
+    print(f"  cross-check: hal-display cpu from /proc/PID/stat (read by hal-init): storm "
+          f"{outside_cpu_pct(result, 'GUEST-STORM start', 'GUEST-STORM end'):.1f} %, idle "
+          f"{outside_cpu_pct(result, 'GUEST-IDLE start', 'GUEST-IDLE end'):.1f} %; whole screens on the monitor "
+          f"/ frames the guest drew: {statistics.median([s['screens_per_s'] for s in storm]) / guest_rate:.2f}"
+          if storm else "  cross-check: no storm window", flush=True)
 
 
 def main():
@@ -200,7 +226,8 @@ def main():
         work = Path(work)
         initramfs = build_initramfs(kernel, work / "guest-initrd.gz")
         image = work / "hal.img"
-        packed = pack(kernel, image)
+        # hal-init's test build: it reports hal-display's CPU time from /proc for the cross-check.
+        packed = pack(kernel, image, extra=["--init", str(BUILD / "hal-init-test")])
         if packed.returncode != 0:
             sys.exit(packed.stderr)
         print("display, nested (outer VM under TCG, guest under KVM inside it); figures, not assertions:",
