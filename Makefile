@@ -17,8 +17,9 @@ INIT_CXXFLAGS := -std=c++20 -Os -fno-exceptions -fno-rtti -fno-threadsafe-static
 # provides the single hook the headers need.
 INIT_LD := gcc -specs /usr/lib/x86_64-linux-musl/musl-gcc.specs
 INIT_LDFLAGS := -static -s -Wl,--gc-sections
-# Debian's libfdt.a needs only string functions, so it links into the musl binary as it is.
-INIT_LIBS := /usr/lib/x86_64-linux-gnu/libfdt.a
+# Debian's libfdt.a needs only string functions, and libzstd.a's decoder (for .ko.zst modules)
+# only memory ones, so both link into the musl binary as they are.
+INIT_LIBS := /usr/lib/x86_64-linux-gnu/libfdt.a /usr/lib/x86_64-linux-gnu/libzstd.a
 
 HOST_CXX := g++
 HOST_CXXFLAGS := -std=c++20 -O2 -g -I. -Wall -Wextra -Werror
@@ -70,16 +71,16 @@ $(DEPS_STAMP): scripts/install-deps.sh
 	bash scripts/install-deps.sh
 	@mkdir -p $(@D) && touch $@
 
-# musl's include path lacks the kernel's UAPI headers (linux/, asm/, drm/) and libfdt's;
+# musl's include path lacks the kernel's UAPI headers (linux/, asm/, drm/), libfdt's and libzstd's;
 # point at Debian's, and at nothing else of glibc's /usr/include.
 KERNEL_HEADERS_STAMP := $(BUILD)/musl-include/.ready
-$(KERNEL_HEADERS_STAMP): | $(DEPS_STAMP)
+$(KERNEL_HEADERS_STAMP): Makefile | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	ln -sfn /usr/include/linux $(@D)/linux
 	ln -sfn /usr/include/asm-generic $(@D)/asm-generic
 	ln -sfn /usr/include/x86_64-linux-gnu/asm $(@D)/asm
 	ln -sfn /usr/include/libdrm $(@D)/drm
-	for header in libfdt.h libfdt_env.h fdt.h; do ln -sfn /usr/include/$$header $(@D)/$$header; done
+	for header in libfdt.h libfdt_env.h fdt.h zstd.h zstd_errors.h; do ln -sfn /usr/include/$$header $(@D)/$$header; done
 	@touch $@
 
 $(BUILD)/musl/%.o: %.cpp | $(DEPS_STAMP) $(KERNEL_HEADERS_STAMP)

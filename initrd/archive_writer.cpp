@@ -13,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <set>
 
 #include "image/file_io.hpp"
 
@@ -176,11 +177,11 @@ Checked<std::string> write_temporary(const std::string& bytes, const std::string
 }  // namespace
 
 Checked<std::string> build_cpio(const std::vector<PlanEntry>& entries,
-                                const ArchiveOptions& options) {
+                                const ArchiveOptions& options, int64_t first_inode) {
     std::string cpio;
     ImageWriter writer(options);
     TRY(writer.open(cpio));
-    int64_t inode = 1;
+    int64_t inode = first_inode;
     for (const auto& entry : entries) TRY(writer.write(entry, inode++));
     TRY(writer.close());
     return cpio;
@@ -207,11 +208,35 @@ CheckedStatus write_file_atomically(const std::string& bytes, const std::string&
     return done();
 }
 
+ImageArchives split_stored(const std::vector<PlanEntry>& entries, Compression compression) {
+    ImageArchives archives;
+    std::set<std::string> leading_directories;
+    if (compression != Compression::kNone)
+        for (const auto& entry : entries) {
+            if (!entry.stored) continue;
+            for (size_t slash = entry.image_path.find('/', 1); slash != std::string::npos;
+                 slash = entry.image_path.find('/', slash + 1))
+                leading_directories.insert(entry.image_path.substr(0, slash));
+        }
+    // `entries` is in path order, parents first: each part keeps that order.
+    for (const auto& entry : entries) {
+        const bool leading = compression != Compression::kNone &&
+                             (entry.stored || (entry.kind == PlanEntry::Kind::kDirectory &&
+                                               leading_directories.count(entry.image_path)));
+        (leading ? archives.leading : archives.compressed).push_back(entry);
+    }
+    return archives;
+}
+
 CheckedStatus write_image(const std::vector<PlanEntry>& entries, const std::string& output,
                           const ArchiveOptions& options) {
-    const std::string cpio = TRY(build_cpio(entries, options));
-    const std::string compressed = TRY(compress(cpio, options.compression));
-    return write_file_atomically(options.early + compressed, output);
+    const ImageArchives archives = split_stored(entries, options.compression.algorithm);
+    std::string image = options.early;
+    if (!archives.leading.empty()) image += TRY(build_cpio(archives.leading, options));
+    const std::string cpio = TRY(build_cpio(archives.compressed, options,
+                                            static_cast<int64_t>(archives.leading.size()) + 1));
+    image += TRY(compress(cpio, options.compression));
+    return write_file_atomically(image, output);
 }
 
 }  // namespace hal::pack

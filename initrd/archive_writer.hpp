@@ -20,12 +20,22 @@ struct ArchiveOptions {
     std::string early;  // an uncompressed newc archive the kernel reads first (microcode), or empty
 };
 
-// The entries as an uncompressed newc archive.
+// The entries as an uncompressed newc archive; inode numbers count from `first_inode`.
 Checked<std::string> build_cpio(const std::vector<PlanEntry>& entries,
-                                const ArchiveOptions& options);
+                                const ArchiveOptions& options, int64_t first_inode = 1);
 
-// Builds, compresses and writes to a temporary file beside `output`, renamed into place only
-// when all was written and synced; on failure `output` is untouched.
+// The entries split for the image: the stored (already compressed) files with their parent
+// directories, written uncompressed ahead of the rest, which is compressed. Without stored
+// files, or when the image is not compressed, everything is in `compressed`.
+struct ImageArchives {
+    std::vector<PlanEntry> leading;
+    std::vector<PlanEntry> compressed;
+};
+ImageArchives split_stored(const std::vector<PlanEntry>& entries, Compression compression);
+
+// The early archive, the leading uncompressed archive of stored files, then the rest
+// compressed: built, compressed and written to a temporary file beside `output`, renamed into place
+// only when all was written and synced; on failure `output` is untouched.
 CheckedStatus write_image(const std::vector<PlanEntry>& entries, const std::string& output,
                           const ArchiveOptions& options);
 

@@ -207,6 +207,47 @@ Checked<CompressOptions> parse_compression(std::string_view text) {
                    "for a level)");
 }
 
+Checked<ModuleCompression> parse_module_compression(std::string_view text) {
+    ModuleCompression compression;
+    if (text == "none") {
+        compression.zstd = false;
+        return compression;
+    }
+    if (text == "zstd") return compression;
+    if (text.substr(0, 5) == "zstd:") {
+        const auto level = parse_unsigned(text.substr(5));
+        if (level && *level >= 1 && *level <= 19) {
+            compression.level = static_cast<int>(*level);
+            return compression;
+        }
+    }
+    return problem("--module-compress " + std::string(text) +
+                   ": zstd, zstd:LEVEL (1 to 19) or none");
+}
+
+std::string module_compression_name(const ModuleCompression& compression) {
+    return compression.zstd ? "zstd:" + std::to_string(compression.level) : "none";
+}
+
+Checked<std::string> compress_module(const std::string& elf, int level) {
+    ZSTD_CCtx* context = ZSTD_createCCtx();
+    if (!context) return problem("zstd: out of memory");
+    ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1);
+    ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, 1);
+    std::string output(ZSTD_compressBound(elf.size()), '\0');
+    const size_t size =
+        ZSTD_compress2(context, output.data(), output.size(), elf.data(), elf.size());
+    ZSTD_freeCCtx(context);
+    if (ZSTD_isError(size)) return problem(std::string("zstd: ") + ZSTD_getErrorName(size));
+    output.resize(size);
+    return output;
+}
+
+void for_each_parallel(size_t count, unsigned threads, const std::function<void(size_t)>& job) {
+    parallel_for(count, thread_count(threads), job);
+}
+
 const char* compression_name(Compression algorithm) {
     for (const Named& entry : kAlgorithms)
         if (entry.algorithm == algorithm) return entry.name.data();

@@ -6,7 +6,18 @@ namespace {
 
 bool same_entry(const PlanEntry& a, const PlanEntry& b) {
     return a.kind == b.kind && a.mode == b.mode && a.host_path == b.host_path &&
-           a.content == b.content && a.major == b.major && a.minor == b.minor;
+           a.content == b.content && a.major == b.major && a.minor == b.minor &&
+           a.stored == b.stored;
+}
+
+PlanEntry generated(const std::string& image_path, std::string content, unsigned mode,
+                    bool stored) {
+    PlanEntry entry;
+    entry.image_path = image_path;
+    entry.content = std::move(content);
+    entry.mode = mode;
+    entry.stored = stored;
+    return entry;
 }
 
 }  // namespace
@@ -44,11 +55,12 @@ CheckedStatus FilePlan::add_host_file(const std::string& image_path, const std::
 
 CheckedStatus FilePlan::add_generated_file(const std::string& image_path, std::string content,
                                            unsigned mode) {
-    PlanEntry entry;
-    entry.image_path = image_path;
-    entry.content = std::move(content);
-    entry.mode = mode;
-    return add(std::move(entry));
+    return add(generated(image_path, std::move(content), mode, false));
+}
+
+CheckedStatus FilePlan::add_stored_file(const std::string& image_path, std::string content,
+                                        unsigned mode) {
+    return add(generated(image_path, std::move(content), mode, true));
 }
 
 CheckedStatus FilePlan::add_symlink(const std::string& image_path, const std::string& target) {

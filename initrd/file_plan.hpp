@@ -17,6 +17,9 @@ struct PlanEntry {
     std::string host_path;   // for files read from the host (symlinks followed)
     std::string content;  // for generated files (used when host_path is empty); a symlink's target
     unsigned major = 0, minor = 0;
+    // Already compressed (a .ko.zst): written to the image's uncompressed leading archive, as
+    // compressing it again would cost time at both ends for nothing.
+    bool stored = false;
 };
 
 class FilePlan {
@@ -27,6 +30,9 @@ public:
                                 unsigned mode);
     CheckedStatus add_generated_file(const std::string& image_path, std::string content,
                                      unsigned mode);
+    // A generated file whose content is already compressed (PlanEntry::stored).
+    CheckedStatus add_stored_file(const std::string& image_path, std::string content,
+                                  unsigned mode);
     CheckedStatus add_symlink(const std::string& image_path, const std::string& target);
     CheckedStatus add_char_device(const std::string& image_path, unsigned major, unsigned minor,
                                   unsigned mode);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "base/image_layout.hpp"
 #include "config/config.hpp"
@@ -51,11 +52,10 @@ std::string optional_index(const std::string& path) {
 // Firmware named in a module's .modinfo, from the module root's lib/firmware. The kernel
 // also accepts .xz/.zst firmware when it was built to, so those count as found.
 CheckedStatus plan_module_firmware(const PackInputs& inputs, const std::string& module_path,
-                                   const std::string& elf, FilePlan& plan, PlanSummary& summary) {
-    const auto names = modinfo_values(elf, "firmware");
-    if (!names.ok()) return problem(module_path + ": " + names.error().message);
+                                   const std::vector<std::string>& names, FilePlan& plan,
+                                   PlanSummary& summary) {
     const std::string firmware_root = inputs.module_root + "/lib/firmware";
-    for (const auto& name : names.value()) {
+    for (const auto& name : names) {
         std::string found;
         for (const char* suffix : {"", ".xz", ".zst"})
             if (found.empty() && is_file(firmware_root + "/" + name + suffix))
@@ -119,25 +119,58 @@ Checked<Resolution> resolve(const PackInputs& inputs, const ModuleIndex& index,
     return resolve_modules(chosen, index, inputs.modules_list, inputs.kernel_version);
 }
 
-// The module files, compressed ones unpacked here, once, so the image is compressed only as a
-// whole and hal-init handles plain .ko files. Returns the renamed paths.
+// One module as the image holds it: its path there (.ko, or .ko.zst when compressed), its
+// bytes (empty: the host file as it is) and the firmware its .modinfo names.
+struct PackedModule {
+    std::string image_path;
+    std::string bytes;
+    std::vector<std::string> firmware;
+};
+
+Checked<PackedModule> pack_module(const KernelModules& kernel, const std::string& path,
+                                  const ModuleCompression& compression) {
+    PackedModule packed;
+    std::string elf = TRY(read_module(kernel.directory + "/" + path));
+    const auto firmware = modinfo_values(elf, "firmware");
+    if (!firmware.ok()) return problem(path + ": " + firmware.error().message);
+    packed.firmware = firmware.value();
+    packed.image_path = plain_module_path(path);
+    if (compression.zstd) {
+        packed.image_path += ".zst";
+        const auto frame = compress_module(elf, compression.level);
+        if (!frame.ok()) return problem(path + ": " + frame.error().message);
+        packed.bytes = frame.value();
+    } else if (packed.image_path != path) {
+        packed.bytes = std::move(elf);
+    }
+    return packed;
+}
+
+// The module files, read (compressed ones unpacked), then each compressed on its own (or
+// packed plain), on every core. Returns the module paths renamed in the image.
 Checked<std::map<std::string, std::string>> plan_module_files(const PackInputs& inputs,
                                                               const KernelModules& kernel,
                                                               const Resolution& resolution,
                                                               FilePlan& plan,
                                                               PlanSummary& summary) {
+    const std::vector<std::string>& paths = resolution.load_order;
+    std::vector<std::optional<Checked<PackedModule>>> packed(paths.size());
+    for_each_parallel(paths.size(), inputs.threads, [&](size_t i) {
+        packed[i].emplace(pack_module(kernel, paths[i], inputs.module_compression));
+    });
     std::map<std::string, std::string> renamed;
-    for (const auto& path : resolution.load_order) {
-        const std::string elf = TRY(read_module(kernel.directory + "/" + path));
-        const std::string plain = plain_module_path(path);
-        if (plain != path) {
-            renamed[path] = plain;
-            TRY(plan.add_generated_file(kernel.image_directory + "/" + plain, elf, 0644));
-        } else {
-            TRY(plan.add_host_file(kernel.image_directory + "/" + path,
-                                   kernel.directory + "/" + path, 0644));
-        }
-        TRY(plan_module_firmware(inputs, path, elf, plan, summary));
+    for (size_t i = 0; i < paths.size(); ++i) {
+        const std::string& path = paths[i];
+        PackedModule module = TRY(*packed[i]);
+        const std::string image_path = kernel.image_directory + "/" + module.image_path;
+        if (module.image_path != path) renamed[path] = module.image_path;
+        if (inputs.module_compression.zstd)
+            TRY(plan.add_stored_file(image_path, std::move(module.bytes), 0644));
+        else if (module.image_path != path)
+            TRY(plan.add_generated_file(image_path, std::move(module.bytes), 0644));
+        else
+            TRY(plan.add_host_file(image_path, kernel.directory + "/" + path, 0644));
+        TRY(plan_module_firmware(inputs, path, module.firmware, plan, summary));
     }
     return renamed;
 }

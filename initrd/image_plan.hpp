@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "initrd/compressor.hpp"
 #include "initrd/file_plan.hpp"
 
 namespace hal::pack {
@@ -22,6 +23,8 @@ struct PackInputs {
     bool hostonly = false;        // only what this machine's devices need (initrd/hostonly.hpp)
     std::string hostonly_record;  // a recorded modalias list instead of this host's /sys
     std::string sysfs = "/sys";
+    ModuleCompression module_compression;  // each module its own zstd frame, or plain .ko
+    unsigned threads = 0;                  // for compressing the modules; 0: every CPU
 };
 
 struct PlanSummary {

@@ -40,6 +40,8 @@ constexpr const char* kUsage =
     "      --hostonly           only the modules this machine's devices need (and the HAL's own)\n"
     "      --hostonly-modaliases FILE  a recorded device list instead of this machine's /sys\n"
     "      --compress ALGO[:LEVEL]  gzip (default, level 6), zstd, xz, lz4 or none\n"
+    "      --module-compress zstd[:LEVEL]|none  each module its own zstd frame, stored\n"
+    "                           uncompressed in the image's leading archive (default zstd:9)\n"
     "      --threads N          compression threads (default: every CPU)\n"
     "      --microcode auto|intel|amd|none  early microcode from MODDIR/lib/firmware (default "
     "auto)\n"
@@ -75,6 +77,7 @@ enum Option {
     kHostonly,
     kHostonlyModaliases,
     kCompress,
+    kModuleCompress,
     kThreads,
     kMicrocode,
     kMicrocodeDir,
@@ -92,6 +95,7 @@ const struct option kOptions[] = {
     {"hostonly", no_argument, nullptr, kHostonly},
     {"hostonly-modaliases", required_argument, nullptr, kHostonlyModaliases},
     {"compress", required_argument, nullptr, kCompress},
+    {"module-compress", required_argument, nullptr, kModuleCompress},
     {"threads", required_argument, nullptr, kThreads},
     {"microcode", required_argument, nullptr, kMicrocode},
     {"microcode-dir", required_argument, nullptr, kMicrocodeDir},
@@ -250,6 +254,29 @@ private:
     bool done_ = false, shown_ = false;
 };
 
+// --compress, --module-compress and --threads (which may come in any order); -1 when the
+// value is good, else the exit status.
+int compression_option(int option, const char* value, Settings& settings) {
+    if (option == kCompress) {
+        const auto compression = hal::pack::parse_compression(value);
+        if (!compression.ok()) return fail(compression.error().message);
+        const unsigned threads = settings.archive.compression.threads;
+        settings.archive.compression = compression.value();
+        settings.archive.compression.threads = threads;
+    } else if (option == kModuleCompress) {
+        const auto compression = hal::pack::parse_module_compression(value);
+        if (!compression.ok()) return fail(compression.error().message);
+        settings.inputs.module_compression = compression.value();
+    } else {
+        const auto threads = hal::parse_unsigned(value);
+        if (!threads || *threads == 0 || *threads > 1024)
+            return fail(std::string("--threads ") + value + ": 1 to 1024");
+        settings.archive.compression.threads = static_cast<unsigned>(*threads);
+        settings.inputs.threads = static_cast<unsigned>(*threads);
+    }
+    return -1;
+}
+
 int parse_arguments(int argc, char** argv, Settings& settings) {
     std::vector<std::string> words = {argv[0]};
     if (const auto read = config_file_arguments(words); !read.ok())
@@ -276,22 +303,12 @@ int parse_arguments(int argc, char** argv, Settings& settings) {
             case kConfig: inputs.config = optarg; break;
             case kHostonly: inputs.hostonly = true; break;
             case kHostonlyModaliases: inputs.hostonly_record = optarg; break;
-            case kCompress: {
-                const auto compression = hal::pack::parse_compression(optarg);
-                if (!compression.ok()) return fail(compression.error().message);
-                // --threads may come first.
-                const unsigned threads = settings.archive.compression.threads;
-                settings.archive.compression = compression.value();
-                settings.archive.compression.threads = threads;
+            case kCompress:
+            case kModuleCompress:
+            case kThreads:
+                if (const int status = compression_option(option, optarg, settings); status >= 0)
+                    return status;
                 break;
-            }
-            case kThreads: {
-                const auto threads = hal::parse_unsigned(optarg);
-                if (!threads || *threads == 0 || *threads > 1024)
-                    return fail(std::string("--threads ") + optarg + ": 1 to 1024");
-                settings.archive.compression.threads = static_cast<unsigned>(*threads);
-                break;
-            }
             case kMicrocode:
                 if (!hal::pack::parse_microcode_setting(optarg, settings.microcode))
                     return fail(std::string("--microcode ") + optarg +
@@ -334,7 +351,7 @@ int pack_one(Settings& settings, const std::string& kernel) {
     hal::pack::FilePlan plan;
     hal::pack::PlanSummary summary;
     {
-        Progress progress("resolving modules and planning the image");
+        Progress progress("resolving and compressing modules, planning the image");
         if (const auto planned = hal::pack::plan_image(inputs, plan, summary); !planned.ok())
             return fail(planned.error().message);
     }
@@ -396,10 +413,11 @@ int pack_one(Settings& settings, const std::string& kernel) {
         ::stat(output.c_str(), &written) == 0 ? static_cast<long long>(written.st_size) : -1;
     if (!settings.quiet)
         std::printf(
-            "mkinitrd-hal: wrote %s: %zu entries, %zu modules (%zu early) for %s, QEMU %s (%zu "
+            "mkinitrd-hal: wrote %s: %zu entries, %zu modules (%zu early, %s) for %s, QEMU %s (%zu "
             "libraries), "
             "%zu firmware files, %s, %lld bytes\n",
-            output.c_str(), entries.size(), summary.modules, summary.early_modules, kernel.c_str(),
+            output.c_str(), entries.size(), summary.modules, summary.early_modules,
+            hal::pack::module_compression_name(inputs.module_compression).c_str(), kernel.c_str(),
             summary.static_qemu ? "static" : "dynamic", summary.libraries, summary.firmware,
             hal::pack::compression_name(archive.compression.algorithm), size);
     return 0;

@@ -260,12 +260,24 @@ void check_modules(Checker& checker, const ImageContents& image) {
                                     ", which is not in the image");
         }
         for (const auto& [file, contents] : files) {
-            if (file.rfind(directory + "/", 0) != 0 || !ends_with(file, ".ko")) continue;
+            if (file.rfind(directory + "/", 0) != 0 ||
+                !(ends_with(file, ".ko") || ends_with(file, ".ko.zst")))
+                continue;
             if (!listed.count(file.substr(directory.size() + 1)))
                 checker.problem(file + " is not in modules.dep");
+            std::string inflated;
+            if (ends_with(file, ".ko.zst")) {
+                const auto elf = unzstd(std::string(contents));
+                if (!elf.ok()) {
+                    checker.problem(file + ": " + elf.error().message);
+                    continue;
+                }
+                inflated = elf.value();
+            }
             // Firmware the module names: missing after it was packed is a problem; never found
             // at pack time (the manifest says so, or there is no manifest) a warning.
-            const auto firmware = modinfo_values(contents, "firmware");
+            const auto firmware =
+                modinfo_values(inflated.empty() ? contents : inflated, "firmware");
             if (!firmware.ok()) continue;
             const std::vector<std::string>& names = firmware.value();
             std::vector<std::string> absent;
@@ -345,6 +357,15 @@ void check_qemu(Checker& checker) {
                         std::string(trim(output.substr(0, 200))));
 }
 
+// "early": the microcode archive the kernel reads before anything else; "stored": files
+// compressed already (modules), uncompressed ahead of the rest; "main": the last archive.
+const char* segment_label(const ImageContents& image, size_t index) {
+    if (index + 1 == image.segments.size()) return "main";
+    for (const auto& entry : image.segments[index].entries)
+        if (entry.path.rfind("kernel/x86/microcode/", 0) == 0) return "early";
+    return "stored";
+}
+
 }  // namespace
 
 CheckedStatus list_image(const std::string& path, std::FILE* out) {
@@ -356,8 +377,8 @@ CheckedStatus list_image(const std::string& path, std::FILE* out) {
     for (size_t s = 0; s < image.segments.size(); ++s) {
         const ImageSegment& segment = image.segments[s];
         std::fprintf(out, "%s archive (%s, %zu bytes in the image, %zu bytes of cpio):\n",
-                     s == 0 && image.segments.size() > 1 ? "early" : "main",
-                     segment.compression.c_str(), segment.stored_bytes, segment.archive_bytes);
+                     segment_label(image, s), segment.compression.c_str(), segment.stored_bytes,
+                     segment.archive_bytes);
         std::vector<const CpioEntry*> files;
         for (const auto& entry : segment.entries)
             if (is_regular(entry.mode)) files.push_back(&entry);

@@ -1,4 +1,4 @@
-// finit_module(2).
+// finit_module(2) and init_module(2).
 #include "modules/sys/kernel_module.hpp"
 
 #include <sys/syscall.h>
@@ -6,17 +6,22 @@
 
 #include <cerrno>
 
-#include "base/sys/fs.hpp"
-
 namespace hal::sys {
+namespace {
 
-Status load_module(const char* path) {
-    const int fd = TRY(open_file(path, kReadOnly));
-    const long result = ::syscall(SYS_finit_module, fd, "", 0);
-    const int saved = errno;
-    close_fd(fd);
-    if (result != 0 && saved != EEXIST) return Error{"finit_module", saved};
+Status loaded(long result, const char* operation) {
+    if (result != 0 && errno != EEXIST) return error_from_errno(operation);
     return ok_status();
+}
+
+}  // namespace
+
+Status load_module_file(int fd, const char* /*path*/) {
+    return loaded(::syscall(SYS_finit_module, fd, "", 0), "finit_module");
+}
+
+Status load_module_image(const void* image, size_t size, const char* /*path*/) {
+    return loaded(::syscall(SYS_init_module, image, size, ""), "init_module");
 }
 
 }  // namespace hal::sys

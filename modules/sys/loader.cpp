@@ -6,7 +6,7 @@
 #include "base/sys/log.hpp"
 #include "base/sys/time.hpp"
 #include "base/text.hpp"
-#include "modules/sys/kernel_module.hpp"
+#include "modules/sys/module_file.hpp"
 
 namespace hal {
 

@@ -43,22 +43,44 @@ def microcode_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def images(kernel, microcode_dir, tmp_path_factory) -> dict[str, Path]:
-    """The default image in every compression, each with early microcode in front."""
+    """The default image in every compression, each with early microcode in front; with none,
+    the modules are plain .ko files too (the finit_module path the held-out mix boots)."""
     directory = tmp_path_factory.mktemp("compressed")
     return {name: packed(kernel, directory / f"hal-{name}.img", "--compress", name, "--microcode", "auto",
-                         "--microcode-dir", str(microcode_dir)) for name in COMPRESSORS}
+                         "--microcode-dir", str(microcode_dir),
+                         *(["--module-compress", "none"] if name == "none" else []))
+            for name in COMPRESSORS}
 
 
-def split_image(path: Path) -> tuple[bytes, bytes]:
-    """(the first archive when it is uncompressed, the rest after its zero padding): the early
-    microcode archive and the main one, as the kernel's unpacker meets them."""
-    data = path.read_bytes()
-    if not data.startswith(b"070701"):
-        return b"", data
-    offset = (data.index(b"TRAILER!!!") + len(b"TRAILER!!!") + 1 + 3) & ~3
-    while offset < len(data) and data[offset] == 0:
-        offset += 1
-    return data[:offset], data[offset:]
+def archive_end(data: bytes, offset: int = 0) -> int:
+    """Where the newc archive starting at `offset` ends (after its trailer, 4-byte aligned)."""
+    while True:
+        header = data[offset:offset + 110]
+        assert header[:6] == b"070701", f"bad header at {offset}"
+        fields = [int(header[6 + 8 * i:14 + 8 * i], 16) for i in range(13)]
+        name_start = offset + 110
+        name = data[name_start:name_start + fields[11] - 1]
+        offset = (((name_start + fields[11] + 3) & ~3) + fields[6] + 3) & ~3
+        if name == b"TRAILER!!!":
+            return offset
+
+
+def image_archives(path: Path) -> list[tuple[str, bytes, bytes]]:
+    """(compression, archive, its bytes in the image) of each archive, as the kernel's unpacker
+    meets them: uncompressed ones (early microcode, the stored modules) then one compressed."""
+    data, offset, archives = path.read_bytes(), 0, []
+    while offset < len(data):
+        if data[offset] == 0:
+            offset += 1
+        elif data.startswith(b"070701", offset):
+            end = archive_end(data, offset)
+            archives.append(("none", data[offset:end], data[offset:end]))
+            offset = end
+        else:
+            name, archive = decompress(data[offset:])
+            archives.append((name, archive, data[offset:]))
+            break
+    return archives
 
 
 def newc_entries(archive: bytes) -> list[tuple[str, int, bytes, tuple[int, int]]]:
@@ -78,18 +100,22 @@ def newc_entries(archive: bytes) -> list[tuple[str, int, bytes, tuple[int, int]]
 
 
 def rewrite_without(source: Path, output: Path, drop) -> list[str]:
-    """`source` with the main archive's entries for which drop(name) is true left out,
-    recompressed with gzip; returns the names dropped."""
-    early, rest = split_image(source)
-    _, archive = decompress(rest)
-    kept, dropped = [], []
-    for name, mode, data, device in newc_entries(archive):
-        if drop(name):
-            dropped.append(name)
-        else:
-            kept.append((name, mode, data, device) if device != (0, 0) else (name, mode, data))
+    """`source` with the entries for which drop(name) is true left out of every archive, the
+    uncompressed ones kept so and the main one recompressed with gzip; returns the names
+    dropped."""
+    parts, dropped = [], []
+    archives = image_archives(source)
+    for index, (_, archive, _) in enumerate(archives):
+        kept = []
+        for name, mode, data, device in newc_entries(archive):
+            if drop(name):
+                dropped.append(name)
+            else:
+                kept.append((name, mode, data, device) if device != (0, 0) else (name, mode, data))
+        last = index == len(archives) - 1
+        parts.append(gzip.compress(newc(kept), 6, mtime=0) if last else newc(kept))
     assert dropped, "nothing matched"
-    output.write_bytes(early + gzip.compress(newc(kept), 6, mtime=0))
+    output.write_bytes(b"".join(parts))
     return dropped
 
 
@@ -136,8 +162,9 @@ def test_generic_image_finds_disk_and_nic_on_held_out_hardware(kernel, images, t
 
 def test_early_microcode_is_the_first_archive_and_uncompressed(images, microcode_dir):
     for name, image in images.items():
-        early, rest = split_image(image)
-        assert early, f"{name}: no uncompressed archive at the start"
+        archives = image_archives(image)
+        compression, early, _ = archives[0]
+        assert compression == "none", f"{name}: no uncompressed archive at the start"
         entries = {entry[0]: entry for entry in newc_entries(early)}
         assert set(entries) == {"kernel", "kernel/x86", "kernel/x86/microcode", "kernel/x86/microcode/GenuineIntel.bin",
                                 "kernel/x86/microcode/AuthenticAMD.bin"}, name
@@ -147,10 +174,21 @@ def test_early_microcode_is_the_first_archive_and_uncompressed(images, microcode
         assert entries["kernel/x86/microcode/AuthenticAMD.bin"][2] == b"amd update fam17h"
         assert entries["kernel/x86/microcode/GenuineIntel.bin"][1] & 0o170000 == 0o100000
         assert len(early) % 4 == 0
-        # And the main archive follows in its compression, holding /init.
-        compressor, archive = decompress(rest)
-        assert compressor == name
-        assert any(entry[0] == "init" for entry in newc_entries(archive))
+        # Then, compressed already, the modules uncompressed (all of it is uncompressed with
+        # none), and the main archive in its compression, holding /init.
+        if name == "none":
+            assert [compression for compression, *_ in archives] == ["none", "none"], name
+            modules = [entry[0] for entry in newc_entries(archives[1][1]) if ".ko" in entry[0]]
+            assert len(modules) > 500 and all(module.endswith(".ko") for module in modules), modules[:5]
+        else:
+            assert [compression for compression, *_ in archives] == ["none", "none", name], name
+            stored = newc_entries(archives[1][1])
+            files = [entry[0] for entry in stored if entry[1] & 0o170000 == 0o100000]
+            assert len(files) > 500 and all(file.startswith("lib/modules/") and file.endswith(".ko.zst")
+                                            for file in files), files[:5]
+            assert all(entry[0].startswith("lib") for entry in stored)
+            assert not any(entry[0].endswith(".ko.zst") for entry in newc_entries(archives[2][1]))
+        assert any(entry[0] == "init" for entry in newc_entries(archives[-1][1]))
 
 
 def test_gzip_is_byte_identical_across_runs_and_thread_counts(kernel, tmp_path):
@@ -158,20 +196,19 @@ def test_gzip_is_byte_identical_across_runs_and_thread_counts(kernel, tmp_path):
     two = packed(kernel, tmp_path / "two.img", "--threads", "2", "--microcode", "none", env=EPOCH)
     again = packed(kernel, tmp_path / "again.img", "--threads", "2", "--microcode", "none", env=EPOCH)
     assert one.read_bytes() == two.read_bytes() == again.read_bytes()
-    # One standard gzip member: the system's gzip reads it.
-    subprocess.run(["gzip", "-t", str(one)], check=True)
+    # The main archive is one standard gzip member: the system's gzip reads it.
+    subprocess.run(["gzip", "-t"], input=image_archives(one)[-1][2], check=True)
 
 
 def test_list_shows_every_file_and_its_sizes_add_up_to_the_cpio(images):
     image = images["gzip"]
     listing = subprocess.run([str(MKINITRD), "--list", str(image)], capture_output=True, text=True, check=True).stdout
-    early, rest = split_image(image)
-    _, archive = decompress(rest)
-    sections = re.split(r"^(early|main) archive ", listing, flags=re.M)
-    assert sections[1] == "early" and sections[3] == "main", listing[:500]
-    for raw, text in ((early, sections[2]), (archive, sections[4])):
+    archives = image_archives(image)
+    sections = re.split(r"^(early|stored|main) archive ", listing, flags=re.M)
+    assert sections[1::2] == ["early", "stored", "main"], listing[:500]
+    for (compression, raw, stored), text in zip(archives, sections[2::2]):
         header = re.match(r"\((\w+), (\d+) bytes in the image, (\d+) bytes of cpio\):", text)
-        assert header and int(header.group(3)) == len(raw), text[:200]
+        assert header and header.groups() == (compression, str(len(stored)), str(len(raw))), text[:200]
         lines = re.findall(r"^\s+(\d+)  (.+)$", text.split("by top-level directory:")[0], re.M)
         files = {name: data for name, mode, data, _ in newc_entries(raw) if mode & 0o170000 == 0o100000}
         listed = {name: int(size) for size, name in lines if not name.startswith("(")}
@@ -188,11 +225,10 @@ def test_list_shows_every_file_and_its_sizes_add_up_to_the_cpio(images):
 def test_list_reads_bzip2_and_lzma_images(images, tmp_path, compressor):
     """Images other tools make: the same archives with the main one as a bzip2 or lzma stream
     (Python's own compressors, as the kernel's formats are)."""
-    early, rest = split_image(images["gzip"])
-    _, archive = decompress(rest)
+    *uncompressed, (_, archive, _) = image_archives(images["gzip"])
     packed_again = bz2.compress(archive, 6) if compressor == "bzip2" else lzma.compress(archive, lzma.FORMAT_ALONE)
     image = tmp_path / f"other.{compressor}.img"
-    image.write_bytes(early + packed_again)
+    image.write_bytes(b"".join(raw for _, raw, _ in uncompressed) + packed_again)
     listing = subprocess.run([str(MKINITRD), "--list", str(image)], capture_output=True, text=True, check=True).stdout
     header = re.search(r"^main archive \((\w+), (\d+) bytes in the image, (\d+) bytes of cpio\):", listing, re.M)
     assert header and header.groups() == (compressor, str(len(packed_again)), str(len(archive))), listing[:600]
@@ -203,8 +239,9 @@ def test_list_reads_bzip2_and_lzma_images(images, tmp_path, compressor):
 
 
 def test_progress_line_on_a_terminal(kernel, tmp_path):
-    """On a terminal, a step that takes over a second (gzip on one thread: several) shows one
-    progress line, cleared when it ends; through a pipe (every other test here) nothing of it."""
+    """On a terminal, a step that takes over a second (compressing 580 modules on one thread:
+    several) shows one progress line, cleared when it ends; through a pipe (every other test
+    here) nothing of it."""
     controller, terminal = pty.openpty()
     process = subprocess.Popen([str(MKINITRD), "-k", kernel.release, "--moddir", str(kernel.root), "--threads",
                                 "1", str(tmp_path / "hal.img")], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -222,9 +259,9 @@ def test_progress_line_on_a_terminal(kernel, tmp_path):
     os.close(controller)
     assert process.wait(timeout=600) == 0, shown
     text = shown.decode(errors="replace")
-    assert "mkinitrd-hal: writing and compressing the image..." in text, text
+    assert "mkinitrd-hal: resolving and compressing modules, planning the image..." in text, text
     # Cleared (carriage return, erase line) once the step is done.
-    assert "writing and compressing the image...\r\x1b[K" in text, repr(text)
+    assert "planning the image...\r\x1b[K" in text, repr(text)
 
 
 @pytest.fixture(scope="module")
@@ -264,9 +301,11 @@ def test_verify_catches_what_a_tampered_image_lost(verifiable_image, tmp_path, t
         dropped = rewrite_without(verifiable_image, tampered, lambda name: "/libglib-2.0.so" in name)
         expected = ["needs libglib-2.0.so.0, which is not in the image"]
     elif tamper == "dependency-module":
-        dropped = rewrite_without(verifiable_image, tampered, lambda name: name.endswith("/kernel/drivers/ata/libata.ko"))
-        expected = ["kernel/drivers/ata/ata_piix.ko needs kernel/drivers/ata/libata.ko, which is not in the image",
-                    "modules.dep lists kernel/drivers/ata/libata.ko, which is not in the image"]
+        dropped = rewrite_without(verifiable_image, tampered,
+                                  lambda name: name.endswith("/kernel/drivers/ata/libata.ko.zst"))
+        expected = ["kernel/drivers/ata/ata_piix.ko.zst needs kernel/drivers/ata/libata.ko.zst, which is not in the "
+                    "image",
+                    "modules.dep lists kernel/drivers/ata/libata.ko.zst, which is not in the image"]
     else:
         dropped = rewrite_without(verifiable_image, tampered, lambda name: name == "lib/firmware/e100/d101s_ucode.bin")
         expected = ["module e100 needs firmware e100/d101s_ucode.bin, which was packed but is not in the image"]
@@ -335,7 +374,7 @@ def test_hostonly_image_has_exactly_this_vms_modules_is_smaller_and_boots(kernel
     listing = subprocess.run([str(MKINITRD), "--list", str(hostonly)], capture_output=True, text=True,
                              check=True).stdout
     packed_modules = {Path(name).name.split(".ko")[0].replace("-", "_")
-                      for name in re.findall(r"\s(lib/modules/\S+\.ko)$", listing, re.M)}
+                      for name in re.findall(r"\s(lib/modules/\S+\.ko\.zst)$", listing, re.M)}
     expected = hostonly_expected()
     assert packed_modules - expected == set(), f"more than this VM needs: {sorted(packed_modules - expected)}"
     assert expected - packed_modules <= {"crc32c_generic", "ccp", "crc16"}, \
@@ -363,10 +402,10 @@ def test_configuration_files_set_options_and_the_command_line_wins(kernel, tmp_p
     result = pack(kernel, from_files, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "", "quiet from conf.d"
-    assert split_image(from_files)[1][:6] == b"\xfd7zXZ\0"
+    assert image_archives(from_files)[-1][2][:6] == b"\xfd7zXZ\0"
     overridden = tmp_path / "overridden.img"
     assert pack(kernel, overridden, extra=["--compress", "lz4"], env=env).returncode == 0
-    assert overridden.read_bytes()[:4] == b"\x02\x21\x4c\x18"
+    assert image_archives(overridden)[-1][2][:4] == b"\x02\x21\x4c\x18"
     (etc / "mkinitrd-hal.conf.d" / "20-bad.conf").write_text("compress = zstd\ncompresion = gzip\n")
     result = pack(kernel, overridden, env=env)
     assert result.returncode == 1
@@ -384,14 +423,16 @@ def test_all_kernels_builds_one_image_per_kernel(kernel, tmp_path):
     assert result.returncode == 0, result.stderr
     assert sorted(path.name for path in tmp_path.glob("hal-*.img")) == \
         sorted([f"hal-{kernel.release}.img", "hal-6.1.0-99-amd64.img"])
-    _, archive = decompress(split_image(tmp_path / "hal-6.1.0-99-amd64.img")[1])
-    assert any(name.startswith("lib/modules/6.1.0-99-amd64/") for name, *_ in newc_entries(archive))
+    assert any(name.startswith("lib/modules/6.1.0-99-amd64/")
+               for _, archive, _ in image_archives(tmp_path / "hal-6.1.0-99-amd64.img")
+               for name, *_ in newc_entries(archive))
     result = subprocess.run([str(MKINITRD), "--all-kernels", "--moddir", str(root), str(tmp_path / "one.img")],
                             capture_output=True, text=True)
     assert result.returncode == 1 and "OUTPUT must contain %k" in result.stderr
 
 
-@pytest.mark.parametrize("case", ["unknown-directory", "compressor", "hostonly-microcode", "threads"])
+@pytest.mark.parametrize("case", ["unknown-directory", "compressor", "module-compressor", "hostonly-microcode",
+                                  "threads"])
 def test_bad_input_is_an_error_naming_it_and_the_old_image_stays(kernel, tmp_path, case):
     output = tmp_path / "hal.img"
     output.write_bytes(b"the good old image")
@@ -402,6 +443,8 @@ def test_bad_input_is_an_error_naming_it_and_the_old_image_stays(kernel, tmp_pat
         extra, expected = ["--modules", str(modules)], f"{modules} line 2: module directory 'kernel/drivers/nosuchbus/' has no modules"
     elif case == "compressor":
         extra, expected = ["--compress", "bzip2"], "--compress bzip2: not a compressor this tool has"
+    elif case == "module-compressor":
+        extra, expected = ["--module-compress", "xz"], "--module-compress xz: zstd, zstd:LEVEL (1 to 19) or none"
     elif case == "hostonly-microcode":
         extra = ["--hostonly", "--microcode-dir", str(tmp_path / "no-firmware")]
     else:

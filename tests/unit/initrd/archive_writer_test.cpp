@@ -6,9 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "initrd/archive_writer.hpp"
 #include "initrd/file_plan.hpp"
@@ -159,5 +161,53 @@ TEST_CASE("archive: missing host file -> error, existing output untouched, no te
     CHECK(error.find("does-not-exist") != std::string::npos);
     CHECK(file_bytes(output) == "the good old image");
     CHECK(std::system(("test $(ls " + dir + " | wc -l) -eq 1").c_str()) == 0);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE(
+    "archive: stored files -> an uncompressed archive of them and their parents ahead of the "
+    "compressed rest; none -> one archive") {
+    const std::string dir = temporary_dir();
+    std::ofstream(dir + "/tool") << "payload";
+    FilePlan plan = sample_plan(dir + "/tool");
+    hal::test::checked(plan.add_stored_file("/lib/modules/6.1/kernel/a.ko.zst", "frame a", 0644));
+    hal::test::checked(plan.add_stored_file("/lib/modules/6.1/kernel/b.ko.zst", "frame b", 0644));
+    hal::test::checked(plan.add_generated_file("/lib/modules/6.1/modules.dep", "deps", 0644));
+    const auto entries = plan.entries();
+
+    const ImageArchives split = split_stored(entries, Compression::kGzip);
+    std::vector<std::string> leading;
+    for (const auto& entry : split.leading) leading.push_back(entry.image_path);
+    CHECK(leading == std::vector<std::string>{
+                         "/lib", "/lib/modules", "/lib/modules/6.1", "/lib/modules/6.1/kernel",
+                         "/lib/modules/6.1/kernel/a.ko.zst", "/lib/modules/6.1/kernel/b.ko.zst"});
+    CHECK(split.leading.size() + split.compressed.size() == entries.size());
+    for (const auto& entry : split.compressed) {
+        CAPTURE(entry.image_path);
+        CHECK_FALSE(entry.stored);
+        CHECK(std::find(leading.begin(), leading.end(), entry.image_path) == leading.end());
+    }
+    CHECK(split_stored(entries, Compression::kNone).compressed.size() == entries.size());
+
+    // Written: the leading archive is plain newc, the gzip stream follows; libarchive reads
+    // the first, the image reader both, as the kernel does.
+    ArchiveOptions options;
+    options.source_date_epoch = 1600000000;
+    hal::test::checked(write_image(entries, dir + "/image", options));
+    const std::string bytes = file_bytes(dir + "/image");
+    CHECK(bytes.substr(0, 6) == "070701");
+    ImageFormat format;
+    const auto first = read_image(dir + "/image", &format);
+    CHECK(format.filter == ARCHIVE_FILTER_NONE);
+    CHECK(first.at("lib/modules/6.1/kernel/a.ko.zst").data == "frame a");
+    CHECK(first.count("etc/hal.conf") == 0);
+    const size_t gzip_at = bytes.find("\x1f\x8b\x08");
+    REQUIRE(gzip_at != std::string::npos);
+    std::ofstream(dir + "/rest", std::ios::binary) << bytes.substr(gzip_at);
+    const auto rest = read_image(dir + "/rest", &format);
+    CHECK(format.filter == ARCHIVE_FILTER_GZIP);
+    CHECK(rest.at("etc/hal.conf").data == "disk = /dev/vda\n");
+    CHECK(rest.at("lib/modules/6.1/modules.dep").data == "deps");
+    CHECK(rest.count("lib/modules/6.1/kernel/a.ko.zst") == 0);
     std::system(("rm -rf " + dir).c_str());
 }

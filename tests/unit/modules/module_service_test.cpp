@@ -2,6 +2,7 @@
 // and the devices in sysfs are files; finit_module is the fake that records each load (and
 // can hold one back, as a slow probe does). The loader's threads are the real ones.
 #include <doctest/doctest.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -163,6 +164,56 @@ TEST_CASE(
     CHECK(boot.log.has("modules: virtio_ring: finit_module failed: Exec format error"));
     CHECK(boot.log.has("modules: virtio_pci not loaded: it needs virtio_ring, which failed"));
     CHECK(boot.log.has("modules: virtio_blk not loaded: it needs virtio_ring, which failed"));
+}
+
+TEST_CASE(
+    "modules: .ko.zst modules inflated in memory for init_module; a damaged one fails in one line, "
+    "its dependents skipped") {
+    Boot boot;
+    // The image as the packer writes it: every module a zstd frame named .ko.zst.
+    std::string dep = kDep;
+    for (size_t at = 0; (at = dep.find(".ko", at)) != std::string::npos; at += 7)
+        dep.replace(at, 3, ".ko.zst");
+    boot.tree.file(std::string(kDirectory) + "/modules.dep", dep);
+    boot.tree.file(std::string(kDirectory) + "/modules.load",
+                   "kernel/arch/x86/kvm/kvm-intel.ko.zst\nkernel/arch/x86/kvm/kvm-amd.ko.zst\n");
+    std::string elf =
+        "\x7f"
+        "ELF";
+    elf.resize(5000, 'm');
+    std::string frame(ZSTD_compressBound(elf.size()), '\0');
+    ZSTD_CCtx* context = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1);
+    frame.resize(ZSTD_compress2(context, frame.data(), frame.size(), elf.data(), elf.size()));
+    ZSTD_freeCCtx(context);
+    std::string_view rest = kDep;
+    std::string_view word;
+    while (next_word(rest, word))
+        if (ends_with(word, ".ko:") || ends_with(word, ".ko"))
+            boot.tree.file(std::string(kDirectory) + "/" +
+                               std::string(word.substr(0, word.find(':'))) + ".zst",
+                           frame);
+    std::string damaged = frame;
+    damaged[damaged.size() / 2] = static_cast<char>(damaged[damaged.size() / 2] ^ 0x55);
+    boot.tree.file(std::string(kDirectory) + "/kernel/drivers/virtio/virtio_ring.ko.zst", damaged);
+    boot.start();
+    boot.finish();
+    const std::vector<std::string> calls = fake::calls();
+    const auto called = [&](const std::string& text) {
+        return std::find(calls.begin(), calls.end(), text) != calls.end();
+    };
+    CHECK(
+        called("load_module /lib/modules/6.1.0-test/kernel/arch/x86/kvm/kvm-intel.ko.zst (5000 "
+               "bytes inflated)"));
+    CHECK(
+        called("load_module /lib/modules/6.1.0-test/kernel/drivers/input/evdev.ko.zst (5000 "
+               "bytes inflated)"));
+    CHECK_FALSE(
+        called("load_module /lib/modules/6.1.0-test/kernel/drivers/virtio/virtio_pci.ko.zst "
+               "(5000 bytes inflated)"));
+    CHECK(boot.log.has("modules: virtio_ring: zstd failed: Bad message (errno 74)"));
+    CHECK(boot.log.has("modules: virtio_pci not loaded: it needs virtio_ring, which failed"));
+    CHECK_MESSAGE(boot.log.has("modules: all loaded: 5 loaded, 3 failed"), boot.log.text());
 }
 
 TEST_CASE(
