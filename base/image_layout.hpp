@@ -16,6 +16,7 @@ inline constexpr const char* kModulesLoad = "modules.load";  // inside /lib/modu
 inline constexpr const char* kManifest = "/etc/hal-image.manifest";
 inline constexpr const char* kRunDir = "/run/hal";
 inline constexpr const char* kQmpSocket = "/run/hal/qmp.sock";
+inline constexpr const char* kBootTimeline = "/run/hal/boot.json";  // base/sys/timeline_file.hpp
 
 // UEFI guests: OVMF from Debian's ovmf package, packed into kFirmwareDir; the guest's variable
 // store is a private writable copy of a VARS template made at every launch.

@@ -8,6 +8,8 @@
 #include "base/sys/log.hpp"
 #include "base/sys/process.hpp"
 #include "base/sys/time.hpp"
+#include "base/sys/timeline_file.hpp"
+#include "base/timeline.hpp"
 #include "display/sys/monitor.hpp"
 #include "init/boot.hpp"
 #include "platform/sys/host_probe.hpp"
@@ -85,6 +87,13 @@ pid_t launch_qemu(Boot& boot) {
     }
     log_info("supervise: QEMU running as pid %d", static_cast<int>(pid.value()));
     boot.test_hooks.qemu_started(pid.value(), sys::monotonic_ms());
+    static bool first_launch = true;
+    if (first_launch) {
+        first_launch = false;
+        boot_timeline().end(sys::monotonic_ms());
+        boot_timeline().qemu_exec(sys::monotonic_ms());
+        sys::publish_boot_timeline("at QEMU exec");
+    }
     return pid.value();
 }
 

@@ -14,6 +14,7 @@
 #include "base/sys/power.hpp"
 #include "base/sys/process.hpp"
 #include "base/sys/time.hpp"
+#include "base/timeline.hpp"
 #include "config/config.hpp"
 #include "devices/sys/early_mounts.hpp"
 #include "disks/sys/discovery.hpp"
@@ -95,6 +96,9 @@ void use_static_dev_if_needed(Boot& boot, bool devtmpfs) {
              devtmpfs ? "devtmpfs = no" : "no devtmpfs", nodes);
 }
 
+// The boot plan's phases on the boot timeline (/run/hal/boot.json).
+void phase(const char* name) { boot_timeline().begin(name, sys::monotonic_ms()); }
+
 // hal.break=PHASE: a rescue shell before that phase, for debugging a machine's boot.
 void maybe_break(const Boot& boot, BreakPoint phase) {
     if (boot.config.boot.break_before != phase) return;
@@ -172,7 +176,9 @@ void prepare_snapshot_space(const DiskSettings& settings) {
 // its NIC's driver), the guest's side of the network (bridge, NAT or none), then the host's
 // own, which the guest waits for only with net.required.
 void prepare_network(Boot& boot) {
+    phase("critical_modules");
     const ModuleSummary modules = boot.modules.settle_critical(boot.uevents);
+    phase("network");
     log_info(
         "modules: critical path ready in %llu ms: of %u queued modules %u are storage and %u "
         "critical, %u "
@@ -187,6 +193,8 @@ void prepare_network(Boot& boot) {
 }
 
 [[noreturn]] void run_boot_plan() {
+    boot_timeline().set_origin(sys::monotonic_ms());
+    phase("mounts");
     // 0. Nothing may kill PID 1: block signals first, read them from a signalfd later.
     TestHooks::hang_if_asked();
     const auto signal_fd = sys::block_signals();
@@ -208,16 +216,20 @@ void prepare_network(Boot& boot) {
     log_info("mounts: /proc /sys /dev /tmp /run ready");
 
     // 2. Configuration.
+    phase("config");
     load_config(boot);
     use_static_dev_if_needed(boot, devtmpfs);
 
     // 3. Kernel modules: the packer's early list and what present devices need.
     maybe_break(boot, BreakPoint::kModules);
+    phase("modules");
     start_modules(boot);
 
     // 4. Devices: the guest's disks, and the machine's identity for it.
     maybe_break(boot, BreakPoint::kDevices);
+    phase("disks");
     prepare_disks(boot);
+    phase("identity");
     gather_identity(boot.config.platform.identity, boot.facts.platform);
     prepare_snapshot_space(boot.config.disks);
 
@@ -226,6 +238,7 @@ void prepare_network(Boot& boot) {
 
     // 6-8. Launch, supervise, and the exit policy; ends in power off (or reboot).
     maybe_break(boot, BreakPoint::kLaunch);
+    phase("launch");
     run_guest(boot);
 }
 

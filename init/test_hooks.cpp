@@ -6,10 +6,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
+#include "base/image_layout.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/io.hpp"
 #include "base/sys/log.hpp"
@@ -65,6 +67,7 @@ void TestHooks::read(std::string_view cmdline) {
             if (word == fault.text) fault_ = fault.fault, serial_signal_ = fault.signal_number;
         read_report(word, "hal_test_report=memory", 60000, memory_report_);
         read_report(word, "hal_test_report=display-cpu", 1000, display_cpu_report_);
+        read_report(word, "hal_test_report=boot-json", 5000, boot_json_report_);
     }
     if (fault_ != Fault::kNone)
         log_warning("test: fault injection armed (a test build of hal-init)");
@@ -135,6 +138,22 @@ void TestHooks::report_display_cpu() {
              static_cast<int>(display_.pid()));
 }
 
+void TestHooks::report_boot_json() {
+    constexpr size_t kPiece = 700;
+    static char json[48 * 1024];
+    const auto read = sys::read_file(layout::kBootTimeline, json, sizeof json - 1);
+    if (!read.ok()) {
+        log_info("test: boot.json: %s", std::strerror(read.error().code));
+        return;
+    }
+    const size_t pieces = (read.value() + kPiece - 1) / kPiece;
+    for (size_t i = 0; i < pieces; ++i) {
+        const size_t length = std::min(kPiece, read.value() - i * kPiece);
+        log_info("test: boot.json %zu/%zu %.*s", i + 1, pieces, static_cast<int>(length),
+                 json + i * kPiece);
+    }
+}
+
 int64_t TestHooks::fault_deadline_in(uint64_t now_ms) const {
     if (done_) return -1;
     const auto until = [now_ms](uint64_t due) {
@@ -157,7 +176,7 @@ int64_t TestHooks::fault_deadline_in(uint64_t now_ms) const {
 
 int64_t TestHooks::deadline_in(uint64_t now_ms) {
     int64_t nearest = fault_deadline_in(now_ms);
-    for (const Report* report : {&memory_report_, &display_cpu_report_}) {
+    for (const Report* report : {&memory_report_, &display_cpu_report_, &boot_json_report_}) {
         if (!report->every_ms) continue;
         const int64_t due =
             report->next_ms > now_ms ? static_cast<int64_t>(report->next_ms - now_ms) : 0;
@@ -237,6 +256,10 @@ void TestHooks::on_event(uint64_t now_ms, const bool*, size_t) {
     if (display_cpu_report_.every_ms && now_ms >= display_cpu_report_.next_ms) {
         report_display_cpu();
         display_cpu_report_.next_ms = now_ms + display_cpu_report_.every_ms;
+    }
+    if (boot_json_report_.every_ms && now_ms >= boot_json_report_.next_ms) {
+        report_boot_json();
+        boot_json_report_.next_ms = now_ms + boot_json_report_.every_ms;
     }
     run_fault(now_ms);
 }

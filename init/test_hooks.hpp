@@ -18,6 +18,8 @@
 // uevents it received every SECONDS (default 60), from the event loop.
 // `hal_test_report=display-cpu[:SECONDS]`: hal-display's CPU time from /proc/PID/stat every
 // SECONDS (default 1): the display bench's outside measurement of hal-display's own figure.
+// `hal_test_report=boot-json[:SECONDS]`: /run/hal/boot.json as the file holds it, in numbered
+// pieces that fit log records, every SECONDS (default 5), so a test reads the file itself.
 #pragma once
 
 #include <sys/types.h>
@@ -68,6 +70,7 @@ private:
                             Report& report);
     void report_memory();
     void report_display_cpu();
+    void report_boot_json();
     void run_fault(uint64_t now_ms);
     void signal_on_serial();
     void signal_display(int signal_number, const char* what, uint64_t now_ms);
@@ -82,6 +85,7 @@ private:
     uint64_t qemu_started_ms_ = 0;
     Report memory_report_;
     Report display_cpu_report_;
+    Report boot_json_report_;
 };
 
 }  // namespace hal

@@ -6,6 +6,7 @@
 #include "base/sys/log.hpp"
 #include "base/sys/time.hpp"
 #include "base/text.hpp"
+#include "base/timeline.hpp"
 #include "modules/sys/module_file.hpp"
 
 namespace hal {
@@ -22,10 +23,12 @@ void ModuleLoader::load_one(int index) {
         log_warning("modules: %s: path too long", module.name.c_str());
     } else {
         const Status status = sys::load_module(path.c_str());
+        const uint64_t ended = sys::monotonic_ms();
         loaded = status.ok();
+        boot_timeline().module_load(module.name.view(), started, ended, loaded);
         if (loaded)
             log_debug("modules: %s loaded in %llu ms", module.name.c_str(),
-                      static_cast<unsigned long long>(sys::monotonic_ms() - started));
+                      static_cast<unsigned long long>(ended - started));
         else if (status.error().code == ENODEV)
             // The module found nothing to drive (a CPU-specific crypto driver without its
             // instructions): not a fault of this boot.

@@ -10,6 +10,8 @@
 #include "base/sys/fs.hpp"
 #include "base/sys/log.hpp"
 #include "base/sys/time.hpp"
+#include "base/sys/timeline_file.hpp"
+#include "base/timeline.hpp"
 #include "modules/kvm.hpp"
 
 namespace hal {
@@ -210,6 +212,8 @@ void ModuleService::report_when_idle(uint64_t now_ms) {
     const LoaderCounts counts = loader_->counts();
     log_info("modules: all loaded: %u loaded, %u failed, %llu ms after the first", counts.loaded,
              counts.failed + counts.skipped, static_cast<unsigned long long>(now_ms - started_ms_));
+    boot_timeline().modules_done(now_ms);
+    sys::publish_boot_timeline("when all modules loaded");
 }
 
 int64_t ModuleService::deadline_in(uint64_t now_ms) {

@@ -1,11 +1,12 @@
 """The spine end to end: mkinitrd-hal packs, hal-init boots, the bundled QEMU boots the disk."""
+import json
 import re
 import subprocess
 import uuid
 
 import pytest
 
-from halvm import REPO, boot, make_disk, pack, read_newc
+from halvm import BUILD, REPO, boot, make_disk, pack, read_newc
 
 
 SYSTEM_QEMU = ["--qemu", "/usr/bin/qemu-system-x86_64"]  # Debian's dynamic QEMU: the closure path
@@ -74,6 +75,63 @@ def test_modules_load_in_dependency_order_without_unknown_symbols(spine_boot):
     # Modules go on loading while QEMU runs; when they all ended first, their count agrees.
     if ended := re.search(r"hal-init: modules: all loaded: \d+ loaded, (\d+) failed", result.console):
         assert int(ended.group(1)) == len(failures), (ended.group(0), failures)
+
+
+PHASES = ["mounts", "config", "modules", "disks", "identity", "critical_modules", "network", "launch"]
+
+
+def test_boot_timeline_says_where_the_time_to_qemu_went(kernel, tmp_path, figures):
+    """hal-init's own timeline: /run/hal/boot.json (read back through the test build's report)
+    and the same in one debug line, each phase and module load agreeing with the log."""
+    image = tmp_path / "hal.img"
+    packed_image = pack(kernel, image, extra=["--init", str(BUILD / "hal-init-test")])
+    assert packed_image.returncode == 0, packed_image.stderr
+    marker = f"HAL-GUEST-{uuid.uuid4().hex[:12]}"
+    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", marker)],
+                  append="hal.debug=yes loglevel=8 hal_test_report=boot-json")
+    result.assert_no_panic()
+    result.assert_in_order("hal-init: supervise: QEMU running as pid", marker, "reboot: Power down")
+    line = re.search(r"hal-init: boot: timeline at QEMU exec \(ms since hal-init started\): (.*)", result.console)
+    assert line, result.console
+    phases_text, modules_text = line.group(1).rstrip("\r").split("; modules START+MS:")
+    words = phases_text.split()
+    assert words[-2] == "exec", phases_text
+    exec_ms = int(words[-1])
+    spans = [(name, *map(int, span.split("+"))) for name, span in zip(words[:-2:2], words[1:-2:2])]
+    assert [name for name, *_ in spans] == PHASES, phases_text
+    for (_, start, length), (_, next_start, _) in zip(spans, spans[1:]):
+        assert start + length == next_start, phases_text  # one phase ends where the next begins
+    assert spans[-1][1] + spans[-1][2] == exec_ms
+    # The file, in the pieces the test build logs, says the same.
+    pieces = re.findall(r"hal-init: test: boot\.json (\d+)/(\d+) (.*)", result.console)
+    count = int(pieces[0][1])
+    timeline = json.loads("".join(text.rstrip("\r") for _, _, text in pieces[:count]))
+    assert [(phase["name"], phase["start_ms"], phase["end_ms"] - phase["start_ms"])
+            for phase in timeline["phases"]] == spans
+    assert timeline["qemu_exec_ms"] == exec_ms
+    # The clock agrees with the kernel's timestamps (both count from boot; 50 ms of slack for
+    # the log's own delay): the first line comes during the mounts, once /dev/kmsg is open.
+    start = result.first_time("hal-init starting")
+    launch = result.first_time("supervise: QEMU running as pid")
+    assert timeline["origin_ms"] <= 1000 * start <= timeline["origin_ms"] + spans[0][2] + 50, \
+        (timeline["origin_ms"], start, spans[0])
+    assert abs(timeline["origin_ms"] + exec_ms - 1000 * launch) < 50, (timeline["origin_ms"], exec_ms, launch)
+    # Every module load the log reported before the exec, with its time, in both.
+    loaded = dict(re.findall(r"hal-init: modules: (\w+) loaded in (\d+) ms", result.console))
+    in_file = {module["name"]: module for module in timeline["modules"]}
+    in_line = {name: tuple(map(int, span.rstrip("!").split("+")))
+               for name, span in zip(modules_text.split()[::2], modules_text.split()[1::2])}
+    assert {"virtio_blk", "virtio_pci", "virtio_net", "kvm"} <= set(in_file), sorted(in_file)
+    for name, module in in_file.items():
+        assert module["loaded"] == (name in loaded), name
+        if module["loaded"]:
+            assert module["ms"] == int(loaded[name]), (name, module, loaded[name])
+        assert in_line[name] == (module["start_ms"], module["ms"]), name
+    slowest = sorted(in_file.values(), key=lambda module: -module["ms"])[:3]
+    figures.append("boot timeline (ms since hal-init started, outer TCG VM): "
+                   + " ".join(f"{name} {length}" for name, _, length in spans) + f"; exec at {exec_ms}; "
+                   + f"{len(in_file)} module loads by then, slowest "
+                   + ", ".join(f"{module['name']} {module['ms']}" for module in slowest))
 
 
 def test_missing_disk_logs_and_powers_off_cleanly(kernel, tmp_path):
