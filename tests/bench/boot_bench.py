@@ -1,13 +1,19 @@
 """make bench: hal-init against the busybox-script init it replaces, built from the same
-kernel, modules, static QEMU and disk in the same run, like for like: the script loads the
-first modules.list's thirteen modules (with their dependencies) as the original script did,
-and starts QEMU with hal-init's own command line from a calibration boot of the same image
-(the same memory, CPUs, cache and AIO, boot order and no NIC option ROM), less what only
-hal-init makes at run time (its QMP and VNC sockets, the identity files) and with QEMU's user
-network where hal-init passes a macvtap (the script has none). Runs are interleaved (one of
-each variant per round) and reported as medians with every sample:
+kernel, modules, static QEMU and disk in the same run, like for like: the script's image holds
+what the original did (busybox, the first modules.list's thirteen modules with their
+dependencies as plain .ko files, QEMU and its firmware, one gzip stream), loads those modules
+with insmod, and starts QEMU with hal-init's own command line from a calibration boot of the
+same image (the same memory, CPUs, cache and AIO, boot order and no NIC option ROM), less what
+only hal-init makes at run time (its QMP and VNC sockets, the identity files) and with QEMU's
+user network where hal-init passes a macvtap (the script has none). hal-init's generic image
+is measured as it ships (each module a zstd frame in an uncompressed archive) and with
+`--module-compress none` (plain .ko files inside the gzip stream: the image before modules
+stayed compressed). Runs are interleaved (one of each variant per round) and reported as
+medians with every sample:
+  * power-on (the outer QEMU's start) -> the guest's first output, both on this host's clock;
   * kernel "Run /init" -> the guest's first output, both stamped on arrival by this process;
-  * /init start -> QEMU exec, from kernel timestamps;
+  * the kernel's unpacking of the image ("Trying to unpack rootfs" -> "Freeing initrd memory")
+    and /init start -> QEMU exec, from kernel timestamps;
 and the ratios hal-init / script. The headline is the script without DHCP, like hal-init's
 default image, which takes no lease before QEMU; the "+ udhcpc" script is reported beside it.
 Figures only: nothing here asserts a time."""
@@ -101,16 +107,24 @@ def script_modules(modules_dep: str) -> list[str]:
     return [path for path in order if path in wanted]
 
 
-def reference_image(ours: Path, output: Path, release: str, dhcp: bool, qemu: str):
-    """Our image with /init replaced by the script and busybox added."""
-    entries = read_newc(ours)
+def reference_image(plain: Path, output: Path, release: str, dhcp: bool, qemu: str):
+    """The script's image, from hal-init's image with plain modules: /init replaced by the
+    script, busybox added, and of the modules only those the script loads."""
+    entries = read_newc(plain)
     order = script_modules(entries[f"lib/modules/{release}/modules.dep"].data.decode())
     script = SCRIPT.format(modules=" ".join(order), release=release, dhcp=DHCP if dhcp else "", qemu=qemu)
-    files = [(name, entry.mode, entry.data, entry.rdev) for name, entry in entries.items() if name != "init"]
+    kept = {f"lib/modules/{release}/{path}" for path in order}
+    files = [(name, entry.mode, entry.data, entry.rdev) for name, entry in entries.items()
+             if name != "init" and not (name.endswith(".ko") and name not in kept)]
     files += [("init", 0o100755, script.encode()), ("bin", 0o040755, b""),
               ("bin/busybox", 0o100755, Path("/bin/busybox").read_bytes())]
     files.sort(key=lambda entry: entry[0])
     output.write_bytes(gzip.compress(newc(files), 6, mtime=0))
+
+
+def cpio_bytes(image: Path) -> int:
+    """What the kernel writes into RAM: every archive's file data, uncompressed."""
+    return sum(len(entry.data) for entry in read_newc(image).values())
 
 
 def kernel_stamp(result, marker: str) -> float:
@@ -120,59 +134,74 @@ def kernel_stamp(result, marker: str) -> float:
     raise RuntimeError(f"{marker!r} missing from the console:\n{result.console[-3000:]}")
 
 
-def measure(kernel, image: Path, work: Path, name: str, start: str, end: str) -> tuple[float, float]:
+def measure(kernel, image: Path, work: Path, name: str, start: str, end: str) -> dict[str, float]:
     disk = make_disk(work / "disk.img", MARKER)
     result = boot(kernel, image, work / f"console-{name}.log", disks=[disk])
     if result.timed_out or MARKER not in result.console:
         raise RuntimeError(f"{name}: the guest was not reached:\n{result.console[-3000:]}")
-    to_guest = 1000 * (result.arrival(MARKER) - result.arrival("Run /init as init process"))
-    to_exec = 1000 * (kernel_stamp(result, end) - kernel_stamp(result, start))
-    return to_guest, to_exec
+    return {
+        "power-on -> guest": 1000 * (result.arrival(MARKER) - result.started),
+        "Run /init -> guest": 1000 * (result.arrival(MARKER) - result.arrival("Run /init as init process")),
+        "kernel unpack": 1000 * (kernel_stamp(result, "Freeing initrd memory")
+                                 - kernel_stamp(result, "Trying to unpack rootfs")),
+        "/init -> QEMU exec": 1000 * (kernel_stamp(result, end) - kernel_stamp(result, start)),
+    }
+
+
+SPANS = ["power-on -> guest", "Run /init -> guest", "kernel unpack", "/init -> QEMU exec"]
 
 
 def main():
     kernel = find_kernel(Path(os.environ["HAL_KERNEL_ROOT"]))
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        ours = work / "hal.img"
-        packed = pack(kernel, ours)
-        if packed.returncode != 0:
-            sys.exit(packed.stderr)
+        ours, plain = work / "hal.img", work / "hal-plain.img"
+        for image, extra in ((ours, []), (plain, ["--module-compress", "none"])):
+            packed = pack(kernel, image, extra=extra)
+            if packed.returncode != 0:
+                sys.exit(packed.stderr)
+        hal = ("hal-init: hal-init starting", "hal-init: launch:")
+        script = ("bench-script: init start", "bench-script: exec qemu")
         variants = {
-            "hal-init": (ours, "hal-init: hal-init starting", "hal-init: launch:"),
-            "busybox script (no DHCP)": (work / "script.img", "bench-script: init start", "bench-script: exec qemu"),
-            "busybox script + udhcpc": (work / "script-dhcp.img", "bench-script: init start", "bench-script: exec qemu"),
+            "hal-init": (ours, *hal),
+            "hal-init, plain .ko": (plain, *hal),
+            "busybox script (no DHCP)": (work / "script.img", *script),
+            "busybox script + udhcpc": (work / "script-dhcp.img", *script),
         }
         # Calibration (not measured): hal-init's QEMU command line on this machine.
         calibration = boot(kernel, ours, work / "console-calibration.log",
                            disks=[make_disk(work / "disk.img", MARKER)], append="hal.debug=yes loglevel=8")
         qemu = script_qemu_command(hal_init_qemu_argv(calibration.console))
         print(f"the script's QEMU (hal-init's, less its run-time files): {qemu}", flush=True)
-        reference_image(ours, variants["busybox script (no DHCP)"][0], kernel.release, dhcp=False, qemu=qemu)
-        reference_image(ours, variants["busybox script + udhcpc"][0], kernel.release, dhcp=True, qemu=qemu)
-        samples = {name: ([], []) for name in variants}
+        reference_image(plain, variants["busybox script (no DHCP)"][0], kernel.release, dhcp=False, qemu=qemu)
+        reference_image(plain, variants["busybox script + udhcpc"][0], kernel.release, dhcp=True, qemu=qemu)
+        for name, (image, *_) in variants.items():
+            print(f"{name:26s} image {image.stat().st_size:>10d} bytes, cpio {cpio_bytes(image):>10d} bytes")
+        samples = {name: {span: [] for span in SPANS} for name in variants}
         for _ in range(RUNS):
-            for name, (image, start, end) in variants.items():
-                to_guest, to_exec = measure(kernel, image, work, name.split()[0], start, end)
-                samples[name][0].append(to_guest)
-                samples[name][1].append(to_exec)
-        medians = {}
-        for name, (to_guest, to_exec) in samples.items():
-            medians[name] = (statistics.median(to_guest), statistics.median(to_exec))
-            print(f"{name:26s} Run /init -> guest output: median {medians[name][0]:6.0f} ms "
-                  f"(runs {', '.join(f'{x:.0f}' for x in to_guest)}); /init -> QEMU exec: median "
-                  f"{medians[name][1]:5.0f} ms (runs {', '.join(f'{x:.0f}' for x in to_exec)})", flush=True)
-        ours_guest, ours_exec = medians["hal-init"]
-        for reference, label in (("busybox script (no DHCP)", "headline, like for like"),
-                                 ("busybox script + udhcpc", "reported only: hal-init's default takes no lease "
-                                                             "before QEMU")):
-            guest, exec_ = medians[reference]
-            print(f"hal-init / {reference} ({label}): Run /init -> guest output {ours_guest / guest:.2f}x, "
-                  f"/init -> QEMU exec {ours_exec / exec_:.2f}x")
-        print(f"(outer VM under TCG, 2 vCPUs, {RUNS} interleaved rounds; image {ours.stat().st_size} bytes; "
-              "hal-init loads only what present devices need, virtio's bus drivers, then storage, then critical "
-              "modules first (others wait while those load), and starts QEMU without waiting for the host's DHCP; "
-              f"the script insmods the first modules.list's {len(SCRIPT_MODULES)} names with their dependencies)")
+            for index, (name, (image, start, end)) in enumerate(variants.items()):
+                for span, value in measure(kernel, image, work, f"variant{index}", start, end).items():
+                    samples[name][span].append(value)
+        medians = {name: {span: statistics.median(values) for span, values in spans.items()}
+                   for name, spans in samples.items()}
+        for span in SPANS:
+            print(f"{span}:")
+            for name, spans in samples.items():
+                print(f"  {name:26s} median {medians[name][span]:6.0f} ms "
+                      f"(runs {', '.join(f'{x:.0f}' for x in spans[span])})", flush=True)
+        for ours_name in ("hal-init", "hal-init, plain .ko"):
+            for reference, label in (("busybox script (no DHCP)", "headline, like for like"),
+                                     ("busybox script + udhcpc", "reported only: hal-init's default takes no lease "
+                                                                 "before QEMU")):
+                ratios = ", ".join(f"{span} {medians[ours_name][span] / medians[reference][span]:.2f}x"
+                                   for span in SPANS)
+                print(f"{ours_name} / {reference} ({label}): {ratios}")
+        unpack_excess = medians["hal-init"]["kernel unpack"] - medians["busybox script (no DHCP)"]["kernel unpack"]
+        print(f"kernel unpack, hal-init's image over the script's: {unpack_excess:+.0f} ms")
+        print(f"(outer VM under TCG, 2 vCPUs, {RUNS} interleaved rounds; hal-init loads only what present devices "
+              "need, virtio's bus drivers, then storage, then critical modules first (others wait while those "
+              "load), and starts QEMU without waiting for the host's DHCP; the script insmods the first "
+              f"modules.list's {len(SCRIPT_MODULES)} names with their dependencies)")
 
 
 if __name__ == "__main__":

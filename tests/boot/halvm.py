@@ -77,6 +77,8 @@ class Boot:
     # rig came before it.
     rig_checks: list = field(default_factory=list)
     retries: int = 0
+    # Host monotonic seconds when the outer QEMU was started: the machine's power-on.
+    started: float = 0.0
 
     def arrival(self, needle: str, start: int = 0) -> float:
         """Host monotonic time at which `needle` (its first occurrence after `start`) had
@@ -353,7 +355,7 @@ def run_outer_vm(command, console_log: Path, timeout: float, pending: list,
     if errors:
         console += "\n[outer qemu] " + errors.decode(errors="replace")
     return Boot(console=console, returncode=None if timed_out else process.returncode, seconds=seconds,
-                timed_out=timed_out, arrivals=arrivals), stalled
+                timed_out=timed_out, arrivals=arrivals, started=started), stalled
 
 
 @dataclass
