@@ -44,8 +44,7 @@ void Timeline::qemu_exec(uint64_t monotonic_ms) { exec_ = since_origin(monotonic
 
 void Timeline::modules_done(uint64_t monotonic_ms) { modules_done_ = since_origin(monotonic_ms); }
 
-void Timeline::module_load(std::string_view name, uint64_t start_ms, uint64_t end_ms,
-                           bool loaded) {
+void Timeline::module_load(std::string_view name, uint64_t start_ms, uint64_t end_ms, bool loaded) {
     const size_t slot = __atomic_fetch_add(&module_count_, 1, __ATOMIC_RELAXED);
     if (slot >= kMaxModules) return;
     ModuleLoad& load = modules_[slot];
@@ -62,10 +61,11 @@ size_t Timeline::render_json(char* out, size_t capacity, size_t max_modules) con
                     static_cast<unsigned long long>(origin_));
     for (size_t i = 0; fits && i < phase_count_; ++i) {
         const Phase& phase = phases_[i];
-        fits = put(out, capacity, used, "%s{\"name\":\"%s\",\"start_ms\":%u,\"end_ms\":", i ? "," : "",
-                   phase.name, phase.start) &&
-               (phase.ended ? put(out, capacity, used, "%u}", phase.end)
-                            : put(out, capacity, used, "null}"));
+        fits =
+            put(out, capacity, used, "%s{\"name\":\"%s\",\"start_ms\":%u,\"end_ms\":", i ? "," : "",
+                phase.name, phase.start) &&
+            (phase.ended ? put(out, capacity, used, "%u}", phase.end)
+                         : put(out, capacity, used, "null}"));
     }
     fits = fits && put(out, capacity, used, "],\"qemu_exec_ms\":") &&
            (exec_ >= 0 ? put(out, capacity, used, "%lld", static_cast<long long>(exec_))
@@ -83,17 +83,19 @@ size_t Timeline::render_json(char* out, size_t capacity, size_t max_modules) con
             ++omitted;
             continue;
         }
-        fits = put(out, capacity, used, "%s{\"name\":\"%s\",\"start_ms\":%u,\"ms\":%u,\"loaded\":%s}",
-                   listed ? "," : "", load.name.c_str(), load.start, load.end - load.start,
-                   load.loaded ? "true" : "false");
+        fits =
+            put(out, capacity, used, "%s{\"name\":\"%s\",\"start_ms\":%u,\"ms\":%u,\"loaded\":%s}",
+                listed ? "," : "", load.name.c_str(), load.start, load.end - load.start,
+                load.loaded ? "true" : "false");
         ++listed;
     }
-    fits = fits && put(out, capacity, used, "],\"modules_omitted\":%zu,\"modules_loading\":%zu,",
-                       omitted, pending) &&
+    fits = fits &&
+           put(out, capacity, used, "],\"modules_omitted\":%zu,\"modules_loading\":%zu,", omitted,
+               pending) &&
            put(out, capacity, used, "\"modules_done_ms\":") &&
-           (modules_done_ >= 0 ? put(out, capacity, used, "%lld}",
-                                     static_cast<long long>(modules_done_))
-                               : put(out, capacity, used, "null}"));
+           (modules_done_ >= 0
+                ? put(out, capacity, used, "%lld}", static_cast<long long>(modules_done_))
+                : put(out, capacity, used, "null}"));
     return fits ? used : 0;
 }
 
@@ -107,7 +109,8 @@ size_t Timeline::render_line(char* out, size_t capacity) const {
         fits = put(out, capacity, used, "%s%s %u+%u", i ? " " : "", phase.name, phase.start,
                    phase.ended ? phase.end - phase.start : 0u);
     }
-    if (exec_ >= 0) fits = fits && put(out, capacity, used, " exec %lld", static_cast<long long>(exec_));
+    if (exec_ >= 0)
+        fits = fits && put(out, capacity, used, " exec %lld", static_cast<long long>(exec_));
     fits = fits && put(out, capacity, used, "; modules START+MS:");
     if (!fits) return 0;
     const size_t claimed = std::min(__atomic_load_n(&module_count_, __ATOMIC_ACQUIRE), kMaxModules);
