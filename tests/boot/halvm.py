@@ -339,7 +339,7 @@ def run_outer_vm(command, console_log: Path, timeout: float, pending: list,
         for entry in due:
             pending.remove(entry)
             entry[1]()
-        if probe.due(time.monotonic() - reader.last_arrival(started)):
+        if probe.due(time.monotonic() - reader.last_arrival(started), text):
             stalled = probe.run(reader.text, type_on_console, "Run /init as init process" in text)
             if stalled:
                 break

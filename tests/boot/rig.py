@@ -6,7 +6,8 @@ The rig is an outer QEMU under TCG whose kernel runs hal-init, whose KVM runs th
 and then that outer VM freezes: one emulated CPU stuck at one instruction with interrupts off
 after it ran the nested guest, the other waiting for it. A user program (hal-init, hal-display,
 the inner QEMU) cannot do that: it can neither turn a CPU's interrupts off nor stop the kernel
-from answering its serial port. So after a long console silence the probe asks, in order:
+from answering its serial port. So after a long console silence, or when a kernel stall line
+(soft lockup, RCU stall) appears, the probe asks, in order:
 
 1. the outer QEMU, over the harness's own QMP monitor: no answer, or vCPUs not running, is the
    rig (the outer QEMU is the rig's program);
@@ -161,27 +162,42 @@ def machine_checks(socket_path: Path, evidence: list[str]) -> str:
     return ""
 
 
+# Lines of a kernel waiting for a CPU that does not answer. The outer kernel prints them every
+# ~28 s while the rig is frozen on one CPU, so the console never falls silent; the inner
+# guest's console, relayed, may print them too. Either way they only start the probe: its
+# checks decide.
+STALL_LINES = re.compile(r"watchdog: BUG: soft lockup - CPU#|rcu: INFO: rcu_\w+ (self-)?detected stall")
+
+
 @dataclass
 class RigProbe:
-    """Runs once per boot, after `silence` seconds without console output: the verdict ("" when
-    the rig is not proven stuck). Its evidence goes to the console log's .probe file, kept for
-    the failure report either way."""
+    """Runs at most twice per boot: once after `silence` seconds without console output, once
+    when a kernel stall line appears. Returns the verdict ("" when the rig is not proven stuck).
+    Its evidence goes to the console log's .probe file, kept for the failure report either
+    way."""
     socket_path: Path
     console_log: Path
     silence: float = SILENCE_PROBE_SECONDS
     answer: float = SYSRQ_ANSWER_SECONDS
     pid: int = 0
-    done: bool = False
+    done: bool = False  # the silence probe ran
+    stall_probed: bool = False
+    trigger: str = ""
     checks: list[str] = field(default_factory=list)
 
-    def due(self, silent_seconds: float) -> bool:
-        return not self.done and silent_seconds >= self.silence
+    def due(self, silent_seconds: float, console: str = "") -> bool:
+        if not self.done and silent_seconds >= self.silence:
+            self.done, self.trigger = True, f"console silent {self.silence:.0f}+ s"
+            return True
+        if not self.stall_probed and (stall := STALL_LINES.search(console)):
+            self.stall_probed, self.trigger = True, f"a stall line on the console: {stall.group(0)!r}"
+            return True
+        return False
 
     def run(self, console_text, type_on_console, init_ran: bool) -> str:
         """`console_text()` is the console so far; `type_on_console(bytes)` writes to the outer
         VM's serial port."""
-        self.done = True
-        evidence = [f"outer QEMU pid {self.pid}, console silent {self.silence:.0f}+ s", *threads(self.pid)]
+        evidence = [f"outer QEMU pid {self.pid}, {self.trigger}", *threads(self.pid)]
         verdict = machine_checks(self.socket_path, evidence)
         if not verdict and init_ran:
             verdict = self.serial_sysrq(console_text, type_on_console, evidence)

@@ -39,6 +39,21 @@ def test_register_samples_name_a_vcpu_frozen_with_interrupts_off_and_nothing_els
     assert rig.frozen_cpus([states]) == []  # one sample proves nothing
 
 
+def test_a_stall_line_starts_the_probe_once_and_silence_still_gets_its_own(tmp_path):
+    """The frozen outer VM's other CPU prints a soft lockup every ~28 s, so the console is
+    never silent: the line itself starts the probe (whose checks decide), once per boot."""
+    probe = rig.RigProbe(tmp_path / "qmp.sock", tmp_path / "console.log", silence=120)
+    quiet = "[    4.2] hal-init: supervise: QEMU running as pid 102\n"
+    assert not probe.due(5, quiet)
+    lockup = quiet + "[   72.7] watchdog: BUG: soft lockup - CPU#1 stuck for 26s! [qemu-system-x86:112]\n"
+    assert probe.due(5, lockup) and "soft lockup - CPU#" in probe.trigger
+    assert not probe.due(5, lockup + lockup)
+    assert probe.due(121, lockup) and probe.trigger == "console silent 120+ s"
+    assert not probe.due(500, lockup)
+    rcu = rig.RigProbe(tmp_path / "qmp.sock", tmp_path / "console.log")
+    assert rcu.due(1, "[ 60.1] rcu: INFO: rcu_sched self-detected stall on CPU\n")
+
+
 @pytest.fixture(scope="module")
 def test_image(kernel, tmp_path_factory):
     """The default image with hal-init's test build, whose faults the kernel command line arms."""
