@@ -109,13 +109,15 @@ def test_boot_timeline_says_where_the_time_to_qemu_went(kernel, tmp_path, figure
     assert [(phase["name"], phase["start_ms"], phase["end_ms"] - phase["start_ms"])
             for phase in timeline["phases"]] == spans
     assert timeline["qemu_exec_ms"] == exec_ms
-    # The clock agrees with the kernel's timestamps (both count from boot; 50 ms of slack for
-    # the log's own delay): the first line comes during the mounts, once /dev/kmsg is open.
+    # The clock agrees with the kernel's timestamps. Both count from boot, but printk's clock
+    # and CLOCK_MONOTONIC drift apart by tens of ms in a VM, so the absolute origin is only
+    # checked loosely; the span from the first line (logged during the mounts) to QEMU's start
+    # is checked against the timeline's own, within 50 ms for the log's delay.
     start = result.first_time("hal-init starting")
     launch = result.first_time("supervise: QEMU running as pid")
-    assert timeline["origin_ms"] <= 1000 * start <= timeline["origin_ms"] + spans[0][2] + 50, \
-        (timeline["origin_ms"], start, spans[0])
-    assert abs(timeline["origin_ms"] + exec_ms - 1000 * launch) < 50, (timeline["origin_ms"], exec_ms, launch)
+    assert abs(timeline["origin_ms"] - 1000 * start) < 200, (timeline["origin_ms"], start)
+    logged_span = 1000 * (launch - start)
+    assert exec_ms - spans[0][2] - 50 <= logged_span <= exec_ms + 50, (exec_ms, logged_span, spans[0])
     # Every module load the log reported before the exec, with its time, in both.
     loaded = dict(re.findall(r"hal-init: modules: (\w+) loaded in (\d+) ms", result.console))
     in_file = {module["name"]: module for module in timeline["modules"]}
