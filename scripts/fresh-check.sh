@@ -148,20 +148,36 @@ say "static QEMU built from source: $(cat "$(dirname "$qemu")/BUILD-INFO"), $(st
 grep -q "QEMU static (0 libraries)" "$work/make-run.log" || { say "mkinitrd-hal did not pack the static QEMU"; exit 1; }
 python3 - "$root/src/mkinitrd-hal/build/hal.img" "$qemu" <<'EOF'
 import gzip, re, sys
-data = gzip.decompress(open(sys.argv[1], "rb").read())
-offset, found, libraries = 0, None, []
-while True:
-    header = data[offset:offset + 110]
-    size, name_size = int(header[54:62], 16), int(header[94:102], 16)
-    name = data[offset + 110:offset + 110 + name_size - 1].decode()
-    start = (offset + 110 + name_size + 3) & ~3
-    if name == "TRAILER!!!":
-        break
-    if name == "usr/bin/qemu-system-x86_64":
-        found = data[start:start + size]
-    if re.search(r"\.so(\.|$)", name):
-        libraries.append(name)
-    offset = (start + size + 3) & ~3
+
+
+def entries(archive, offset):
+    """(name, data) of the newc archive at `offset`, and where it ends."""
+    found = []
+    while True:
+        header = archive[offset:offset + 110]
+        size, name_size = int(header[54:62], 16), int(header[94:102], 16)
+        name = archive[offset + 110:offset + 110 + name_size - 1].decode()
+        start = (offset + 110 + name_size + 3) & ~3
+        offset = (start + size + 3) & ~3
+        if name == "TRAILER!!!":
+            return found, offset
+        found.append((name, archive[start:start + size]))
+
+
+# The stored modules' archive (uncompressed) first, then the gzip stream with the rest.
+image, offset, files = open(sys.argv[1], "rb").read(), 0, []
+while image.startswith(b"070701", offset):
+    archive, offset = entries(image, offset)
+    files += archive
+    while offset < len(image) and image[offset] == 0:
+        offset += 1
+data = gzip.decompress(image[offset:])
+offset = 0
+while data.startswith(b"070701", offset):
+    archive, offset = entries(data, offset)
+    files += archive
+found = dict(files).get("usr/bin/qemu-system-x86_64")
+libraries = [name for name, _ in files if re.search(r"\.so(\.|$)", name)]
 assert found == open(sys.argv[2], "rb").read(), "the image's QEMU is not the static build"
 assert not libraries, f"shared libraries in the image: {libraries}"
 print("fresh-check: the image holds the static QEMU and no shared library", file=sys.stderr)
