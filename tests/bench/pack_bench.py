@@ -79,7 +79,8 @@ def main():
               f"zstd: / zstd -19 -T0 {ours['zstd'] / references['zstd -19 -T0']:.2f}x time, "
               f"{sizes['zstd'] / reference_sizes['zstd -19 -T0']:.2f}x size")
         print(f"(generic image of kernel {kernel.release}, {RUNS} runs each, medians; mkinitrd-hal's time includes "
-              "module resolution, ELF closure and reading every file, the pipelines start from an unpacked tree)")
+              "module resolution, ELF closure, reading every file and compressing each module; the pipelines start "
+              "from the unpacked tree, whose modules are compressed already)")
 
 
 if __name__ == "__main__":
