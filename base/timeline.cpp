@@ -40,7 +40,10 @@ void Timeline::end(uint64_t monotonic_ms) {
     phase.ended = true;
 }
 
-void Timeline::qemu_exec(uint64_t monotonic_ms) { exec_ = since_origin(monotonic_ms); }
+void Timeline::qemu_exec(uint64_t monotonic_ms) {
+    end(monotonic_ms);
+    exec_ = since_origin(monotonic_ms);
+}
 
 void Timeline::modules_done(uint64_t monotonic_ms) { modules_done_ = since_origin(monotonic_ms); }
 

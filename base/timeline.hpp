@@ -23,8 +23,9 @@ public:
     void set_origin(uint64_t monotonic_ms);
     // Ends the phase under way, if any, and starts `name` (a static string).
     void begin(const char* name, uint64_t monotonic_ms);
-    // Ends the phase under way; QEMU's exec is the end of the boot plan's critical path.
+    // Ends the phase under way.
     void end(uint64_t monotonic_ms);
+    // QEMU's exec: the end of the boot plan's critical path, and of the phase under way.
     void qemu_exec(uint64_t monotonic_ms);
     void modules_done(uint64_t monotonic_ms);
     // From any thread.

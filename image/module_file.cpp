@@ -110,7 +110,15 @@ Checked<std::string> unzstd(const std::string& input) {
 }
 
 Checked<std::string> read_module(const std::string& path) {
-    std::string raw = TRY(read_whole_file(path));
+    return module_elf(path, TRY(read_whole_file(path)));
+}
+
+bool is_module_path(std::string_view path) {
+    ModuleName name;
+    return module_name_from_path(path, name);
+}
+
+Checked<std::string> module_elf(const std::string& path, std::string raw) {
     Checked<std::string> contents = ends_with(path, ".ko.gz")   ? gunzip(raw)
                                     : ends_with(path, ".ko.xz") ? unxz(raw)
                                     : ends_with(path, ".ko.zst")

@@ -11,6 +11,10 @@ namespace hal::pack {
 
 // The module's ELF bytes, decompressed when the file ends in .gz, .xz or .zst.
 Checked<std::string> read_module(const std::string& path);
+// The same for a module's bytes already read (`path` names its format and the problem).
+Checked<std::string> module_elf(const std::string& path, std::string raw);
+// A module file by its name: .ko, .ko.gz, .ko.xz or .ko.zst.
+bool is_module_path(std::string_view path);
 
 // Decompressors, each for one whole in-memory stream.
 Checked<std::string> gunzip(const std::string& input);

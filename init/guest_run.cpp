@@ -90,7 +90,6 @@ pid_t launch_qemu(Boot& boot) {
     static bool first_launch = true;
     if (first_launch) {
         first_launch = false;
-        boot_timeline().end(sys::monotonic_ms());
         boot_timeline().qemu_exec(sys::monotonic_ms());
         sys::publish_boot_timeline("at QEMU exec");
     }

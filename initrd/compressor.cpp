@@ -229,19 +229,9 @@ std::string module_compression_name(const ModuleCompression& compression) {
     return compression.zstd ? "zstd:" + std::to_string(compression.level) : "none";
 }
 
+// One frame on the caller's thread: given all its input at once, the frame states the size.
 Checked<std::string> compress_module(const std::string& elf, int level) {
-    ZSTD_CCtx* context = ZSTD_createCCtx();
-    if (!context) return problem("zstd: out of memory");
-    ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level);
-    ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1);
-    ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, 1);
-    std::string output(ZSTD_compressBound(elf.size()), '\0');
-    const size_t size =
-        ZSTD_compress2(context, output.data(), output.size(), elf.data(), elf.size());
-    ZSTD_freeCCtx(context);
-    if (ZSTD_isError(size)) return problem(std::string("zstd: ") + ZSTD_getErrorName(size));
-    output.resize(size);
-    return output;
+    return zstd(elf, level, 0);
 }
 
 void for_each_parallel(size_t count, unsigned threads, const std::function<void(size_t)>& job) {

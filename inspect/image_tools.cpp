@@ -260,24 +260,17 @@ void check_modules(Checker& checker, const ImageContents& image) {
                                     ", which is not in the image");
         }
         for (const auto& [file, contents] : files) {
-            if (file.rfind(directory + "/", 0) != 0 ||
-                !(ends_with(file, ".ko") || ends_with(file, ".ko.zst")))
-                continue;
+            if (file.rfind(directory + "/", 0) != 0 || !is_module_path(file)) continue;
             if (!listed.count(file.substr(directory.size() + 1)))
                 checker.problem(file + " is not in modules.dep");
-            std::string inflated;
-            if (ends_with(file, ".ko.zst")) {
-                const auto elf = unzstd(std::string(contents));
-                if (!elf.ok()) {
-                    checker.problem(file + ": " + elf.error().message);
-                    continue;
-                }
-                inflated = elf.value();
+            const auto elf = module_elf(file, std::string(contents));
+            if (!elf.ok()) {
+                checker.problem(elf.error().message);
+                continue;
             }
             // Firmware the module names: missing after it was packed is a problem; never found
             // at pack time (the manifest says so, or there is no manifest) a warning.
-            const auto firmware =
-                modinfo_values(inflated.empty() ? contents : inflated, "firmware");
+            const auto firmware = modinfo_values(elf.value(), "firmware");
             if (!firmware.ok()) continue;
             const std::vector<std::string>& names = firmware.value();
             std::vector<std::string> absent;

@@ -33,6 +33,16 @@ def screendump(qmp: Path, path: Path):
     return read_ppm(path)
 
 
+def look_then_power_down(qmp: Path, shots: dict, name: str, directory: Path, wait: float):
+    """An action for boot(when=...): after `wait` seconds, the outer screen into shots[name]
+    (directory/NAME.ppm), then the outer power button."""
+    def action():
+        time.sleep(wait)
+        shots[name] = screendump(qmp, directory / f"{name}.ppm")
+        qmp_command(qmp, "system_powerdown")
+    return action
+
+
 def keys(qmp: Path, *names: str):
     qmp_command(qmp, "send-key", {"keys": [{"type": "qcode", "data": name} for name in names]})
 
@@ -151,10 +161,7 @@ def test_killed_display_process_comes_back_and_the_guest_keeps_running(kernel, g
     qmp = tmp_path / "outer-qmp.sock"
     shots = {}
 
-    def after_restart():
-        time.sleep(2)
-        shots["back"] = screendump(qmp, tmp_path / "back.ppm")
-        qmp_command(qmp, "system_powerdown")
+    after_restart = look_then_power_down(qmp, shots, "back", tmp_path, wait=2)
 
     first_frame = "hal-display: screen: the guest's first frame is on the monitor"
     result = boot(kernel, image, tmp_path / "console.log", disks=[disk], qmp_socket=qmp, timeout=GUEST_TIMEOUT,
@@ -233,10 +240,7 @@ def test_vesa_framebuffer_of_a_bios_machine_without_drm_shows_the_guest(kernel, 
     qmp = tmp_path / "outer-qmp.sock"
     shots = {}
 
-    def look_then_stop():
-        time.sleep(3)
-        shots["guest"] = screendump(qmp, tmp_path / "guest.ppm")
-        qmp_command(qmp, "system_powerdown")
+    look_then_stop = look_then_power_down(qmp, shots, "guest", tmp_path, wait=3)
 
     result = boot(kernel, image, tmp_path / "console.log", disks=[disk], qmp_socket=qmp, timeout=GUEST_TIMEOUT,
                   extra=["-device", "VGA,id=outer-vga"], append="console=tty0 console=ttyS0 vga=0x344 nomodeset",

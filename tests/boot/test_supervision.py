@@ -21,6 +21,16 @@ def packed(kernel, directory: Path, config_text: str, *, fake_qemu: bool = False
     return image
 
 
+def fake_qemu_boot(kernel, tmp_path: Path, config_text: str, scenario: str):
+    """A boot of an image whose QEMU is the fake playing `scenario` (hal_test=SCENARIO), with a
+    disk it never reads; no panic whatever the scenario."""
+    image = packed(kernel, tmp_path, config_text, fake_qemu=True)
+    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", "unused")],
+                  append=f"hal_test={scenario}")
+    result.assert_no_panic()
+    return result
+
+
 def test_power_button_ladder_reaches_quit_with_a_guest_ignoring_acpi(kernel, tmp_path):
     image = packed(kernel, tmp_path, "disk = auto\npowerdown_timeout = 3\n")
     marker = f"HAL-STUBBORN-{uuid.uuid4().hex[:8]}"
@@ -130,10 +140,7 @@ def test_guest_that_never_starts_is_detected_killed_and_started_again(kernel, tm
 
 
 def test_crashing_qemu_is_restarted_then_emergency_action(kernel, tmp_path):
-    image = packed(kernel, tmp_path, "disk = auto\non_failure = restart\nrestart_limit = 2\n", fake_qemu=True)
-    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", "unused")],
-                  append="hal_test=crash")
-    result.assert_no_panic()
+    result = fake_qemu_boot(kernel, tmp_path, "disk = auto\non_failure = restart\nrestart_limit = 2\n", "crash")
     assert not result.timed_out, result.console
     assert result.console.count("fake-qemu: crashing") == 3
     assert result.console.count("hal-init: supervise: restarting QEMU in") == 2
@@ -146,10 +153,7 @@ def test_crashing_qemu_is_restarted_then_emergency_action(kernel, tmp_path):
 
 
 def test_orphans_are_reaped(kernel, tmp_path):
-    image = packed(kernel, tmp_path, "disk = auto\n", fake_qemu=True)
-    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", "unused")],
-                  append="hal_test=orphans")
-    result.assert_no_panic()
+    result = fake_qemu_boot(kernel, tmp_path, "disk = auto\n", "orphans")
     # The fake's console writes and hal-init's kernel log lines are separate channels whose
     # interleaving is not ordered within a few ms, so each channel's order is checked alone.
     result.assert_in_order("fake-qemu: orphaned 1000 grandchildren", "fake-qemu: zombies left: 0")
@@ -158,10 +162,7 @@ def test_orphans_are_reaped(kernel, tmp_path):
 
 
 def test_every_catchable_signal_leaves_pid1_running_and_sigterm_stops(kernel, tmp_path):
-    image = packed(kernel, tmp_path, "disk = auto\npowerdown_timeout = 1\n", fake_qemu=True)
-    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", "unused")],
-                  append="hal_test=signals")
-    result.assert_no_panic()
+    result = fake_qemu_boot(kernel, tmp_path, "disk = auto\npowerdown_timeout = 1\n", "signals")
     assert not result.timed_out, result.console
     # Each channel's order on its own (see test_orphans_are_reaped).
     result.assert_in_order("fake-qemu: sent PID 1 every catchable signal", "fake-qemu: sent PID 1 SIGTERM",
@@ -178,10 +179,7 @@ def test_every_catchable_signal_leaves_pid1_running_and_sigterm_stops(kernel, tm
 
 
 def test_sigpwr_starts_the_stop_ladder(kernel, tmp_path):
-    image = packed(kernel, tmp_path, "disk = auto\npowerdown_timeout = 1\n", fake_qemu=True)
-    result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", "unused")],
-                  append="hal_test=sigpwr")
-    result.assert_no_panic()
+    result = fake_qemu_boot(kernel, tmp_path, "disk = auto\npowerdown_timeout = 1\n", "sigpwr")
     assert not result.timed_out, result.console
     result.assert_in_order("fake-qemu: sent PID 1 SIGPWR", "fake-qemu: stopped by SIGTERM")
     result.assert_in_order("hal-init: stop: Power failure; stopping the guest",

@@ -34,7 +34,6 @@ TEST_CASE("timeline: phases end where the next begins; exec and module loads in 
     timeline.module_load("virtio_blk", 1005, 1025, true);
     timeline.module_load("kvm_amd", 1006, 1007, false);
     timeline.begin("launch", 1200);
-    timeline.end(1250);
     timeline.qemu_exec(1250);
     CHECK(json_of(timeline) ==
           "{\"origin_ms\":1000,\"phases\":[{\"name\":\"mounts\",\"start_ms\":0,\"end_ms\":3},"
