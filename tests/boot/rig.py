@@ -17,6 +17,12 @@ from answering its serial port. So after a long console silence, or when a kerne
    8250 driver answers from its interrupt handler, whatever user programs do and whoever
    grabbed the keyboards (hal-display does). No answer within the bound is the rig. Only once
    /init has run: the console is open for reading from then on, not before.
+4. the same kernel's reply to SysRq L, every CPU's backtrace from its NMI handler: a CPU that
+   takes no NMI (halted with interrupts on, it misses IPIs too, and the other CPU waits for it
+   in a soft lockup), or a CPU stuck for 20 s and more that keeps entering the breakpoint
+   handler from an instruction that no longer is a breakpoint (the emulator runs a stale
+   translation of kernel code the kernel patched), is the rig. Neither is within a user
+   program's reach: an NMI cannot be masked, and only the kernel patches its text.
 
 Anything else (silence alone, a missing hal-init line, a soft lockup on the console, which
 may be the inner guest's) is the product's failure and is never tried again. Each proven
@@ -42,6 +48,9 @@ from pathlib import Path
 SILENCE_PROBE_SECONDS = 120
 # Seconds the outer kernel has to answer SysRq on its serial console.
 SYSRQ_ANSWER_SECONDS = 30
+# Seconds the outer kernel's CPUs have to answer the NMI of SysRq L (check 4; the kernel itself
+# waits 10).
+NMI_ANSWER_SECONDS = 15
 # Register samples and the seconds between them (check 2).
 REGISTER_SAMPLES = 4
 REGISTER_SAMPLE_GAP = 2.0
@@ -206,7 +215,7 @@ class RigProbe:
             self.checks.append(f"rig probe: {verdict}")
         elif init_ran:
             self.checks.append("rig probe: the outer VM is alive: its QEMU runs, no vCPU is frozen, "
-                               "its kernel answered SysRq on the serial console")
+                               "its kernel answered SysRq on the serial console and no CPU of it is held")
         else:
             self.checks.append("rig probe: the outer QEMU runs and no vCPU is frozen (before /init: "
                                "no SysRq asked)")
@@ -214,7 +223,8 @@ class RigProbe:
         return verdict
 
     def serial_sysrq(self, console_text, type_on_console, evidence: list[str]) -> str:
-        """Check 3: Show Blocked State, then the CPUs' backtraces, asked over the serial line."""
+        """Checks 3 and 4: Show Blocked State, then the CPUs' backtraces, asked over the serial
+        line; the backtraces' reply is read for a CPU the rig holds."""
         before = len(console_text())
         for key in (b"w", b"l"):
             reply = qmp(self.socket_path, "chardev-send-break", {"id": "console"}, timeout=10)
@@ -224,9 +234,83 @@ class RigProbe:
         deadline = time.monotonic() + self.answer
         while "sysrq: " not in console_text()[before:] and time.monotonic() < deadline:
             time.sleep(0.5)
-        if "sysrq: " in console_text()[before:]:
-            return ""
-        return f"the outer kernel answers no SysRq on its serial console within {self.answer:.0f} s"
+        if "sysrq: " not in console_text()[before:]:
+            return f"the outer kernel answers no SysRq on its serial console within {self.answer:.0f} s"
+        # The kernel waits 10 s for the other CPUs' NMI answers before it goes on.
+        answered = time.monotonic()
+        while not backtraces_complete(console_text()[before:]) and time.monotonic() < answered + NMI_ANSWER_SECONDS:
+            time.sleep(0.5)
+        text = console_text()
+        return held_cpu(text[:before], text[before:])
+
+
+# Check 4 reads the outer kernel's reply to SysRq L (show the backtrace of every active CPU):
+# the CPU that handles the SysRq prints its own backtrace (through __handle_sysrq), then
+# "Sending NMI from CPU a to CPUs b:" and each CPU asked prints "NMI backtrace for cpu b" from
+# its NMI handler. Only the outer kernel answers the probe's SysRq (the inner guest's console
+# is relayed, its serial port is not the probe's), and the "Sending NMI" line must follow the
+# probe's own "sysrq:" line and a backtrace through __handle_sysrq.
+BACKTRACE_ASKED = "sysrq: Show backtrace of all active CPUs"
+NMI_SENT = re.compile(r"Sending NMI from CPU (\d+) to CPUs ([\d,-]+):")
+NMI_ANSWER = re.compile(r"NMI backtrace for cpu (\d+)")
+LOCKUP = re.compile(r"soft lockup - CPU#(\d+) stuck for (\d+)s!")
+# An interrupted kernel frame's instruction pointer and, two lines on at most, its code bytes
+# with the byte at RIP in <..>.
+FRAME = re.compile(r"RIP: 0010:(\S+)\+0x([0-9a-f]+)/\S+.*\n(?:.*\n)?.*Code: (?:[0-9a-f]{2} )*([0-9a-f]{2}) <")
+
+
+def cpu_list(text: str) -> set[int]:
+    """A kernel cpulist ("0", "0-3", "0,2-3")."""
+    cpus: set[int] = set()
+    for part in text.split(","):
+        first, _, last = part.partition("-")
+        cpus.update(range(int(first), int(last or first) + 1))
+    return cpus
+
+
+def nmi_request(reply: str) -> tuple[re.Match | None, set[int]]:
+    """The outer kernel's "Sending NMI" line in `reply` and the CPUs it asked, or (None, {})."""
+    asked = reply.find(BACKTRACE_ASKED)
+    sent = NMI_SENT.search(reply, asked) if asked >= 0 else None
+    if not sent or "__handle_sysrq" not in reply[asked:sent.start()]:
+        return None, set()
+    return sent, cpu_list(sent.group(2))
+
+
+def backtraces_complete(reply: str) -> bool:
+    """Every CPU the SysRq L reply asked has answered (or the reply asked none yet)."""
+    sent, asked = nmi_request(reply)
+    return bool(sent) and asked <= {int(m.group(1)) for m in NMI_ANSWER.finditer(reply, sent.end())}
+
+
+def held_cpu(console: str, reply: str) -> str:
+    """Check 4, on the console up to the probe's SysRq and the reply after it: a CPU that takes
+    no NMI (a halted or running CPU always takes one: only the emulator can lose it), or a CPU
+    stuck in a soft lockup whose NMI backtrace shows it entering the breakpoint handler from an
+    instruction that is not a breakpoint (int3 is 0xcc; the kernel's text patching removes its
+    int3 within microseconds: an emulator running a stale translation of patched code keeps
+    trapping on it). "" when neither."""
+    sent, asked = nmi_request(reply)
+    if not sent:
+        return ""
+    missing = sorted(asked - {int(m.group(1)) for m in NMI_ANSWER.finditer(reply, sent.end())})
+    if missing:
+        return (f"the outer kernel's CPU {', '.join(map(str, missing))} takes no NMI: "
+                f"{sent.group(0)!r} stays unanswered")
+    stuck = {int(m.group(1)): int(m.group(2)) for m in LOCKUP.finditer(console)}
+    # Every CPU's backtrace, the one that handled the SysRq first.
+    answers = list(NMI_ANSWER.finditer(reply, reply.find(BACKTRACE_ASKED)))
+    for number, answer in enumerate(answers):
+        cpu = int(answer.group(1))
+        end = answers[number + 1].start() if number + 1 < len(answers) else len(reply)
+        block = reply[answer.start():end]
+        entry = block.find("RIP: 0010:asm_exc_int3+0x0/")
+        frame = FRAME.search(block, entry + 1) if entry >= 0 else None
+        if frame and frame.group(3) != "cc" and stuck.get(cpu, 0) >= 20:
+            where = f"{frame.group(1)}+{int(frame.group(2), 16) - 1:#x}"
+            return (f"the outer kernel's CPU {cpu}, stuck {stuck[cpu]} s, traps on a breakpoint no longer in "
+                    f"its code (int3 at {where}, which reads {frame.group(3)})")
+    return ""
 
 
 def summary() -> list[str]:

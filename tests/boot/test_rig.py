@@ -3,6 +3,7 @@ never a retry, whoever holds the keyboards; an outer VM that is itself stuck is 
 counted and its evidence kept."""
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -54,6 +55,52 @@ def test_a_stall_line_starts_the_probe_once_and_silence_still_gets_its_own(tmp_p
     assert rcu.due(1, "[ 60.1] rcu: INFO: rcu_sched self-detected stall on CPU\n")
 
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rig"
+
+
+def console_and_reply(name: str, edit=lambda text: text) -> tuple[str, str]:
+    """A recorded outer console (tests/fixtures/rig), split where the probe asked SysRq."""
+    text = edit((FIXTURES / name).read_text(errors="replace"))
+    split = text.index("sysrq: Show Blocked State")
+    return text[:split], text[split:]
+
+
+def test_the_outer_kernels_backtraces_name_a_cpu_that_takes_no_nmi():
+    """Recorded in CI: khugepaged's TLB flush waits on CPU 0, halted with interrupts on, which
+    never takes the IPI nor the SysRq's NMI."""
+    console, reply = console_and_reply("lost-nmi.log")
+    assert rig.held_cpu(console, reply) == ("the outer kernel's CPU 0 takes no NMI: "
+                                            "'Sending NMI from CPU 1 to CPUs 0:' stays unanswered")
+    assert not rig.backtraces_complete(reply)
+    answered = reply + "[   55.8] NMI backtrace for cpu 0 skipped: idling at native_safe_halt+0xb/0x10\n"
+    assert rig.backtraces_complete(answered) and rig.held_cpu(console, answered) == ""
+    # The same lines not following a backtrace through the probe's SysRq (an inner guest's own
+    # RCU stall report, relayed) are not the outer kernel's answer.
+    relayed = reply.replace("__handle_sysrq", "rcu_dump_cpu_stacks")
+    assert rig.held_cpu(console, relayed) == "" and not rig.backtraces_complete(relayed)
+
+
+def test_the_outer_kernels_backtraces_name_a_cpu_trapping_on_a_breakpoint_it_patched_away():
+    """Recorded in CI: both CPUs in a soft lockup inside KVM; CPU 0's NMI catches it entering
+    the int3 handler from __apic_accept_irq+0x72, whose byte reads 0f (a 5-byte NOP of a static
+    key the kernel patched), not 0xcc."""
+    console, reply = console_and_reply("stale-int3.log")
+    assert rig.backtraces_complete(reply)
+    assert rig.held_cpu(console, reply) == ("the outer kernel's CPU 0, stuck 26 s, traps on a breakpoint no "
+                                            "longer in its code (int3 at __apic_accept_irq+0x72, which reads 0f)")
+    # A breakpoint still in the code (patching under way), or a CPU not stuck, proves nothing.
+    still_there = reply.replace("00 0f <1f> 44", "00 cc <1f> 44")
+    assert rig.held_cpu(console, still_there) == ""
+    assert rig.held_cpu(console.replace("soft lockup - CPU#0", "soft lockup - CPU#7"), reply) == ""
+
+
+def test_a_healthy_outer_kernels_backtraces_name_no_cpu():
+    """Recorded in a product-hang test: CPU 0 idles and answers; the rig is alive."""
+    console, reply = console_and_reply("healthy.log")
+    assert rig.backtraces_complete(reply) and rig.held_cpu(console, reply) == ""
+    assert rig.cpu_list("0") == {0} and rig.cpu_list("0,2-4") == {0, 2, 3, 4}
+
+
 @pytest.fixture(scope="module")
 def test_image(kernel, tmp_path_factory):
     """The default image with hal-init's test build, whose faults the kernel command line arms."""
@@ -76,7 +123,7 @@ def hung_boot(kernel, image, tmp_path, fault: str, marker: str, when=(), **optio
                   **options)
     assert result.retries == 0 and len(rig.RETRIES) == retries_before, rig.RETRIES
     assert result.rig_checks == ["rig probe: the outer VM is alive: its QEMU runs, no vCPU is frozen, its kernel "
-                                 "answered SysRq on the serial console"], result.console[-3000:]
+                                 "answered SysRq on the serial console and no CPU of it is held"], result.console[-3000:]
     result.assert_in_order("sysrq: Show Blocked State", "sysrq: Show backtrace of all active CPUs")
     assert "hal-init: supervise: QEMU exited" not in result.console
     return result
