@@ -93,6 +93,16 @@ constexpr SettingRow kRows[] = {
      [](Config& c, Value v) { return store(c.platform.machine, parse_machine(v)); }},
     {"accel", "auto", "`auto` (KVM when /dev/kvm opens and the CPU has vmx/svm), `kvm`, `tcg`",
      [](Config& c, Value v) { return store(c.platform.accel, parse_accel(v)); }},
+    {"guest_os", "auto",
+     "the OS on the guest disk: `auto` (Windows when the boot disk has a Microsoft Reserved "
+     "partition or an active NTFS partition that loads BOOTMGR), `windows` (the vCPUs carry the "
+     "Hyper-V enlightenments, under KVM), `linux`, `other`",
+     [](Config& c, Value v) { return store(c.platform.guest_os, parse_guest_os(v)); }},
+    {"tpm", "auto",
+     "the machine's TPM for the guest (Windows 11, BitLocker): `auto` (passed through when "
+     "/dev/tpm0 exists, as tpm-crb for a TPM 2.0 on CRB, else tpm-tis), `passthrough` (the same; "
+     "no TPM is the emergency action), `none`",
+     [](Config& c, Value v) { return store(c.platform.tpm, parse_tpm_setting(v)); }},
     {"memory", "auto",
      "the guest's memory in MiB, or `auto`: host memory − `memory_reserve` − 1/16",
      [](Config& c, Value v) {
@@ -110,7 +120,9 @@ constexpr SettingRow kRows[] = {
          return store(c.platform.cpus,
                       parse_auto_count(v, 1, 1024, "cpus must be auto or 1 to 1024"));
      }},
-    {"nic_model", "virtio", "the guest NIC: `virtio`, `e1000`, `e1000e`, `none`",
+    {"nic_model", "virtio",
+     "the guest NIC: `virtio`, `e1000`, `e1000e`, `rtl8139` (the NIC of OSes written for QEMU's "
+     "machine), `none`",
      [](Config& c, Value v) { return store(c.net.nic, parse_nic_model(v)); }},
     {"nic_boot", "no",
      "`yes`: the NIC's PXE option ROM, tried after the disks (it costs seconds at every boot)",

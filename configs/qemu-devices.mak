@@ -23,3 +23,15 @@ CONFIG_VIRTIO_VGA=y
 CONFIG_USB_XHCI_PCI=y
 # pvpanic: a guest kernel panic reaches QEMU (and hal-init's exit policy) instead of hanging.
 CONFIG_PVPANIC_ISA=y
+# Hyper-V's synthetic interrupt controller (SynIC) behind -cpu hv-synic, which the Hyper-V
+# enlightenments of a Windows guest include (guest_os); without it QEMU stops at startup.
+CONFIG_HYPERV=y
+# rtl8139 for nic_model = rtl8139: the original script's NIC, which OSes written for QEMU drive.
+CONFIG_RTL8139_PCI=y
+# The guest's TPM front ends for the host's TPM (tpm = auto): CRB (TPM 2.0 on current
+# machines) and TIS (older TPM 2.0 and 1.2).
+CONFIG_TPM_CRB=y
+CONFIG_TPM_TIS_ISA=y
+# ... and the backend that hands them the host's /dev/tpm0 (not a default without default
+# devices).
+CONFIG_TPM_PASSTHROUGH=y

@@ -20,6 +20,9 @@ constexpr uint8_t kLinuxDataGuid[16] = {0xaf, 0x3d, 0xc6, 0x0f, 0x83, 0x84, 0x72
                                         0x8e, 0x79, 0x3d, 0x69, 0xd8, 0x47, 0x7d, 0xe4};
 constexpr uint8_t kWindowsDataGuid[16] = {0xa2, 0xa0, 0xd0, 0xeb, 0xe5, 0xb9, 0x33, 0x44,
                                           0x87, 0xc0, 0x68, 0xb6, 0xb7, 0x26, 0x99, 0xc7};
+// E3C9E316-0B5C-4DB8-817D-F92DF00215AE: every Windows installation on GPT makes one.
+constexpr uint8_t kMicrosoftReservedGuid[16] = {0x16, 0xe3, 0xc9, 0xe3, 0x5c, 0x0b, 0xb8, 0x4d,
+                                                0x81, 0x7d, 0xf9, 0x2d, 0xf0, 0x02, 0x15, 0xae};
 
 uint32_t le32(const uint8_t* p) {
     return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24);
@@ -43,6 +46,8 @@ PartitionKind gpt_kind(const uint8_t* guid) {
     if (std::memcmp(guid, kBiosBootGuid, 16) == 0) return PartitionKind::kBiosBoot;
     if (std::memcmp(guid, kLinuxDataGuid, 16) == 0) return PartitionKind::kLinux;
     if (std::memcmp(guid, kWindowsDataGuid, 16) == 0) return PartitionKind::kWindowsData;
+    if (std::memcmp(guid, kMicrosoftReservedGuid, 16) == 0)
+        return PartitionKind::kMicrosoftReserved;
     return PartitionKind::kOther;
 }
 

@@ -20,6 +20,7 @@ enum class PartitionKind : uint8_t {
     kBiosBoot,
     kLinux,
     kWindowsData,
+    kMicrosoftReserved,
     kExtended
 };
 

@@ -51,6 +51,24 @@ void log_disks(const DiskPlan& disks) {
     }
 }
 
+// What the guest's machine tells it beyond its devices: the OS the launcher found on the
+// disk (Hyper-V enlightenments for Windows), the TPM it passes.
+void log_guest_platform(const LaunchPlan& plan, const TpmFacts& tpm) {
+    const GuestOsDecision& os = plan.guest_os;
+    if (os.os == GuestOs::kWindows)
+        log_info("guest_os: windows (%s): %s", os.reason,
+                 plan.hyperv ? "the vCPUs carry the Hyper-V enlightenments"
+                             : "no Hyper-V enlightenments without KVM");
+    else
+        log_info("guest_os: %s (%s)", guest_os_name(os.os), os.reason);
+    if (plan.tpm.pass)
+        log_info("tpm: /dev/tpm0 (TPM %s, %s) to the guest as %s: %s",
+                 tpm.version_major == 1 ? "1.2" : "2.0", tpm.driver.c_str(), plan.tpm.front_end,
+                 plan.tpm.reason);
+    else
+        log_info("tpm: none: %s", plan.tpm.reason);
+}
+
 // The launcher's decisions, logged, and the firmware's variable store ready.
 void plan_run(Boot& boot) {
     boot.plan = plan_launch(boot.config, boot.facts);
@@ -58,6 +76,7 @@ void plan_run(Boot& boot) {
         log_warning("launch: accel %s: %s", accel_name(boot.plan.accel), boot.plan.accel_reason);
     log_info("firmware: %s: %s", boot_firmware_name(boot.plan.boot.firmware),
              boot.plan.boot.reason);
+    log_guest_platform(boot.plan, boot.facts.platform.tpm);
     if (boot.plan.fatal) fail_boot(boot.plan.fatal);
     if (boot.plan.boot.firmware != BootFirmware::kBios &&
         !boot.uefi_vars.prepare(boot.storage, boot.plan.vars_template))

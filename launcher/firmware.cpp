@@ -40,6 +40,7 @@ FirmwareList firmware_for(const Config& config) {
         case NicModel::kVirtio: add("efi-virtio.rom"); break;
         case NicModel::kE1000: add("efi-e1000.rom"); break;
         case NicModel::kE1000e: add("efi-e1000e.rom"); break;
+        case NicModel::kRtl8139: add("efi-rtl8139.rom"); break;
         case NicModel::kNone: break;
     }
     return list;

@@ -155,6 +155,14 @@ void add_screen_and_input(const Config& config, const HostFacts& facts, Argv& ar
     }
 }
 
+void add_tpm(const TpmDecision& tpm, const TpmFacts& facts, Argv& argv) {
+    if (!tpm.pass) return;
+    argv.add("-tpmdev");
+    argv.add_format("passthrough,id=tpm0,path=/dev/tpm0,cancel-path=%s", tpm_cancel_path(facts));
+    argv.add("-device");
+    argv.add_format("%s,tpmdev=tpm0", tpm.front_end);
+}
+
 void add_identity(const PlatformFacts& facts, Argv& argv) {
     for (size_t i = 0; i < facts.smbios_count; ++i) {
         argv.add("-smbios");
@@ -177,6 +185,13 @@ LaunchPlan plan_launch(const Config& config, const HostFacts& facts) {
     plan.machine = config.platform.machine;
     plan.disks = plan_disks(facts.disks, config.disks);
     choose_firmware(config, facts, plan);
+    plan.guest_os =
+        decide_guest_os(config.platform.guest_os,
+                        plan.disks.count > 0 ? plan.disks.disks[0].host.boot : DiskBootSigns{});
+    plan.hyperv = plan.guest_os.os == GuestOs::kWindows && plan.accel == Accel::kKvm;
+    plan.tpm = decide_tpm(config.platform.tpm, facts.platform.tpm);
+    if (plan.tpm.fatal && !plan.fatal)
+        plan.fatal = "tpm = passthrough, but this machine has no TPM (/dev/tpm0)";
     return plan;
 }
 
@@ -198,7 +213,10 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostF
     if (plan.accel == Accel::kKvm) {
         argv.add("kvm");
         argv.add("-cpu");
-        argv.add("host");
+        if (plan.hyperv)
+            argv.add_format("host,%s", kHypervFeatures);
+        else
+            argv.add("host");
     } else {
         argv.add("tcg");
     }
@@ -212,6 +230,7 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostF
     argv.add_format("%u", plan.memory_mib);
     add_firmware(plan, argv);
     if (config.platform.identity == Identity::kHost) add_identity(facts.platform, argv);
+    add_tpm(plan.tpm, facts.platform.tpm, argv);
     // QEMU draws no window of its own; with a monitor, hal-display shows its VNC screen.
     argv.add("-display");
     argv.add("none");

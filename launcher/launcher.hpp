@@ -14,6 +14,8 @@
 #include "platform/boot_firmware.hpp"
 #include "platform/cpu_topology.hpp"
 #include "platform/facts.hpp"
+#include "platform/guest_os.hpp"
+#include "platform/tpm.hpp"
 
 namespace hal {
 
@@ -66,6 +68,9 @@ struct LaunchPlan {
     std::optional<CpuTopology> topology;  // mirrored host topology (identity = host, cpus = auto)
     Machine machine = Machine::kPc;       // uefi-secure needs q35
     BootDecision boot;
+    GuestOsDecision guest_os;
+    bool hyperv = false;  // the vCPUs carry the Hyper-V enlightenments (Windows under KVM)
+    TpmDecision tpm;
     const char* vars_template = "";  // the OVMF VARS file the guest's variable store starts from
     DiskPlan disks;
     const char* fatal = nullptr;  // why the guest cannot be started safely, or nullptr

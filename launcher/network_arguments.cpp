@@ -13,6 +13,7 @@ const char* nic_device(NicModel nic) {
         case NicModel::kVirtio: return "virtio-net-pci";
         case NicModel::kE1000: return "e1000";
         case NicModel::kE1000e: return "e1000e";
+        case NicModel::kRtl8139: return "rtl8139";
         case NicModel::kNone: break;
     }
     return nullptr;

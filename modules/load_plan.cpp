@@ -16,6 +16,8 @@ constexpr std::string_view kStorageDirectories[] = {
 // Bus drivers whose devices are disks and NICs and GPUs alike.
 constexpr std::string_view kBusDirectory = "kernel/drivers/virtio/";
 constexpr std::string_view kAcceleratorDirectory = "kernel/arch/x86/kvm/";
+// The TPM the launcher passes to the guest (tpm = auto) must be there when QEMU starts.
+constexpr std::string_view kTpmDirectory = "kernel/drivers/char/tpm/";
 constexpr std::string_view kNetworkDirectories[] = {
     "kernel/drivers/net/ethernet/",    "kernel/drivers/net/macvlan",
     "kernel/drivers/net/macvtap",      "kernel/drivers/net/tap",
@@ -35,7 +37,8 @@ bool under_any(std::string_view path, std::span<const std::string_view> director
 LoadPriority module_priority(std::string_view path, bool network_critical, bool display_critical) {
     if (path.substr(0, kBusDirectory.size()) == kBusDirectory) return LoadPriority::kBus;
     if (under_any(path, kStorageDirectories)) return LoadPriority::kStorage;
-    if (path.substr(0, kAcceleratorDirectory.size()) == kAcceleratorDirectory)
+    if (path.substr(0, kAcceleratorDirectory.size()) == kAcceleratorDirectory ||
+        path.substr(0, kTpmDirectory.size()) == kTpmDirectory)
         return LoadPriority::kCritical;
     if (display_critical && path.substr(0, 23) == "kernel/drivers/gpu/drm/")
         return LoadPriority::kCritical;

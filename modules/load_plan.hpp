@@ -21,9 +21,9 @@ enum class LoadState : uint8_t { kIdle, kWaiting, kLoading, kLoaded, kFailed, kS
 enum class LoadPriority : uint8_t { kNormal, kCritical, kStorage, kBus };
 
 // A module's priority from its path in the module tree: virtio's bus drivers are kBus, storage
-// drivers kStorage, KVM kCritical; `network_critical` adds the wired network drivers and the
-// macvtap/vhost stack a bridged guest's NIC needs, `display_critical` the DRM drivers (the
-// host monitor's mode goes into the guest's EDID).
+// drivers kStorage, KVM and the TPM drivers kCritical; `network_critical` adds the wired network
+// drivers and the macvtap/vhost stack a bridged guest's NIC needs, `display_critical` the DRM
+// drivers (the host monitor's mode goes into the guest's EDID).
 LoadPriority module_priority(std::string_view path, bool network_critical,
                              bool display_critical = false);
 

@@ -10,7 +10,7 @@ namespace {
 
 using namespace std::string_view_literals;
 constexpr std::string_view kNetworkModes = "auto\0bridge\0nat\0none"sv;
-constexpr std::string_view kNicModels = "none\0virtio\0e1000\0e1000e"sv;
+constexpr std::string_view kNicModels = "none\0virtio\0e1000\0e1000e\0rtl8139"sv;
 
 }  // namespace
 
@@ -21,7 +21,7 @@ Parsed<NetworkMode> parse_network_mode(std::string_view text) {
 
 Parsed<NicModel> parse_nic_model(std::string_view text) {
     return parse_enum<NicModel>(text, kNicModels,
-                                "nic_model must be none, virtio, e1000 or e1000e");
+                                "nic_model must be none, virtio, e1000, e1000e or rtl8139");
 }
 
 Parsed<NicSelector> parse_nic_selector(std::string_view text) {

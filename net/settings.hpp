@@ -17,7 +17,7 @@ namespace hal {
 // The guest's network (net/network_plan.hpp): bridged onto the host's wired NIC with its MAC,
 // QEMU's NAT, or none; kAuto bridges when the host has a wired NIC.
 enum class NetworkMode { kAuto, kBridge, kNat, kNone };
-enum class NicModel { kNone, kVirtio, kE1000, kE1000e };
+enum class NicModel { kNone, kVirtio, kE1000, kE1000e, kRtl8139 };
 
 // host_nic: which host NIC carries the host's own network.
 struct NicSelector {

@@ -15,6 +15,14 @@ namespace hal {
 
 inline constexpr size_t kMaxIdentityFiles = 8;
 
+// The host's TPM (/dev/tpm0 and /sys/class/tpm/tpm0), for tpm = auto or passthrough.
+struct TpmFacts {
+    bool present = false;        // /dev/tpm0 exists
+    uint32_t version_major = 0;  // 1 (TPM 1.2) or 2 (TPM 2.0); 0 when sysfs does not say
+    FixedString<32> driver;      // its driver: tpm_crb, tpm_tis, ...
+    bool cancel = false;         // /sys/class/tpm/tpm0/device/cancel exists (TPM 1.2 drivers)
+};
+
 struct PlatformFacts {
     bool kvm_device = false;          // /dev/kvm could be opened read-write
     bool cpu_virtualization = false;  // vmx or svm in /proc/cpuinfo flags
@@ -34,6 +42,7 @@ struct PlatformFacts {
     FixedString<64> acpi_files[kMaxIdentityFiles];
     size_t acpi_count = 0;
     std::optional<CpuTopology> topology;
+    TpmFacts tpm;
 };
 
 }  // namespace hal

@@ -1,6 +1,6 @@
 // The platform capability's settings: the machine the guest gets (firmware, its variable
-// store, identity, machine type, accelerator, CPUs, memory), as typed values with their
-// parsers. No I/O.
+// store, identity, machine type, accelerator, CPUs, memory, the guest's OS, the TPM), as typed
+// values with their parsers. No I/O.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +17,11 @@ enum class FirmwareSetting { kAuto, kBios, kUefi, kUefiSecure };
 enum class Identity { kHost, kGeneric };
 enum class Machine { kPc, kQ35 };
 enum class Accel { kAuto, kKvm, kTcg };
+// The OS on the guest disk, for what the vCPUs advertise; kAuto reads the boot disk
+// (platform/guest_os.hpp).
+enum class GuestOs { kAuto, kWindows, kLinux, kOther };
+// The host's TPM for the guest: kAuto passes it when there is one, kPassthrough insists.
+enum class TpmSetting { kAuto, kPassthrough, kNone };
 
 struct PlatformSettings {
     FirmwareSetting firmware = FirmwareSetting::kAuto;
@@ -30,6 +35,8 @@ struct PlatformSettings {
     uint32_t memory_mib = 0;            // 0 = auto: a share of host memory minus the reserve
     uint32_t memory_reserve_mib = 256;  // kept for the host when memory is auto
     uint32_t cpus = 0;                  // 0 = auto: every host CPU
+    GuestOs guest_os = GuestOs::kAuto;
+    TpmSetting tpm = TpmSetting::kAuto;
     bool operator==(const PlatformSettings&) const = default;
 };
 
@@ -37,10 +44,14 @@ Parsed<FirmwareSetting> parse_firmware_setting(std::string_view text);
 Parsed<Identity> parse_identity(std::string_view text);
 Parsed<Machine> parse_machine(std::string_view text);
 Parsed<Accel> parse_accel(std::string_view text);
+Parsed<GuestOs> parse_guest_os(std::string_view text);
+Parsed<TpmSetting> parse_tpm_setting(std::string_view text);
 
 const char* firmware_setting_name(FirmwareSetting firmware);
 const char* identity_name(Identity identity);
 const char* machine_name(Machine machine);
 const char* accel_name(Accel accel);
+const char* guest_os_name(GuestOs os);
+const char* tpm_setting_name(TpmSetting tpm);
 
 }  // namespace hal

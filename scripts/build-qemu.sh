@@ -31,7 +31,8 @@ if [[ $profile == static ]]; then
     #   fdt=system   Debian's libfdt.a (x86_64-softmmu requires libfdt);
     #   linux-aio    aio=native for block devices opened with cache=none;
     #   vhost-*      the in-kernel virtio-net data path (/dev/vhost-net) for bridged guests;
-    #   vnc          the guest's screen for hal-display, on a unix socket (no external library).
+    #   vnc          the guest's screen for hal-display, on a unix socket (no external library);
+    #   tpm          the host's TPM passed to the guest (-tpmdev passthrough; no library).
     # Size (scripts/qemu-size-report.py, README): -Os and section GC; no unwind tables (QEMU is
     # C and never unwinds); the nop trace backend (the log backend compiles a check and a
     # formatted print into each of several thousand trace points); packed relative relocations
@@ -40,6 +41,7 @@ if [[ $profile == static ]]; then
     configure_flags=(--prefix=/usr --static --target-list=x86_64-softmmu --without-default-features
         --without-default-devices --with-devices-x86_64=hal --enable-kvm --enable-tcg --enable-slirp
         --enable-fdt=system --enable-linux-aio --enable-vhost-net --enable-vhost-kernel --enable-vnc
+        --enable-tpm
         --enable-trace-backends=nop
         --audio-drv-list= --disable-install-blobs --disable-docs --disable-werror
         "--extra-cflags=-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables"

@@ -29,6 +29,7 @@ packages=(
     liblz4-dev pigz zstd xz-utils lz4 cpio  # image compressors, and references for `make bench`
     debootstrap                  # scripts/fresh-check.sh: a clean Debian 12 root
     man-db                       # `make install` test: the man page renders (man -l)
+    swtpm                        # the outer VM's TPM 2.0 in the TPM passthrough test
 )
 
 missing=()

@@ -101,8 +101,23 @@ void read_identity(std::string_view directory, HostDisk& disk) {
     read_scsi_identity(directory, identity);
 }
 
-DiskBootSigns boot_signs_of(std::span<const uint8_t> head) {
-    return boot_signs(parse_partition_table(head.data(), head.size()));
+// `path` (a raw disk or image; nullptr for qcow2) for the MBR's active NTFS boot record.
+DiskBootSigns boot_signs_of(std::span<const uint8_t> head, const char* path = nullptr,
+                            uint32_t sector_size = 512) {
+    const PartitionTable table = parse_partition_table(head.data(), head.size());
+    DiskBootSigns signs = boot_signs(table);
+    const Partition* ntfs = path ? windows_boot_partition(table) : nullptr;
+    if (!ntfs) return signs;
+    const auto fd = sys::open_read_only(path, false);
+    if (!fd.ok()) return signs;
+    uint8_t sector[512];
+    const auto got = sys::read_at(fd.value(), ntfs->first_lba * sector_size, sector, sizeof sector);
+    sys::close_fd(fd.value());
+    if (got.ok() && windows_boot_record(sector, got.value())) {
+        signs.windows = true;
+        signs.windows_reason = "the boot disk's active NTFS partition loads BOOTMGR";
+    }
+    return signs;
 }
 
 // qcow2: the guest's first sectors, from the cluster that holds them.
@@ -203,7 +218,8 @@ bool read_host_disk(std::string_view name, HostDisk& disk) {
     disk.rotational = sys::read_number_attribute(queue, "queue/rotational", 1) != 0;
     disk.discard = sys::read_number_attribute(queue, "queue/discard_max_bytes", 0) != 0;
     disk.direct_io = takes_direct_io(disk.path.c_str(), disk.logical_block);
-    disk.boot = boot_signs_of(read_head(disk.path.c_str(), kPartitionTableBytes));
+    disk.boot = boot_signs_of(read_head(disk.path.c_str(), kPartitionTableBytes), disk.path.c_str(),
+                              disk.logical_block);
     return sys::path_exists(disk.path.c_str());
 }
 
@@ -213,7 +229,8 @@ void read_other_block_device(std::string_view path, HostDisk& disk) {
     disk.name.assign(path.substr(path.rfind('/') + 1));
     disk.order_key.assign(path);
     disk.direct_io = takes_direct_io(disk.path.c_str(), 4096);
-    disk.boot = boot_signs_of(read_head(disk.path.c_str(), kPartitionTableBytes));
+    disk.boot =
+        boot_signs_of(read_head(disk.path.c_str(), kPartitionTableBytes), disk.path.c_str());
 }
 
 namespace {
@@ -256,7 +273,8 @@ Result<HostDisk, ImageProblem> read_image(std::string_view file) {
     switch (parse_qcow2_header(head.data(), head.size(), header)) {
         case Qcow2Result::kNotQcow2:
             disk.format = ImageFormat::kRaw;
-            disk.boot = boot_signs_of(read_head(disk.path.c_str(), kPartitionTableBytes));
+            disk.boot = boot_signs_of(read_head(disk.path.c_str(), kPartitionTableBytes),
+                                      disk.path.c_str());
             return disk;
         case Qcow2Result::kMalformed: return image_problem(file, "has a damaged qcow2 header");
         case Qcow2Result::kOk: break;

@@ -1,10 +1,12 @@
-// Host facts from /dev/kvm, /proc/cpuinfo, /proc/meminfo, /sys CPU lists and the device tree.
+// Host facts from /dev/kvm, /proc/cpuinfo, /proc/meminfo, /sys CPU lists, the device tree and
+// /dev/tpm0.
 #include "platform/sys/host_probe.hpp"
 
 #include <cstdio>
 #include <cstring>
 
 #include "base/image_layout.hpp"
+#include "base/sys/attribute.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/log.hpp"
 #include "platform/host_text.hpp"
@@ -70,6 +72,27 @@ const BoardIdentity& board_identity() {
     return board;
 }
 
+namespace {
+
+// /dev/tpm0 and what sysfs says of it: its TPM version and driver (the guest's front end),
+// and whether the driver has a cancel file (QEMU's passthrough writes to it).
+void probe_tpm(TpmFacts& tpm) {
+    constexpr std::string_view kTpmClass = "/sys/class/tpm/tpm0";
+    tpm = {};
+    tpm.present = sys::path_exists("/dev/tpm0");
+    if (!tpm.present) return;
+    tpm.version_major =
+        static_cast<uint32_t>(sys::read_number_attribute(kTpmClass, "tpm_version_major", 0));
+    char target[256];
+    if (sys::read_link("/sys/class/tpm/tpm0/device/driver", target, sizeof target).ok()) {
+        const char* slash = std::strrchr(target, '/');
+        tpm.driver.assign(slash ? slash + 1 : target);
+    }
+    tpm.cancel = sys::attribute_exists(kTpmClass, "device/cancel");
+}
+
+}  // namespace
+
 void probe_host(PlatformFacts& facts) {
     if (auto kvm = sys::open_file("/dev/kvm", sys::kReadWrite); kvm.ok()) {
         facts.kvm_device = true;
@@ -83,6 +106,7 @@ void probe_host(PlatformFacts& facts) {
     facts.ovmf = sys::path_exists(layout::kOvmfCode) && sys::path_exists(layout::kOvmfVars);
     facts.ovmf_secure =
         sys::path_exists(layout::kOvmfSecureCode) && sys::path_exists(layout::kOvmfSecureVars);
+    probe_tpm(facts.tpm);
 }
 
 }  // namespace hal

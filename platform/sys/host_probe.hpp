@@ -19,7 +19,7 @@ CpuIdentity read_cpu_identity();
 // logged once; empty fields when the host has no device tree (x86 PCs).
 const BoardIdentity& board_identity();
 
-// Fills the KVM, CPU, memory, board and OVMF fields of `facts` (platform/sys/identity.hpp
+// Fills the KVM, CPU, memory, board, OVMF and TPM fields of `facts` (platform/sys/identity.hpp
 // fills the rest).
 void probe_host(PlatformFacts& facts);
 

@@ -18,12 +18,15 @@ SECTOR = 512
 MIB = 1024 * 1024
 ESP_TYPE = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
 LINUX_TYPE = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
+# Every Windows installation on GPT has one (hal-init's sign of Windows on a UEFI disk).
+MICROSOFT_RESERVED_TYPE = "E3C9E316-0B5C-4DB8-817D-F92DF00215AE"
 
 # Drivers the guest needs for every disk, NIC, screen and input device the tests give it.
+# 8139cp: QEMU's rtl8139 is an RTL8139C+ (revision 0x20), which 8139too declines.
 GUEST_MODULES = [
     "virtio_pci", "virtio_blk", "virtio_net", "virtio_scsi", "sd_mod", "ahci", "ata_piix", "nvme",
     "efivarfs", "ext4", "crc32c_generic", "vfat", "nls_cp437", "nls_ascii", "button", "evdev", "psmouse",
-    "xhci_pci", "usbhid", "hid_generic", "bochs", "e1000", "e1000e", "pvpanic_pci?", "pvpanic_mmio?",
+    "xhci_pci", "usbhid", "hid_generic", "bochs", "e1000", "e1000e", "8139cp", "pvpanic_pci?", "pvpanic_mmio?",
 ]
 
 UDHCPC_SCRIPT = """#!/bin/sh
@@ -103,10 +106,12 @@ def run(*command, **options):
 
 @dataclass
 class Partition:
-    """An extra ext4 partition after the boot partition, filled from `files` (relative path -> bytes)."""
+    """An extra ext4 partition after the boot partition, filled from `files` (relative path -> bytes);
+    `kind` is its partition type (sfdisk's: an MBR byte or a GPT type GUID), Linux data unless set."""
     size_mib: int
     label: str = ""
     files: dict = field(default_factory=dict)
+    kind: str = ""
 
 
 def fat_image(path: Path, size_mib: int, hidden_sectors: int, files: dict, label: str = "GUESTBOOT"):
@@ -183,7 +188,7 @@ def bios_disk(kernel: Kernel, initramfs: Path, output: Path, *, cmdline: str = "
         for number, partition in enumerate(extra):
             image = scratch / f"part{number}.img"
             ext4_image(image, partition)
-            images.append((image, "83", False))
+            images.append((image, partition.kind or "83", False))
         return assemble(output, "dos", images, Path("/usr/lib/syslinux/mbr/mbr.bin"))
 
 
@@ -214,5 +219,5 @@ def uefi_disk(kernel: Kernel, initramfs: Path, output: Path, *, cmdline: str = "
         for number, partition in enumerate(extra):
             image = scratch / f"part{number}.img"
             ext4_image(image, partition)
-            images.append((image, LINUX_TYPE, False))
+            images.append((image, partition.kind or LINUX_TYPE, False))
         return assemble(output, "gpt", images, None)

@@ -5,12 +5,13 @@ import hashlib
 import re
 import shutil
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-from guestos import Partition, bios_disk, ext4_image, uefi_disk
+from guestos import MICROSOFT_RESERVED_TYPE, Partition, bios_disk, ext4_image, uefi_disk
 from halvm import DISPLAY_OUTER, boot, make_disk, pack
 
 # A real guest goes through firmware, a bootloader and a Linux boot nested in the outer TCG VM.
@@ -37,20 +38,53 @@ def guest_seconds(result, marker: str) -> float:
 
 
 def test_bios_disk_boots_with_bios_chosen_by_itself(kernel, image, guest_initramfs, tmp_path, figures):
-    disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=facts,roms")
+    disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=facts,roms,hypervisor")
     result = boot(kernel, image, tmp_path / "console.log", disks=[disk], timeout=GUEST_TIMEOUT)
     result.assert_no_panic()
     assert not result.timed_out, result.console[-4000:]
     result.assert_in_order("hal-init: devices: disk auto is /dev/vda (virtio, 512/512-byte sectors, BIOS boot code)",
                            "hal-init: firmware: bios: the boot disk has BIOS boot code and no EFI System Partition",
+                           # No Windows on the disk: the plain host CPU (the guest meets KVM).
+                           "hal-init: guest_os: other (no sign of Windows on the boot disk)",
+                           "hal-init: tpm: none: no TPM on this machine (/dev/tpm0): the guest starts without one",
                            # The start watch's verdict: the guest's firmware runs.
                            "hal-init: guest: started: vCPU 0 made ",
                            "GUEST-BOOT kernel", "GUEST-FIRMWARE bios", "GUEST-DONE", "reboot: Power down")
+    if accelerator(result) == "kvm":
+        assert "GUEST-HYPERVISOR Hypervisor detected: KVM" in result.console, result.console[-3000:]
     # nic_boot = no (the default): the guest's virtio NIC has no PXE option ROM to try.
     assert "GUEST-NIC eth0" in result.console
     assert not re.search(r"GUEST-ROM \S+ 0x1af4:0x1000", result.console), result.console[-3000:]
     figures.append(f"BIOS guest (MBR + SYSLINUX + Linux): outer start -> guest up {guest_seconds(result, 'GUEST-BOOT'):.1f} s "
                    f"(accel {accelerator(result)}); image {image.stat().st_size} bytes")
+
+
+def test_the_machines_tpm_is_the_guests(kernel, image, guest_initramfs, tmp_path):
+    """The outer VM has a TPM 2.0 on CRB (swtpm, as a PC's firmware TPM has), and tpm = auto
+    passes it through: the guest meets a TPM 2.0 whose manufacturer is libtpms' "IBM". QEMU has
+    no TPM of its own to give, so the one the guest answers from is the machine's."""
+    state = tmp_path / "swtpm"
+    state.mkdir()
+    control = state / "control.sock"
+    swtpm = subprocess.Popen(["swtpm", "socket", "--tpm2", "--tpmstate", f"dir={state}",
+                              "--ctrl", f"type=unixio,path={control}", "--log", f"file={state / 'swtpm.log'}"])
+    try:
+        deadline = time.monotonic() + 10
+        while not control.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert control.exists(), "swtpm did not open its control socket"
+        disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=tpm")
+        result = boot(kernel, image, tmp_path / "console.log", disks=[disk], timeout=GUEST_TIMEOUT,
+                      extra=["-chardev", f"socket,id=chrtpm,path={control}",
+                             "-tpmdev", "emulator,id=tpm0,chardev=chrtpm", "-device", "tpm-crb,tpmdev=tpm0"])
+    finally:
+        swtpm.kill()
+        swtpm.wait()
+    result.assert_no_panic()
+    assert not result.timed_out, result.console[-4000:]
+    result.assert_in_order("hal-init: tpm: /dev/tpm0 (TPM 2.0, tpm_crb) to the guest as tpm-crb: "
+                           "the machine's TPM 2.0 (CRB) passed through",
+                           "GUEST-TPM version=2 manufacturer=IBM", "GUEST-DONE", "reboot: Power down")
 
 
 def test_uefi_disk_boots_with_uefi_and_its_variables_persist(kernel, guest_initramfs, tmp_path, figures):
@@ -205,9 +239,12 @@ def test_bad_disk_and_firmware_inputs_are_one_line_then_the_emergency_action(ker
     assert hashlib.sha256(disk.read_bytes()).hexdigest() == before
 
 
-def test_missing_or_read_only_vars_partition_boots_without_persistence(kernel, guest_initramfs, tmp_path):
+def test_missing_or_read_only_vars_partition_then_windows_signs_and_an_rtl8139(kernel, guest_initramfs, tmp_path):
     """uefi_vars on a partition that is not there is one line and the guest still boots; on a
-    read-only one, one line, the guest boots, and nothing is written to it."""
+    read-only one, one line, the guest boots, and nothing is written to it. That UEFI disk also
+    has a Microsoft Reserved partition, as every Windows disk on GPT does: guest_os = auto takes
+    it for Windows, and the Linux guest meets the Hyper-V enlightenments; and its NIC is the
+    rtl8139 of nic_model = rtl8139, which takes a lease."""
     disk = make_disk(tmp_path / "disk.img", "HAL-VARS-MISSING")
     image = packed_with(kernel, tmp_path, "disk = auto\nuefi_vars = LABEL=NOPE:/hal/vars.fd\ndisk_timeout = 3\n")
     result = boot(kernel, image, tmp_path / "missing.log", disks=[disk])
@@ -215,17 +252,28 @@ def test_missing_or_read_only_vars_partition_boots_without_persistence(kernel, g
     result.assert_in_order("hal-init: uefi_vars: no partition LABEL=NOPE appeared; boot entries will not persist",
                            "HAL-VARS-MISSING", "reboot: Power down")
     # Read-only: a UEFI guest, its vars partition on a read-only outer disk.
-    uefi = uefi_disk(kernel, guest_initramfs, tmp_path / "uefi.img", cmdline="guest.steps=facts")
+    uefi = uefi_disk(kernel, guest_initramfs, tmp_path / "uefi.img", cmdline="guest.steps=facts,hypervisor,modaliases,net",
+                     extra=[Partition(16, kind=MICROSOFT_RESERVED_TYPE)])
     data = tmp_path / "haldata.img"
     subprocess.run(["truncate", "-s", "32M", str(data)], check=True)
     subprocess.run(["mkfs.ext4", "-q", "-F", "-L", "HALDATA", str(data)], check=True)
     data_before = hashlib.sha256(data.read_bytes()).hexdigest()
-    image = packed_with(kernel, tmp_path, "disk = auto\nuefi_vars = LABEL=HALDATA:/hal/vars.fd\n")
+    image = packed_with(kernel, tmp_path, "disk = auto\nuefi_vars = LABEL=HALDATA:/hal/vars.fd\nnic_model = rtl8139\n")
     result = boot(kernel, image, tmp_path / "read-only.log", disks=[uefi, (data, "virtio", "", "readonly=on")],
                   timeout=GUEST_TIMEOUT)
     result.assert_no_panic()
-    result.assert_in_order("hal-init: uefi_vars: cannot mount /dev/vdb (ext4) read-write",
-                           "boot entries will not persist", "GUEST-FIRMWARE uefi", "reboot: Power down")
+    result.assert_in_order("hal-init: guest_os: windows (the boot disk has a Microsoft Reserved partition): "
+                           "the vCPUs carry the Hyper-V enlightenments",
+                           "hal-init: uefi_vars: cannot mount /dev/vdb (ext4) read-write",
+                           "boot entries will not persist", "GUEST-FIRMWARE uefi",
+                           # kvm=off: Hyper-V's signature alone (Linux would pick KVM's beside it).
+                           "GUEST-HYPERVISOR Hypervisor detected: Microsoft Hyper-V",
+                           "reboot: Power down")
+    assert accelerator(result) == "kvm"
+    # hv-time's reference TSC page is the guest's clock source to choose.
+    assert re.search(r"GUEST-CLOCKSOURCES .*hyperv_clocksource_tsc_page", result.console), result.console[-3000:]
+    assert "10ec:8139" in modaliases(result.console), result.console[-3000:]
+    assert re.search(r"GUEST-LEASE 10\.0\.2\.\d+/24", result.console), result.console[-3000:]
     assert hashlib.sha256(data.read_bytes()).hexdigest() == data_before
 
 

@@ -14,6 +14,7 @@
  *   guest-tool powerbutton    returns when a power button (KEY_POWER) is pressed
  *   guest-tool soak DIR       writes checksummed files, fsync'd, until stopped
  *   guest-tool verify DIR     checks every file soak reported against its checksum
+ *   guest-tool tpm            the TPM's version (sysfs) and manufacturer (TPM2_GetCapability)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -439,6 +440,41 @@ static int verify(const char* directory) {
     return 0;
 }
 
+/* TPM2_GetCapability(TPM_CAP_TPM_PROPERTIES, TPM_PT_MANUFACTURER, 1), no sessions: the
+ * manufacturer is four ASCII characters ("IBM " for libtpms, which swtpm runs). */
+static int tpm(void) {
+    char version[16] = "-";
+    if (read_text("/sys/class/tpm/tpm0/tpm_version_major", version, sizeof version) <= 0) {
+        printf("GUEST-TPM none\n");
+        return 0;
+    }
+    /* clang-format off */
+    static const unsigned char command[] = {
+        0x80, 0x01,             /* TPM_ST_NO_SESSIONS */
+        0, 0, 0, 22,            /* command size */
+        0, 0, 0x01, 0x7a,       /* TPM_CC_GetCapability */
+        0, 0, 0, 6,             /* TPM_CAP_TPM_PROPERTIES */
+        0, 0, 0x01, 0x05,       /* TPM_PT_MANUFACTURER */
+        0, 0, 0, 1,             /* one property */
+    };
+    /* clang-format on */
+    unsigned char reply[64];
+    int fd = open("/dev/tpm0", O_RDWR);
+    ssize_t got = -1;
+    if (fd >= 0 && write(fd, command, sizeof command) == (ssize_t)sizeof command)
+        got = read(fd, reply, sizeof reply);
+    if (fd >= 0) close(fd);
+    /* header (10), moreData (1), capability (4), count (4), property (4), value (4) */
+    char maker[5] = "?";
+    if (got >= 27 && reply[6] == 0 && reply[7] == 0 && reply[8] == 0 && reply[9] == 0) {
+        memcpy(maker, reply + 23, 4);
+        maker[4] = 0;
+        for (int i = 3; i >= 0 && maker[i] == ' '; --i) maker[i] = 0;
+    }
+    printf("GUEST-TPM version=%s manufacturer=%s\n", version, maker);
+    return 0;
+}
+
 int main(int argc, char** argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc >= 2 && !strcmp(argv[1], "facts")) return facts();
@@ -451,9 +487,10 @@ int main(int argc, char** argv) {
     if (argc >= 2 && !strcmp(argv[1], "powerbutton")) return power_button();
     if (argc >= 3 && !strcmp(argv[1], "soak")) return soak(argv[2]);
     if (argc >= 3 && !strcmp(argv[1], "verify")) return verify(argv[2]);
+    if (argc >= 2 && !strcmp(argv[1], "tpm")) return tpm();
     fprintf(stderr,
             "usage: guest-tool facts|efivar VALUE|paint R G B|input SECONDS|flip COUNT|storm "
             "SECONDS|powerbutton|"
-            "soak DIR|verify DIR\n");
+            "soak DIR|verify DIR|tpm\n");
     return 2;
 }

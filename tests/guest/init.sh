@@ -6,7 +6,9 @@
 #   guest.steps=a,b    steps in order: facts, efivar, net, serve, paint, input (inputbg: in the
 #                      background), idle, storm, flip, scribble, soak, panic, wait, modaliases (every device's
 #                      modalias and bound driver, as mkinitrd-hal --hostonly-modaliases reads them),
-#                      roms (PCI devices with an option ROM)
+#                      roms (PCI devices with an option ROM), hypervisor (the kernel's
+#                      "Hypervisor detected" line and its clock sources), tpm (its TPM's
+#                      version and manufacturer)
 #   guest.efivar=TEXT  the value the efivar step writes when the variable is absent
 #   guest.paint=R,G,B  the colour the paint step fills the screen with
 #   guest.input=SECS   how long the input step reports events
@@ -58,6 +60,11 @@ stop_on_power_button() {
 for step in $(echo "$steps" | tr ',' ' '); do
     case "$step" in
         facts) guest-tool facts ;;
+        tpm) guest-tool tpm ;;
+        hypervisor)
+            echo "GUEST-HYPERVISOR $(dmesg | grep -o 'Hypervisor detected: .*' | head -n 1)"
+            echo "GUEST-CLOCKSOURCES $(cat /sys/devices/system/clocksource/clocksource0/available_clocksource)"
+            ;;
         efivar)
             mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null
             guest-tool efivar "$efivar_value"

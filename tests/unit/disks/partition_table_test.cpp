@@ -18,6 +18,11 @@ constexpr uint8_t kBiosBoot[16] = {0x48, 0x61, 0x68, 0x21, 0x49, 0x64, 0x6f, 0x6
                                    0x74, 0x4e, 0x65, 0x65, 0x64, 0x45, 0x46, 0x49};
 constexpr uint8_t kLinux[16] = {0xaf, 0x3d, 0xc6, 0x0f, 0x83, 0x84, 0x72, 0x47,
                                 0x8e, 0x79, 0x3d, 0x69, 0xd8, 0x47, 0x7d, 0xe4};
+// E3C9E316-0B5C-4DB8-817D-F92DF00215AE, as sgdisk's type 0c01 writes it.
+constexpr uint8_t kMicrosoftReserved[16] = {0x16, 0xe3, 0xc9, 0xe3, 0x5c, 0x0b, 0xb8, 0x4d,
+                                            0x81, 0x7d, 0xf9, 0x2d, 0xf0, 0x02, 0x15, 0xae};
+constexpr uint8_t kWindowsData[16] = {0xa2, 0xa0, 0xd0, 0xeb, 0xe5, 0xb9, 0x33, 0x44,
+                                      0x87, 0xc0, 0x68, 0xb6, 0xb7, 0x26, 0x99, 0xc7};
 
 void put32(std::vector<uint8_t>& disk, size_t at, uint32_t value) {
     for (int i = 0; i < 4; ++i) disk[at + i] = static_cast<uint8_t>(value >> (8 * i));
@@ -153,4 +158,58 @@ TEST_CASE("partition table: blank disk and MBR without boot code -> no signs") {
     const DiskBootSigns signs = boot_signs(parse_partition_table(blank.data(), blank.size()));
     CHECK_FALSE(signs.bios);
     CHECK_FALSE(signs.uefi);
+}
+
+TEST_CASE(
+    "boot signs: GPT with a Microsoft Reserved partition -> Windows; an ESP and NTFS alone not") {
+    const auto windows =
+        gpt_disk({{kEsp, 2048, 206847, "EFI system partition"},
+                  {kMicrosoftReserved, 206848, 239615, "Microsoft reserved partition"},
+                  {kWindowsData, 239616, 999999, "Basic data partition"}});
+    const PartitionTable table = parse_partition_table(windows.data(), windows.size());
+    CHECK(table.partitions[1].kind == PartitionKind::kMicrosoftReserved);
+    const DiskBootSigns signs = boot_signs(table);
+    CHECK(signs.uefi);
+    CHECK(signs.windows);
+    CHECK(std::string(signs.windows_reason) == "the boot disk has a Microsoft Reserved partition");
+    CHECK(windows_boot_partition(table) == nullptr);  // GPT: no MBR boot record to read
+    // A Linux disk with an ESP and an NTFS data partition (shared files) is not Windows.
+    const auto shared =
+        gpt_disk({{kEsp, 2048, 206847, "esp"}, {kWindowsData, 206848, 999999, "data"}});
+    CHECK_FALSE(boot_signs(parse_partition_table(shared.data(), shared.size())).windows);
+}
+
+TEST_CASE("boot signs: BIOS disk -> the active NTFS partition's boot record names BOOTMGR or not") {
+    std::vector<uint8_t> disk(4096, 0);
+    disk[0] = 0x33;  // Windows' MBR code starts xor ax,ax
+    mbr_entry(disk, 0, 0x07, 2048, 1024000, true);
+    mbr_entry(disk, 1, 0x07, 1026048, 4000000, false);
+    const PartitionTable table = parse_partition_table(disk.data(), disk.size());
+    const Partition* system = windows_boot_partition(table);
+    REQUIRE(system != nullptr);
+    CHECK(system->first_lba == 2048);
+    CHECK_FALSE(boot_signs(table).windows);  // the table alone cannot tell: the caller reads it
+
+    std::vector<uint8_t> record(512, 0);
+    std::memcpy(&record[3], "NTFS    ", 8);
+    const char message[] = "A disk read error occurred\r\nBOOTMGR is missing\r\n";
+    std::memcpy(&record[0x180], message, sizeof message - 1);
+    record[510] = 0x55;
+    record[511] = 0xaa;
+    CHECK(windows_boot_record(record.data(), record.size()));
+    CHECK_FALSE(windows_boot_record(record.data(), 511));  // short read
+    auto mkntfs = record;  // ntfs-3g's mkntfs: "This is not a bootable disk"
+    std::memcpy(&mkntfs[0x180], "This is not a bootable disk.   ", 31);
+    CHECK_FALSE(windows_boot_record(mkntfs.data(), mkntfs.size()));
+    auto fat = record;  // a FAT boot sector that mentions it is not NTFS
+    std::memcpy(&fat[3], "MSWIN4.1", 8);
+    CHECK_FALSE(windows_boot_record(fat.data(), fat.size()));
+    auto unsigned_record = record;
+    unsigned_record[511] = 0;
+    CHECK_FALSE(windows_boot_record(unsigned_record.data(), unsigned_record.size()));
+
+    std::vector<uint8_t> inactive(4096, 0);  // NTFS data partitions, none active
+    mbr_entry(inactive, 0, 0x07, 2048, 1024000, false);
+    CHECK(windows_boot_partition(parse_partition_table(inactive.data(), inactive.size())) ==
+          nullptr);
 }

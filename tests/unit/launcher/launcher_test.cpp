@@ -183,6 +183,11 @@ TEST_CASE("launcher: nic model -> user netdev and device; none -> no netdev") {
     auto argv = argv_of(config, host(false, false));
     CHECK(value_after(argv, "-netdev") == "user,id=net0");
     CHECK(value_after(argv, "-device", 1) == "e1000,netdev=net0,romfile=");
+    // The original script's NIC, which OSes written for QEMU's machine drive.
+    config.net.nic = hal::NicModel::kRtl8139;
+    CHECK(value_after(argv_of(config, host(false, false)), "-device", 1) ==
+          "rtl8139,netdev=net0,romfile=");
+    CHECK(hal::parse_nic_model("rtl8139").value() == hal::NicModel::kRtl8139);
     config.net.nic = hal::NicModel::kNone;
     argv = argv_of(config, host(false, false));
     CHECK_FALSE(contains(argv, "-netdev"));
@@ -248,6 +253,8 @@ TEST_CASE("firmware: nic_boot with a virtio nic -> its efi-virtio ROM too; no ni
     config.net.nic_boot = true;
     const auto list = hal::firmware_for(config);
     CHECK(list.view().back() == "efi-virtio.rom");
+    config.net.nic = hal::NicModel::kRtl8139;
+    CHECK(hal::firmware_for(config).view().back() == "efi-rtl8139.rom");
     config.net.nic = hal::NicModel::kNone;
     CHECK(hal::firmware_for(config).count == 7);
 }
@@ -263,4 +270,100 @@ TEST_CASE("launcher: nic without nic_boot -> empty romfile; with it -> bootindex
 
 TEST_CASE("launcher: -boot strict=on,menu=off: only bootindex devices, no menu wait") {
     CHECK(value_after(argv_of(base_config(), host(false, false)), "-boot") == "strict=on,menu=off");
+}
+
+TEST_CASE("launcher: guest_os -> the Hyper-V enlightenments for Windows under KVM, nothing else") {
+    struct Case {
+        hal::GuestOs setting;
+        bool windows_disk, kvm;
+        hal::GuestOs os;
+        bool hyperv;
+    };
+    const Case cases[] = {
+        {hal::GuestOs::kAuto, false, true, hal::GuestOs::kOther, false},
+        {hal::GuestOs::kAuto, true, true, hal::GuestOs::kWindows, true},
+        {hal::GuestOs::kAuto, true, false, hal::GuestOs::kWindows, false},  // TCG: none
+        {hal::GuestOs::kWindows, false, true, hal::GuestOs::kWindows, true},
+        {hal::GuestOs::kLinux, true, true, hal::GuestOs::kLinux, false},
+        {hal::GuestOs::kOther, true, true, hal::GuestOs::kOther, false},
+    };
+    for (const Case& test : cases) {
+        CAPTURE(hal::guest_os_name(test.setting));
+        CAPTURE(test.windows_disk);
+        CAPTURE(test.kvm);
+        Config config = base_config();
+        config.platform.guest_os = test.setting;
+        HostFacts facts = host(true, test.kvm);
+        facts.disks.disks[0].boot.windows = test.windows_disk;
+        facts.disks.disks[0].boot.windows_reason =
+            "the boot disk has a Microsoft Reserved partition";
+        const auto plan = hal::plan_launch(config, facts);
+        CHECK(plan.guest_os.os == test.os);
+        CHECK(plan.hyperv == test.hyperv);
+        const auto argv = argv_of(config, facts);
+        const std::string cpu = value_after(argv, "-cpu");
+        if (test.hyperv)
+            CHECK(cpu == std::string("host,") + hal::kHypervFeatures);
+        else
+            CHECK(cpu == (test.kvm ? "host" : ""));
+    }
+    CHECK(hal::decide_guest_os(hal::GuestOs::kAuto, {}).reason ==
+          std::string("no sign of Windows on the boot disk"));
+}
+
+TEST_CASE("launcher: guest_os setting -> parsed by name; anything else names the choices") {
+    CHECK(hal::parse_guest_os("windows").value() == hal::GuestOs::kWindows);
+    CHECK(hal::parse_guest_os("auto").value() == hal::GuestOs::kAuto);
+    const auto bad = hal::parse_guest_os("win11");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(std::string(bad.error().message) == "guest_os must be auto, windows, linux or other");
+}
+
+TEST_CASE("launcher: tpm -> the host's TPM passed through with the front end its interface has") {
+    struct Case {
+        hal::TpmSetting setting;
+        bool present;
+        uint32_t version;
+        const char* driver;
+        bool cancel;
+        const char* tpmdev;  // "" when none
+        const char* device;
+        bool fatal;
+    };
+    const Case cases[] = {
+        {hal::TpmSetting::kAuto, true, 2, "tpm_crb", false,
+         "passthrough,id=tpm0,path=/dev/tpm0,cancel-path=/dev/null", "tpm-crb,tpmdev=tpm0", false},
+        {hal::TpmSetting::kAuto, true, 2, "tpm_tis", false,
+         "passthrough,id=tpm0,path=/dev/tpm0,cancel-path=/dev/null", "tpm-tis,tpmdev=tpm0", false},
+        // TPM 1.2: TIS (CRB is 2.0 only), and its driver's cancel file.
+        {hal::TpmSetting::kPassthrough, true, 1, "tpm_tis", true,
+         "passthrough,id=tpm0,path=/dev/tpm0,cancel-path=/sys/class/tpm/tpm0/device/cancel",
+         "tpm-tis,tpmdev=tpm0", false},
+        {hal::TpmSetting::kNone, true, 2, "tpm_crb", false, "", "", false},
+        {hal::TpmSetting::kAuto, false, 0, "", false, "", "", false},
+        {hal::TpmSetting::kPassthrough, false, 0, "", false, "", "", true},
+    };
+    for (const Case& test : cases) {
+        CAPTURE(hal::tpm_setting_name(test.setting));
+        CAPTURE(test.driver);
+        Config config = base_config();
+        config.platform.tpm = test.setting;
+        HostFacts facts = host(true, true);
+        facts.platform.tpm.present = test.present;
+        facts.platform.tpm.version_major = test.version;
+        facts.platform.tpm.driver.assign(test.driver);
+        facts.platform.tpm.cancel = test.cancel;
+        const auto plan = hal::plan_launch(config, facts);
+        CHECK((plan.fatal != nullptr) == test.fatal);
+        if (test.fatal) continue;
+        const auto argv = argv_of(config, facts);
+        CHECK(value_after(argv, "-tpmdev") == test.tpmdev);
+        bool device_found = *test.device == 0;
+        for (size_t i = 0; i + 1 < argv.size(); ++i)
+            if (argv[i] == "-device" && argv[i + 1] == test.device) device_found = true;
+        CHECK(device_found);
+    }
+    CHECK(hal::parse_tpm_setting("passthrough").value() == hal::TpmSetting::kPassthrough);
+    CHECK(std::string(hal::parse_tpm_setting("yes").error().message) ==
+          "tpm must be auto, passthrough or none");
 }

@@ -342,6 +342,7 @@ TEST_CASE(
     using hal::LoadPriority;
     using hal::module_priority;
     CHECK(module_priority("kernel/arch/x86/kvm/kvm-intel.ko", false) == LoadPriority::kCritical);
+    CHECK(module_priority("kernel/drivers/char/tpm/tpm_crb.ko", false) == LoadPriority::kCritical);
     CHECK(module_priority("kernel/drivers/ata/ahci.ko", false) == LoadPriority::kStorage);
     CHECK(module_priority("kernel/drivers/nvme/host/nvme.ko", false) == LoadPriority::kStorage);
     CHECK(module_priority("kernel/drivers/virtio/virtio_pci.ko", false) == LoadPriority::kBus);
