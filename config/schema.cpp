@@ -255,6 +255,12 @@ constexpr SettingRow kRows[] = {
                       parse_count(v, 0, 3600,
                                   "guest_start_timeout must be seconds between 0 (off) and 3600"));
      }},
+    {"watchdog", "auto",
+     "the machine's hardware watchdog (/dev/watchdog0: iTCO_wdt, sp5100_tco, wdat_wdt, "
+     "i6300esb): `auto` (armed for 60 s when there is one), `none`, or its timeout in seconds; "
+     "hal-init's loop pets it while it supervises QEMU, so a hung PID 1 resets the machine; "
+     "every orderly power-off, reboot and rescue shell disarms it first",
+     [](Config& c, Value v) { return store(c.supervision.watchdog, parse_watchdog(v)); }},
     {"restart_limit", "3",
      "at most this many restarts of QEMU within `restart_window` (backoff 1 s, doubling); then the "
      "emergency action",

@@ -15,6 +15,7 @@
 #include "net/sys/guest_network.hpp"
 #include "net/sys/host_network.hpp"
 #include "platform/sys/uefi_vars.hpp"
+#include "supervision/sys/hardware_watchdog.hpp"
 #include "supervision/sys/power_button.hpp"
 #include "supervision/sys/qmp_connection.hpp"
 #include "supervision/sys/signals.hpp"
@@ -38,6 +39,7 @@ struct Boot {
     PowerButtons buttons;
     SignalSource signals;
     QmpConnection qmp;
+    HardwareWatchdog watchdog;
     LaunchPlan plan;  // the launcher's decisions for the run of QEMU now
     Argv qemu_argv;
     QemuSupervisor* supervisor = nullptr;  // the run of QEMU being supervised, if any

@@ -134,13 +134,14 @@ QemuEnding supervise(Boot& boot, pid_t qemu) {
     QemuSupervisor supervisor(boot.qmp, timing, start_timeout_ms, qemu, sys::monotonic_ms());
     boot.supervisor = &supervisor;
     boot.qmp.reset(layout::kQmpSocket, qemu, on_qemu_ready, &boot);
+    boot.watchdog.configure(boot.config.supervision.watchdog);
     boot.qmp.set_supervisor(&supervisor);
     boot.signals.set_supervisor(&supervisor);
     boot.buttons.set_listener(&supervisor);
     EventLoop loop;
     for (EventSource* source : std::initializer_list<EventSource*>{
              &boot.signals, &boot.qmp, &supervisor, &boot.host_network, &boot.uevents,
-             &boot.modules, &boot.display, &boot.buttons, &boot.test_hooks})
+             &boot.modules, &boot.display, &boot.buttons, &boot.watchdog, &boot.test_hooks})
         loop.add(*source);
     loop.run_until([&] { return supervisor.ended(); });
     boot.qmp.close();

@@ -16,6 +16,7 @@
 #include "base/sys/io.hpp"
 #include "base/sys/log.hpp"
 #include "base/sys/process.hpp"
+#include "base/sys/time.hpp"
 #include "base/text.hpp"
 #include "platform/host_text.hpp"
 
@@ -24,6 +25,9 @@ namespace {
 
 constexpr uint64_t kDisplayKillDelayMs = 3000;
 constexpr uint64_t kQemuStopDelayMs = 10000;
+// stop-loop: long enough after QEMU's start for the watchdog's driver to load and the
+// watchdog to be armed.
+constexpr uint64_t kLoopStopDelayMs = 30000;
 constexpr uint64_t kSerialPollMs = 200;
 constexpr const char* kTriggerSerial = "/dev/ttyS1";
 
@@ -58,6 +62,7 @@ void TestHooks::read(std::string_view cmdline) {
         {"hal_test_fault=kill-display", Fault::kKillDisplay, 0},
         {"hal_test_fault=stop-display", Fault::kStopDisplay, 0},
         {"hal_test_fault=stop-qemu", Fault::kStopQemu, 0},
+        {"hal_test_fault=stop-loop", Fault::kStopLoop, 0},
         {"hal_test_fault=stall-guest", Fault::kStallGuest, 0},
         {"hal_test_fault=sigterm-on-serial", Fault::kSignalOnSerial, SIGTERM},
         {"hal_test_fault=sigpwr-on-serial", Fault::kSignalOnSerial, SIGPWR}};
@@ -168,6 +173,7 @@ int64_t TestHooks::fault_deadline_in(uint64_t now_ms) const {
             if (display_.pid() == 0) return -1;
             return until(display_.started_ms() + kDisplayKillDelayMs);
         case Fault::kStopQemu: return qemu_ == 0 ? -1 : until(qemu_started_ms_ + kQemuStopDelayMs);
+        case Fault::kStopLoop: return qemu_ == 0 ? -1 : until(qemu_started_ms_ + kLoopStopDelayMs);
         case Fault::kNone:
         case Fault::kStallGuest: break;
     }
@@ -244,6 +250,10 @@ void TestHooks::run_fault(uint64_t now_ms) {
             // Silently: a frozen guest says nothing either.
             (void)sys::send_signal(qemu_, SIGSTOP);
             return;
+        case Fault::kStopLoop:
+            if (qemu_ == 0 || now_ms < qemu_started_ms_ + kLoopStopDelayMs) return;
+            log_warning("test: PID 1's event loop stops here for good");
+            while (true) sys::sleep_ms(60 * 1000);
         case Fault::kSignalOnSerial: signal_on_serial(); return;
     }
 }

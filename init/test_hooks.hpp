@@ -9,6 +9,8 @@
 //   stop-display    SIGSTOP to hal-display 3 s after it starts: a hung hal-display that
 //                   keeps the keyboards it grabbed
 //   stop-qemu       SIGSTOP to QEMU 10 s after it started: a guest frozen without a sound
+//   stop-loop       PID 1's event loop blocks for good 30 s after QEMU started: a hung
+//                   hal-init, for the hardware watchdog
 //   stall-guest     the first QEMU starts with its vCPUs stopped (-S): a guest that never
 //                   starts, for the start watch (supervision/guest_start.hpp)
 //   sigterm-on-serial  SIGTERM to PID 1 when a line arrives on /dev/ttyS1 (make soak's
@@ -58,6 +60,7 @@ private:
         kKillDisplay,
         kStopDisplay,
         kStopQemu,
+        kStopLoop,
         kStallGuest,
         kSignalOnSerial
     };

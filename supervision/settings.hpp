@@ -1,5 +1,6 @@
 // The supervision capability's settings: the stop ladder's patience, what happens when QEMU
-// ends, the crash-loop bounds, the guest start watch, the operator's QMP port; as typed
+// ends, the crash-loop bounds, the guest start watch, the operator's QMP port, the hardware
+// watchdog; as typed
 // values with their parsers. No I/O.
 #pragma once
 
@@ -10,6 +11,7 @@
 #include "base/text.hpp"
 #include "supervision/exit_policy.hpp"
 #include "supervision/operator_port.hpp"
+#include "supervision/watchdog.hpp"
 
 namespace hal {
 
@@ -26,6 +28,7 @@ struct SupervisionSettings {
     // qmp_serial: a QMP monitor for the operator on this serial port of the host (ttyS1);
     // empty: none.
     FixedString<kSerialNameCapacity> qmp_serial;
+    WatchdogSetting watchdog;  // the host's hardware watchdog
     bool operator==(const SupervisionSettings&) const = default;
 };
 

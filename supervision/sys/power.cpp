@@ -8,12 +8,14 @@
 #include "base/sys/power.hpp"
 #include "base/sys/process.hpp"
 #include "base/sys/time.hpp"
+#include "supervision/sys/hardware_watchdog.hpp"
 
 namespace hal {
 namespace {
 
 [[noreturn]] void end_host(const char* reason, bool power_off) {
     log_info("power: %s; syncing disks and %s", reason, power_off ? "powering off" : "rebooting");
+    disarm_hardware_watchdog();
     sys::sync_disks();
     const Status result = power_off ? sys::power_off() : sys::restart_host();
     log_error("power: %s failed: %s; idling instead of exiting", result.error().operation,
@@ -42,6 +44,7 @@ bool run_rescue_shell(const char* why) {
         return false;
     }
     log_info("shell: %s; starting /bin/sh on the console, exit it to continue", why);
+    disarm_hardware_watchdog();  // the operator's shell may take longer than its timeout
     char* argv[] = {const_cast<char*>("/bin/sh"), nullptr};
     const auto pid = sys::spawn(argv, g_shell_environment);
     if (!pid.ok()) {

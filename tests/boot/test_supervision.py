@@ -1,4 +1,5 @@
 """Supervision and shutdown: the power button ladder, exit policy, orphans, signals to PID 1."""
+import threading
 import uuid
 from pathlib import Path
 
@@ -18,6 +19,17 @@ def packed(kernel, directory: Path, config_text: str, *, fake_qemu: bool = False
     extra = ["--qemu", str(FAKE_QEMU), *FIRMWARE_DIRS] if fake_qemu else []
     result = pack(kernel, image, config=config, extra=extra)
     assert result.returncode == 0, result.stderr
+    return image
+
+
+def packed_test_build(kernel, directory: Path, config_text: str) -> Path:
+    """An image with the test build of hal-init (build/hal-init-test), whose faults the kernel
+    command line arms (init/test_hooks.hpp)."""
+    config = directory / "hal.conf"
+    config.write_text(config_text)
+    image = directory / "hal.img"
+    packed_image = pack(kernel, image, config=config, extra=["--init", str(BUILD / "hal-init-test")])
+    assert packed_image.returncode == 0, packed_image.stderr
     return image
 
 
@@ -112,11 +124,7 @@ def test_guest_that_never_starts_is_detected_killed_and_started_again(kernel, tm
     # A test build of hal-init starts its first QEMU with the vCPUs stopped (-S): QEMU alive,
     # answering QMP, the guest never running, as seen under nested KVM. The start watch must
     # say so, kill it, and the second QEMU must boot the guest, although on_failure is poweroff.
-    config = tmp_path / "hal.conf"
-    config.write_text("disk = auto\nguest_start_timeout = 8\n")
-    image = tmp_path / "hal.img"
-    packed_image = pack(kernel, image, config=config, extra=["--init", str(BUILD / "hal-init-test")])
-    assert packed_image.returncode == 0, packed_image.stderr
+    image = packed_test_build(kernel, tmp_path, "disk = auto\nguest_start_timeout = 8\n")
     marker = f"HAL-LATE-{uuid.uuid4().hex[:8]}"
     result = boot(kernel, image, tmp_path / "console.log", disks=[make_disk(tmp_path / "disk.img", marker)],
                   append="hal_test_fault=stall-guest")
@@ -241,11 +249,7 @@ def test_fault_inside_pid1_is_caught_logged_synced_and_takes_the_emergency_actio
     # through a null pointer, or recursion into the stack's guard page, which the crash guard
     # can only report from its alternate stack. The machine must power off (or reboot, with
     # emergency = reboot) cleanly, not panic with "Attempted to kill init".
-    config = tmp_path / "hal.conf"
-    config.write_text(f"disk = auto\nemergency = {emergency}\n")
-    image = tmp_path / "hal.img"
-    packed_image = pack(kernel, image, config=config, extra=["--init", str(BUILD / "hal-init-test")])
-    assert packed_image.returncode == 0, packed_image.stderr
+    image = packed_test_build(kernel, tmp_path, f"disk = auto\nemergency = {emergency}\n")
     disk = make_disk(tmp_path / "disk.img", "HAL-FAULT", loop_forever=True)
     result = boot(kernel, image, tmp_path / "console.log", disks=[disk], append=f"hal_test_fault={fault}")
     result.assert_no_panic()
@@ -259,3 +263,38 @@ def test_fault_inside_pid1_is_caught_logged_synced_and_takes_the_emergency_actio
         + ("powering off in 3 s" if emergency == "poweroff" else "rebooting in 3 s"),
         "reboot: Power down" if emergency == "poweroff" else "reboot: Restarting system",
     )
+
+
+# The outer VM's hardware watchdog: an emulated i6300ESB whose expiry powers the machine off,
+# so the test sees it as the outer QEMU's end without a "reboot: Power down" from the kernel.
+WATCHDOG_OUTER = ["-device", "i6300esb", "-action", "watchdog=poweroff"]
+ARMED = "hal-init: watchdog: /dev/watchdog0 (i6300ESB timer) armed: the machine resets 10 s after"
+
+
+def test_hardware_watchdog_is_petted_while_pid1_runs_and_resets_a_hung_pid1(kernel, tmp_path):
+    image = packed_test_build(kernel, tmp_path, "disk = auto\nwatchdog = 10\npowerdown_timeout = 3\n")
+    disk = make_disk(tmp_path / "disk.img", f"HAL-WATCHED-{uuid.uuid4().hex[:8]}", loop_forever=True)
+    # Healthy: 40 s after arming (four timeouts), the machine's power button; hal-init's loop
+    # pets the watchdog all along and disarms it before it powers off.
+    qmp = tmp_path / "outer-qmp.sock"
+    press_later = threading.Timer(40, lambda: qmp_command(qmp, "system_powerdown"))
+    healthy = boot(kernel, image, tmp_path / "healthy.log", disks=[disk], extra=WATCHDOG_OUTER, qmp_socket=qmp,
+                   timeout=300, when=[(ARMED, press_later.start)])
+    press_later.cancel()
+    healthy.assert_no_panic()
+    assert not healthy.timed_out, healthy.console[-3000:]
+    healthy.assert_in_order(ARMED, "hal-init: stop: power button", "hal-init: watchdog: /dev/watchdog0 disarmed",
+                            "reboot: Power down")
+    assert healthy.arrival("hal-init: stop: power button") - healthy.arrival(ARMED) >= 39
+    # Hung: PID 1's loop stops 30 s after QEMU started; nothing pets the watchdog, which ends
+    # the machine, the guest still running, 10 s after the last pet (at most one pet interval,
+    # 3.3 s, before the loop stopped).
+    hung = boot(kernel, image, tmp_path / "hung.log", disks=[disk], extra=WATCHDOG_OUTER, timeout=300,
+                append="hal_test_fault=stop-loop")
+    hung.assert_no_panic()
+    assert not hung.timed_out, hung.console[-3000:]
+    hung.assert_in_order(ARMED, "hal-init: test: PID 1's event loop stops here for good")
+    assert "reboot: Power down" not in hung.console and "disarmed" not in hung.console, hung.console[-3000:]
+    stopped = hung.arrival("hal-init: test: PID 1's event loop stops here for good")
+    ended = hung.started + hung.seconds
+    assert 10 - 10 / 3 - 0.5 <= ended - stopped <= 60, (ended - stopped, hung.console[-3000:])

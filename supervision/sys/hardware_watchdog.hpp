@@ -1,0 +1,34 @@
+// The host's hardware watchdog (/dev/watchdog0: iTCO_wdt, sp5100_tco, wdat_wdt, i6300esb),
+// armed once its driver has loaded and petted from the event loop while QEMU is supervised:
+// a PID 1 whose loop stops, for whatever reason, resets the machine. Every orderly end of
+// hal-init disarms it first (the magic close), so a power-off is never cut short.
+#pragma once
+
+#include <cstdint>
+
+#include "base/sys/event_loop.hpp"
+#include "supervision/watchdog.hpp"
+
+namespace hal {
+
+class HardwareWatchdog : public EventSource {
+public:
+    void configure(const WatchdogSetting& setting) { setting_ = setting; }
+
+    // EventSource: looks for the device until it is found or the search ends, then pets it.
+    int64_t deadline_in(uint64_t now_ms) override;
+    void on_event(uint64_t now_ms, const bool* ready, size_t count) override;
+
+private:
+    void look(uint64_t now_ms);
+
+    WatchdogSetting setting_;
+    uint64_t search_started_ms_ = 0;  // 0: not started
+    uint64_t next_ms_ = 0;
+    bool given_up_ = false;
+};
+
+// Writes the magic 'V' and closes the device, so the watchdog stops; for the power paths.
+void disarm_hardware_watchdog();
+
+}  // namespace hal
