@@ -258,7 +258,8 @@ constexpr SettingRow kRows[] = {
     {"watchdog", "auto",
      "the machine's hardware watchdog (/dev/watchdog0: iTCO_wdt, sp5100_tco, wdat_wdt, "
      "i6300esb): `auto` (armed for 60 s when there is one), `none`, or its timeout in seconds; "
-     "hal-init's loop pets it while it supervises QEMU, so a hung PID 1 resets the machine; "
+     "hal-init's loop pets it while the QEMU it supervises answers QMP, so a hung PID 1 or QEMU "
+     "resets the machine; "
      "every orderly power-off, reboot and rescue shell disarms it first",
      [](Config& c, Value v) { return store(c.supervision.watchdog, parse_watchdog(v)); }},
     {"restart_limit", "3",

@@ -135,6 +135,7 @@ QemuEnding supervise(Boot& boot, pid_t qemu) {
     boot.supervisor = &supervisor;
     boot.qmp.reset(layout::kQmpSocket, qemu, on_qemu_ready, &boot);
     boot.watchdog.configure(boot.config.supervision.watchdog);
+    boot.watchdog.watch(&supervisor);
     boot.qmp.set_supervisor(&supervisor);
     boot.signals.set_supervisor(&supervisor);
     boot.buttons.set_listener(&supervisor);
@@ -149,6 +150,7 @@ QemuEnding supervise(Boot& boot, pid_t qemu) {
     boot.signals.set_supervisor(nullptr);
     boot.buttons.set_listener(nullptr);
     boot.supervisor = nullptr;
+    boot.watchdog.watch(nullptr);
     return supervisor.ending();
 }
 

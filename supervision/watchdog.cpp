@@ -14,4 +14,20 @@ Parsed<WatchdogSetting> parse_watchdog(std::string_view text) {
     return WatchdogSetting{true, seconds.value()};
 }
 
+int64_t QemuLiveness::next_query_in(uint64_t now_ms) const {
+    if (!watched()) return -1;
+    if (last_query_ms_ == 0) return 0;
+    const uint64_t due = last_query_ms_ + every_ms_;
+    return due > now_ms ? static_cast<int64_t>(due - now_ms) : 0;
+}
+
+void QemuLiveness::query_sent(uint64_t now_ms) {
+    last_query_ms_ = now_ms;
+    if (unanswered_since_ms_ == 0) unanswered_since_ms_ = now_ms;
+}
+
+bool QemuLiveness::answers(uint64_t now_ms) const {
+    return !watched() || waiting_ms(now_ms) < patience_ms_;
+}
+
 }  // namespace hal

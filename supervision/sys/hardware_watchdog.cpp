@@ -29,13 +29,37 @@ int64_t HardwareWatchdog::deadline_in(uint64_t now_ms) {
 
 void HardwareWatchdog::on_event(uint64_t now_ms, const bool*, size_t) {
     if (!setting_.enabled || given_up_ || now_ms < next_ms_) return;
-    if (g_watchdog >= 0) {
-        if (::ioctl(g_watchdog, WDIOC_KEEPALIVE, 0) != 0)
-            log_warning("watchdog: %s: keepalive failed: %s", kDevice, std::strerror(errno));
-        next_ms_ = now_ms + watchdog_pet_interval_ms(setting_.timeout_seconds);
+    if (g_watchdog >= 0)
+        pet(now_ms);
+    else
+        look(now_ms);
+}
+
+void HardwareWatchdog::watch(QemuSupervisor* supervisor) {
+    supervisor_ = supervisor;
+    withheld_ = false;
+    if (supervisor_ && g_watchdog >= 0)
+        supervisor_->watch_liveness(watchdog_pet_interval_ms(setting_.timeout_seconds),
+                                    setting_.timeout_seconds * 1000ull);
+}
+
+void HardwareWatchdog::pet(uint64_t now_ms) {
+    next_ms_ = now_ms + watchdog_pet_interval_ms(setting_.timeout_seconds);
+    const QemuLiveness* liveness = supervisor_ ? &supervisor_->liveness() : nullptr;
+    if (liveness && !liveness->answers(now_ms)) {
+        if (!withheld_)
+            log_warning(
+                "watchdog: QEMU has answered no QMP query for %llu ms: no longer petted; the "
+                "machine resets within %u s unless it answers again",
+                static_cast<unsigned long long>(liveness->waiting_ms(now_ms)),
+                setting_.timeout_seconds);
+        withheld_ = true;
         return;
     }
-    look(now_ms);
+    if (withheld_) log_info("watchdog: QEMU answers QMP again; petted again");
+    withheld_ = false;
+    if (::ioctl(g_watchdog, WDIOC_KEEPALIVE, 0) != 0)
+        log_warning("watchdog: %s: keepalive failed: %s", kDevice, std::strerror(errno));
 }
 
 void HardwareWatchdog::look(uint64_t now_ms) {
@@ -63,12 +87,13 @@ void HardwareWatchdog::look(uint64_t now_ms) {
     watchdog_info info{};
     (void)::ioctl(g_watchdog, WDIOC_GETSUPPORT, &info);
     log_info(
-        "watchdog: %s (%.32s) armed: the machine resets %d s after hal-init's loop stops; "
-        "petted every %llu ms",
+        "watchdog: %s (%.32s) armed: the machine resets %d s after hal-init's loop stops or "
+        "QEMU stops answering QMP; petted every %llu ms",
         kDevice, reinterpret_cast<const char*>(info.identity), timeout,
         static_cast<unsigned long long>(watchdog_pet_interval_ms(setting_.timeout_seconds)));
     (void)::ioctl(g_watchdog, WDIOC_KEEPALIVE, 0);
     next_ms_ = now_ms + watchdog_pet_interval_ms(setting_.timeout_seconds);
+    watch(supervisor_);  // from now on, QEMU must answer QMP too
 }
 
 void disarm_hardware_watchdog() {

@@ -20,6 +20,8 @@ constexpr const char* kStartQuery =
     "\"vcpus\": [\"/machine/unattached/device[0]\"], "
     "\"providers\": [{\"provider\": \"kvm\", \"names\": [\"io_exits\"]}]}}";
 
+constexpr const char* kLivenessQuery = "{\"execute\": \"query-status\", \"id\": \"liveness\"}";
+
 const char* step_name(LadderAction action) {
     switch (action) {
         case LadderAction::kSendPowerdown: return "system_powerdown";
@@ -112,6 +114,10 @@ void QemuSupervisor::on_start_reply(const QmpMessage& message, uint64_t now_ms) 
 }
 
 void QemuSupervisor::on_qmp_message(const QmpMessage& message, uint64_t now_ms) {
+    if (message.id == "liveness") {  // an answer, whatever it says
+        liveness_.answered();
+        return;
+    }
     if (message.id == "start-watch") {
         on_start_reply(message, now_ms);
         if (message.kind == QmpKind::kReturn) return;
@@ -151,8 +157,10 @@ void QemuSupervisor::on_qemu_exited(int status) {
 int64_t QemuSupervisor::deadline_in(uint64_t now_ms) {
     if (ended_) return -1;
     int64_t timeout = ladder_.next_deadline_in(now_ms);
-    const int64_t query = control_.connected() ? start_.next_query_in(now_ms) : -1;
-    for (const int64_t timer : {query, start_.deadline_in(now_ms)})
+    const bool connected = control_.connected();
+    const int64_t query = connected ? start_.next_query_in(now_ms) : -1;
+    const int64_t alive = connected ? liveness_.next_query_in(now_ms) : -1;
+    for (const int64_t timer : {query, alive, start_.deadline_in(now_ms)})
         if (timer >= 0 && (timeout < 0 || timer < timeout)) timeout = timer;
     return timeout;
 }
@@ -167,6 +175,9 @@ void QemuSupervisor::on_event(uint64_t now_ms, const bool*, size_t) {
             start_.query_sent(now_ms);
         }
     }
+    if (control_.connected() && liveness_.next_query_in(now_ms) == 0 &&
+        control_.send(kLivenessQuery))
+        liveness_.query_sent(now_ms);
     perform(ladder_.tick(now_ms));
 }
 

@@ -13,6 +13,7 @@
 #include "supervision/guest_start.hpp"
 #include "supervision/qmp_message.hpp"
 #include "supervision/stop_ladder.hpp"
+#include "supervision/watchdog.hpp"
 
 namespace hal {
 
@@ -56,6 +57,13 @@ public:
     void on_qmp_message(const QmpMessage& message, uint64_t now_ms);
     void on_qemu_exited(int status);
 
+    // Asks QEMU every `every_ms` whether it answers (query-status), for the hardware watchdog;
+    // off unless called.
+    void watch_liveness(uint64_t every_ms, uint64_t patience_ms) {
+        liveness_ = QemuLiveness(every_ms, patience_ms);
+    }
+    const QemuLiveness& liveness() const { return liveness_; }
+
     bool ended() const { return ended_; }
     const QemuEnding& ending() const { return ending_; }
     pid_t qemu() const { return qemu_; }
@@ -73,6 +81,7 @@ private:
     LadderTiming timing_;
     StopLadder ladder_;
     GuestStartWatch start_;
+    QemuLiveness liveness_;
     pid_t qemu_;
     QemuEnding ending_;
     bool ended_ = false;

@@ -271,7 +271,7 @@ WATCHDOG_OUTER = ["-device", "i6300esb", "-action", "watchdog=poweroff"]
 ARMED = "hal-init: watchdog: /dev/watchdog0 (i6300ESB timer) armed: the machine resets 10 s after"
 
 
-def test_hardware_watchdog_is_petted_while_pid1_runs_and_resets_a_hung_pid1(kernel, tmp_path):
+def test_hardware_watchdog_is_petted_while_all_is_well_and_resets_a_hung_pid1_or_qemu(kernel, tmp_path):
     image = packed_test_build(kernel, tmp_path, "disk = auto\nwatchdog = 10\npowerdown_timeout = 3\n")
     disk = make_disk(tmp_path / "disk.img", f"HAL-WATCHED-{uuid.uuid4().hex[:8]}", loop_forever=True)
     # Healthy: 40 s after arming (four timeouts), the machine's power button; hal-init's loop
@@ -298,3 +298,14 @@ def test_hardware_watchdog_is_petted_while_pid1_runs_and_resets_a_hung_pid1(kern
     stopped = hung.arrival("hal-init: test: PID 1's event loop stops here for good")
     ended = hung.started + hung.seconds
     assert 10 - 10 / 3 - 0.5 <= ended - stopped <= 60, (ended - stopped, hung.console[-3000:])
+    # QEMU stopped (SIGSTOP 10 s after its start) while hal-init's loop runs: QMP goes
+    # unanswered, and 10 s on hal-init stops petting; the machine ends 10 s after the last pet.
+    wedged = boot(kernel, image, tmp_path / "wedged.log", disks=[disk], extra=WATCHDOG_OUTER, timeout=300,
+                  append="hal_test_fault=stop-qemu")
+    wedged.assert_no_panic()
+    assert not wedged.timed_out, wedged.console[-3000:]
+    withheld = "hal-init: watchdog: QEMU has answered no QMP query for "
+    wedged.assert_in_order(ARMED, withheld, "no longer petted; the machine resets within 10 s")
+    assert "reboot: Power down" not in wedged.console, wedged.console[-3000:]
+    ended = wedged.started + wedged.seconds
+    assert 10 - 10 / 3 - 0.5 <= ended - wedged.arrival(withheld) <= 30, wedged.console[-3000:]

@@ -233,3 +233,27 @@ TEST_CASE(
     CHECK(exhausted.restarts_exhausted);
     CHECK(exhausted.action == settings.emergency);
 }
+
+TEST_CASE(
+    "supervisor: liveness watched -> query-status every interval once connected; its answers "
+    "keep QEMU vouched for, silence does not") {
+    FakeQemu qemu;
+    QemuSupervisor supervisor(qemu, LadderTiming{}, 0, kQemu, kStart);
+    run_until(supervisor, kStart, kStart + 10000);
+    CHECK(qemu.commands.empty());  // not watched unless asked (the watchdog asks)
+    supervisor.watch_liveness(3000, 10000);
+    const std::string query = "{\"execute\": \"query-status\", \"id\": \"liveness\"}";
+    run_until(supervisor, kStart + 10000, kStart + 10000);
+    REQUIRE(qemu.commands == std::vector<std::string>{query});
+    qmp(supervisor, "{\"return\": {\"status\": \"running\"}, \"id\": \"liveness\"}",
+        kStart + 10100);
+    run_until(supervisor, kStart + 10100, kStart + 16000);
+    CHECK(qemu.commands.size() == 3);  // at +13000 and +16000
+    CHECK(supervisor.liveness().answers(kStart + 16000));
+    // No answer to the queries of +13000 and later: 10 s after the first of them, not vouched.
+    run_until(supervisor, kStart + 16000, kStart + 23000);
+    CHECK_FALSE(supervisor.liveness().answers(kStart + 23000));
+    qmp(supervisor, "{\"return\": {}, \"id\": \"liveness\"}", kStart + 23100);
+    CHECK(supervisor.liveness().answers(kStart + 23100));
+    CHECK_FALSE(supervisor.ended());
+}

@@ -27,3 +27,27 @@ TEST_CASE("watchdog: petted every third of its timeout, so two late pets still d
     CHECK(hal::watchdog_pet_interval_ms(10) == 3333);
     CHECK(3 * hal::watchdog_pet_interval_ms(10) <= 10000);
 }
+
+TEST_CASE("watchdog: QEMU answers while no query has waited its patience; an answer clears it") {
+    hal::QemuLiveness off;
+    CHECK_FALSE(off.watched());
+    CHECK(off.answers(1000000));
+    CHECK(off.next_query_in(0) == -1);
+
+    hal::QemuLiveness liveness(3000, 10000);
+    CHECK(liveness.next_query_in(5000) == 0);  // the first query at once
+    liveness.query_sent(5000);
+    CHECK(liveness.next_query_in(6000) == 2000);
+    CHECK(liveness.answers(14999));
+    liveness.answered();
+    CHECK(liveness.waiting_ms(20000) == 0);
+    // Unanswered from 8000 on: later queries do not restart the wait.
+    liveness.query_sent(8000);
+    liveness.query_sent(11000);
+    liveness.query_sent(14000);
+    CHECK(liveness.waiting_ms(17999) == 9999);
+    CHECK(liveness.answers(17999));
+    CHECK_FALSE(liveness.answers(18000));
+    liveness.answered();
+    CHECK(liveness.answers(18000));
+}
