@@ -2,6 +2,7 @@
 #include "base/sys/attribute.hpp"
 
 #include <cerrno>
+#include <cstring>
 
 #include "base/sys/fs.hpp"
 #include "base/text.hpp"
@@ -33,6 +34,15 @@ uint64_t read_number_attribute(std::string_view directory, std::string_view name
 bool attribute_exists(std::string_view directory, std::string_view name) {
     FixedString<kPathCapacity> path;
     return join(path, directory, name) && path_exists(path.c_str());
+}
+
+const char* bound_driver(std::string_view directory, char* buffer, size_t capacity,
+                         const char* fallback) {
+    FixedString<kPathCapacity> link;
+    if (!join(link, directory, "device/driver") || !read_link(link.c_str(), buffer, capacity).ok())
+        return fallback;
+    const char* slash = std::strrchr(buffer, '/');
+    return slash ? slash + 1 : buffer;
 }
 
 }  // namespace hal::sys

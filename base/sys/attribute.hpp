@@ -21,4 +21,9 @@ uint64_t read_number_attribute(std::string_view directory, std::string_view name
 // True when DIRECTORY/NAME exists.
 bool attribute_exists(std::string_view directory, std::string_view name);
 
+// The driver bound to the device of a sysfs class entry (the basename of DIRECTORY/device/
+// driver, e.g. "e1000e" for /sys/class/net/eth0), in `buffer`; `fallback` when there is none.
+const char* bound_driver(std::string_view directory, char* buffer, size_t capacity,
+                         const char* fallback);
+
 }  // namespace hal::sys

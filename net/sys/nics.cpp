@@ -2,7 +2,6 @@
 #include "net/sys/nics.hpp"
 
 #include <cstdio>
-#include <cstring>
 
 #include "base/sys/attribute.hpp"
 #include "base/sys/fs.hpp"
@@ -84,11 +83,9 @@ size_t find_host_nics(HostNic* nics, size_t capacity) {
 }
 
 const char* nic_driver(const char* interface, char* buffer, size_t capacity) {
-    char link[96];
-    std::snprintf(link, sizeof link, "/sys/class/net/%s/device/driver", interface);
-    if (!sys::read_link(link, buffer, capacity).ok()) return "unknown";
-    const char* slash = std::strrchr(buffer, '/');
-    return slash ? slash + 1 : buffer;
+    char directory[96];
+    std::snprintf(directory, sizeof directory, "/sys/class/net/%s", interface);
+    return sys::bound_driver(directory, buffer, capacity, "unknown");
 }
 
 }  // namespace hal

@@ -84,10 +84,7 @@ void probe_tpm(TpmFacts& tpm) {
     tpm.version_major =
         static_cast<uint32_t>(sys::read_number_attribute(kTpmClass, "tpm_version_major", 0));
     char target[256];
-    if (sys::read_link("/sys/class/tpm/tpm0/device/driver", target, sizeof target).ok()) {
-        const char* slash = std::strrchr(target, '/');
-        tpm.driver.assign(slash ? slash + 1 : target);
-    }
+    tpm.driver.assign(sys::bound_driver(kTpmClass, target, sizeof target, ""));
     tpm.cancel = sys::attribute_exists(kTpmClass, "device/cancel");
 }
 
