@@ -39,20 +39,19 @@ void HardwareWatchdog::watch(QemuSupervisor* supervisor) {
     supervisor_ = supervisor;
     withheld_ = false;
     if (supervisor_ && g_watchdog >= 0)
-        supervisor_->watch_liveness(watchdog_pet_interval_ms(setting_.timeout_seconds),
-                                    setting_.timeout_seconds * 1000ull);
+        supervisor_->watch_liveness(watchdog_pet_interval_ms(timeout_seconds_),
+                                    timeout_seconds_ * 1000ull);
 }
 
 void HardwareWatchdog::pet(uint64_t now_ms) {
-    next_ms_ = now_ms + watchdog_pet_interval_ms(setting_.timeout_seconds);
+    next_ms_ = now_ms + watchdog_pet_interval_ms(timeout_seconds_);
     const QemuLiveness* liveness = supervisor_ ? &supervisor_->liveness() : nullptr;
     if (liveness && !liveness->answers(now_ms)) {
         if (!withheld_)
             log_warning(
                 "watchdog: QEMU has answered no QMP query for %llu ms: no longer petted; the "
                 "machine resets within %u s unless it answers again",
-                static_cast<unsigned long long>(liveness->waiting_ms(now_ms)),
-                setting_.timeout_seconds);
+                static_cast<unsigned long long>(liveness->waiting_ms(now_ms)), timeout_seconds_);
         withheld_ = true;
         return;
     }
@@ -83,16 +82,16 @@ void HardwareWatchdog::look(uint64_t now_ms) {
         log_warning("watchdog: %s takes no %u s timeout (%s); it keeps its own", kDevice,
                     setting_.timeout_seconds, std::strerror(errno));
     (void)::ioctl(g_watchdog, WDIOC_GETTIMEOUT, &timeout);
-    if (timeout > 0) setting_.timeout_seconds = static_cast<uint32_t>(timeout);
+    timeout_seconds_ = timeout > 0 ? static_cast<uint32_t>(timeout) : setting_.timeout_seconds;
     watchdog_info info{};
     (void)::ioctl(g_watchdog, WDIOC_GETSUPPORT, &info);
     log_info(
-        "watchdog: %s (%.32s) armed: the machine resets %d s after hal-init's loop stops or "
+        "watchdog: %s (%.32s) armed: the machine resets %u s after hal-init's loop stops or "
         "QEMU stops answering QMP; petted every %llu ms",
-        kDevice, reinterpret_cast<const char*>(info.identity), timeout,
-        static_cast<unsigned long long>(watchdog_pet_interval_ms(setting_.timeout_seconds)));
+        kDevice, reinterpret_cast<const char*>(info.identity), timeout_seconds_,
+        static_cast<unsigned long long>(watchdog_pet_interval_ms(timeout_seconds_)));
     (void)::ioctl(g_watchdog, WDIOC_KEEPALIVE, 0);
-    next_ms_ = now_ms + watchdog_pet_interval_ms(setting_.timeout_seconds);
+    next_ms_ = now_ms + watchdog_pet_interval_ms(timeout_seconds_);
     watch(supervisor_);  // from now on, QEMU must answer QMP too
 }
 

@@ -28,6 +28,8 @@ private:
     void pet(uint64_t now_ms);
 
     WatchdogSetting setting_;
+    // The timeout the device took (WDIOC_GETTIMEOUT), once armed: the pets follow it.
+    uint32_t timeout_seconds_ = 0;
     uint64_t search_started_ms_ = 0;  // 0: not started
     uint64_t next_ms_ = 0;
     bool given_up_ = false;
