@@ -61,10 +61,12 @@ void log_guest_platform(const LaunchPlan& plan, const TpmFacts& tpm) {
                              : "no Hyper-V enlightenments without KVM");
     else
         log_info("guest_os: %s (%s)", guest_os_name(os.os), os.reason);
+    const char* version = tpm.version_major == 1   ? "TPM 1.2"
+                          : tpm.version_major == 2 ? "TPM 2.0"
+                                                   : "TPM of unknown version";
     if (plan.tpm.pass)
-        log_info("tpm: /dev/tpm0 (TPM %s, %s) to the guest as %s: %s",
-                 tpm.version_major == 1 ? "1.2" : "2.0", tpm.driver.c_str(), plan.tpm.front_end,
-                 plan.tpm.reason);
+        log_info("tpm: /dev/tpm0 (%s, %s) to the guest as %s: %s", version, tpm.driver.c_str(),
+                 plan.tpm.front_end, plan.tpm.reason);
     else
         log_info("tpm: none: %s", plan.tpm.reason);
 }
