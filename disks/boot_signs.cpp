@@ -27,6 +27,12 @@ const Partition* windows_boot_partition(const PartitionTable& table) {
     return nullptr;
 }
 
+const Partition* efi_system_partition(const PartitionTable& table) {
+    for (size_t i = 0; i < table.count; ++i)
+        if (table.partitions[i].kind == PartitionKind::kEfiSystem) return &table.partitions[i];
+    return nullptr;
+}
+
 bool windows_boot_record(const uint8_t* sector, size_t size) {
     if (size < 512 || sector[510] != 0x55 || sector[511] != 0xaa) return false;
     const std::string_view text(reinterpret_cast<const char*>(sector), 512);

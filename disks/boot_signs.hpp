@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "base/text.hpp"
 #include "disks/partition_table.hpp"
 
 namespace hal {
@@ -16,6 +17,10 @@ struct DiskBootSigns {
     // whose boot record loads BOOTMGR (MBR; the caller reads it: windows_boot_record).
     bool windows = false;
     const char* windows_reason = "";
+    // UEFI: a boot loader on the ESP carries an Authenticode signature (the caller reads the
+    // ESP: scan_esp_loaders). Only such a disk follows the host into Secure Boot.
+    bool signed_loader = false;
+    FixedString<48> signed_loader_path;  // EFI/BOOT/BOOTX64.EFI
 };
 
 DiskBootSigns boot_signs(const PartitionTable& table);
@@ -23,6 +28,9 @@ DiskBootSigns boot_signs(const PartitionTable& table);
 // The MBR partition whose boot record tells Windows apart on a BIOS disk: the active NTFS
 // (type 0x07) one; nullptr on GPT or when there is none.
 const Partition* windows_boot_partition(const PartitionTable& table);
+
+// The EFI System Partition a UEFI firmware would boot from: the first one; nullptr if none.
+const Partition* efi_system_partition(const PartitionTable& table);
 
 // The first sector of an NTFS partition whose boot code loads Windows' BOOTMGR (Vista and
 // later: its messages name it); false for any other sector.

@@ -7,6 +7,7 @@
 #include "base/sys/attribute.hpp"
 #include "base/sys/fs.hpp"
 #include "base/sys/log.hpp"
+#include "disks/esp_loaders.hpp"
 #include "disks/partition_table.hpp"
 #include "disks/qcow2.hpp"
 
@@ -101,22 +102,55 @@ void read_identity(std::string_view directory, HostDisk& disk) {
     read_scsi_identity(directory, identity);
 }
 
-// `path` (a raw disk or image; nullptr for qcow2) for the MBR's active NTFS boot record.
-DiskBootSigns boot_signs_of(std::span<const uint8_t> head, const char* path = nullptr,
-                            uint32_t sector_size = 512) {
-    const PartitionTable table = parse_partition_table(head.data(), head.size());
-    DiskBootSigns signs = boot_signs(table);
-    const Partition* ntfs = path ? windows_boot_partition(table) : nullptr;
-    if (!ntfs) return signs;
+// A partition of an open disk as the ESP scan's byte source.
+class PartitionBytes final : public ByteSource {
+public:
+    PartitionBytes(int fd, uint64_t start) : fd_(fd), start_(start) {}
+    bool read(uint64_t offset, uint8_t* out, size_t size) override {
+        const auto got = sys::read_at(fd_, start_ + offset, out, size);
+        return got.ok() && got.value() == size;
+    }
+
+private:
+    int fd_;
+    uint64_t start_;
+};
+
+EspScanBuffers g_esp_buffers;
+
+// The boot records behind the partition table: an active NTFS partition's (Windows on a BIOS
+// disk) and the ESP's loaders (signed or not).
+void read_boot_records(const PartitionTable& table, const char* path, uint32_t sector_size,
+                       DiskBootSigns& signs) {
+    const Partition* ntfs = windows_boot_partition(table);
+    const Partition* esp = efi_system_partition(table);
+    if (!ntfs && !esp) return;
     const auto fd = sys::open_read_only(path, false);
-    if (!fd.ok()) return signs;
+    if (!fd.ok()) return;
     uint8_t sector[512];
-    const auto got = sys::read_at(fd.value(), ntfs->first_lba * sector_size, sector, sizeof sector);
-    sys::close_fd(fd.value());
+    const auto got =
+        ntfs ? sys::read_at(fd.value(), ntfs->first_lba * sector_size, sector, sizeof sector)
+             : Result<size_t>(0);
     if (got.ok() && windows_boot_record(sector, got.value())) {
         signs.windows = true;
         signs.windows_reason = "the boot disk's active NTFS partition loads BOOTMGR";
     }
+    if (esp) {
+        PartitionBytes bytes(fd.value(),
+                             esp->first_lba * (table.gpt ? table.sector_size : sector_size));
+        const EspLoaders loaders = scan_esp_loaders(bytes, g_esp_buffers);
+        signs.signed_loader = loaders.signed_loaders > 0;
+        signs.signed_loader_path = loaders.first_signed;
+    }
+    sys::close_fd(fd.value());
+}
+
+// `path` (a raw disk or image; nullptr for qcow2) for the boot records.
+DiskBootSigns boot_signs_of(std::span<const uint8_t> head, const char* path = nullptr,
+                            uint32_t sector_size = 512) {
+    const PartitionTable table = parse_partition_table(head.data(), head.size());
+    DiskBootSigns signs = boot_signs(table);
+    if (path) read_boot_records(table, path, sector_size, signs);
     return signs;
 }
 
