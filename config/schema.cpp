@@ -77,8 +77,8 @@ constexpr SettingRow kRows[] = {
      }},
     {"firmware", "auto",
      "`auto` (UEFI for a disk with an EFI System Partition, BIOS for one with BIOS boot code, else "
-     "the host's own "
-     "mode), `bios`, `uefi`, `uefi-secure` (Secure Boot, q35)",
+     "the host's own mode; Secure Boot when the host booted with it on and the disk's loader is "
+     "signed), `bios`, `uefi`, `uefi-secure` (Secure Boot, q35)",
      [](Config& c, Value v) { return store(c.platform.firmware, parse_firmware_setting(v)); }},
     {"uefi_vars", "",
      "`DEVICE:/PATH` of a file that keeps the UEFI variables (boot entries) across boots "

@@ -76,8 +76,15 @@ void plan_run(Boot& boot) {
     boot.plan = plan_launch(boot.config, boot.facts);
     if (boot.plan.accel_warning)
         log_warning("launch: accel %s: %s", accel_name(boot.plan.accel), boot.plan.accel_reason);
-    log_info("firmware: %s: %s", boot_firmware_name(boot.plan.boot.firmware),
-             boot.plan.boot.reason);
+    const BootDecision& firmware = boot.plan.boot;
+    const DiskBootSigns& signs =
+        boot.plan.disks.count > 0 ? boot.plan.disks.disks[0].host.boot : DiskBootSigns{};
+    if (*firmware.secure_boot)
+        log_info("firmware: %s: %s; %s%s%s%s", boot_firmware_name(firmware.firmware),
+                 firmware.reason, firmware.secure_boot, signs.signed_loader ? " (" : "",
+                 signs.signed_loader_path.c_str(), signs.signed_loader ? ")" : "");
+    else
+        log_info("firmware: %s: %s", boot_firmware_name(firmware.firmware), firmware.reason);
     log_guest_platform(boot.plan, boot.facts.platform.tpm);
     if (boot.plan.fatal) fail_boot(boot.plan.fatal);
     if (boot.plan.boot.firmware != BootFirmware::kBios &&

@@ -230,6 +230,8 @@ void prepare_network(Boot& boot) {
     phase("disks");
     prepare_disks(boot);
     phase("identity");
+    // The host firmware's SecureBoot variable is read through efivarfs (a module on Debian).
+    if (sys::is_directory("/sys/firmware/efi")) (void)boot.modules.load_for_filesystem("efivarfs");
     gather_identity(boot.config.platform.identity, boot.facts.platform);
     prepare_snapshot_space(boot.config.disks);
 

@@ -3,7 +3,7 @@
 
 namespace hal {
 
-FirmwareList firmware_for(const Config& config) {
+FirmwareList firmware_for(const Config& config, bool secure_boot_machine) {
     FirmwareList list;
     auto add = [&list](std::string_view name) { list.names[list.count++] = name; };
     // SeaBIOS for both machines, plus the ROMs QEMU loads for the APIC and for direct kernel
@@ -12,13 +12,17 @@ FirmwareList firmware_for(const Config& config) {
     add("kvmvapic.bin");
     add("linuxboot_dma.bin");
     // OVMF for UEFI guests (Debian's ovmf package): code and the variable store template.
-    // `auto` may meet a UEFI disk, so it packs the plain build; uefi-secure its Secure Boot
-    // build with Microsoft's keys enrolled.
+    // `auto` may meet a UEFI disk, so it packs the plain build, and on a machine that boots
+    // with Secure Boot on the Secure Boot build too (its guest's Secure Boot follows the
+    // host's); uefi-secure only the Secure Boot build, with Microsoft's keys enrolled.
     switch (config.platform.firmware) {
         case FirmwareSetting::kAuto:
         case FirmwareSetting::kUefi:
             add("OVMF_CODE_4M.fd");
             add("OVMF_VARS_4M.fd");
+            if (config.platform.firmware == FirmwareSetting::kUefi || !secure_boot_machine) break;
+            add("OVMF_CODE_4M.secboot.fd");
+            add("OVMF_VARS_4M.ms.fd");
             break;
         case FirmwareSetting::kUefiSecure:
             add("OVMF_CODE_4M.secboot.fd");

@@ -17,6 +17,7 @@ struct FirmwareList {
     std::span<const std::string_view> view() const { return {names, count}; }
 };
 
-FirmwareList firmware_for(const Config& config);
+// `secure_boot_machine`: the image is for a machine that boots with Secure Boot on.
+FirmwareList firmware_for(const Config& config, bool secure_boot_machine = false);
 
 }  // namespace hal

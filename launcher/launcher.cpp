@@ -98,7 +98,7 @@ void choose_cpus(const Config& config, const HostFacts& facts, LaunchPlan& plan)
 void choose_firmware(const Config& config, const HostFacts& facts, LaunchPlan& plan) {
     const DiskBootSigns signs =
         plan.disks.count > 0 ? plan.disks.disks[0].host.boot : DiskBootSigns{};
-    plan.boot = decide_boot_firmware(config.platform.firmware, signs, facts.platform.host_uefi);
+    plan.boot = decide_boot_firmware(config.platform.firmware, signs, facts.platform);
     switch (plan.boot.firmware) {
         case BootFirmware::kBios: return;
         case BootFirmware::kUefi:

@@ -32,6 +32,8 @@ struct PlatformFacts {
     // board the launcher runs on, for the launch log and for a board-specific machine choice.
     BoardIdentity board;
     bool host_uefi = false;  // the host booted with UEFI (/sys/firmware/efi)
+    // ... with Secure Boot on (its SecureBoot variable is 1); the guest's Secure Boot follows.
+    bool host_secure_boot = false;
     // Guest firmware files present in the image.
     bool ovmf = false;
     bool ovmf_secure = false;

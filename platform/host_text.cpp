@@ -57,4 +57,11 @@ std::optional<uint32_t> cpu_list_count(std::string_view list) {
     return count;
 }
 
+std::optional<bool> efi_boolean_variable(std::string_view file) {
+    if (file.size() != 5) return std::nullopt;
+    const auto value = static_cast<uint8_t>(file[4]);
+    if (value > 1) return std::nullopt;
+    return value == 1;
+}
+
 }  // namespace hal

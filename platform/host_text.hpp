@@ -24,4 +24,8 @@ inline std::optional<uint64_t> meminfo_total_kib(std::string_view meminfo) {
 // Number of CPUs in a kernel CPU list such as "0-3,8,10-11" (/sys/devices/system/cpu/online).
 std::optional<uint32_t> cpu_list_count(std::string_view list);
 
+// A boolean UEFI variable as efivarfs gives it (4 bytes of attributes, then the value):
+// SecureBoot-8be4df61-... is 1 when the firmware booted with Secure Boot enforcing.
+std::optional<bool> efi_boolean_variable(std::string_view file);
+
 }  // namespace hal

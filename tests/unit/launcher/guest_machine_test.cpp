@@ -148,7 +148,8 @@ TEST_CASE("firmware: a UEFI boot disk -> OVMF code read-only and the private var
 
 TEST_CASE("firmware: BIOS boot disk -> no pflash; UEFI without OVMF in the image -> fatal reason") {
     HostDisk bios = sata_disk();
-    bios.boot = {false, true};
+    bios.boot = {};
+    bios.boot.bios = true;
     const auto drives = values_after(argv_for(base(), facts_with({bios})), "-drive");
     CHECK(drives.size() == 1);
     HostFacts facts = facts_with({sata_disk()});

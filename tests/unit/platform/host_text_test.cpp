@@ -48,3 +48,12 @@ TEST_CASE("host facts: cpu list table -> count") {
     CHECK_FALSE(hal::cpu_list_count("3-1").has_value());
     CHECK_FALSE(hal::cpu_list_count("a-b").has_value());
 }
+
+TEST_CASE("host text: a boolean EFI variable is 4 bytes of attributes and 0 or 1") {
+    using namespace std::string_view_literals;
+    CHECK(hal::efi_boolean_variable("\x06\0\0\0\x01"sv) == true);
+    CHECK(hal::efi_boolean_variable("\x06\0\0\0\0"sv) == false);
+    CHECK_FALSE(hal::efi_boolean_variable("\x06\0\0\0\x02"sv).has_value());
+    CHECK_FALSE(hal::efi_boolean_variable("\x06\0\0\0"sv).has_value());
+    CHECK_FALSE(hal::efi_boolean_variable("\x06\0\0\0\x01\x01"sv).has_value());
+}
