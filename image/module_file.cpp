@@ -113,6 +113,24 @@ Checked<std::string> read_module(const std::string& path) {
     return module_elf(path, TRY(read_whole_file(path)));
 }
 
+bool module_signed(std::string_view elf) {
+    constexpr std::string_view kTrailer = "~Module signature appended~\n";
+    return elf.size() >= kTrailer.size() && elf.substr(elf.size() - kTrailer.size()) == kTrailer;
+}
+
+std::string unsigned_modules_warning(const std::vector<std::string>& names) {
+    if (names.empty()) return "";
+    std::string list;
+    for (size_t i = 0; i < names.size() && i < 8; ++i) list += (i ? ", " : "") + names[i];
+    if (names.size() > 8) list += ", ...";
+    return std::to_string(names.size()) +
+           (names.size() == 1 ? " module carries" : " modules carry") + " no signature (" + list +
+           "), and the machine boots with Secure Boot on: its kernel is locked down and will "
+           "refuse " +
+           (names.size() == 1 ? "it" : "them") +
+           "; sign them with a key the kernel trusts (a machine owner key) or leave them out";
+}
+
 bool is_module_path(std::string_view path) {
     ModuleName name;
     return module_name_from_path(path, name);

@@ -16,6 +16,13 @@ Checked<std::string> module_elf(const std::string& path, std::string raw);
 // A module file by its name: .ko, .ko.gz, .ko.xz or .ko.zst.
 bool is_module_path(std::string_view path);
 
+// The module ends in an appended signature (the kernel's "~Module signature appended~"
+// trailer), which a kernel locked down by Secure Boot requires.
+bool module_signed(std::string_view elf);
+// The warning for modules without a signature in an image for a Secure Boot machine, or ""
+// for none.
+std::string unsigned_modules_warning(const std::vector<std::string>& names);
+
 // Decompressors, each for one whole in-memory stream.
 Checked<std::string> gunzip(const std::string& input);
 Checked<std::string> unxz(const std::string& input);

@@ -125,6 +125,7 @@ struct PackedModule {
     std::string image_path;
     std::string bytes;
     std::vector<std::string> firmware;
+    bool is_signed = false;
 };
 
 Checked<PackedModule> pack_module(const KernelModules& kernel, const std::string& path,
@@ -134,6 +135,7 @@ Checked<PackedModule> pack_module(const KernelModules& kernel, const std::string
     const auto firmware = modinfo_values(elf, "firmware");
     if (!firmware.ok()) return problem(path + ": " + firmware.error().message);
     packed.firmware = firmware.value();
+    packed.is_signed = module_signed(elf);
     packed.image_path = plain_module_path(path);
     if (compression.zstd) {
         packed.image_path += ".zst";
@@ -164,6 +166,7 @@ Checked<std::map<std::string, std::string>> plan_module_files(const PackInputs& 
         PackedModule module = TRY(*packed[i]);
         const std::string image_path = kernel.image_directory + "/" + module.image_path;
         if (module.image_path != path) renamed[path] = module.image_path;
+        if (!module.is_signed) summary.unsigned_modules.push_back(module_name_of(path));
         if (inputs.module_compression.zstd)
             TRY(plan.add_stored_file(image_path, std::move(module.bytes), 0644));
         else if (module.image_path != path)
@@ -260,7 +263,7 @@ CheckedStatus plan_firmware(const PackInputs& inputs, const Config& config, File
     for (const char* system :
          {"/usr/share/qemu", "/usr/share/seabios", "/usr/lib/ipxe/qemu", "/usr/share/OVMF"})
         if (std::find(dirs.begin(), dirs.end(), system) == dirs.end()) dirs.push_back(system);
-    for (std::string_view view : firmware_for(config).view()) {
+    for (std::string_view view : firmware_for(config, inputs.secure_boot).view()) {
         const std::string name(view);
         const auto found = std::find_if(dirs.begin(), dirs.end(), [&](const std::string& dir) {
             return is_file(dir + "/" + name);

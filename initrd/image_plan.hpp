@@ -25,6 +25,9 @@ struct PackInputs {
     std::string sysfs = "/sys";
     ModuleCompression module_compression;  // each module its own zstd frame, or plain .ko
     unsigned threads = 0;                  // for compressing the modules; 0: every CPU
+    // The image is for a machine that boots with Secure Boot on (--secure-boot): firmware =
+    // auto packs the Secure Boot OVMF too, and unsigned modules are worth a warning.
+    bool secure_boot = false;
 };
 
 struct PlanSummary {
@@ -40,6 +43,7 @@ struct PlanSummary {
     std::string firmware_root;
     std::vector<std::pair<std::string, std::string>> packed_firmware;  // (module, file)
     std::vector<std::pair<std::string, std::string>> hostonly;  // (module, why) with --hostonly
+    std::vector<std::string> unsigned_modules;  // names of packed modules with no signature
 };
 
 CheckedStatus plan_image(const PackInputs& inputs, FilePlan& plan, PlanSummary& summary);

@@ -18,11 +18,13 @@
 
 #include "base/text.hpp"
 #include "image/file_io.hpp"
+#include "image/module_file.hpp"
 #include "initrd/archive_writer.hpp"
 #include "initrd/compressor.hpp"
 #include "initrd/config_reference.hpp"
 #include "initrd/image_plan.hpp"
 #include "initrd/microcode.hpp"
+#include "initrd/target_machine.hpp"
 #include "inspect/image_tools.hpp"
 
 namespace {
@@ -54,6 +56,9 @@ constexpr const char* kUsage =
     "      --firmware-dir DIR   search DIR first for QEMU firmware (repeatable)\n"
     "      --qemu-module-dir DIR  QEMU's run-time module directory (default: derived from --qemu)\n"
     "      --rescue-shell[=PATH]  pack a static busybox (default /bin/busybox) as /bin/sh\n"
+    "      --secure-boot auto|on|off  the machine boots with Secure Boot on: firmware = auto\n"
+    "                           packs the Secure Boot OVMF too, unsigned modules are warned\n"
+    "                           of (default auto: this machine's SecureBoot variable)\n"
     "      --list IMAGE         every file with its size, totals per top-level directory\n"
     "      --verify IMAGE       check an image; one line per problem, exit status 1 if any\n"
     "      --config-reference[=markdown|conf]  every hal.conf key with its meaning and default\n"
@@ -81,6 +86,7 @@ enum Option {
     kThreads,
     kMicrocode,
     kMicrocodeDir,
+    kSecureBoot,
     kList,
     kVerify,
     kConfigReference,
@@ -105,6 +111,7 @@ const struct option kOptions[] = {
     {"firmware-dir", required_argument, nullptr, kFirmwareDir},
     {"qemu-module-dir", required_argument, nullptr, kQemuModuleDir},
     {"rescue-shell", optional_argument, nullptr, kRescueShell},
+    {"secure-boot", required_argument, nullptr, kSecureBoot},
     {"list", required_argument, nullptr, kList},
     {"verify", required_argument, nullptr, kVerify},
     {"config-reference", optional_argument, nullptr, kConfigReference},
@@ -119,6 +126,7 @@ struct Settings {
     hal::pack::ArchiveOptions archive;
     hal::pack::MicrocodeSetting microcode = hal::pack::MicrocodeSetting::kAuto;
     std::string microcode_dir;
+    std::string secure_boot = "auto";
     std::vector<std::string> kernels;
     bool all_kernels = false;
     bool verbose = false, quiet = false;
@@ -315,6 +323,12 @@ int parse_arguments(int argc, char** argv, Settings& settings) {
                                 ": auto, intel, amd or none");
                 break;
             case kMicrocodeDir: settings.microcode_dir = optarg; break;
+            case kSecureBoot:
+                settings.secure_boot = optarg;
+                if (settings.secure_boot != "auto" && settings.secure_boot != "on" &&
+                    settings.secure_boot != "off")
+                    return fail(std::string("--secure-boot ") + optarg + ": auto, on or off");
+                break;
             case kQemu: inputs.qemu = optarg; break;
             case kInit: inputs.init = optarg; break;
             case kDisplay: inputs.display = optarg; break;
@@ -343,23 +357,18 @@ int parse_arguments(int argc, char** argv, Settings& settings) {
     return -1;  // go on
 }
 
-int pack_one(Settings& settings, const std::string& kernel) {
-    PackInputs inputs = settings.inputs;
-    inputs.kernel_version = kernel;
-    std::string output = settings.output;
-    for (size_t at; (at = output.find("%k")) != std::string::npos;) output.replace(at, 2, kernel);
-    hal::pack::FilePlan plan;
-    hal::pack::PlanSummary summary;
-    {
-        Progress progress("resolving and compressing modules, planning the image");
-        if (const auto planned = hal::pack::plan_image(inputs, plan, summary); !planned.ok())
-            return fail(planned.error().message);
-    }
+// What planning found worth telling: notes, host-only choices, unsigned modules for a Secure
+// Boot machine, firmware files modules name that are not there.
+void report_plan(const Settings& settings, const PackInputs& inputs,
+                 const hal::pack::PlanSummary& summary) {
     for (const auto& note : summary.notes)
         std::fprintf(stderr, "mkinitrd-hal: %s%s\n",
                      note.rfind("warning: ", 0) == 0 ? "" : "note: ", note.c_str());
     for (const auto& [module, reason] : summary.hostonly)
         std::fprintf(stderr, "mkinitrd-hal: hostonly: %s for %s\n", module.c_str(), reason.c_str());
+    if (inputs.secure_boot && !summary.unsigned_modules.empty())
+        std::fprintf(stderr, "mkinitrd-hal: warning: %s\n",
+                     hal::pack::unsigned_modules_warning(summary.unsigned_modules).c_str());
     if (!summary.missing_firmware.empty()) {
         std::vector<std::string> modules;
         for (const auto& [module, file] : summary.missing_firmware) {
@@ -384,6 +393,21 @@ int pack_one(Settings& settings, const std::string& kernel) {
                          modules.size() > 8 ? ", ..." : "");
         }
     }
+}
+
+int pack_one(Settings& settings, const std::string& kernel) {
+    PackInputs inputs = settings.inputs;
+    inputs.kernel_version = kernel;
+    std::string output = settings.output;
+    for (size_t at; (at = output.find("%k")) != std::string::npos;) output.replace(at, 2, kernel);
+    hal::pack::FilePlan plan;
+    hal::pack::PlanSummary summary;
+    {
+        Progress progress("resolving and compressing modules, planning the image");
+        if (const auto planned = hal::pack::plan_image(inputs, plan, summary); !planned.ok())
+            return fail(planned.error().message);
+    }
+    report_plan(settings, inputs, summary);
     hal::pack::ArchiveOptions archive = settings.archive;
     hal::pack::CpuSignature cpu;
     (void)hal::pack::read_cpu_signature("/proc/cpuinfo", cpu);
@@ -403,11 +427,18 @@ int pack_one(Settings& settings, const std::string& kernel) {
         for (const auto& entry : entries)
             std::fprintf(stderr, "mkinitrd-hal: %s%s%s\n", entry.image_path.c_str(),
                          entry.host_path.empty() ? "" : " <- ", entry.host_path.c_str());
+    // A machine with a TPM measures the image at boot: different bytes, different PCRs.
+    const bool tpm = hal::pack::machine_has_tpm(inputs.sysfs);
+    const auto before = tpm ? hal::pack::read_whole_file(output) : hal::problem("no TPM");
     {
         Progress progress("writing and compressing the image");
         if (const auto written = hal::pack::write_image(entries, output, archive); !written.ok())
             return fail(written.error().message);
     }
+    const auto after = before.ok() ? hal::pack::read_whole_file(output) : hal::problem("unread");
+    if (before.ok() && (!after.ok() || after.value() != before.value()))
+        std::fprintf(stderr, "mkinitrd-hal: warning: %s\n",
+                     hal::pack::replaced_image_tpm_warning(output).c_str());
     struct stat written;
     const long long size =
         ::stat(output.c_str(), &written) == 0 ? static_cast<long long>(written.st_size) : -1;
@@ -440,7 +471,9 @@ int main(int argc, char** argv) {
         return listed.ok() ? 0 : fail(listed.error().message);
     }
     if (!settings.verify.empty()) {
-        const auto problems = hal::pack::verify_image(settings.verify, stdout);
+        const auto problems = hal::pack::verify_image(
+            settings.verify, stdout,
+            hal::pack::target_secure_boot(settings.secure_boot, settings.inputs.sysfs));
         if (!problems.ok()) return fail(problems.error().message);
         return problems.value() == 0 ? 0 : 1;
     }
@@ -478,6 +511,7 @@ int main(int argc, char** argv) {
             return fail(std::string("SOURCE_DATE_EPOCH is not a number: ") + epoch);
         settings.archive.source_date_epoch = static_cast<int64_t>(*value);
     }
+    inputs.secure_boot = hal::pack::target_secure_boot(settings.secure_boot, inputs.sysfs);
     int status = 0;
     for (const auto& kernel : settings.kernels)
         if (const int result = pack_one(settings, kernel); result != 0) status = result;

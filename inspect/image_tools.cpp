@@ -155,6 +155,7 @@ struct Checker {
     std::FILE* out;
     std::string image;
     std::string root;
+    bool secure_boot = false;  // the image is for a machine with Secure Boot on
     int errors = 0;
     int warnings = 0;
 
@@ -239,6 +240,7 @@ void check_modules(Checker& checker, const ImageContents& image) {
         for (const auto& entry : segment.entries)
             if (is_regular(entry.mode)) files["/" + entry.path] = entry.data;
     const std::set<std::string> packed = packed_firmware(checker);
+    std::vector<std::string> unsigned_modules;
     for (const auto& [index_path, index] : files) {
         if (!ends_with(index_path, "/modules.dep")) continue;
         const std::string directory = index_path.substr(0, index_path.rfind('/'));
@@ -268,6 +270,7 @@ void check_modules(Checker& checker, const ImageContents& image) {
                 checker.problem(elf.error().message);
                 continue;
             }
+            if (!module_signed(elf.value())) unsigned_modules.push_back(module_name_of(file));
             // Firmware the module names: missing after it was packed is a problem; never found
             // at pack time (the manifest says so, or there is no manifest) a warning.
             const auto firmware = modinfo_values(elf.value(), "firmware");
@@ -297,6 +300,8 @@ void check_modules(Checker& checker, const ImageContents& image) {
                     " firmware files that were not found when packing (" + absent[0] + ", ...)");
         }
     }
+    if (checker.secure_boot && !unsigned_modules.empty())
+        checker.warning(unsigned_modules_warning(unsigned_modules));
 }
 
 void check_config(Checker& checker) {
@@ -405,7 +410,7 @@ CheckedStatus list_image(const std::string& path, std::FILE* out) {
     return done();
 }
 
-Checked<int> verify_image(const std::string& path, std::FILE* out) {
+Checked<int> verify_image(const std::string& path, std::FILE* out, bool secure_boot) {
     ImageContents image;
     TRY(read_initramfs(path, image));
     TemporaryTree tree;
@@ -413,7 +418,7 @@ Checked<int> verify_image(const std::string& path, std::FILE* out) {
         return problem(std::string("cannot make a temporary directory: ") + std::strerror(errno));
     if (const auto unpacked = unpack(image, tree.root()); !unpacked.ok())
         return problem(path + ": " + unpacked.error().message);
-    Checker checker{out, path, tree.root()};
+    Checker checker{out, path, tree.root(), secure_boot};
     if (!checker.exists(layout::kInit)) checker.problem(std::string(layout::kInit) + " is missing");
     check_elves(checker, image);
     check_modules(checker, image);

@@ -18,6 +18,8 @@ CheckedStatus list_image(const std::string& path, std::FILE* out);
 // line per problem ("warning:" for firmware a module names that is not inside, which is only
 // a problem on machines with that device); returns the number of errors, or why the image
 // cannot be read at all.
-Checked<int> verify_image(const std::string& path, std::FILE* out);
+// `secure_boot`: the image is for a machine that boots with Secure Boot on (unsigned modules
+// are warned of).
+Checked<int> verify_image(const std::string& path, std::FILE* out, bool secure_boot = false);
 
 }  // namespace hal::pack
