@@ -1,6 +1,7 @@
 // The worker pool: each thread takes a ready module from the LoadPlan under one mutex.
 #include "modules/sys/loader.hpp"
 
+#include <cerrno>
 #include <cstring>
 
 #include "base/sys/log.hpp"
@@ -10,6 +11,26 @@
 #include "modules/sys/module_file.hpp"
 
 namespace hal {
+namespace {
+
+// Why the kernel's signature check refused a module, or nullptr for any other failure.
+const char* signature_refusal(const Error& error) {
+    const std::string_view operation = error.operation;
+    if (operation != "init_module" && operation != "finit_module") return nullptr;
+    switch (error.code) {
+        case EKEYREJECTED:  // what a kernel that enforces signatures (Secure Boot on) says
+            return "the kernel enforces module signatures (Secure Boot on) and this module is "
+                   "unsigned or signed with a key it does not trust (the kernel log says which)";
+        case EPERM:
+            return "the kernel is locked down and refuses unsigned modules; sign it with a key "
+                   "the kernel trusts";
+        case ENOKEY: return "signed with a key the kernel does not know";
+        case EBADMSG: return "its signature is malformed";
+        default: return nullptr;
+    }
+}
+
+}  // namespace
 
 ModuleLoader::ModuleLoader(const ModuleTable& table, const char* module_directory)
     : table_(table), module_directory_(module_directory), plan_(table) {}
@@ -33,6 +54,9 @@ void ModuleLoader::load_one(int index) {
             // The module found nothing to drive (a CPU-specific crypto driver without its
             // instructions): not a fault of this boot.
             log_info("modules: %s: nothing for it on this machine (ENODEV)", module.name.c_str());
+        else if (const char* refusal = signature_refusal(status.error()))
+            log_warning("modules: %s refused (%s, errno %d): %s", module.name.c_str(),
+                        std::strerror(status.error().code), status.error().code, refusal);
         else
             log_warning("modules: %s: %s failed: %s (errno %d)", module.name.c_str(),
                         status.error().operation, std::strerror(status.error().code),

@@ -155,6 +155,22 @@ TEST_CASE(
     CHECK_FALSE(boot.modules->storage_busy());
 }
 
+TEST_CASE("modules: a module the kernel refuses for its signature is named with the reason") {
+    Boot boot;
+    fake::module_failures()["virtio_ring.ko"] = EPERM;
+    fake::module_failures()["kvm-intel.ko"] = EKEYREJECTED;
+    boot.start();
+    boot.finish();
+    CHECK(
+        boot.log.has("modules: virtio_ring refused (Operation not permitted, errno 1): the kernel "
+                     "is locked down and refuses unsigned modules"));
+    CHECK(
+        boot.log.has("modules: kvm_intel refused (Key was rejected by service, errno 129): the "
+                     "kernel enforces module signatures (Secure Boot on) and this module is "
+                     "unsigned"));
+    CHECK(boot.log.has("modules: virtio_pci not loaded: it needs virtio_ring, which failed"));
+}
+
 TEST_CASE(
     "modules: a driver that fails -> its dependents skipped, one line each, the boot goes on") {
     Boot boot;
