@@ -221,3 +221,29 @@ def uefi_disk(kernel: Kernel, initramfs: Path, output: Path, *, cmdline: str = "
             ext4_image(image, partition)
             images.append((image, partition.kind or LINUX_TYPE, False))
         return assemble(output, "gpt", images, None)
+
+
+def secure_boot_root() -> Path:
+    """Debian's Microsoft-signed shim and Debian-signed GRUB, unpacked (scripts/fetch-secure-boot.sh)."""
+    return Path(subprocess.run(["bash", str(REPO / "scripts" / "fetch-secure-boot.sh")], check=True,
+                               capture_output=True, text=True).stdout.strip())
+
+
+def shim_disk(kernel: Kernel, initramfs: Path, output: Path, command_line: str, *, esp_size_mib: int = 48,
+              serial: str = "") -> Path:
+    """GPT with an ESP holding the chain a Debian installation boots under Secure Boot:
+    \\EFI\\BOOT\\BOOTX64.EFI is shim (signed by Microsoft's UEFI CA), beside it GRUB (signed by
+    Debian, checked by shim), whose grub.cfg boots Debian's signed kernel with `initramfs` and
+    the whole `command_line`."""
+    signed = secure_boot_root()
+    config = ("set timeout=0\nsearch --no-floppy --file --set=root /vmlinuz\n"
+              f"linux /vmlinuz {command_line}\ninitrd /initrd.gz\nboot\n").encode()
+    files = {"EFI/BOOT/BOOTX64.EFI": (signed / "usr/lib/shim/shimx64.efi.signed").read_bytes(),
+             "EFI/BOOT/grubx64.efi": (signed / "usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed").read_bytes(),
+             # Debian's GRUB reads its configuration from its own prefix, /EFI/debian.
+             "EFI/debian/grub.cfg": config,
+             "vmlinuz": kernel.image.read_bytes(), "initrd.gz": initramfs.read_bytes()}
+    with tempfile.TemporaryDirectory() as scratch:
+        esp = Path(scratch) / "esp.img"
+        fat_image(esp, esp_size_mib, MIB // SECTOR, files, label="ESP")
+        return assemble(output, "gpt", [(esp, ESP_TYPE, False)], None)

@@ -187,13 +187,19 @@ def serial_qmp(socket_path: Path, commands: list[str], timeout: float = 30) -> l
     return replies
 
 
+# The outer kernel's command line (a disk booted by the outer firmware must pass the same).
+OUTER_KERNEL_WORDS = "console=ttyS0 panic=-1 sysrq_always_enabled"
+OVMF_SECURE_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.secboot.fd")
+OVMF_SECURE_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.ms.fd")
+
+
 def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: str = "",
          nic: str | None = "virtio-net-pci", machine: str = "pc", cpu: str | None = None,
          timeout: float = 240, memory_mib: int = 1024, qmp_socket: Path | None = None,
          when: list | None = None, console_input: tuple[str, bytes] | None = None,
          extra: list[str] | None = None, user_net: str = "",
          rig_probe: tuple[float, float] | None = None, rig_tries: int = 3,
-         before_try=None) -> Boot:
+         before_try=None, secure_boot_vars: Path | None = None) -> Boot:
     """Boots the outer VM under TCG with `disks`; waits for QEMU to exit. The console is the
     outer VM's first serial port on QEMU's stdio, copied to `console_log` as it arrives, with
     host timestamps. `when` is a list of (console text, action[, occurrence]): each action
@@ -204,14 +210,24 @@ def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: st
     network (hostfwd=...). `rig_probe` is the freeze probe's (seconds of silence, seconds for
     the SysRq answer); a boot the probe proves frozen (rig.py) is tried again, up to
     `rig_tries` boots in all, with `before_try()` called before each new try (a test that
-    gathers what its actions saw starts afresh there)."""
+    gathers what its actions saw starts afresh there). `secure_boot_vars`: the outer VM boots
+    its first disk with Secure Boot OVMF (q35 with SMM: pass machine="q35,smm=on") and this
+    variable store instead of -kernel/-initrd; that disk's boot loader passes
+    OUTER_KERNEL_WORDS and `image` itself."""
     command = [OUTER_QEMU, "-machine", machine, "-accel", "tcg", "-smp", "2", "-m", str(memory_mib),
                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-               "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
-               "-kernel", str(kernel.image), "-initrd", str(image),
-               # SysRq over the serial console (a break, then the key): the freeze probe's
-               # question to the outer kernel (rig.py).
-               "-append", f"console=ttyS0 panic=-1 sysrq_always_enabled {append}".strip()]
+               "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console"]
+    if secure_boot_vars:
+        # The outer machine's own Secure Boot firmware boots its first disk (shim, GRUB, the
+        # kernel and `image` as the disk's boot loader configuration says).
+        command += ["-global", "driver=cfi.pflash01,property=secure,value=on",
+                    "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_SECURE_CODE}",
+                    "-drive", f"if=pflash,format=raw,unit=1,file={secure_boot_vars}"]
+    else:
+        # SysRq over the serial console (a break, then the key): the freeze probe's question
+        # to the outer kernel (rig.py).
+        command += ["-kernel", str(kernel.image), "-initrd", str(image),
+                    "-append", f"{OUTER_KERNEL_WORDS} {append}".strip()]
     when = list(when or [])
     if cpu:
         command += ["-cpu", cpu]

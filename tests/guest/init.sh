@@ -8,7 +8,8 @@
 #                      modalias and bound driver, as mkinitrd-hal --hostonly-modaliases reads them),
 #                      roms (PCI devices with an option ROM), hypervisor (the kernel's
 #                      "Hypervisor detected" line and its clock sources), tpm (its TPM's
-#                      version and manufacturer)
+#                      version and manufacturer), secureboot (the SecureBoot variable and
+#                      the kernel's lockdown line)
 #   guest.efivar=TEXT  the value the efivar step writes when the variable is absent
 #   guest.paint=R,G,B  the colour the paint step fills the screen with
 #   guest.input=SECS   how long the input step reports events
@@ -61,6 +62,13 @@ for step in $(echo "$steps" | tr ',' ' '); do
     case "$step" in
         facts) guest-tool facts ;;
         tpm) guest-tool tpm ;;
+        secureboot)
+            mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null
+            # efivarfs files cannot seek: the value is the last of the 5 bytes.
+            secure=$(tail -c 1 /sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c 2>/dev/null | od -An -tu1 | tr -d ' ')
+            umount /sys/firmware/efi/efivars 2>/dev/null
+            echo "GUEST-SECUREBOOT ${secure:-absent}; $(dmesg | grep -o 'Kernel is locked down from .*' | head -n 1)"
+            ;;
         hypervisor)
             echo "GUEST-HYPERVISOR $(dmesg | grep -o 'Hypervisor detected: .*' | head -n 1)"
             echo "GUEST-CLOCKSOURCES $(cat /sys/devices/system/clocksource/clocksource0/available_clocksource)"
