@@ -262,6 +262,13 @@ constexpr SettingRow kRows[] = {
      "resets the machine; "
      "every orderly power-off, reboot and rescue shell disarms it first",
      [](Config& c, Value v) { return store(c.supervision.watchdog, parse_watchdog(v)); }},
+    {"guest_watchdog", "none",
+     "a watchdog for the guest itself: `i6300esb` (an Intel 6300ESB, which Linux drives; "
+     "Windows has no driver for it) whose expiry QEMU reports (QMP `WATCHDOG`) and hal-init "
+     "treats as a hung guest: QEMU is ended and `on_failure` applies; `none`",
+     [](Config& c, Value v) {
+         return store(c.supervision.guest_watchdog, parse_guest_watchdog(v));
+     }},
     {"restart_limit", "3",
      "at most this many restarts of QEMU within `restart_window` (backoff 1 s, doubling); then the "
      "emergency action",

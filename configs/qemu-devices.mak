@@ -35,3 +35,5 @@ CONFIG_TPM_TIS_ISA=y
 # ... and the backend that hands them the host's /dev/tpm0 (not a default without default
 # devices).
 CONFIG_TPM_PASSTHROUGH=y
+# The guest's own watchdog (guest_watchdog = i6300esb): its expiry is a QMP WATCHDOG event.
+CONFIG_WDT_IB6300ESB=y

@@ -255,6 +255,14 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostF
     }
     add_disk_arguments(plan.disks, argv);
     add_network_arguments(config, facts, plan.disks.count, argv);
+    // Last, so that every other device keeps its PCI slot. QEMU only reports the expiry; the
+    // supervisor ends the hung guest.
+    if (config.supervision.guest_watchdog == GuestWatchdog::kI6300esb) {
+        argv.add("-device");
+        argv.add("i6300esb");
+        argv.add("-action");
+        argv.add("watchdog=none");
+    }
     config.qemu_args.for_each([&](std::string_view word) { argv.add(word); });
     if (argv.overflowed()) return Error{"build QEMU argv", EOVERFLOW};
     return ok_status();

@@ -29,6 +29,9 @@ ExitDecision decide_exit(const ExitPolicy& policy, const QemuEnding& ending,
         // and bounded by the same restart limit.
         decision.action = ExitAction::kRestart;
         decision.reason = "the guest never started";
+    } else if (ending.guest_watchdog) {
+        decision.action = policy.on_failure;  // QEMU quit cleanly, but on a hung guest
+        decision.reason = "the guest's watchdog expired";
     } else if (clean) {
         decision.action = policy.on_guest_shutdown;
         decision.reason = ending.guest_initiated ? "the guest shut down" : "QEMU exited cleanly";

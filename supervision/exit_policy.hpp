@@ -24,6 +24,7 @@ struct QemuEnding {
     bool shutdown_event = false;   // QMP SHUTDOWN was seen
     bool guest_initiated = false;  // ... with guest = true
     bool never_started = false;    // killed because the guest made no progress (guest_start.hpp)
+    bool guest_watchdog = false;   // ended because the guest's watchdog expired (QMP WATCHDOG)
 };
 
 struct ExitDecision {

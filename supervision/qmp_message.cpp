@@ -245,6 +245,7 @@ QmpMessage parse_qmp_message(std::string_view text) {
                 message.guest = value == "true";
             }
             string_at(json.find(data, "reason"), message.reason);
+            string_at(json.find(data, "action"), message.action);
         }
     } else {
         return invalid("no QMP, return, error or event member");

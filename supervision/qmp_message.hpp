@@ -25,6 +25,8 @@ struct QmpMessage {
     bool has_guest = false;
     bool guest = false;
     std::string_view reason;
+    // WATCHDOG's data: what QEMU did about it ("none", "reset", "pause", ...).
+    std::string_view action;
     // The command's "id" echoed by a return or error (a string id; empty when none).
     std::string_view id;
     // A query-stats return: how many numeric statistic values it held and their sum.

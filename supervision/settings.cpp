@@ -31,6 +31,11 @@ Parsed<FixedString<kSerialNameCapacity>> parse_serial_port(std::string_view text
     return port;
 }
 
+Parsed<GuestWatchdog> parse_guest_watchdog(std::string_view text) {
+    return parse_enum<GuestWatchdog>(text, "none\0i6300esb"sv,
+                                     "guest_watchdog must be none or i6300esb");
+}
+
 const char* exit_action_name(ExitAction action) { return enum_name(action, kExitActions); }
 
 ExitPolicy exit_policy(const SupervisionSettings& settings) {

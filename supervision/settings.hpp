@@ -15,6 +15,10 @@
 
 namespace hal {
 
+// A virtual watchdog for the guest: an Intel 6300ESB, which Linux drives (i6300esb); QEMU
+// reports its expiry as a QMP WATCHDOG event, a hung guest under on_failure.
+enum class GuestWatchdog { kNone, kI6300esb };
+
 struct SupervisionSettings {
     uint32_t powerdown_timeout_seconds = 120;  // the stop ladder's wait for the guest
     ExitAction on_guest_shutdown = ExitAction::kPowerOff;
@@ -28,7 +32,8 @@ struct SupervisionSettings {
     // qmp_serial: a QMP monitor for the operator on this serial port of the host (ttyS1);
     // empty: none.
     FixedString<kSerialNameCapacity> qmp_serial;
-    WatchdogSetting watchdog;  // the host's hardware watchdog
+    WatchdogSetting watchdog;                             // the host's hardware watchdog
+    GuestWatchdog guest_watchdog = GuestWatchdog::kNone;  // the guest's own
     bool operator==(const SupervisionSettings&) const = default;
 };
 
@@ -39,6 +44,9 @@ Parsed<ExitAction> parse_emergency_action(std::string_view text);
 // A serial port's name, /dev/ in front optional; empty: none.
 Parsed<FixedString<kSerialNameCapacity>> parse_serial_port(std::string_view text);
 const char* exit_action_name(ExitAction action);
+
+// none or i6300esb.
+Parsed<GuestWatchdog> parse_guest_watchdog(std::string_view text);
 
 // The exit policy these settings make.
 ExitPolicy exit_policy(const SupervisionSettings& settings);

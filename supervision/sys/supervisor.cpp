@@ -113,6 +113,22 @@ void QemuSupervisor::on_start_reply(const QmpMessage& message, uint64_t now_ms) 
     if (state != before) report_start(state, now_ms);
 }
 
+// The guest stopped petting its watchdog: it hangs. QEMU (-action watchdog=none) only says
+// so; ending it makes the exit policy's on_failure apply. During a stop it changes nothing.
+void QemuSupervisor::on_guest_watchdog(const QmpMessage& message) {
+    if (ladder_.active() || ending_.guest_watchdog) {
+        log_info("qmp: WATCHDOG (action %.*s): the guest's watchdog expired; already stopping",
+                 static_cast<int>(message.action.size()), message.action.data());
+        return;
+    }
+    ending_.guest_watchdog = true;
+    log_warning(
+        "qmp: WATCHDOG (action %.*s): the guest's watchdog expired, the guest hangs; QMP quit "
+        "%s, then on_failure",
+        static_cast<int>(message.action.size()), message.action.data(),
+        sent_text(control_.execute("quit")));
+}
+
 void QemuSupervisor::on_qmp_message(const QmpMessage& message, uint64_t now_ms) {
     if (message.id == "liveness") {  // an answer, whatever it says
         liveness_.answered();
@@ -134,6 +150,10 @@ void QemuSupervisor::on_qmp_message(const QmpMessage& message, uint64_t now_ms) 
         // Another monitor asked (the operator's, qmp_serial): hal-init sees it end as the
         // guest's own shutdown, and says here where it came from.
         log_info("qmp: POWERDOWN: the guest was asked to power off by another QMP monitor");
+        return;
+    }
+    if (message.event == "WATCHDOG") {
+        on_guest_watchdog(message);
         return;
     }
     if (message.event == "SHUTDOWN") {

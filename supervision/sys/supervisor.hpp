@@ -75,6 +75,7 @@ public:
 private:
     void perform(LadderAction action);
     void on_start_reply(const QmpMessage& message, uint64_t now_ms);
+    void on_guest_watchdog(const QmpMessage& message);
     void report_start(StartState state, uint64_t now_ms);
 
     QemuControl& control_;

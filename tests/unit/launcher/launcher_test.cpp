@@ -202,6 +202,21 @@ TEST_CASE("launcher: qemu_args -> appended word by word at the end") {
     CHECK(argv.back() == "base=utc");
 }
 
+TEST_CASE("launcher: guest_watchdog = i6300esb -> the device last, QEMU only reporting expiry") {
+    Config config = base_config();
+    CHECK_FALSE(contains(argv_of(config, host(false, false)), "i6300esb"));
+    config.supervision.guest_watchdog = hal::GuestWatchdog::kI6300esb;
+    config.qemu_args.assign("-rtc base=utc");
+    const auto argv = argv_of(config, host(false, false));
+    REQUIRE(argv.size() >= 6);
+    CHECK(std::vector<std::string>(argv.end() - 6, argv.end()) ==
+          std::vector<std::string>{"-device", "i6300esb", "-action", "watchdog=none", "-rtc",
+                                   "base=utc"});
+    CHECK(hal::parse_guest_watchdog("i6300esb").value() == hal::GuestWatchdog::kI6300esb);
+    CHECK(std::string(hal::parse_guest_watchdog("ib700").error().message) ==
+          "guest_watchdog must be none or i6300esb");
+}
+
 TEST_CASE("launcher: argv beyond capacity -> EOVERFLOW, not truncation") {
     Config config = base_config();
     std::string many;
@@ -233,6 +248,18 @@ TEST_CASE(
     config.display.mode = hal::DisplayMode::kAuto;
     config.display.video = hal::GuestVideo::kVirtio;
     CHECK(hal::firmware_for(config).names[5] == "vgabios-virtio.bin");
+}
+
+TEST_CASE("firmware files: auto for a Secure Boot machine -> both OVMF builds; uefi -> plain") {
+    Config config = base_config();
+    config.display.mode = hal::DisplayMode::kNone;
+    auto list = hal::firmware_for(config, true);
+    std::vector<std::string> names(list.view().begin(), list.view().end());
+    CHECK(names == std::vector<std::string>{"bios-256k.bin", "kvmvapic.bin", "linuxboot_dma.bin",
+                                            "OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd",
+                                            "OVMF_CODE_4M.secboot.fd", "OVMF_VARS_4M.ms.fd"});
+    config.platform.firmware = hal::FirmwareSetting::kUefi;
+    CHECK(hal::firmware_for(config, true).count == 5);
 }
 
 TEST_CASE(

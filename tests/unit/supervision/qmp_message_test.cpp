@@ -135,3 +135,11 @@ TEST_CASE("qmp: query-stats return -> id, count and sum of the numeric values") 
     CHECK(error.kind == QmpKind::kError);
     CHECK(error.id == "start-watch");
 }
+
+TEST_CASE("qmp: WATCHDOG event -> its action") {
+    const hal::QmpMessage message = hal::parse_qmp_message(
+        R"({"timestamp": {"seconds": 1, "microseconds": 2}, "event": "WATCHDOG", "data": {"action": "none"}})");
+    CHECK(message.kind == hal::QmpKind::kEvent);
+    CHECK(message.event == "WATCHDOG");
+    CHECK(message.action == "none");
+}

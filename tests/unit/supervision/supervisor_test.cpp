@@ -257,3 +257,31 @@ TEST_CASE(
     CHECK(supervisor.liveness().answers(kStart + 23100));
     CHECK_FALSE(supervisor.ended());
 }
+
+TEST_CASE("guest watchdog: QMP WATCHDOG -> quit, then on_failure; during a stop, nothing more") {
+    test::LogCapture log;
+    FakeQemu qemu;
+    QemuSupervisor supervisor(qemu, LadderTiming{}, 0, kQemu, kStart);
+    qmp(supervisor, R"({"event": "WATCHDOG", "data": {"action": "none"}, "timestamp": {}})");
+    CHECK(qemu.commands == std::vector<std::string>{"quit"});
+    CHECK(
+        log.has("qmp: WATCHDOG (action none): the guest's watchdog expired, the guest hangs; QMP "
+                "quit sent, then on_failure"));
+    qmp(supervisor, R"({"event": "WATCHDOG", "data": {"action": "none"}})");
+    CHECK(qemu.commands.size() == 1);  // one quit is enough
+    supervisor.on_qemu_exited(exited(0));
+    CHECK(supervisor.ending().guest_watchdog);
+    CHECK_FALSE(supervisor.ending().stop_requested);
+    ExitPolicy policy;
+    policy.on_failure = ExitAction::kRestart;
+    const ExitDecision decision = decide_exit(policy, supervisor.ending(), {}, kStart);
+    CHECK(decision.action == ExitAction::kRestart);
+    CHECK(std::string(decision.reason) == "the guest's watchdog expired");
+
+    FakeQemu stopping;
+    QemuSupervisor stopped(stopping, LadderTiming{}, 0, kQemu, kStart);
+    stopped.request_stop("power button", kStart);
+    qmp(stopped, R"({"event": "WATCHDOG", "data": {"action": "none"}})");
+    CHECK(stopping.commands == std::vector<std::string>{"system_powerdown"});
+    CHECK_FALSE(stopped.ending().guest_watchdog);
+}
