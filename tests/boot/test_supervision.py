@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from guestos import bios_disk
 from halvm import BUILD, boot, make_disk, pack, qmp_command, serial_qmp
 
 FAKE_QEMU = BUILD / "fixtures" / "fake-qemu"
@@ -309,3 +310,29 @@ def test_hardware_watchdog_is_petted_while_all_is_well_and_resets_a_hung_pid1_or
     assert "reboot: Power down" not in wedged.console, wedged.console[-3000:]
     ended = wedged.started + wedged.seconds
     assert 10 - 10 / 3 - 0.5 <= ended - wedged.arrival(withheld) <= 30, wedged.console[-3000:]
+
+
+def test_guest_watchdog_expiry_ends_a_hung_guest_under_on_failure(kernel, guest_initramfs, tmp_path, figures):
+    """guest_watchdog = i6300esb: the real Linux guest arms its watchdog for 3 s and hangs; QEMU
+    reports the expiry (QMP WATCHDOG), hal-init ends QEMU and on_failure applies: a restart,
+    then, the restart limit reached, the emergency action."""
+    disk = bios_disk(kernel, guest_initramfs, tmp_path / "hang.img", cmdline="guest.steps=facts,hang")
+    config = tmp_path / "hal.conf"
+    config.write_text("disk = auto\nguest_watchdog = i6300esb\non_failure = restart\nrestart_limit = 1\n")
+    image = tmp_path / "hal.img"
+    packed = pack(kernel, image, config=config)
+    assert packed.returncode == 0, packed.stderr
+    result = boot(kernel, image, tmp_path / "console.log", disks=[disk], timeout=600)
+    result.assert_no_panic()
+    assert not result.timed_out, result.console[-4000:]
+    expired = ("hal-init: qmp: WATCHDOG (action none): the guest's watchdog expired, the guest hangs; "
+               "QMP quit sent, then on_failure")
+    result.assert_in_order(
+        "GUEST-HANG watchdog armed for 3 s, never petted again", expired,
+        "hal-init: supervise: the guest's watchdog expired; action restart",
+        "GUEST-HANG watchdog armed for 3 s, never petted again", expired,
+        "hal-init: supervise: the guest's watchdog expired, and QEMU was restarted 1 times within 300 s; "
+        "emergency action poweroff", "reboot: Power down")
+    waited = result.arrival(expired) - result.arrival("GUEST-HANG watchdog armed")
+    assert waited < 20, result.console[-4000:]
+    figures.append(f"guest watchdog (i6300esb, 3 s): armed -> hal-init's WATCHDOG line {waited:.1f} s")

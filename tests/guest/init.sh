@@ -9,7 +9,8 @@
 #                      roms (PCI devices with an option ROM), hypervisor (the kernel's
 #                      "Hypervisor detected" line and its clock sources), tpm (its TPM's
 #                      version and manufacturer), secureboot (the SecureBoot variable and
-#                      the kernel's lockdown line)
+#                      the kernel's lockdown line), hang (arms its watchdog for 3 s, never
+#                      pets it again, and hangs)
 #   guest.efivar=TEXT  the value the efivar step writes when the variable is absent
 #   guest.paint=R,G,B  the colour the paint step fills the screen with
 #   guest.input=SECS   how long the input step reports events
@@ -62,6 +63,14 @@ for step in $(echo "$steps" | tr ',' ' '); do
     case "$step" in
         facts) guest-tool facts ;;
         tpm) guest-tool tpm ;;
+        hang)
+            if [ -e /dev/watchdog ] && watchdog -T 3 -t 3600 /dev/watchdog; then
+                echo "GUEST-HANG watchdog armed for 3 s, never petted again"
+            else
+                echo "GUEST-HANG no watchdog"
+            fi
+            sleep 3600
+            ;;
         secureboot)
             mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null
             # efivarfs files cannot seek: the value is the last of the 5 bytes.
