@@ -191,7 +191,9 @@ LaunchPlan plan_launch(const Config& config, const HostFacts& facts) {
     plan.hyperv = plan.guest_os.os == GuestOs::kWindows && plan.accel == Accel::kKvm;
     plan.tpm = decide_tpm(config.platform.tpm, facts.platform.tpm);
     if (plan.tpm.fatal && !plan.fatal)
-        plan.fatal = "tpm = passthrough, but this machine has no TPM (/dev/tpm0)";
+        plan.fatal = facts.platform.tpm.present
+                         ? "tpm = passthrough, but the machine's TPM (/dev/tpm0) does not open"
+                         : "tpm = passthrough, but this machine has no TPM (/dev/tpm0)";
     return plan;
 }
 

@@ -21,6 +21,7 @@ struct TpmFacts {
     uint32_t version_major = 0;  // 1 (TPM 1.2) or 2 (TPM 2.0); 0 when sysfs does not say
     FixedString<32> driver;      // its driver: tpm_crb, tpm_tis, ...
     bool cancel = false;         // /sys/class/tpm/tpm0/device/cancel exists (TPM 1.2 drivers)
+    int open_error = 0;          // errno of a trial open of /dev/tpm0 (EBUSY: in use); 0: opens
 };
 
 struct PlatformFacts {

@@ -14,6 +14,12 @@ TpmDecision decide_tpm(TpmSetting setting, const TpmFacts& facts) {
         decision.fatal = setting == TpmSetting::kPassthrough;
         return decision;
     }
+    if (facts.open_error != 0) {
+        decision.reason =
+            "the machine's TPM (/dev/tpm0) does not open (in use?): the guest starts without one";
+        decision.fatal = setting == TpmSetting::kPassthrough;
+        return decision;
+    }
     decision.pass = true;
     // CRB is a TPM 2.0 interface; a TPM 1.2, or a 2.0 behind TIS (FIFO), keeps TIS.
     const bool crb = facts.version_major == 2 && facts.driver.view() == "tpm_crb";

@@ -86,6 +86,13 @@ void probe_tpm(TpmFacts& tpm) {
     char target[256];
     tpm.driver.assign(sys::bound_driver(kTpmClass, target, sizeof target, ""));
     tpm.cancel = sys::attribute_exists(kTpmClass, "device/cancel");
+    // QEMU opens it exclusively; a TPM already open elsewhere would stop QEMU at its start.
+    if (auto fd = sys::open_file("/dev/tpm0", sys::kReadWrite); fd.ok()) {
+        sys::close_fd(fd.value());
+    } else {
+        tpm.open_error = fd.error().code;
+        log_warning("tpm: /dev/tpm0 does not open: %s", std::strerror(tpm.open_error));
+    }
 }
 
 }  // namespace

@@ -390,6 +390,18 @@ TEST_CASE("launcher: tpm -> the host's TPM passed through with the front end its
             if (argv[i] == "-device" && argv[i + 1] == test.device) device_found = true;
         CHECK(device_found);
     }
+    // A TPM that does not open (in use): none for auto, the emergency action for passthrough.
+    Config config = base_config();
+    HostFacts facts = host(true, true);
+    facts.platform.tpm.present = true;
+    facts.platform.tpm.open_error = EBUSY;
+    auto plan = hal::plan_launch(config, facts);
+    CHECK(plan.fatal == nullptr);
+    CHECK_FALSE(plan.tpm.pass);
+    CHECK(std::string(plan.tpm.reason).find("does not open") != std::string::npos);
+    CHECK_FALSE(contains(argv_of(config, facts), "-tpmdev"));
+    config.platform.tpm = hal::TpmSetting::kPassthrough;
+    CHECK(hal::plan_launch(config, facts).fatal != nullptr);
     CHECK(hal::parse_tpm_setting("passthrough").value() == hal::TpmSetting::kPassthrough);
     CHECK(std::string(hal::parse_tpm_setting("yes").error().message) ==
           "tpm must be auto, passthrough or none");
