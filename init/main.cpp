@@ -219,6 +219,12 @@ void prepare_network(Boot& boot) {
     phase("config");
     load_config(boot);
     use_static_dev_if_needed(boot, devtmpfs);
+    // Its boot loader chose the HAL's entry inside the HAL's own guest: no guest in a guest.
+    if (inside_hal_guest())
+        fail_boot(
+            "this HAL image was booted inside its own guest (SMBIOS OEM string "
+            "mkinitrd-hal:guest): no second guest is started; the guest's boot loader must boot "
+            "the OS itself (README: \"A HAL inside its own guest\")");
 
     // 3. Kernel modules: the packer's early list and what present devices need.
     maybe_break(boot, BreakPoint::kModules);

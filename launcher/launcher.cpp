@@ -8,6 +8,7 @@
 #include "base/image_layout.hpp"
 #include "launcher/disk_arguments.hpp"
 #include "launcher/network_arguments.hpp"
+#include "platform/firmware_tables.hpp"
 
 namespace hal {
 
@@ -232,6 +233,11 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostF
     argv.add_format("%u", plan.memory_mib);
     add_firmware(plan, argv);
     if (config.platform.identity == Identity::kHost) add_identity(facts.platform, argv);
+    // The mark of a HAL's guest: its boot loader skips the HAL's entry, and a HAL image booted
+    // there anyway starts no second guest.
+    argv.add("-smbios");
+    argv.add_format("type=11,value=%.*s", static_cast<int>(kGuestMarker.size()),
+                    kGuestMarker.data());
     add_tpm(plan.tpm, facts.platform.tpm, argv);
     // QEMU draws no window of its own; with a monitor, hal-display shows its VNC screen.
     argv.add("-display");

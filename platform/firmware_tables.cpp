@@ -28,6 +28,20 @@ bool valid_smbios_structure(const uint8_t* data, size_t size, uint8_t& type) {
     return true;
 }
 
+bool smbios_oem_string_present(const uint8_t* data, size_t size, std::string_view text) {
+    uint8_t type = 0;
+    if (!valid_smbios_structure(data, size, type) || type != 11) return false;
+    // Valid: the string set runs from the formatted area's end to the final double NUL.
+    const std::string_view strings(reinterpret_cast<const char*>(data) + data[1],
+                                   size - data[1] - 1);
+    for (size_t at = 0; at < strings.size() && strings[at] != 0;) {
+        const size_t end = strings.find('\0', at);
+        if (strings.substr(at, end - at) == text) return true;
+        at = end + 1;
+    }
+    return false;
+}
+
 bool valid_acpi_table(const uint8_t* data, size_t size, char (&signature)[5]) {
     constexpr size_t kHeader = 36;
     if (size < kHeader) return false;

@@ -128,6 +128,18 @@ bool read_secure_boot() {
 
 }  // namespace
 
+bool inside_hal_guest() {
+    constexpr int kMaxOemStructures = 16;
+    for (int number = 0; number < kMaxOemStructures; ++number) {
+        char source[80];
+        std::snprintf(source, sizeof source, "%s/11-%d/raw", kDmiEntries, number);
+        const auto size = sys::read_file(source, reinterpret_cast<char*>(g_table), sizeof g_table);
+        if (!size.ok()) return false;
+        if (smbios_oem_string_present(g_table, size.value(), kGuestMarker)) return true;
+    }
+    return false;
+}
+
 void gather_identity(Identity identity, PlatformFacts& facts) {
     facts.host_uefi = sys::is_directory("/sys/firmware/efi");
     facts.host_secure_boot = facts.host_uefi && read_secure_boot();

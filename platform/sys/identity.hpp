@@ -12,4 +12,7 @@ namespace hal {
 // whatever the identity setting); logs one line with what was found.
 void gather_identity(Identity identity, PlatformFacts& facts);
 
+// This machine is a guest of a HAL: an SMBIOS OEM string (type 11) is kGuestMarker.
+bool inside_hal_guest();
+
 }  // namespace hal

@@ -185,14 +185,16 @@ TEST_CASE(
     auto argv = argv_for(base(), facts);
     CHECK(values_after(argv, "-smbios") ==
           std::vector<std::string>{"file=/run/hal/identity/smbios-0.bin",
-                                   "file=/run/hal/identity/smbios-1.bin"});
+                                   "file=/run/hal/identity/smbios-1.bin",
+                                   "type=11,value=mkinitrd-hal:guest"});
     CHECK(values_after(argv, "-acpitable") ==
           std::vector<std::string>{"file=/run/hal/identity/MSDM.bin"});
     CHECK(values_after(argv, "-smp")[0] == "4,sockets=1,cores=2,threads=2");
     Config generic = base();
     generic.platform.identity = Identity::kGeneric;
     argv = argv_for(generic, facts);
-    CHECK(values_after(argv, "-smbios").empty());
+    CHECK(values_after(argv, "-smbios") ==
+          std::vector<std::string>{"type=11,value=mkinitrd-hal:guest"});  // the HAL's mark only
     CHECK(values_after(argv, "-acpitable").empty());
     CHECK(values_after(argv, "-smp")[0] == "4");
     Config fewer = base();

@@ -217,6 +217,15 @@ TEST_CASE("launcher: guest_watchdog = i6300esb -> the device last, QEMU only rep
           "guest_watchdog must be none or i6300esb");
 }
 
+TEST_CASE("launcher: every guest carries the HAL's SMBIOS OEM string, whatever its identity") {
+    for (const auto identity : {hal::Identity::kHost, hal::Identity::kGeneric}) {
+        Config config = base_config();
+        config.platform.identity = identity;
+        const auto argv = argv_of(config, host(false, false));
+        CHECK(contains(argv, "type=11,value=mkinitrd-hal:guest"));
+    }
+}
+
 TEST_CASE("launcher: argv beyond capacity -> EOVERFLOW, not truncation") {
     Config config = base_config();
     std::string many;

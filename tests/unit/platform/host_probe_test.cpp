@@ -146,3 +146,17 @@ TEST_CASE(
     CHECK(std::string(plan.accel_reason) == "no vmx/svm CPU flag; falling back to TCG (slow)");
     CHECK(plan.boot.firmware == BootFirmware::kBios);
 }
+
+TEST_CASE("inside a HAL's guest: its OEM string among the SMBIOS type 11 entries, not elsewhere") {
+    FixtureTree tree;
+    CHECK_FALSE(inside_hal_guest());  // no type 11 entries at all
+    const std::string vendor("\x0b\x05\x00\x0b\x01vendor\0\0", 14);
+    tree.file("/sys/firmware/dmi/entries/11-0/raw", vendor);
+    CHECK_FALSE(inside_hal_guest());
+    const std::string hal("\x0b\x05\x01\x0b\x01mkinitrd-hal:guest\0\0", 25);
+    tree.file("/sys/firmware/dmi/entries/11-1/raw", hal);
+    CHECK(inside_hal_guest());
+    tree.remove("/sys/firmware/dmi/entries/11-1/raw");
+    tree.file("/sys/firmware/dmi/entries/1-0/raw", hal);  // the right text in another type
+    CHECK_FALSE(inside_hal_guest());
+}

@@ -1,7 +1,9 @@
 // Unit tests for the host identity pieces: CPU topology, SMBIOS structures, ACPI tables.
 #include <doctest/doctest.h>
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "platform/cpu_topology.hpp"
@@ -67,4 +69,31 @@ TEST_CASE("acpi table: MSDM with a right checksum -> signature; bad sum or lengt
     table[60] ^= 1;
     CHECK_FALSE(valid_acpi_table(table.data(), table.size() - 1, signature));
     CHECK_FALSE(valid_acpi_table(table.data(), 20, signature));
+}
+
+TEST_CASE("smbios: the HAL's guest mark -> found among a type 11 structure's strings only") {
+    using hal::kGuestMarker;
+    const auto oem = [](std::initializer_list<std::string_view> strings, uint8_t type = 11) {
+        std::vector<uint8_t> raw = {type, 5, 0x00, 0x0b, static_cast<uint8_t>(strings.size())};
+        for (std::string_view text : strings) {
+            raw.insert(raw.end(), text.begin(), text.end());
+            raw.push_back(0);
+        }
+        if (strings.size() == 0) raw.push_back(0);
+        raw.push_back(0);
+        return raw;
+    };
+    auto raw = oem({kGuestMarker});
+    CHECK(hal::smbios_oem_string_present(raw.data(), raw.size(), kGuestMarker));
+    raw = oem({"vendor text", kGuestMarker, "more"});
+    CHECK(hal::smbios_oem_string_present(raw.data(), raw.size(), kGuestMarker));
+    raw = oem({"mkinitrd-hal:guest2", "mkinitrd-hal"});
+    CHECK_FALSE(hal::smbios_oem_string_present(raw.data(), raw.size(), kGuestMarker));
+    raw = oem({});
+    CHECK_FALSE(hal::smbios_oem_string_present(raw.data(), raw.size(), kGuestMarker));
+    raw = oem({kGuestMarker}, 1);  // a system structure, not OEM strings
+    CHECK_FALSE(hal::smbios_oem_string_present(raw.data(), raw.size(), kGuestMarker));
+    raw = oem({kGuestMarker});
+    raw.pop_back();  // no final NUL: malformed
+    CHECK_FALSE(hal::smbios_oem_string_present(raw.data(), raw.size(), kGuestMarker));
 }
