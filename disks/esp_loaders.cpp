@@ -135,6 +135,7 @@ struct Scan {
 
     void loader(const uint8_t* entry, const FixedString<48>& path) {
         ++found.loaders;
+        if (std::memcmp(entry, "BOOTMGFWEFI", 11) == 0) found.windows_boot_manager = true;
         const uint32_t size = le32(entry + 28);
         const size_t want = size < sizeof buffers.head ? size : sizeof buffers.head;
         const size_t got = fat.read_chain(first_cluster(fat, entry), buffers.head, want);

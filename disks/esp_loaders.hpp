@@ -26,6 +26,8 @@ struct EspLoaders {
     size_t loaders = 0;     // *.EFI files found
     size_t signed_loaders = 0;
     FixedString<48> first_signed;  // its path, as EFI/BOOT/BOOTX64.EFI (8.3 names)
+    // Windows Boot Manager (bootmgfw.efi, in \EFI\Microsoft\Boot): Windows is installed.
+    bool windows_boot_manager = false;
 };
 
 // Room for the scan's reads; the caller keeps it (64 KiB + a file head).

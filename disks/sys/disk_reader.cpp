@@ -140,6 +140,10 @@ void read_boot_records(const PartitionTable& table, const char* path, uint32_t s
                              esp->first_lba * (table.gpt ? table.sector_size : sector_size));
         const EspLoaders loaders = scan_esp_loaders(bytes, g_esp_buffers);
         signs.signed_loader = loaders.signed_loaders > 0;
+        if (loaders.windows_boot_manager && !signs.windows) {
+            signs.windows = true;
+            signs.windows_reason = "the boot disk's ESP holds Windows Boot Manager (bootmgfw.efi)";
+        }
         signs.signed_loader_path = loaders.first_signed;
     }
     sys::close_fd(fd.value());

@@ -103,6 +103,25 @@ TEST_CASE("ESP loaders: a signed loader is found through a two-cluster header") 
     CHECK(found.first_signed.view() == "EFI/BOOT/BOOTX64.EFI");
 }
 
+TEST_CASE("ESP loaders: Windows Boot Manager two levels below \\EFI is found and named") {
+    Fat16 fat = esp_with_loader(0x500);
+    // \EFI\MICROS~1\BOOT\BOOTMGFW.EFI, the same signed header as BOOTX64.EFI.
+    fat.entry(fat.cluster(2), 3, "MICROS~1   ", 0x10, 6);
+    fat.link(6, 0xffff);
+    fat.entry(fat.cluster(6), 0, "BOOT       ", 0x10, 7);
+    fat.link(7, 0xffff);
+    fat.entry(fat.cluster(7), 0, "BOOTMGFWEFI", 0x20, 4, 1024);
+    Memory source(fat.bytes);
+    const EspLoaders found = scan_esp_loaders(source, g_buffers);
+    CHECK(found.loaders == 2);
+    CHECK(found.signed_loaders == 2);
+    CHECK(found.windows_boot_manager);
+    CHECK(found.first_signed.view() == "EFI/BOOT/BOOTX64.EFI");
+    const Fat16 plain = esp_with_loader(0x500);
+    Memory without(plain.bytes);
+    CHECK_FALSE(scan_esp_loaders(without, g_buffers).windows_boot_manager);
+}
+
 TEST_CASE("ESP loaders: an unsigned loader, no EFI directory, damage") {
     SUBCASE("no certificate table") {
         const Fat16 fat = esp_with_loader(0);
