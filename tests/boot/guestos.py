@@ -231,11 +231,11 @@ def secure_boot_root() -> Path:
 
 
 def shim_disk(kernel: Kernel, initramfs: Path, output: Path, command_line: str, *, esp_size_mib: int = 48,
-              serial: str = "") -> Path:
+              extra_files: dict | None = None) -> Path:
     """GPT with an ESP holding the chain a Debian installation boots under Secure Boot:
     \\EFI\\BOOT\\BOOTX64.EFI is shim (signed by Microsoft's UEFI CA), beside it GRUB (signed by
     Debian, checked by shim), whose grub.cfg boots Debian's signed kernel with `initramfs` and
-    the whole `command_line`."""
+    the whole `command_line`; `extra_files` (ESP path -> bytes) beside them."""
     signed = secure_boot_root()
     config = ("set timeout=0\nsearch --no-floppy --file --set=root /vmlinuz\n"
               f"linux /vmlinuz {command_line}\ninitrd /initrd.gz\nboot\n").encode()
@@ -243,8 +243,38 @@ def shim_disk(kernel: Kernel, initramfs: Path, output: Path, command_line: str, 
              "EFI/BOOT/grubx64.efi": (signed / "usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed").read_bytes(),
              # Debian's GRUB reads its configuration from its own prefix, /EFI/debian.
              "EFI/debian/grub.cfg": config,
-             "vmlinuz": kernel.image.read_bytes(), "initrd.gz": initramfs.read_bytes()}
+             "vmlinuz": kernel.image.read_bytes(), "initrd.gz": initramfs.read_bytes(), **(extra_files or {})}
     with tempfile.TemporaryDirectory() as scratch:
         esp = Path(scratch) / "esp.img"
         fat_image(esp, esp_size_mib, MIB // SECTOR, files, label="ESP")
+        return assemble(output, "gpt", [(esp, ESP_TYPE, False)], None)
+
+
+def hal_and_os_disk(kernel: Kernel, hal_image: Path, initramfs: Path, output: Path, *, os_cmdline: str,
+                    guarded: bool) -> Path:
+    """A machine's disk with the HAL installed beside its OS: GPT, an ESP whose GRUB's first
+    (default) entry boots the kernel with the HAL image and its second the same kernel with the
+    OS (the test guest). `guarded`: the HAL's entry is skipped where the SMBIOS OEM string
+    says the machine is the HAL's own guest, as an installed entry must be."""
+    hal_entry = ('menuentry "Debian GNU/Linux, under mkinitrd-hal" {\n'
+                 '    linux /vmlinuz console=ttyS0 panic=-1 sysrq_always_enabled\n    initrd /hal.img\n}\n')
+    if guarded:
+        # The count byte at offset 4 of the only type 11 structure is 1: string 1.
+        hal_entry = ('set hal_oem=""\nsmbios --type 11 --get-string 4 --set hal_oem\n'
+                     f'if [ "$hal_oem" != "mkinitrd-hal:guest" ]; then\n{hal_entry}fi\n')
+    config = ("set timeout=0\nset default=0\nsearch --no-floppy --file --set=root /vmlinuz\n" + hal_entry +
+              f'menuentry "Debian GNU/Linux" {{\n    linux /vmlinuz {kernel_command_line(os_cmdline)}\n'
+              '    initrd /initrd.gz\n}\n')
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        cfg = scratch / "grub.cfg"
+        cfg.write_text(config)
+        grub = scratch / "BOOTX64.EFI"
+        run("grub-mkstandalone", "-O", "x86_64-efi", "-o", grub, "--locales=", "--fonts=", "--themes=",
+            "--install-modules=linux normal search search_fs_file part_gpt fat smbios test echo configfile",
+            "--modules=part_gpt fat search search_fs_file", f"boot/grub/grub.cfg={cfg}")
+        esp = scratch / "esp.img"
+        fat_image(esp, 96, MIB // SECTOR, {"EFI/BOOT/BOOTX64.EFI": grub.read_bytes(),
+                                            "vmlinuz": kernel.image.read_bytes(), "hal.img": hal_image.read_bytes(),
+                                            "initrd.gz": initramfs.read_bytes()}, label="ESP")
         return assemble(output, "gpt", [(esp, ESP_TYPE, False)], None)

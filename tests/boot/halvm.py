@@ -191,6 +191,8 @@ def serial_qmp(socket_path: Path, commands: list[str], timeout: float = 30) -> l
 OUTER_KERNEL_WORDS = "console=ttyS0 panic=-1 sysrq_always_enabled"
 OVMF_SECURE_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.secboot.fd")
 OVMF_SECURE_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.ms.fd")
+OVMF_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.fd")
+OVMF_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.fd")
 
 
 def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: str = "",
@@ -199,7 +201,7 @@ def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: st
          when: list | None = None, console_input: tuple[str, bytes] | None = None,
          extra: list[str] | None = None, user_net: str = "",
          rig_probe: tuple[float, float] | None = None, rig_tries: int = 3,
-         before_try=None, secure_boot_vars: Path | None = None) -> Boot:
+         before_try=None, uefi_boot: tuple[Path, Path] | None = None) -> Boot:
     """Boots the outer VM under TCG with `disks`; waits for QEMU to exit. The console is the
     outer VM's first serial port on QEMU's stdio, copied to `console_log` as it arrives, with
     host timestamps. `when` is a list of (console text, action[, occurrence]): each action
@@ -210,19 +212,21 @@ def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: st
     network (hostfwd=...). `rig_probe` is the freeze probe's (seconds of silence, seconds for
     the SysRq answer); a boot the probe proves frozen (rig.py) is tried again, up to
     `rig_tries` boots in all, with `before_try()` called before each new try (a test that
-    gathers what its actions saw starts afresh there). `secure_boot_vars`: the outer VM boots
-    its first disk with Secure Boot OVMF (q35 with SMM: pass machine="q35,smm=on") and this
-    variable store instead of -kernel/-initrd; that disk's boot loader passes
-    OUTER_KERNEL_WORDS and `image` itself."""
+    gathers what its actions saw starts afresh there). `uefi_boot` (OVMF code, a copy of a
+    variable store): the outer VM boots its first disk with that firmware instead of
+    -kernel/-initrd (OVMF_SECURE_CODE needs machine="q35,smm=on"); the disk's boot loader
+    passes OUTER_KERNEL_WORDS and `image` itself."""
     command = [OUTER_QEMU, "-machine", machine, "-accel", "tcg", "-smp", "2", "-m", str(memory_mib),
                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
                "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console"]
-    if secure_boot_vars:
-        # The outer machine's own Secure Boot firmware boots its first disk (shim, GRUB, the
-        # kernel and `image` as the disk's boot loader configuration says).
-        command += ["-global", "driver=cfi.pflash01,property=secure,value=on",
-                    "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_SECURE_CODE}",
-                    "-drive", f"if=pflash,format=raw,unit=1,file={secure_boot_vars}"]
+    if uefi_boot:
+        # The outer machine's own UEFI firmware boots its first disk (its boot loader, the
+        # kernel and `image`, as the disk's configuration says); Secure Boot with its secure build.
+        code, variables = uefi_boot
+        if code == OVMF_SECURE_CODE:
+            command += ["-global", "driver=cfi.pflash01,property=secure,value=on"]
+        command += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={code}",
+                    "-drive", f"if=pflash,format=raw,unit=1,file={variables}"]
     else:
         # SysRq over the serial console (a break, then the key): the freeze probe's question
         # to the outer kernel (rig.py).
