@@ -8,8 +8,8 @@ import struct
 import subprocess
 from pathlib import Path
 
-from guestos import kernel_command_line, shim_disk, uefi_disk
-from halvm import MKINITRD, OUTER_KERNEL_WORDS, OVMF_SECURE_VARS, boot, pack, qmp_command
+from guestos import kernel_command_line, secure_boot_root, shim_disk, uefi_disk
+from halvm import MKINITRD, OUTER_KERNEL_WORDS, OVMF_SECURE_CODE, OVMF_SECURE_VARS, boot, pack, qmp_command
 
 GUEST_TIMEOUT = 600
 SIGNATURE_TRAILER = b"~Module signature appended~\n"
@@ -48,11 +48,15 @@ def test_secure_boot_follows_the_host_a_signed_guest_chain_boots_and_an_unsigned
     # The machine: its ESP boots the HAL through shim and GRUB; the guest's disk holds the
     # same kind of chain, with the test guest as the OS.
     machine_disk = shim_disk(kernel, image, tmp_path / "machine.img", OUTER_KERNEL_WORDS, esp_size_mib=96)
+    # A dual-boot ESP: Windows Boot Manager (here another signed PE) beside shim, which makes
+    # the guest Windows for hal-init (Hyper-V enlightenments), read from the ESP's FAT.
     guest_disk = shim_disk(kernel, guest_initramfs, tmp_path / "guest.img",
-                           kernel_command_line("guest.steps=facts,secureboot"))
+                           kernel_command_line("guest.steps=facts,secureboot,hypervisor"),
+                           extra_files={"EFI/Microsoft/Boot/bootmgfw.efi":
+                                        (secure_boot_root() / "usr/lib/shim/shimx64.efi.signed").read_bytes()})
     variables = tmp_path / "machine-vars.fd"
     shutil.copy(OVMF_SECURE_VARS, variables)
-    result = boot(kernel, image, tmp_path / "console.log", machine="q35,smm=on", secure_boot_vars=variables,
+    result = boot(kernel, image, tmp_path / "console.log", machine="q35,smm=on", uefi_boot=(OVMF_SECURE_CODE, variables),
                   disks=[machine_disk, (guest_disk, "virtio", "serial=GUESTOS")], timeout=GUEST_TIMEOUT,
                   # An emulated watchdog card, so that its (unsigned) driver is loaded for it.
                   extra=["-device", "i6300esb"])
@@ -66,7 +70,10 @@ def test_secure_boot_follows_the_host_a_signed_guest_chain_boots_and_an_unsigned
     result.assert_in_order(
         "hal-init: firmware: uefi-secure: the boot disk has an EFI System Partition; the host booted with "
         "Secure Boot on and the ESP's loader is signed (EFI/BOOT/BOOTX64.EFI)",
+        "hal-init: guest_os: windows (the boot disk's ESP holds Windows Boot Manager (bootmgfw.efi)): the vCPUs "
+        "carry the Hyper-V enlightenments",
         "GUEST-FIRMWARE uefi", "GUEST-SECUREBOOT 1; Kernel is locked down from EFI Secure Boot;",
+        "GUEST-HYPERVISOR Hypervisor detected: Microsoft Hyper-V",
         "GUEST-DONE", "hal-init: supervise: the guest shut down; action poweroff", "reboot: Power down")
     figures.append(f"Secure Boot machine (shim -> GRUB -> HAL) -> guest under Secure Boot up: "
                    f"{result.arrival('GUEST-BOOT') - result.arrivals[0][0]:.1f} s")
@@ -77,7 +84,9 @@ def test_an_unsigned_loader_keeps_plain_uefi_and_forced_secure_boot_refuses_it(k
     Boot on for it (unit-tested); forced, the guest's firmware refuses its loader, which proves
     the Secure Boot OVMF enforces."""
     config = tmp_path / "hal.conf"
-    config.write_text("disk = auto\n")
+    # The refused guest sits in its firmware's boot menu: the power button's ladder goes to
+    # QMP quit after 5 s instead of 120.
+    config.write_text("disk = auto\npowerdown_timeout = 5\n")
     image = tmp_path / "hal.img"
     packed = pack(kernel, image, config=config, extra=["--secure-boot", "on"])
     assert packed.returncode == 0, packed.stderr
