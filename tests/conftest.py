@@ -20,7 +20,7 @@ def rig_module():
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session):
     rig = rig_module()
-    if rig and len(rig.RETRIES) > rig.RETRY_BUDGET:
+    if rig and len(rig.RETRIES) > rig.retry_budget(rig.BOOTS[0]):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -36,6 +36,7 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("rig retries")
     for line in rig.summary():
         terminalreporter.write_line(line)
-    if retries > rig.RETRY_BUDGET:
-        terminalreporter.write_line(f"FAILED: {retries} rig retries exceed the budget of {rig.RETRY_BUDGET}: "
+    budget = rig.retry_budget(rig.BOOTS[0])
+    if retries > budget:
+        terminalreporter.write_line(f"FAILED: {retries} rig retries exceed the budget of {budget}: "
                                     f"the rig is too unstable for its passes to mean anything", red=True)
