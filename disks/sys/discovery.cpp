@@ -193,9 +193,9 @@ Result<FoundDisks, DiskProblem> find_guest_disks(StorageEnvironment& environment
                                                  std::string_view exclude_disk) {
     const uint64_t deadline = environment.now_ms() + settings.timeout_seconds * 1000ull;
     const DiskSpecKind kind = settings.specs.first_kind();
-    const FoundDisks found = TRY(kind == DiskSpecKind::kAuto || kind == DiskSpecKind::kAll
-                                     ? find_automatic(environment, settings, exclude_disk, deadline)
-                                     : find_listed(environment, settings, deadline));
+    FoundDisks found = TRY(kind == DiskSpecKind::kAuto || kind == DiskSpecKind::kAll
+                               ? find_automatic(environment, settings, exclude_disk, deadline)
+                               : find_listed(environment, settings, deadline));
     for (size_t i = 0; i < found.count; ++i) {
         const HostDisk& disk = found.disks[i];
         if (disk.block_device && !exclude_disk.empty() && disk.name.view() == exclude_disk)
@@ -203,6 +203,7 @@ Result<FoundDisks, DiskProblem> find_guest_disks(StorageEnvironment& environment
                 "disk %s holds the HAL's own files (uefi_vars); it cannot also be the guest's",
                 disk.path.c_str());
     }
+    if (found.count > 0) read_esp_signs(found.disks[0]);
     return found;
 }
 

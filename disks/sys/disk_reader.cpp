@@ -118,43 +118,22 @@ private:
 
 EspScanBuffers g_esp_buffers;
 
-// The boot records behind the partition table: an active NTFS partition's (Windows on a BIOS
-// disk) and the ESP's loaders (signed or not).
-void read_boot_records(const PartitionTable& table, const char* path, uint32_t sector_size,
-                       DiskBootSigns& signs) {
-    const Partition* ntfs = windows_boot_partition(table);
-    const Partition* esp = efi_system_partition(table);
-    if (!ntfs && !esp) return;
-    const auto fd = sys::open_read_only(path, false);
-    if (!fd.ok()) return;
-    uint8_t sector[512];
-    const auto got =
-        ntfs ? sys::read_at(fd.value(), ntfs->first_lba * sector_size, sector, sizeof sector)
-             : Result<size_t>(0);
-    if (got.ok() && windows_boot_record(sector, got.value())) {
-        signs.windows = true;
-        signs.windows_reason = "the boot disk's active NTFS partition loads BOOTMGR";
-    }
-    if (esp) {
-        PartitionBytes bytes(fd.value(),
-                             esp->first_lba * (table.gpt ? table.sector_size : sector_size));
-        const EspLoaders loaders = scan_esp_loaders(bytes, g_esp_buffers);
-        signs.signed_loader = loaders.signed_loaders > 0;
-        if (loaders.windows_boot_manager && !signs.windows) {
-            signs.windows = true;
-            signs.windows_reason = "the boot disk's ESP holds Windows Boot Manager (bootmgfw.efi)";
-        }
-        signs.signed_loader_path = loaders.first_signed;
-    }
-    sys::close_fd(fd.value());
-}
-
-// `path` (a raw disk or image; nullptr for qcow2) for the boot records.
+// `path` (a raw disk or image; nullptr for qcow2) for the MBR's active NTFS boot record.
 DiskBootSigns boot_signs_of(std::span<const uint8_t> head, const char* path = nullptr,
                             uint32_t sector_size = 512) {
     const PartitionTable table = parse_partition_table(head.data(), head.size());
     DiskBootSigns signs = boot_signs(table);
-    if (path) read_boot_records(table, path, sector_size, signs);
+    const Partition* ntfs = path ? windows_boot_partition(table) : nullptr;
+    if (!ntfs) return signs;
+    const auto fd = sys::open_read_only(path, false);
+    if (!fd.ok()) return signs;
+    uint8_t sector[512];
+    const auto got = sys::read_at(fd.value(), ntfs->first_lba * sector_size, sector, sizeof sector);
+    sys::close_fd(fd.value());
+    if (got.ok() && windows_boot_record(sector, got.value())) {
+        signs.windows = true;
+        signs.windows_reason = "the boot disk's active NTFS partition loads BOOTMGR";
+    }
     return signs;
 }
 
@@ -330,6 +309,26 @@ Result<HostDisk, ImageProblem> read_image(std::string_view file) {
     }
     disk.boot = boot_signs_of(read_qcow2_head(disk.path.c_str(), header));
     return disk;
+}
+
+void read_esp_signs(HostDisk& disk) {
+    if (disk.format != ImageFormat::kRaw) return;  // a qcow2 image's ESP is not read
+    const std::span<const uint8_t> head = read_head(disk.path.c_str(), kPartitionTableBytes);
+    const PartitionTable table = parse_partition_table(head.data(), head.size());
+    const Partition* esp = efi_system_partition(table);
+    if (!esp) return;
+    const auto fd = sys::open_read_only(disk.path.c_str(), false);
+    if (!fd.ok()) return;
+    const uint32_t sector = table.gpt ? table.sector_size : disk.logical_block;
+    PartitionBytes bytes(fd.value(), esp->first_lba * sector);
+    const EspLoaders loaders = scan_esp_loaders(bytes, g_esp_buffers);
+    sys::close_fd(fd.value());
+    DiskBootSigns& signs = disk.boot;
+    signs.signed_loader_path = loaders.first_signed;
+    if (loaders.windows_boot_manager && !signs.windows) {
+        signs.windows = true;
+        signs.windows_reason = "the boot disk's ESP holds Windows Boot Manager (bootmgfw.efi)";
+    }
 }
 
 void parent_disk(const char* name, FixedString<32>& disk) {

@@ -38,6 +38,11 @@ struct ImageProblem {
 };
 Result<HostDisk, ImageProblem> read_image(std::string_view file);
 
+// The boot disk's ESP, read once it is chosen (not at every look for disks): a signed loader
+// (the guest's Secure Boot may follow the host's) and Windows Boot Manager. Raw disks and
+// images only.
+void read_esp_signs(HostDisk& disk);
+
 // The whole disk a block device belongs to (vdb for vdb1; itself for a whole disk).
 void parent_disk(const char* name, FixedString<32>& disk);
 // True when partition `name` (vdb1) is named `wanted` in its disk's GPT.
