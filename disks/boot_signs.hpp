@@ -17,10 +17,11 @@ struct DiskBootSigns {
     // whose boot record loads BOOTMGR (MBR; the caller reads it: windows_boot_record).
     bool windows = false;
     const char* windows_reason = "";
-    // UEFI: a boot loader on the ESP carries an Authenticode signature (the caller reads the
-    // ESP: scan_esp_loaders). Only such a disk follows the host into Secure Boot.
-    bool signed_loader = false;
-    FixedString<48> signed_loader_path;  // EFI/BOOT/BOOTX64.EFI
+    // UEFI: the first loader on the ESP with an Authenticode signature, as
+    // EFI/BOOT/BOOTX64.EFI; empty for none (the caller reads the ESP: scan_esp_loaders). Only
+    // a disk with one follows the host into Secure Boot.
+    FixedString<48> signed_loader_path;
+    bool signed_loader() const { return !signed_loader_path.empty(); }
 };
 
 DiskBootSigns boot_signs(const PartitionTable& table);

@@ -81,8 +81,8 @@ void plan_run(Boot& boot) {
         boot.plan.disks.count > 0 ? boot.plan.disks.disks[0].host.boot : DiskBootSigns{};
     if (*firmware.secure_boot)
         log_info("firmware: %s: %s; %s%s%s%s", boot_firmware_name(firmware.firmware),
-                 firmware.reason, firmware.secure_boot, signs.signed_loader ? " (" : "",
-                 signs.signed_loader_path.c_str(), signs.signed_loader ? ")" : "");
+                 firmware.reason, firmware.secure_boot, signs.signed_loader() ? " (" : "",
+                 signs.signed_loader_path.c_str(), signs.signed_loader() ? ")" : "");
     else
         log_info("firmware: %s: %s", boot_firmware_name(firmware.firmware), firmware.reason);
     log_guest_platform(boot.plan, boot.facts.platform.tpm);

@@ -236,9 +236,12 @@ void prepare_network(Boot& boot) {
     phase("disks");
     prepare_disks(boot);
     phase("identity");
-    // The host firmware's SecureBoot variable is read through efivarfs (a module on Debian).
-    if (sys::is_directory("/sys/firmware/efi")) (void)boot.modules.load_for_filesystem("efivarfs");
-    gather_identity(boot.config.platform.identity, boot.facts.platform);
+    // firmware = auto follows the host's SecureBoot variable, read through efivarfs (a module
+    // on Debian); nothing else needs it.
+    const bool secure_boot = boot.config.platform.firmware == FirmwareSetting::kAuto &&
+                             sys::is_directory("/sys/firmware/efi");
+    if (secure_boot) (void)boot.modules.load_for_filesystem("efivarfs");
+    gather_identity(boot.config.platform.identity, secure_boot, boot.facts.platform);
     prepare_snapshot_space(boot.config.disks);
 
     // 5. Network: the guest's side, then the host's own.

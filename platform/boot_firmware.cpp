@@ -33,7 +33,7 @@ BootDecision decide_boot_firmware(FirmwareSetting setting, const DiskBootSigns& 
     if (decision.firmware != BootFirmware::kUefi || !host.host_secure_boot) return decision;
     // A loader nobody signed was never booted by this machine with Secure Boot on (an OS made
     // only for QEMU's virtual machine, say): its guest keeps plain UEFI and the pc machine.
-    if (!signs.signed_loader) {
+    if (!signs.signed_loader()) {
         decision.secure_boot =
             "the host booted with Secure Boot on, but no loader on the ESP is signed: Secure "
             "Boot off";

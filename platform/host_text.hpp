@@ -27,5 +27,8 @@ std::optional<uint32_t> cpu_list_count(std::string_view list);
 // A boolean UEFI variable as efivarfs gives it (4 bytes of attributes, then the value):
 // SecureBoot-8be4df61-... is 1 when the firmware booted with Secure Boot enforcing.
 std::optional<bool> efi_boolean_variable(std::string_view file);
+// Its file under efivarfs: the variable's name and EFI's global variable GUID.
+inline constexpr const char* kSecureBootVariable =
+    "SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c";
 
 }  // namespace hal

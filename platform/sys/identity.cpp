@@ -112,17 +112,17 @@ void gather_topology(PlatformFacts& facts) {
 // The SecureBoot variable, through an efivarfs mounted read-only for the read.
 bool read_secure_boot() {
     constexpr const char* kEfivars = "/sys/firmware/efi/efivars";
-    constexpr const char* kSecureBoot =
-        "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c";
+    char secure_boot[96];
+    std::snprintf(secure_boot, sizeof secure_boot, "%s/%s", kEfivars, kSecureBootVariable);
     const bool mounted =
         sys::mount_filesystem("efivarfs", kEfivars, "efivarfs", sys::kMountReadOnly, "").ok();
     char text[8];
-    const auto size = sys::read_file(kSecureBoot, text, sizeof text);
+    const auto size = sys::read_file(secure_boot, text, sizeof text);
     if (mounted) (void)sys::unmount(kEfivars);
     const auto value = size.ok() ? efi_boolean_variable({text, size.value()}) : std::nullopt;
     if (size.ok() && !value)
         log_warning("platform: %s holds %zu bytes, not a boolean; Secure Boot taken as off",
-                    kSecureBoot, size.value());
+                    secure_boot, size.value());
     return value.value_or(false);
 }
 
@@ -140,9 +140,9 @@ bool inside_hal_guest() {
     return false;
 }
 
-void gather_identity(Identity identity, PlatformFacts& facts) {
+void gather_identity(Identity identity, bool secure_boot, PlatformFacts& facts) {
     facts.host_uefi = sys::is_directory("/sys/firmware/efi");
-    facts.host_secure_boot = facts.host_uefi && read_secure_boot();
+    facts.host_secure_boot = secure_boot && facts.host_uefi && read_secure_boot();
     if (identity != Identity::kHost) {
         log_info("identity: generic (QEMU's own SMBIOS, no host ACPI tables, plain CPU topology)");
         return;

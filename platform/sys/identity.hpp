@@ -9,8 +9,9 @@
 namespace hal {
 
 // Fills the identity fields of `facts` (and host_uefi, which the firmware choice needs
-// whatever the identity setting); logs one line with what was found.
-void gather_identity(Identity identity, PlatformFacts& facts);
+// whatever the identity setting, and with `secure_boot` host_secure_boot); logs one line with
+// what was found.
+void gather_identity(Identity identity, bool secure_boot, PlatformFacts& facts);
 
 // This machine is a guest of a HAL: an SMBIOS OEM string (type 11) is kGuestMarker.
 bool inside_hal_guest();

@@ -45,7 +45,7 @@ TEST_CASE("boot firmware: decision table -> disk signs first, then the host's mo
 TEST_CASE("boot firmware: Secure Boot follows the host's for a disk whose loader is signed") {
     DiskBootSigns signs;
     signs.uefi = true;
-    signs.signed_loader = true;
+    signs.signed_loader_path.assign("EFI/BOOT/BOOTX64.EFI");
     PlatformFacts host;
     host.host_uefi = host.host_secure_boot = host.ovmf_secure = true;
     BootDecision decision = decide_boot_firmware(FirmwareSetting::kAuto, signs, host);
@@ -54,7 +54,7 @@ TEST_CASE("boot firmware: Secure Boot follows the host's for a disk whose loader
     CHECK(std::string(decision.secure_boot).find("loader is signed") != std::string::npos);
 
     SUBCASE("an unsigned loader (an OS made only for QEMU) keeps plain UEFI") {
-        signs.signed_loader = false;
+        signs.signed_loader_path.clear();
         decision = decide_boot_firmware(FirmwareSetting::kAuto, signs, host);
         CHECK(decision.firmware == BootFirmware::kUefi);
         CHECK(std::string(decision.secure_boot).find("no loader on the ESP is signed") !=

@@ -58,7 +58,7 @@ void make_machine(FixtureTree& tree) {
 HostFacts facts_of(Identity identity, bool uefi_disk, bool bios_disk) {
     HostFacts facts;
     probe_host(facts.platform);
-    gather_identity(identity, facts.platform);
+    gather_identity(identity, false, facts.platform);
     facts.disks.count = 1;
     facts.disks.disks[0].path.assign("/dev/sda");
     facts.disks.disks[0].boot.uefi = uefi_disk;
