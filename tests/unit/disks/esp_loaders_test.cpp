@@ -91,12 +91,16 @@ struct Memory final : ByteSource {
 
 EspScanBuffers g_buffers;
 
+EspLoaders scan(const Fat16& fat) {
+    Memory source(fat.bytes);
+    return scan_esp_loaders(source, g_buffers);
+}
+
 }  // namespace
 
 TEST_CASE("ESP loaders: a signed loader is found through a two-cluster header") {
     const Fat16 fat = esp_with_loader(0x500);
-    Memory source(fat.bytes);
-    const EspLoaders found = scan_esp_loaders(source, g_buffers);
+    const EspLoaders found = scan(fat);
     CHECK(found.readable);
     CHECK(found.loaders == 1);
     CHECK(found.signed_loaders == 1);
@@ -111,22 +115,18 @@ TEST_CASE("ESP loaders: Windows Boot Manager two levels below \\EFI is found and
     fat.entry(fat.cluster(6), 0, "BOOT       ", 0x10, 7);
     fat.link(7, 0xffff);
     fat.entry(fat.cluster(7), 0, "BOOTMGFWEFI", 0x20, 4, 1024);
-    Memory source(fat.bytes);
-    const EspLoaders found = scan_esp_loaders(source, g_buffers);
+    const EspLoaders found = scan(fat);
     CHECK(found.loaders == 2);
     CHECK(found.signed_loaders == 2);
     CHECK(found.windows_boot_manager);
     CHECK(found.first_signed.view() == "EFI/BOOT/BOOTX64.EFI");
-    const Fat16 plain = esp_with_loader(0x500);
-    Memory without(plain.bytes);
-    CHECK_FALSE(scan_esp_loaders(without, g_buffers).windows_boot_manager);
+    CHECK_FALSE(scan(esp_with_loader(0x500)).windows_boot_manager);
 }
 
 TEST_CASE("ESP loaders: an unsigned loader, no EFI directory, damage") {
     SUBCASE("no certificate table") {
         const Fat16 fat = esp_with_loader(0);
-        Memory source(fat.bytes);
-        const EspLoaders found = scan_esp_loaders(source, g_buffers);
+        const EspLoaders found = scan(fat);
         CHECK(found.readable);
         CHECK(found.loaders == 1);
         CHECK(found.signed_loaders == 0);
@@ -135,8 +135,7 @@ TEST_CASE("ESP loaders: an unsigned loader, no EFI directory, damage") {
     SUBCASE("the loader's chain ends after one cluster: its header is cut short") {
         Fat16 fat = esp_with_loader(0x500);
         fat.link(4, 0xffff);
-        Memory source(fat.bytes);
-        CHECK(scan_esp_loaders(source, g_buffers).signed_loaders == 0);
+        CHECK(scan(fat).signed_loaders == 0);
     }
     SUBCASE("a directory whose chain loops on itself ends") {
         Fat16 fat = esp_with_loader(0x500);
@@ -149,14 +148,12 @@ TEST_CASE("ESP loaders: an unsigned loader, no EFI directory, damage") {
     SUBCASE("no \\EFI") {
         Fat16 fat = esp_with_loader(0x500);
         fat.root()[32] = 0xe5;  // deleted
-        Memory source(fat.bytes);
-        CHECK_FALSE(scan_esp_loaders(source, g_buffers).readable);
+        CHECK_FALSE(scan(fat).readable);
     }
     SUBCASE("not FAT, or cut short") {
         Fat16 fat = esp_with_loader(0x500);
         fat.bytes[510] = 0;
-        Memory source(fat.bytes);
-        CHECK_FALSE(scan_esp_loaders(source, g_buffers).readable);
+        CHECK_FALSE(scan(fat).readable);
         const std::vector<uint8_t> short_disk(fat.bytes.begin(), fat.bytes.begin() + 1024);
         Memory cut(short_disk);
         CHECK_FALSE(scan_esp_loaders(cut, g_buffers).readable);
