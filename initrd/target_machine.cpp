@@ -8,8 +8,8 @@ namespace hal::pack {
 
 bool target_secure_boot(const std::string& setting, const std::string& sysfs) {
     if (setting != "auto") return setting == "on";
-    const auto file = read_whole_file(
-        sysfs + "/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c");
+    const auto file =
+        read_whole_file(sysfs + "/firmware/efi/efivars/" + std::string(kSecureBootVariable));
     return file.ok() && efi_boolean_variable(file.value()).value_or(false);
 }
 
