@@ -27,7 +27,9 @@ Result<Unit, ParseError> apply_setting(Config& config, std::string_view key,
                                        std::string_view value) {
     const SettingRow* row = find_setting(key);
     if (!row) return ParseError{"unknown key"};
-    return row->apply(config, value);
+    TRY(row->apply(config, value));
+    config.explicit_keys |= setting_bit(*row);
+    return Unit{};
 }
 
 Result<Config, ConfigError> parse_config(std::string_view text) {

@@ -25,6 +25,11 @@ inline constexpr size_t kQemuArgsCapacity = 1024;
 // hal.break=PHASE: a rescue shell before that phase of the boot plan.
 enum class BreakPoint { kNone, kModules, kDevices, kLaunch };
 
+// platform: the machine the guest meets when no key says otherwise (config/schema.hpp's
+// presets). kTransparent: this machine's identity and disk bus, for the OS installed on it;
+// kVirtual: QEMU's stable machine, for an OS written only for QEMU.
+enum class PlatformPreset { kTransparent, kVirtual };
+
 // The boot plan's own settings.
 struct BootSettings {
     bool debug = false;  // debug-level logging
@@ -33,6 +38,10 @@ struct BootSettings {
 };
 
 struct Config {
+    PlatformPreset preset = PlatformPreset::kTransparent;
+    // Bit i: setting_rows()[i] was set by a line of hal.conf or a hal.* word, so the preset
+    // leaves it alone whichever came first.
+    uint64_t explicit_keys = 0;
     BootSettings boot;
     DeviceSettings devices;
     ModuleSettings modules;
@@ -59,7 +68,8 @@ Config default_config();
 // A config without `disk` is an error.
 Result<Config, ConfigError> parse_config(std::string_view text);
 
-// Sets one key (or an alias of one) in `config`.
+// Sets one key (or an alias of one) in `config`, as the user's choice: a later `platform`
+// preset does not change it.
 Result<Unit, ParseError> apply_setting(Config& config, std::string_view key,
                                        std::string_view value);
 
@@ -89,5 +99,6 @@ void apply_cmdline_overrides(Config& config, std::string_view cmdline, Report&& 
 }
 
 const char* break_point_name(BreakPoint point);
+const char* preset_name(PlatformPreset preset);
 
 }  // namespace hal

@@ -18,6 +18,26 @@ Parsed<Unit> store(T& field, const Parsed<T>& parsed) {
 
 using namespace std::string_view_literals;
 constexpr std::string_view kBreakPoints = "\0modules\0devices\0launch"sv;
+constexpr std::string_view kPresetNames = "transparent\0virtual"sv;
+
+// Each row's default text is the transparent value (a unit test holds them together).
+constexpr PresetValue kPresets[] = {
+    {"identity", "host", "generic"},    {"tpm", "auto", "none"},
+    {"rng", "none", "virtio"},          {"disk_bus", "auto", "ide"},
+    {"nic_model", "virtio", "rtl8139"},
+};
+
+// platform: the preset's value for each key it names that the user did not set.
+Parsed<Unit> apply_platform(Config& config, Value value) {
+    config.preset = TRY(
+        parse_enum<PlatformPreset>(value, kPresetNames, "platform must be transparent or virtual"));
+    for (const PresetValue& preset : kPresets) {
+        const SettingRow& row = *find_setting(preset.key);
+        if ((config.explicit_keys & setting_bit(row)) == 0)
+            (void)row.apply(config, preset.of(config.preset));
+    }
+    return Unit{};
+}
 
 Parsed<Unit> apply_uefi_vars(Config& config, Value value) {
     config.platform.keep_uefi_vars = !value.empty();
@@ -41,6 +61,14 @@ Parsed<Unit> apply_qemu_args(Config& config, Value value) {
 }
 
 constexpr SettingRow kRows[] = {
+    {"platform", "transparent",
+     "the machine the guest meets: `transparent` (this machine as the OS installed on it knew it: "
+     "its SMBIOS identity and TPM, each disk on the host disk's own bus, a virtio NIC) or "
+     "`virtual` (QEMU's stable PC, the same on any host, for an OS written only for QEMU: QEMU's "
+     "own SMBIOS, no TPM, the disks on IDE, an rtl8139 NIC, a virtio-rng, and its VGA and USB "
+     "tablet with or without a monitor); it sets the keys whose default names both, unless they "
+     "are set themselves",
+     apply_platform},
     {"disk", "auto",
      "the guest's disks: `auto` (the first bootable non-removable whole disk), `all` (every one, "
      "the boot disk "
@@ -103,6 +131,10 @@ constexpr SettingRow kRows[] = {
      "/dev/tpm0 exists, as tpm-crb for a TPM 2.0 on CRB, else tpm-tis), `passthrough` (the same; "
      "no TPM is the emergency action), `none`",
      [](Config& c, Value v) { return store(c.platform.tpm, parse_tpm_setting(v)); }},
+    {"rng", "none",
+     "a random number generator for the guest: `virtio` (virtio-rng-pci, fed by the host kernel's "
+     "getrandom()), `none`",
+     [](Config& c, Value v) { return store(c.platform.rng, parse_guest_rng(v)); }},
     {"memory", "auto",
      "the guest's memory in MiB, or `auto`: host memory − `memory_reserve` − 1/16",
      [](Config& c, Value v) {
@@ -303,7 +335,19 @@ constexpr Alias kAliases[] = {{"nic", "nic_model"}, {"ip", "net.ip"}};
 
 }  // namespace
 
+static_assert(sizeof kRows / sizeof kRows[0] <= 64, "Config::explicit_keys has a bit per row");
+
 std::span<const SettingRow> setting_rows() { return kRows; }
+
+uint64_t setting_bit(const SettingRow& row) { return uint64_t{1} << (&row - kRows); }
+
+std::span<const PresetValue> preset_values() { return kPresets; }
+
+const PresetValue* find_preset_value(std::string_view key) {
+    for (const PresetValue& preset : kPresets)
+        if (preset.key == key) return &preset;
+    return nullptr;
+}
 
 const SettingRow* find_setting(std::string_view key) {
     for (const Alias& alias : kAliases)
@@ -314,5 +358,6 @@ const SettingRow* find_setting(std::string_view key) {
 }
 
 const char* break_point_name(BreakPoint point) { return enum_name(point, kBreakPoints); }
+const char* preset_name(PlatformPreset preset) { return enum_name(preset, kPresetNames); }
 
 }  // namespace hal

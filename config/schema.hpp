@@ -4,6 +4,7 @@
 // (mkinitrd-hal --config-reference), so they cannot drift apart.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -21,6 +22,23 @@ struct SettingRow {
 
 // Every documented key, in the order README and hal.conf list them.
 std::span<const SettingRow> setting_rows();
+
+// The bit of Config::explicit_keys that stands for `row` (one of setting_rows()).
+uint64_t setting_bit(const SettingRow& row);
+
+// What `platform` gives a key unless the user set it: one value per preset.
+struct PresetValue {
+    std::string_view key;
+    std::string_view transparent;
+    std::string_view virtual_machine;
+    std::string_view of(PlatformPreset preset) const {
+        return preset == PlatformPreset::kVirtual ? virtual_machine : transparent;
+    }
+};
+
+// The keys `platform` sets; nullptr from find_preset_value for a key it leaves alone.
+std::span<const PresetValue> preset_values();
+const PresetValue* find_preset_value(std::string_view key);
 
 // The row for `key` or one of its aliases (`nic` for nic_model, `ip` for net.ip); nullptr
 // for an unknown key.

@@ -79,11 +79,12 @@ void load_config(Boot& boot) {
     log::set_debug(config.boot.debug);
     set_emergency_action(config.supervision.emergency);
     install_crash_guard(log::kmsg_fd(), config.supervision.emergency != ExitAction::kReboot);
-    log_info("config: disk=%s bus=%s firmware=%s identity=%s machine=%s accel=%s nic=%s",
-             config.disks.specs.text.c_str(), disk_bus_name(config.disks.bus),
-             firmware_setting_name(config.platform.firmware),
-             identity_name(config.platform.identity), machine_name(config.platform.machine),
-             accel_name(config.platform.accel), nic_model_name(config.net.nic));
+    log_info(
+        "config: platform=%s disk=%s bus=%s firmware=%s identity=%s machine=%s accel=%s nic=%s",
+        preset_name(config.preset), config.disks.specs.text.c_str(),
+        disk_bus_name(config.disks.bus), firmware_setting_name(config.platform.firmware),
+        identity_name(config.platform.identity), machine_name(config.platform.machine),
+        accel_name(config.platform.accel), nic_model_name(config.net.nic));
 }
 
 // Without devtmpfs (or with devtmpfs = no): a tmpfs /dev whose nodes hal-init makes.

@@ -37,13 +37,21 @@ std::string comment(const std::string& text) {
     return lines;
 }
 
+// A key `platform` sets: its value under each preset.
+std::string preset_default(const PresetValue& preset) {
+    return std::string(preset.transparent) +
+           " (`platform = virtual`: " + std::string(preset.virtual_machine) + ")";
+}
+
 }  // namespace
 
 std::string config_reference_markdown() {
     std::string table = "| key | values | default |\n|---|---|---|\n";
-    for (const SettingRow& row : setting_rows())
+    for (const SettingRow& row : setting_rows()) {
+        const PresetValue* preset = find_preset_value(row.key);
         table += "| `" + std::string(row.key) + "` | " + std::string(row.meaning) + " | " +
-                 std::string(row.default_text) + " |\n";
+                 (preset ? preset_default(*preset) : std::string(row.default_text)) + " |\n";
+    }
     return table;
 }
 
@@ -52,9 +60,17 @@ std::string config_reference_conf() {
         "# hal-init configuration, packed as /etc/hal.conf. `key = value`; '#' starts a comment.\n"
         "# Any key can be overridden at boot with hal.KEY=VALUE on the kernel command line.\n"
         "# Every key is here at its default, under what it means (mkinitrd-hal "
-        "--config-reference=conf).\n";
+        "--config-reference=conf);\n"
+        "# the keys `platform` sets are commented out, so that they follow it.\n";
     for (const SettingRow& row : setting_rows()) {
         conf += "\n" + comment(plain(row.meaning));
+        // Left to `platform`: a line here would be the user's choice and outrank the preset.
+        if (const PresetValue* preset = find_preset_value(row.key)) {
+            conf += comment("Set by platform: " + plain(preset_default(*preset)) +
+                            "; remove the '#' below to choose it yourself.");
+            conf += "#" + std::string(row.key) + " = " + std::string(preset->transparent) + "\n";
+            continue;
+        }
         conf += std::string(row.key) + " =" +
                 (row.default_text.empty() ? "" : " " + std::string(row.default_text)) + "\n";
     }

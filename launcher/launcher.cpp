@@ -136,18 +136,22 @@ void add_firmware(const LaunchPlan& plan, Argv& argv) {
 }
 
 // The guest's video device advertises the host monitor's native mode in its EDID, so the guest
-// picks it; a USB tablet gives it an absolute pointer every current OS drives.
+// picks it; a USB tablet gives it an absolute pointer every current OS drives. The transparent
+// platform has them only with a monitor, as the machine did; the virtual one always, so that its
+// PCI layout is the same on every host.
 void add_screen_and_input(const Config& config, const HostFacts& facts, Argv& argv) {
-    if (!facts.monitor.present) return;
+    if (!facts.monitor.present && config.preset != PlatformPreset::kVirtual) return;
     const uint32_t width = facts.monitor.mode.width ? facts.monitor.mode.width : 1024;
     const uint32_t height = facts.monitor.mode.height ? facts.monitor.mode.height : 768;
     argv.add("-device");
     argv.add_format("%s,edid=on,xres=%u,yres=%u",
                     config.display.video == GuestVideo::kVirtio ? "virtio-vga" : "VGA", width,
                     height);
-    argv.add("-vnc");
-    // No keysym-driven lock-key fixups: hal-display sends key numbers, not keysyms.
-    argv.add_format("unix:%s,lock-key-sync=off", layout::kVncSocket);
+    if (facts.monitor.present) {
+        argv.add("-vnc");
+        // No keysym-driven lock-key fixups: hal-display sends key numbers, not keysyms.
+        argv.add_format("unix:%s,lock-key-sync=off", layout::kVncSocket);
+    }
     if (config.display.input) {
         argv.add("-device");
         argv.add("qemu-xhci,id=xhci");
@@ -172,6 +176,22 @@ void add_identity(const PlatformFacts& facts, Argv& argv) {
     for (size_t i = 0; i < facts.acpi_count; ++i) {
         argv.add("-acpitable");
         argv.add_format("file=%s", facts.acpi_files[i].c_str());
+    }
+}
+
+// The devices a key adds, after every other one. The guest's watchdog last, so that every
+// other device keeps its PCI slot; QEMU only reports its expiry and the supervisor ends the
+// hung guest.
+void add_optional_devices(const Config& config, Argv& argv) {
+    if (config.platform.rng == GuestRng::kVirtio) {
+        argv.add("-device");
+        argv.add("virtio-rng-pci");
+    }
+    if (config.supervision.guest_watchdog == GuestWatchdog::kI6300esb) {
+        argv.add("-device");
+        argv.add("i6300esb");
+        argv.add("-action");
+        argv.add("watchdog=none");
     }
 }
 
@@ -263,14 +283,7 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostF
     }
     add_disk_arguments(plan.disks, argv);
     add_network_arguments(config, facts, plan.disks.count, argv);
-    // Last, so that every other device keeps its PCI slot. QEMU only reports the expiry; the
-    // supervisor ends the hung guest.
-    if (config.supervision.guest_watchdog == GuestWatchdog::kI6300esb) {
-        argv.add("-device");
-        argv.add("i6300esb");
-        argv.add("-action");
-        argv.add("watchdog=none");
-    }
+    add_optional_devices(config, argv);
     config.qemu_args.for_each([&](std::string_view word) { argv.add(word); });
     if (argv.overflowed()) return Error{"build QEMU argv", EOVERFLOW};
     return ok_status();

@@ -13,6 +13,7 @@ constexpr std::string_view kMachines = "pc\0q35"sv;
 constexpr std::string_view kAccels = "auto\0kvm\0tcg"sv;
 constexpr std::string_view kGuestOses = "auto\0windows\0linux\0other"sv;
 constexpr std::string_view kTpmSettings = "auto\0passthrough\0none"sv;
+constexpr std::string_view kGuestRngs = "none\0virtio"sv;
 
 }  // namespace
 
@@ -35,6 +36,9 @@ Parsed<GuestOs> parse_guest_os(std::string_view text) {
 Parsed<TpmSetting> parse_tpm_setting(std::string_view text) {
     return parse_enum<TpmSetting>(text, kTpmSettings, "tpm must be auto, passthrough or none");
 }
+Parsed<GuestRng> parse_guest_rng(std::string_view text) {
+    return parse_enum<GuestRng>(text, kGuestRngs, "rng must be none or virtio");
+}
 
 const char* firmware_setting_name(FirmwareSetting firmware) {
     return enum_name(firmware, kFirmwares);
@@ -44,5 +48,6 @@ const char* machine_name(Machine machine) { return enum_name(machine, kMachines)
 const char* accel_name(Accel accel) { return enum_name(accel, kAccels); }
 const char* guest_os_name(GuestOs os) { return enum_name(os, kGuestOses); }
 const char* tpm_setting_name(TpmSetting tpm) { return enum_name(tpm, kTpmSettings); }
+const char* guest_rng_name(GuestRng rng) { return enum_name(rng, kGuestRngs); }
 
 }  // namespace hal

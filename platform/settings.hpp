@@ -22,6 +22,9 @@ enum class Accel { kAuto, kKvm, kTcg };
 enum class GuestOs { kAuto, kWindows, kLinux, kOther };
 // The host's TPM for the guest: kAuto passes it when there is one, kPassthrough insists.
 enum class TpmSetting { kAuto, kPassthrough, kNone };
+// A random number generator for the guest: kVirtio is a virtio-rng-pci fed by the host's
+// getrandom().
+enum class GuestRng { kNone, kVirtio };
 
 struct PlatformSettings {
     FirmwareSetting firmware = FirmwareSetting::kAuto;
@@ -37,6 +40,7 @@ struct PlatformSettings {
     uint32_t cpus = 0;                  // 0 = auto: every host CPU
     GuestOs guest_os = GuestOs::kAuto;
     TpmSetting tpm = TpmSetting::kAuto;
+    GuestRng rng = GuestRng::kNone;
     bool operator==(const PlatformSettings&) const = default;
 };
 
@@ -46,6 +50,7 @@ Parsed<Machine> parse_machine(std::string_view text);
 Parsed<Accel> parse_accel(std::string_view text);
 Parsed<GuestOs> parse_guest_os(std::string_view text);
 Parsed<TpmSetting> parse_tpm_setting(std::string_view text);
+Parsed<GuestRng> parse_guest_rng(std::string_view text);
 
 const char* firmware_setting_name(FirmwareSetting firmware);
 const char* identity_name(Identity identity);
@@ -53,5 +58,6 @@ const char* machine_name(Machine machine);
 const char* accel_name(Accel accel);
 const char* guest_os_name(GuestOs os);
 const char* tpm_setting_name(TpmSetting tpm);
+const char* guest_rng_name(GuestRng rng);
 
 }  // namespace hal

@@ -1,6 +1,7 @@
 """Real OS guests boot as they did on the bare metal: the firmware chosen from the disk, UEFI
 variables that persist, every disk with its identity, the machine's SMBIOS and licence table,
 image files on host partitions with snapshot; and each bad input as one log line."""
+import contextlib
 import hashlib
 import re
 import shutil
@@ -60,11 +61,10 @@ def test_bios_disk_boots_with_bios_chosen_by_itself(kernel, image, guest_initram
                    f"(accel {accelerator(result)}); image {image.stat().st_size} bytes")
 
 
-def test_the_machines_tpm_is_the_guests(kernel, image, guest_initramfs, tmp_path):
-    """The outer VM has a TPM 2.0 on CRB (swtpm, as a PC's firmware TPM has), and tpm = auto
-    passes it through: the guest meets a TPM 2.0 whose manufacturer is libtpms' "IBM". QEMU has
-    no TPM of its own to give, so the one the guest answers from is the machine's."""
-    state = tmp_path / "swtpm"
+@contextlib.contextmanager
+def outer_tpm(state: Path):
+    """A TPM 2.0 on CRB for the outer VM, as a PC's firmware TPM (swtpm); yields its QEMU
+    arguments."""
     state.mkdir()
     control = state / "control.sock"
     swtpm = subprocess.Popen(["swtpm", "socket", "--tpm2", "--tpmstate", f"dir={state}",
@@ -74,13 +74,21 @@ def test_the_machines_tpm_is_the_guests(kernel, image, guest_initramfs, tmp_path
         while not control.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert control.exists(), "swtpm did not open its control socket"
-        disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=tpm")
-        result = boot(kernel, image, tmp_path / "console.log", disks=[disk], timeout=GUEST_TIMEOUT,
-                      extra=["-chardev", f"socket,id=chrtpm,path={control}",
-                             "-tpmdev", "emulator,id=tpm0,chardev=chrtpm", "-device", "tpm-crb,tpmdev=tpm0"])
+        yield ["-chardev", f"socket,id=chrtpm,path={control}",
+               "-tpmdev", "emulator,id=tpm0,chardev=chrtpm", "-device", "tpm-crb,tpmdev=tpm0"]
     finally:
         swtpm.kill()
         swtpm.wait()
+
+
+def test_the_machines_tpm_is_the_guests(kernel, image, guest_initramfs, tmp_path):
+    """The outer VM has a TPM 2.0 on CRB (swtpm, as a PC's firmware TPM has), and tpm = auto
+    passes it through: the guest meets a TPM 2.0 whose manufacturer is libtpms' "IBM". QEMU has
+    no TPM of its own to give, so the one the guest answers from is the machine's."""
+    disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=tpm")
+    with outer_tpm(tmp_path / "swtpm") as tpm_arguments:
+        result = boot(kernel, image, tmp_path / "console.log", disks=[disk], timeout=GUEST_TIMEOUT,
+                      extra=tpm_arguments)
     result.assert_no_panic()
     assert not result.timed_out, result.console[-4000:]
     result.assert_in_order("hal-init: tpm: /dev/tpm0 (TPM 2.0, tpm_crb) to the guest as tpm-crb: "
@@ -311,6 +319,31 @@ def test_generic_identity_no_network_virtio_video_no_input_and_extra_qemu_args(k
     # hal-display puts the screen on the monitor and opens no input device.
     assert "hal-display: screen:" in console, console[-4000:]
     assert "hal-display: input: /dev/input/" not in console
+
+
+def test_virtual_platform_is_qemus_stable_pc_on_any_host(kernel, guest_initramfs, tmp_path):
+    """platform = virtual: the machine an OS written only for QEMU counts on, whatever the host.
+    The outer VM has SMBIOS of its own and a TPM, and the guest meets neither: QEMU's SMBIOS, no
+    TPM, its disk on IDE, an rtl8139 that takes a lease, a virtio-rng, and the std VGA and USB
+    tablet although the outer VM has no monitor (so that no PCI slot depends on one)."""
+    disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=facts,tpm,modaliases,net")
+    image = packed_with(kernel, tmp_path, "disk = auto\nplatform = virtual\n")
+    with outer_tpm(tmp_path / "swtpm") as tpm_arguments:
+        result = boot(kernel, image, tmp_path / "console.log", disks=[disk], extra=OUTER_SMBIOS + tpm_arguments,
+                      timeout=GUEST_TIMEOUT)
+    result.assert_no_panic()
+    assert not result.timed_out, result.console[-4000:]
+    result.assert_in_order("hal-init: config: platform=virtual disk=auto bus=ide firmware=auto identity=generic",
+                           "hal-init: identity: generic", "hal-init: tpm: none: tpm = none",
+                           "GUEST-FIRMWARE bios", "GUEST-TPM none", "GUEST-DONE", "reboot: Power down")
+    console = result.console
+    assert "GUEST-DMI sys_vendor=QEMU" in console and "HAL_Test_Works" not in console, console[-4000:]
+    assert re.search(r"GUEST-DISK sda serial=\S+ model=QEMU_HARDDISK", console), console[-4000:]
+    devices = modaliases(console)
+    # rtl8139, std VGA, qemu-xhci, virtio-rng, and the PIIX3 IDE controller the disk is on.
+    assert {"10ec:8139", "1234:1111", "1b36:000d", "1af4:1005", "8086:7010"} <= devices, devices
+    assert not devices & {"1af4:1000", "1af4:1041", "1af4:1001", "1af4:1042"}, devices  # no virtio NIC or disk
+    assert re.search(r"GUEST-LEASE 10\.0\.2\.\d+/24", console), console[-4000:]
 
 
 def test_e1000_guest_nic_with_its_boot_rom(kernel, guest_initramfs, tmp_path):

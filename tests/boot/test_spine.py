@@ -37,7 +37,7 @@ def test_boot_reaches_guest_and_powers_off(spine_boot, default_image, figures):
     result.assert_in_order(
         "hal-init: hal-init starting",
         "hal-init: mounts: /proc /sys /dev /tmp /run ready",
-        "hal-init: config: disk=auto bus=auto",
+        "hal-init: config: platform=transparent disk=auto bus=auto",
         "hal-init: devices: disk auto is /dev/vda (virtio, 512/512-byte sectors, BIOS boot code), found after",
         "hal-init: modules: critical path ready in",
         "hal-init: network: bridge: guest NIC 0 on eth0",
@@ -156,11 +156,14 @@ def test_missing_disk_logs_and_powers_off_cleanly(kernel, tmp_path):
 
 def test_kernel_command_line_overrides_config(kernel, default_image, tmp_path):
     result = boot(kernel, default_image, tmp_path / "console.log", disks=[],
-                  append="hal.disk=/dev/overridden hal.disk_timeout=1 hal.colour=blue")
+                  append="hal.disk=/dev/overridden hal.disk_timeout=1 hal.colour=blue hal.nic=e1000 "
+                         "hal.platform=virtual")
     result.assert_no_panic()
+    # The preset gives what the user did not set, whichever word came first.
     result.assert_in_order(
         "hal-init: config: kernel command line hal.colour=blue ignored: unknown key",
-        "hal-init: config: disk=/dev/overridden",
+        "hal-init: config: platform=virtual disk=/dev/overridden bus=ide firmware=auto identity=generic "
+        "machine=pc accel=auto nic=e1000",
         "hal-init: fatal: disk /dev/overridden did not appear within 1 s",
         "reboot: Power down",
     )

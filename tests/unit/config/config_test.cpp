@@ -312,3 +312,54 @@ TEST_CASE(
     CHECK(hal::find_setting("ip") == hal::find_setting("net.ip"));
     CHECK(hal::find_setting("colour") == nullptr);
 }
+
+TEST_CASE("config: platform = virtual -> QEMU's stable machine for every key the user left") {
+    const Config config = parse_ok("disk = auto\nplatform = virtual\n");
+    CHECK(config.preset == hal::PlatformPreset::kVirtual);
+    CHECK(config.platform.identity == hal::Identity::kGeneric);
+    CHECK(config.platform.tpm == hal::TpmSetting::kNone);
+    CHECK(config.platform.rng == hal::GuestRng::kVirtio);
+    CHECK(config.disks.bus == hal::DiskBus::kIde);
+    CHECK(config.net.nic == hal::NicModel::kRtl8139);
+    // What the preset does not name keeps its default.
+    CHECK(config.platform.machine == hal::Machine::kPc);
+    CHECK(config.display.video == hal::GuestVideo::kStd);
+    CHECK(std::string(hal::preset_name(config.preset)) == "virtual");
+}
+
+TEST_CASE("config: a key the user set -> kept by the preset, before or after `platform`") {
+    for (const char* text :
+         {"disk = auto\nnic_model = e1000\nplatform = virtual\ndisk_bus = virtio\n",
+          "disk = auto\ndisk_bus = virtio\nplatform = virtual\nnic = e1000\n"}) {
+        CAPTURE(text);
+        Config config = parse_ok(text);
+        CHECK(config.net.nic == hal::NicModel::kE1000);
+        CHECK(config.disks.bus == hal::DiskBus::kVirtio);
+        CHECK(config.platform.rng == hal::GuestRng::kVirtio);
+        // The command line's platform: transparent again, except what the file set.
+        hal::apply_cmdline_overrides(config, "hal.platform=transparent",
+                                     [](std::string_view, std::string_view, const char*) {});
+        CHECK(config.preset == hal::PlatformPreset::kTransparent);
+        CHECK(config.platform.rng == hal::GuestRng::kNone);
+        CHECK(config.platform.identity == hal::Identity::kHost);
+        CHECK(config.net.nic == hal::NicModel::kE1000);
+        CHECK(config.disks.bus == hal::DiskBus::kVirtio);
+    }
+}
+
+TEST_CASE("config: presets -> transparent is every row's default, each value parses") {
+    for (const hal::PresetValue& preset : hal::preset_values()) {
+        CAPTURE(preset.key);
+        const hal::SettingRow* row = hal::find_setting(preset.key);
+        REQUIRE(row != nullptr);
+        CHECK(row->default_text == preset.transparent);
+        Config config;
+        CHECK(row->apply(config, preset.virtual_machine).ok());
+    }
+    const ConfigError error = parse_error("disk = auto\nplatform = physical\n");
+    CHECK(error.line == 2);
+    CHECK(std::string(error.key.c_str()) == "platform");
+    CHECK(std::string(error.message) == "platform must be transparent or virtual");
+    CHECK(std::string(parse_error("disk = auto\nrng = egd\n").message) ==
+          "rng must be none or virtio");
+}

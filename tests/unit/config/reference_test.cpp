@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "config/schema.hpp"
 #include "initrd/config_reference.hpp"
 
 namespace {
@@ -37,5 +38,15 @@ TEST_CASE(
     CHECK(shipped == hal::pack::config_reference_conf());
     const auto parsed = hal::parse_config(shipped);
     REQUIRE(parsed.ok());
-    CHECK(parsed.value() == hal::default_config());
+    // The keys `platform` sets are commented out, so that changing `platform` there changes
+    // them too; every other key is the user's, at its default.
+    hal::Config config = parsed.value();
+    for (const hal::PresetValue& preset : hal::preset_values()) {
+        CAPTURE(preset.key);
+        CHECK((config.explicit_keys & hal::setting_bit(*hal::find_setting(preset.key))) == 0);
+    }
+    config.explicit_keys = 0;
+    CHECK(config == hal::default_config());
+    const auto virtual_machine = hal::parse_config(shipped + "platform = virtual\n").value();
+    CHECK(virtual_machine.net.nic == hal::NicModel::kRtl8139);
 }

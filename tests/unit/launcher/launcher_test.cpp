@@ -415,3 +415,31 @@ TEST_CASE("launcher: tpm -> the host's TPM passed through with the front end its
     CHECK(std::string(hal::parse_tpm_setting("yes").error().message) ==
           "tpm must be auto, passthrough or none");
 }
+
+TEST_CASE("launcher: platform = virtual -> IDE disk, rtl8139, virtio-rng, QEMU's identity") {
+    Config config = base_config();
+    REQUIRE(hal::apply_setting(config, "platform", "virtual").ok());
+    HostFacts facts = host(true, true);
+    facts.platform.smbios_files[0].assign("/run/hal/smbios/type1.bin");
+    facts.platform.smbios_count = 1;
+    facts.platform.tpm.present = true;
+    facts.platform.tpm.version_major = 2;
+    facts.platform.tpm.driver.assign("tpm_crb");
+    const auto argv = argv_of(config, facts);
+    // No monitor on this host, and still the VGA and tablet, so that no slot moves.
+    CHECK(value_after(argv, "-device") == "VGA,edid=on,xres=1024,yres=768");
+    CHECK(value_after(argv, "-device", 2) == "usb-tablet,bus=xhci.0");
+    CHECK_FALSE(contains(argv, "-vnc"));
+    CHECK(value_after(argv, "-device", 3) == "ide-hd,drive=disk0,bus=ide.0,unit=0,bootindex=0");
+    CHECK(value_after(argv, "-device", 4) == "rtl8139,netdev=net0,romfile=");
+    CHECK(value_after(argv, "-device", 5) == "virtio-rng-pci");
+    CHECK_FALSE(contains(argv, "file=/run/hal/smbios/type1.bin"));
+    CHECK_FALSE(contains(argv, "-tpmdev"));
+    // The same host as the transparent platform sees it: its SMBIOS and TPM.
+    const auto transparent = argv_of(base_config(), facts);
+    CHECK(contains(transparent, "file=/run/hal/smbios/type1.bin"));
+    CHECK(contains(transparent, "-tpmdev"));
+    CHECK_FALSE(contains(transparent, "virtio-rng-pci"));
+    CHECK_FALSE(contains(transparent, "usb-tablet,bus=xhci.0"));
+    CHECK(hal::parse_guest_rng("virtio").value() == hal::GuestRng::kVirtio);
+}
