@@ -126,6 +126,10 @@ std::vector<HostonlyChoice> choose_hostonly(const Resolution& generic, const Mod
     // under a SCSI target driver) stays out with that module.
     for (const auto& module : generic.filesystems)
         reasons.emplace(module, "the HAL's own (a filesystem it mounts)");
+    // vfio-pci takes whatever device `passthrough` names (driver_override): no alias of this
+    // machine's devices would keep it.
+    if (packed.count("vfio_pci"))
+        reasons.emplace("vfio_pci", "the HAL's own (passthrough binds devices to it)");
     std::vector<HostonlyChoice> choices;
     for (const auto& [module, reason] : reasons) choices.push_back({module, reason});
     return choices;

@@ -350,14 +350,14 @@ def recorded_devices(kernel, guest_initramfs, tmp_path_factory) -> Path:
 def hostonly_expected() -> set[str]:
     """The modules the outer test VM (pc: PIIX3 IDE, a virtio disk and NIC, PS/2 keyboard and
     mouse, an AMD-flavoured qemu64 CPU with SVM) needs, with their dependencies; plus the HAL's
-    own (KVM for AMD, tun/macvtap/vhost, VFIO, the filesystems it mounts and their crc32c,
+    own (KVM for AMD, tun/macvtap/vhost, VFIO with vfio-pci for passthrough, the filesystems it mounts and their crc32c,
     efivarfs for the host's SecureBoot variable)."""
     # (No sd_mod: the VM has no SCSI or ATA disk, only the PIIX controller and a virtio disk.)
     devices = {"ata_piix", "ata_generic", "libata", "scsi_mod", "scsi_common",
                "virtio_pci", "virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio", "virtio_ring",
                "virtio_blk", "virtio_net", "net_failover", "failover", "psmouse", "evdev", "button"}
     hal = {"kvm", "kvm_amd", "ccp", "irqbypass", "tun", "tap", "macvtap", "macvlan", "vhost_net", "vhost",
-           "vhost_iotlb", "vfio", "vfio_iommu_type1", "ext4", "jbd2", "mbcache", "crc16", "crc32c_generic",
+           "vhost_iotlb", "vfio", "vfio_iommu_type1", "vfio_pci", "vfio_pci_core", "vfio_virqfd", "ext4", "jbd2", "mbcache", "crc16", "crc32c_generic",
            "crc32c_intel", "vfat", "fat", "nls_cp437", "nls_ascii", "exfat", "efivarfs"}
     return devices | hal
 

@@ -33,7 +33,9 @@ constexpr const char* kModulesDep =
     "kernel/drivers/net/ethernet/realtek/r8169.ko:\n"
     "kernel/drivers/virtio/virtio_pci.ko:\n"
     "kernel/drivers/block/virtio_blk.ko:\n"
-    "kernel/fs/ext4/ext4.ko:\n";
+    "kernel/fs/ext4/ext4.ko:\n"
+    "kernel/drivers/vfio/vfio.ko:\n"
+    "kernel/drivers/vfio/pci/vfio-pci.ko: kernel/drivers/vfio/vfio.ko\n";
 
 constexpr const char* kAliases =
     "alias pci:v00008086d00007010sv*sd*bc*sc*i* ata_piix\n"
@@ -44,7 +46,8 @@ constexpr const char* kAliases =
     "alias virtio:d00000002v* virtio_blk\n"
     "alias devname:net/tun tun\n"
     "alias fs-ext4 ext4\n"
-    "alias fs-configfs configfs\n";
+    "alias fs-configfs configfs\n"
+    "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n";
 
 struct Generic {
     ModuleIndex index;
@@ -54,10 +57,10 @@ struct Generic {
         REQUIRE(parse_modules_dep(kModulesDep, "modules.dep", index, error));
         parse_modules_alias(kAliases, index);
         std::vector<ModuleRequest> requests;
-        REQUIRE(
-            parse_module_list("kvm\nkvm_intel\nkvm_amd\ntun\nkernel/drivers/ata/\n"
-                              "kernel/drivers/net/ethernet/**\nvirtio_pci\nvirtio_blk\next4\n",
-                              "modules.list", requests, error));
+        REQUIRE(parse_module_list(
+            "kvm\nkvm_intel\nkvm_amd\ntun\nkernel/drivers/ata/\n"
+            "kernel/drivers/net/ethernet/**\nvirtio_pci\nvirtio_blk\next4\nvfio_pci\n",
+            "modules.list", requests, error));
         REQUIRE_MESSAGE(
             resolve_modules(requests, index, "modules.list", "6.1.0-test", resolution, error),
             error);
@@ -86,12 +89,14 @@ TEST_CASE(
     const auto result = chosen(generic, devices);
     std::vector<std::string> names;
     for (const auto& [name, reason] : result) names.push_back(name);
-    CHECK(names ==
-          std::vector<std::string>{"ata_piix", "e1000", "ext4", "kvm", "kvm_intel", "tun"});
+    CHECK(names == std::vector<std::string>{"ata_piix", "e1000", "ext4", "kvm", "kvm_intel", "tun",
+                                            "vfio_pci"});
     CHECK(result.at("ata_piix") ==
           "pci:v00008086d00007010sv00001AF4sd00001100bc01sc01i80 (0000:00:01.1)");
     CHECK(result.at("kvm_intel").find("the HAL's own") == 0);
     CHECK(result.at("ext4").find("a filesystem") != std::string::npos);
+    // Its alias is driver_override's, which no device's modalias matches: passthrough needs it.
+    CHECK(result.at("vfio_pci") == "the HAL's own (passthrough binds devices to it)");
     // configfs is a filesystem, but only a dependency of a driver this machine does not need.
     CHECK(result.count("configfs") == 0);
 }
