@@ -15,6 +15,7 @@
 #include "display/settings.hpp"
 #include "modules/settings.hpp"
 #include "net/settings.hpp"
+#include "passthrough/settings.hpp"
 #include "platform/settings.hpp"
 #include "supervision/settings.hpp"
 
@@ -50,6 +51,7 @@ struct Config {
     NetSettings net;
     DisplaySettings display;
     SupervisionSettings supervision;
+    PassthroughSettings passthrough;
     WordList<kQemuArgsCapacity> qemu_args;  // extra QEMU arguments
     bool operator==(const Config&) const = default;
 };

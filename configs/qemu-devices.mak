@@ -37,3 +37,6 @@ CONFIG_TPM_TIS_ISA=y
 CONFIG_TPM_PASSTHROUGH=y
 # The guest's own watchdog (guest_watchdog = i6300esb): its expiry is a QMP WATCHDOG event.
 CONFIG_WDT_IB6300ESB=y
+# The machine's own PCI devices for the guest (passthrough): QEMU's vfio-pci front end, which
+# needs no library.
+CONFIG_VFIO_PCI=y

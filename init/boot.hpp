@@ -14,6 +14,7 @@
 #include "modules/sys/module_service.hpp"
 #include "net/sys/guest_network.hpp"
 #include "net/sys/host_network.hpp"
+#include "passthrough/sys/claim.hpp"
 #include "platform/sys/uefi_vars.hpp"
 #include "supervision/sys/hardware_watchdog.hpp"
 #include "supervision/sys/power_button.hpp"
@@ -40,7 +41,8 @@ struct Boot {
     SignalSource signals;
     QmpConnection qmp;
     HardwareWatchdog watchdog;
-    LaunchPlan plan;  // the launcher's decisions for the run of QEMU now
+    PassthroughClaim passthrough;  // the machine's functions reserved for the guest
+    LaunchPlan plan;               // the launcher's decisions for the run of QEMU now
     Argv qemu_argv;
     QemuSupervisor* supervisor = nullptr;  // the run of QEMU being supervised, if any
     TestHooks test_hooks{display, uevents};

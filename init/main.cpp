@@ -132,6 +132,17 @@ void start_modules(Boot& boot) {
                        {cpu.vendor.view(), cpu.virtualization}, sys::monotonic_ms());
 }
 
+// Step 3, continued: vfio-pci for the functions reserved in step 2, before the disk search.
+void bind_passthrough_devices(Boot& boot) {
+    if (boot.passthrough.count == 0) return;
+    if (!boot.modules.load_for_alias(boot.passthrough.vfio_alias.view()))
+        log_warning("passthrough: the image has no vfio-pci module (alias %s)",
+                    boot.passthrough.vfio_alias.c_str());
+    FixedString<192> fatal;
+    if (!bind_passthrough(boot.passthrough, boot.facts.passthrough, fatal))
+        fail_boot(fatal.c_str());
+}
+
 // Step 4: the guest's disks must exist before QEMU opens them; the UEFI variable file's
 // partition is found first, so its disk is never the guest's.
 void prepare_disks(Boot& boot) {
@@ -226,11 +237,14 @@ void prepare_network(Boot& boot) {
             "this HAL image was booted inside its own guest (SMBIOS OEM string "
             "mkinitrd-hal:guest): no second guest is started; the guest's boot loader must boot "
             "the OS itself (README: \"A HAL inside its own guest\")");
+    // The machine's own devices for the guest: reserved for vfio-pci before any driver loads.
+    boot.passthrough = reserve_passthrough(boot.config.passthrough);
 
     // 3. Kernel modules: the packer's early list and what present devices need.
     maybe_break(boot, BreakPoint::kModules);
     phase("modules");
     start_modules(boot);
+    bind_passthrough_devices(boot);
 
     // 4. Devices: the guest's disks, and the machine's identity for it.
     maybe_break(boot, BreakPoint::kDevices);

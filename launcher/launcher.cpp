@@ -182,6 +182,16 @@ void add_identity(const PlatformFacts& facts, Argv& argv) {
 // The devices a key adds, after every other one. The guest's watchdog last, so that every
 // other device keeps its PCI slot; QEMU only reports its expiry and the supervisor ends the
 // hung guest.
+// The machine's own functions, bound to vfio-pci; each keeps its place in the guest's slot order.
+void add_passed_devices(const PassedDevices& devices, Argv& argv) {
+    for (size_t i = 0; i < devices.count; ++i) {
+        char address[16];
+        format_pci_address(devices.addresses[i], address);
+        argv.add("-device");
+        argv.add_format("vfio-pci,host=%s", address);
+    }
+}
+
 void add_optional_devices(const Config& config, Argv& argv) {
     if (config.platform.rng == GuestRng::kVirtio) {
         argv.add("-device");
@@ -283,6 +293,7 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostF
     }
     add_disk_arguments(plan.disks, argv);
     add_network_arguments(config, facts, plan.disks.count, argv);
+    add_passed_devices(facts.passthrough, argv);
     add_optional_devices(config, argv);
     config.qemu_args.for_each([&](std::string_view word) { argv.add(word); });
     if (argv.overflowed()) return Error{"build QEMU argv", EOVERFLOW};

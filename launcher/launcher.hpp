@@ -11,6 +11,7 @@
 #include "disks/disk_plan.hpp"
 #include "display/host_display.hpp"
 #include "net/network_plan.hpp"
+#include "passthrough/plan.hpp"
 #include "platform/boot_firmware.hpp"
 #include "platform/cpu_topology.hpp"
 #include "platform/facts.hpp"
@@ -26,6 +27,8 @@ struct HostFacts {
     FoundDisks disks;
     GuestNetworkFacts network;
     MonitorFacts monitor;
+    // The machine's PCI functions bound to vfio-pci for the guest (passthrough).
+    PassedDevices passthrough;
     // qmp_serial: the serial port hal-init opened and found to be a terminal that is not the
     // kernel's console (/dev/ttyS1); empty: no operator monitor.
     FixedString<48> operator_qmp_port;

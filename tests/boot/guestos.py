@@ -27,7 +27,7 @@ GUEST_MODULES = [
     "virtio_pci", "virtio_blk", "virtio_net", "virtio_scsi", "sd_mod", "ahci", "ata_piix", "nvme",
     "efivarfs", "ext4", "crc32c_generic", "vfat", "nls_cp437", "nls_ascii", "button", "evdev", "psmouse",
     "xhci_pci", "usbhid", "hid_generic", "bochs", "e1000", "e1000e", "8139cp", "pvpanic_pci?", "pvpanic_mmio?",
-    "i6300esb",
+    "i6300esb", "megaraid_sas", "snd_hda_intel",
 ]
 
 UDHCPC_SCRIPT = """#!/bin/sh

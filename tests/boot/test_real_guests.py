@@ -346,11 +346,13 @@ def test_virtual_platform_is_qemus_stable_pc_on_any_host(kernel, guest_initramfs
     assert re.search(r"GUEST-LEASE 10\.0\.2\.\d+/24", console), console[-4000:]
 
 
-def test_e1000_guest_nic_with_its_boot_rom(kernel, guest_initramfs, tmp_path):
+def test_e1000_guest_nic_with_its_boot_rom_and_no_iommu_for_passthrough(kernel, guest_initramfs, tmp_path):
     """nic_model = e1000 and nic_boot = yes: the guest's NIC is an Intel 82540EM carrying its
-    PXE option ROM."""
+    PXE option ROM. passthrough names a kind on a machine without an IOMMU (this outer pc has
+    no DMAR table): one line says so and the guest starts with everything emulated."""
     disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=facts,modaliases,roms")
-    image = packed_with(kernel, tmp_path, "disk = auto\nnetwork = nat\nnic_model = e1000\nnic_boot = yes\n")
+    image = packed_with(kernel, tmp_path, "disk = auto\nnetwork = nat\nnic_model = e1000\nnic_boot = yes\n"
+                                          "passthrough = storage\n")
     result = boot(kernel, image, tmp_path / "console.log", disks=[disk], timeout=GUEST_TIMEOUT)
     result.assert_no_panic()
     assert not result.timed_out, result.console[-4000:]
@@ -359,3 +361,6 @@ def test_e1000_guest_nic_with_its_boot_rom(kernel, guest_initramfs, tmp_path):
     assert "8086:100e" in modaliases(console), console[-4000:]
     assert "GUEST-NIC eth0" in console
     assert re.search(r"GUEST-ROM \S+ 0x8086:0x100e", console), console[-4000:]
+    assert ("hal-init: passthrough: no IOMMU is active (the firmware has no DMAR or IVRS table: turn on VT-d or "
+            "AMD-Vi (IOMMU) in its setup): every device is emulated") in console, console[-4000:]
+    assert "vfio-pci" not in console

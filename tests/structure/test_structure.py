@@ -66,8 +66,8 @@ def test_each_folder_readme_says_what_it_holds_and_may_include():
     assert not unlisted, "includes its README.md does not allow:\n" + "\n".join(unlisted)
 
 
-PURE_FOLDERS = ("base", "devices", "modules", "disks", "platform", "net", "display", "supervision", "config",
-                "launcher")
+PURE_FOLDERS = ("base", "devices", "modules", "disks", "platform", "net", "display", "supervision", "passthrough",
+                "config", "launcher")
 PROGRAM_ENTRIES = {"display/main.cpp"}  # hal-display's main: its program, not its pure half
 
 

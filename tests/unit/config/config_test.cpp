@@ -363,3 +363,13 @@ TEST_CASE("config: presets -> transparent is every row's default, each value par
     CHECK(std::string(parse_error("disk = auto\nrng = egd\n").message) ==
           "rng must be none or virtio");
 }
+
+TEST_CASE("config: passthrough -> the list typed; a bad word names the choices") {
+    const Config config = parse_ok("disk = auto\npassthrough = 10de:2204,usb\n");
+    CHECK(config.passthrough.count == 2);
+    CHECK(config.passthrough.selectors[1].device_kind == hal::DeviceKind::kUsb);
+    CHECK(Config{}.passthrough.count == 0);
+    const ConfigError error = parse_error("disk = auto\npassthrough = soundcard\n");
+    CHECK(error.line == 2);
+    CHECK(std::string(error.message).find("passthrough must be none or") == 0);
+}

@@ -443,3 +443,17 @@ TEST_CASE("launcher: platform = virtual -> IDE disk, rtl8139, virtio-rng, QEMU's
     CHECK_FALSE(contains(transparent, "usb-tablet,bus=xhci.0"));
     CHECK(hal::parse_guest_rng("virtio").value() == hal::GuestRng::kVirtio);
 }
+
+TEST_CASE("launcher: functions bound for passthrough -> one vfio-pci device each, before rng") {
+    Config config = base_config();
+    config.platform.rng = hal::GuestRng::kVirtio;
+    HostFacts facts = host(true, true);
+    facts.passthrough.addresses[0] = hal::parse_pci_address("0000:00:05.0").value();
+    facts.passthrough.addresses[1] = hal::parse_pci_address("0000:03:00.1").value();
+    facts.passthrough.count = 2;
+    const auto argv = argv_of(config, facts);
+    CHECK(value_after(argv, "-device", 2) == "vfio-pci,host=0000:00:05.0");
+    CHECK(value_after(argv, "-device", 3) == "vfio-pci,host=0000:03:00.1");
+    CHECK(value_after(argv, "-device", 4) == "virtio-rng-pci");
+    CHECK_FALSE(contains(argv_of(config, host(true, true)), "vfio-pci,host=0000:00:05.0"));
+}

@@ -1,0 +1,67 @@
+// Which of the machine's PCI functions the guest gets: the passthrough list matched against the
+// functions sysfs shows, IOMMU groups taken as a whole, chipset functions kept by the host. No
+// I/O: passthrough/sys/ reads the functions and binds what the plan says.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "base/text.hpp"
+#include "passthrough/settings.hpp"
+
+namespace hal {
+
+// One PCI function as /sys/bus/pci/devices shows it.
+struct PciFunction {
+    PciAddress address;
+    uint16_t vendor = 0;
+    uint16_t device = 0;
+    uint32_t class_code = 0;  // 0xCCSSPP
+    int iommu_group = -1;     // -1: in no IOMMU group
+    FixedString<32> driver;   // bound driver; "" for none
+};
+
+// Why a function goes to the guest.
+enum class PassReason { kNamed, kKind, kGroup };
+
+struct PassedFunction {
+    size_t index = 0;  // into the functions planned over
+    PassReason reason = PassReason::kNamed;
+};
+
+inline constexpr size_t kMaxPciFunctions = 256;
+inline constexpr size_t kMaxPassed = 32;
+inline constexpr size_t kMaxPlanNotes = 16;
+
+struct PassthroughPlan {
+    PassedFunction passed[kMaxPassed];
+    size_t count = 0;
+    // One line each (without the "passthrough: " prefix): what the list asked that does not go
+    // to the guest, and why; the rest of the plan goes on.
+    FixedString<224> notes[kMaxPlanNotes];
+    size_t note_count = 0;
+};
+
+// The functions bound to vfio-pci for the guest: QEMU's vfio-pci devices.
+struct PassedDevices {
+    PciAddress addresses[kMaxPassed];
+    size_t count = 0;
+};
+
+// Host bridges, ISA/LPC bridges, SMBus, the IOMMU and other system functions: never the
+// guest's, and a group holding one stays with the host. PCI-to-PCI bridges are not endpoints:
+// they neither go nor hold their group back.
+bool is_chipset_function(uint32_t class_code);
+bool is_pci_bridge(uint32_t class_code);
+bool is_kind(uint32_t class_code, DeviceKind kind);
+// "storage", "nic", "gpu", "audio", "usb", "bridge", "SMBus", ... for the log.
+const char* class_label(uint32_t class_code);
+
+// `iommu`: /sys/kernel/iommu_groups is populated; without it nothing is passed and one note
+// gives `no_iommu_reason`.
+PassthroughPlan plan_passthrough(const PassthroughSettings& settings,
+                                 std::span<const PciFunction> functions, bool iommu,
+                                 const char* no_iommu_reason);
+
+}  // namespace hal

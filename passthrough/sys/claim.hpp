@@ -1,0 +1,37 @@
+// hal-init's side of passthrough: the plan over this machine's PCI functions, each chosen
+// function reserved for vfio-pci before any driver loads (boot step 2), then bound once the
+// vfio-pci module is in (step 4).
+#pragma once
+
+#include <cstddef>
+
+#include "base/text.hpp"
+#include "passthrough/plan.hpp"
+#include "passthrough/settings.hpp"
+
+namespace hal {
+
+struct ReservedFunction {
+    PciFunction function;  // as found: its driver is the one it had before
+    PassReason reason = PassReason::kNamed;
+};
+
+struct PassthroughClaim {
+    ReservedFunction reserved[kMaxPassed];
+    size_t count = 0;
+    // The modalias that makes the module service load vfio-pci ("vfio_pci:v...").
+    FixedString<112> vfio_alias;
+};
+
+// Plans `settings` over the machine's PCI functions (one warning per note of the plan) and
+// reserves each chosen function for vfio-pci. Nothing for `passthrough = none`.
+PassthroughClaim reserve_passthrough(const PassthroughSettings& settings);
+
+// After the vfio-pci module loaded: binds each reserved function and logs one line for it
+// (its IOMMU group, driver before, reset method). A function that does not bind is dropped
+// with one line; when the list named it (by address or ID), `fatal` says so and the result is
+// false.
+bool bind_passthrough(const PassthroughClaim& claim, PassedDevices& devices,
+                      FixedString<192>& fatal);
+
+}  // namespace hal

@@ -1,0 +1,34 @@
+// The machine's PCI functions and IOMMU groups from sysfs, and their binding to vfio-pci.
+#pragma once
+
+#include <cstddef>
+#include <span>
+
+#include "base/result.hpp"
+#include "base/text.hpp"
+#include "passthrough/plan.hpp"
+
+namespace hal {
+
+// /sys/bus/pci/devices, in address order; returns how many were read into `out`.
+size_t read_pci_functions(std::span<PciFunction> out);
+
+// True when /sys/kernel/iommu_groups holds a group.
+bool iommu_active();
+
+// Why no IOMMU is active: the firmware's ACPI tables (DMAR: Intel VT-d, IVRS: AMD-Vi) and
+// what the kernel command line says.
+const char* missing_iommu_reason();
+
+// Makes vfio-pci the only driver that may take `function` (driver_override), then unbinds
+// the driver it has, if any; before the drivers load, none does.
+Status reserve_for_vfio(const PciFunction& function);
+
+// Once vfio-pci is loaded: asks the kernel to probe `address` again when vfio-pci does not
+// hold it yet; true when it does.
+bool bind_to_vfio(const PciAddress& address);
+
+// The first reset method the kernel has for `address` (reset_method: flr, pm, bus...); "none".
+void read_reset_method(const PciAddress& address, FixedString<32>& method);
+
+}  // namespace hal

@@ -1,0 +1,59 @@
+"""The machine's own PCI devices handed to the guest through VFIO (passthrough). The outer VM is
+a q35 PC with an Intel IOMMU (intel-iommu, intel_iommu=on): the HAL inside it reserves the
+functions its list names for vfio-pci before any driver loads, and the guest, under nested KVM,
+drives them as themselves: devices the HAL's QEMU does not even have (a MegaRAID SAS
+controller, an Intel HD Audio function) and a NIC it would not have chosen, which takes a lease
+with the machine's MAC."""
+import re
+
+from guestos import bios_disk
+from halvm import boot, make_disk
+from test_real_guests import GUEST_TIMEOUT, modaliases, packed_with
+
+RAID_SERIAL = "PASSED-RAID-0"
+PASSED_MAC = "52:54:00:aa:bb:01"
+
+
+def outer_devices(raid_disk) -> list[str]:
+    """The outer machine's devices the HAL may hand over, at fixed slots; the IOMMU first."""
+    return ["-device", "intel-iommu,intremap=on",
+            "-drive", f"if=none,id=raid-disk,format=raw,file={raid_disk}",
+            "-device", "megasas,id=raid,addr=0x5",
+            "-device", f"scsi-hd,drive=raid-disk,bus=raid.0,serial={RAID_SERIAL}",
+            "-netdev", "user,id=passed", "-device", f"rtl8139,netdev=passed,mac={PASSED_MAC},addr=0x6",
+            "-device", "intel-hda,addr=0x7", "-device", "hda-duplex"]
+
+
+def test_named_devices_reach_the_guest_as_themselves(kernel, guest_initramfs, tmp_path, figures):
+    disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=facts,modaliases,net")
+    raid = make_disk(tmp_path / "raid.img", "RAID-DISK")
+    # By ID, by address and by kind; then what cannot go: an AHCI controller whose IOMMU group
+    # holds the chipset's LPC bridge and SMBus, the SMBus itself, an ID and a kind no device has.
+    image = packed_with(kernel, tmp_path,
+                        "disk = /dev/vda\nnetwork = none\nmemory = 256\n"
+                        "passthrough = 1000:0060, 0000:00:06.0, audio, 0000:00:1f.2, 00:1f.3, dead:beef, gpu\n")
+    result = boot(kernel, image, tmp_path / "console.log", disks=[disk], machine="q35", append="intel_iommu=on",
+                  extra=outer_devices(raid), timeout=GUEST_TIMEOUT)
+    result.assert_no_panic()
+    assert not result.timed_out, result.console[-4000:]
+    console = result.console
+    for line in ["hal-init: passthrough: 0000:00:1f.3 (8086:2930, SMBus) is a chipset function the host keeps",
+                 "hal-init: passthrough: dead:beef: no PCI device has that ID",
+                 "hal-init: passthrough: gpu: no device of that kind"]:
+        assert line in console, console[-6000:]
+    assert re.search(r"hal-init: passthrough: 0000:00:1f\.2 \(8086:2922, storage\): its IOMMU group \d+ also holds "
+                     r"0000:00:1f\.0 ISA bridge, 0000:00:1f\.3 SMBus, which the host keeps", console), console[-6000:]
+    # Reserved before any driver loaded: none had one.
+    for address, ids, why in [("0000:00:05.0", "1000:0060, storage, named", ""),
+                              ("0000:00:06.0", "10ec:8139, nic, named", ""),
+                              ("0000:00:07.0", "8086:2668, audio, of a kind named", "")]:
+        assert re.search(rf"hal-init: passthrough: {re.escape(address)} \({re.escape(ids)}\) to the guest: "
+                         r"IOMMU group \d+, driver before none, reset method \S+", console), console[-6000:]
+    result.assert_in_order("hal-init: launch: accel=kvm", "GUEST-FIRMWARE bios", "GUEST-DONE", "reboot: Power down")
+    devices = modaliases(console)
+    assert {"1000:0060", "10ec:8139", "8086:2668"} <= devices, devices
+    assert re.search(rf"GUEST-DISK sd\w serial={RAID_SERIAL} ", console), console[-4000:]
+    assert f"GUEST-NIC eth0 mac={PASSED_MAC}" in console, console[-4000:]
+    assert re.search(r"GUEST-LEASE 10\.0\.2\.\d+/24", console), console[-4000:]
+    figures.append(f"passthrough (q35 + intel-iommu outer VM, TCG): outer start -> guest up "
+                   f"{result.arrival('GUEST-BOOT') - result.arrivals[0][0]:.1f} s")

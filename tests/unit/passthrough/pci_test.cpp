@@ -1,0 +1,103 @@
+// Unit tests for passthrough's system half on a fixture sysfs: the machine's PCI functions,
+// why there is no IOMMU, and the reservation for vfio-pci.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "passthrough/sys/claim.hpp"
+#include "passthrough/sys/pci.hpp"
+#include "tests/unit/pid1_support.hpp"
+
+using hal::test::FixtureTree;
+
+namespace {
+
+void add_function(FixtureTree& tree, const std::string& address, const char* vendor,
+                  const char* device, const char* class_code, int group, const char* driver) {
+    const std::string directory = "/sys/devices/pci0000:00/" + address;
+    tree.file(directory + "/vendor", std::string(vendor) + "\n");
+    tree.file(directory + "/device", std::string(device) + "\n");
+    tree.file(directory + "/class", std::string(class_code) + "\n");
+    tree.file(directory + "/modalias", "pci:v0000" + std::string(vendor + 2) + "d0000" +
+                                           std::string(device + 2) +
+                                           "sv00001AF4sd00001100bc02sc00i00\n");
+    tree.file(directory + "/driver_override", "(null)\n");
+    if (group >= 0) {
+        tree.directory("/sys/kernel/iommu_groups/" + std::to_string(group) + "/devices");
+        tree.symlink(directory + "/iommu_group",
+                     "/sys/kernel/iommu_groups/" + std::to_string(group));
+    }
+    if (driver) {
+        tree.file(std::string("/sys/bus/pci/drivers/") + driver + "/unbind", "");
+        tree.symlink(directory + "/driver", std::string("/sys/bus/pci/drivers/") + driver);
+    }
+    tree.symlink("/sys/bus/pci/devices/" + address, "../../../devices/pci0000:00/" + address);
+}
+
+std::string read(const FixtureTree& tree, const std::string& path) {
+    std::ifstream stream(tree.root() + path);
+    std::ostringstream text;
+    text << stream.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("passthrough sysfs: functions in address order with group and driver") {
+    FixtureTree tree;
+    add_function(tree, "0000:00:06.0", "0x10ec", "0x8139", "0x020000", 4, "8139cp");
+    add_function(tree, "0000:00:01.0", "0x1af4", "0x1001", "0x010000", -1, nullptr);
+    hal::PciFunction functions[4];
+    REQUIRE(hal::read_pci_functions(functions) == 2);
+    CHECK(functions[0].address.device == 1);
+    CHECK(functions[0].iommu_group == -1);
+    CHECK(functions[0].driver.empty());
+    CHECK(functions[1].vendor == 0x10ec);
+    CHECK(functions[1].device == 0x8139);
+    CHECK(functions[1].class_code == 0x020000);
+    CHECK(functions[1].iommu_group == 4);
+    CHECK(std::string(functions[1].driver.c_str()) == "8139cp");
+    CHECK(hal::iommu_active());
+}
+
+TEST_CASE("passthrough sysfs: no IOMMU -> the reason from the ACPI tables and command line") {
+    FixtureTree tree;
+    tree.directory("/sys/kernel/iommu_groups");
+    tree.file("/proc/cmdline", "quiet\n");
+    CHECK_FALSE(hal::iommu_active());
+    CHECK(std::string(hal::missing_iommu_reason()).find("no DMAR or IVRS table") !=
+          std::string::npos);
+    tree.file("/sys/firmware/acpi/tables/DMAR", "DMAR");
+    CHECK(std::string(hal::missing_iommu_reason()).find("add intel_iommu=on") != std::string::npos);
+    tree.remove("/sys/firmware/acpi/tables/DMAR");
+    tree.file("/sys/firmware/acpi/tables/IVRS", "IVRS");
+    CHECK(std::string(hal::missing_iommu_reason()).find("AMD-Vi table (IVRS)") !=
+          std::string::npos);
+}
+
+TEST_CASE("passthrough sysfs: reserve -> driver_override vfio-pci, the bound driver unbound") {
+    FixtureTree tree;
+    add_function(tree, "0000:00:06.0", "0x10ec", "0x8139", "0x020000", 4, "8139cp");
+    add_function(tree, "0000:00:05.0", "0x1000", "0x0060", "0x010400", 3, nullptr);
+    hal::PassthroughSettings settings;
+    settings.count = 2;
+    settings.selectors[0].kind = hal::SelectorKind::kKind;
+    settings.selectors[0].device_kind = hal::DeviceKind::kNic;
+    settings.selectors[1].kind = hal::SelectorKind::kId;
+    settings.selectors[1].vendor = 0x1000;
+    settings.selectors[1].device = 0x0060;
+    const hal::PassthroughClaim claim = hal::reserve_passthrough(settings);
+    REQUIRE(claim.count == 2);
+    CHECK(read(tree, "/sys/devices/pci0000:00/0000:00:05.0/driver_override") == "vfio-pci");
+    CHECK(read(tree, "/sys/devices/pci0000:00/0000:00:06.0/driver_override") == "vfio-pci");
+    CHECK(read(tree, "/sys/bus/pci/drivers/8139cp/unbind") == "0000:00:06.0");
+    CHECK(std::string(claim.vfio_alias.c_str()).rfind("vfio_pci:v00001000d00000060", 0) == 0);
+    // Neither is bound to vfio-pci in a fixture: the one named by ID is fatal, the other dropped.
+    hal::PassedDevices devices;
+    hal::FixedString<192> fatal;
+    CHECK_FALSE(hal::bind_passthrough(claim, devices, fatal));
+    CHECK(std::string(fatal.c_str()) ==
+          "passthrough: 0000:00:05.0 (1000:0060) did not bind to vfio-pci");
+}
