@@ -349,6 +349,11 @@ std::span<const SettingRow> setting_rows() { return kRows; }
 
 uint64_t setting_bit(const SettingRow& row) { return uint64_t{1} << (&row - kRows); }
 
+bool set_by_user(const Config& config, std::string_view key) {
+    const SettingRow* row = find_setting(key);
+    return row && (config.explicit_keys & setting_bit(*row)) != 0;
+}
+
 std::span<const PresetValue> preset_values() { return kPresets; }
 
 const PresetValue* find_preset_value(std::string_view key) {

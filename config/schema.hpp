@@ -26,6 +26,9 @@ std::span<const SettingRow> setting_rows();
 // The bit of Config::explicit_keys that stands for `row` (one of setting_rows()).
 uint64_t setting_bit(const SettingRow& row);
 
+// True when a line of hal.conf or a hal.* word set `key` (not its default, not a preset).
+bool set_by_user(const Config& config, std::string_view key);
+
 // What `platform` gives a key unless the user set it: one value per preset.
 struct PresetValue {
     std::string_view key;

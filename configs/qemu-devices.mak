@@ -40,3 +40,5 @@ CONFIG_WDT_IB6300ESB=y
 # The machine's own PCI devices for the guest (passthrough): QEMU's vfio-pci front end, which
 # needs no library.
 CONFIG_VFIO_PCI=y
+# ... and a PCIe root port for each passed PCIe device on q35, as the device sat on one.
+CONFIG_PCIE_PORT=y

@@ -85,6 +85,8 @@ void plan_run(Boot& boot) {
                  signs.signed_loader_path.c_str(), signs.signed_loader() ? ")" : "");
     else
         log_info("firmware: %s: %s", boot_firmware_name(firmware.firmware), firmware.reason);
+    if (*boot.plan.machine_reason)
+        log_info("machine: %s: %s", machine_name(boot.plan.machine), boot.plan.machine_reason);
     log_guest_platform(boot.plan, boot.facts.platform.tpm);
     if (boot.plan.fatal) fail_boot(boot.plan.fatal);
     if (boot.plan.boot.firmware != BootFirmware::kBios &&
@@ -177,7 +179,8 @@ QemuEnding supervise(Boot& boot, pid_t qemu) {
 }  // namespace
 
 void run_guest(Boot& boot) {
-    const ExitPolicy policy = exit_policy(boot.config.supervision);
+    ExitPolicy policy = exit_policy(boot.config.supervision);
+    policy.machine_reset_only = boot.facts.passthrough.needs_machine_reset;
     RestartHistory restarts;
     (void)boot.buttons.open_new();
     while (true) {
@@ -194,7 +197,12 @@ void run_guest(Boot& boot) {
                 boot.config.supervision.restart_window_seconds, exit_action_name(decision.action));
             run_emergency_action("QEMU keeps failing");
         }
-        log_info("supervise: %s; action %s", decision.reason, exit_action_name(decision.action));
+        if (*decision.instead)
+            log_info("supervise: %s; action %s: %s", decision.reason,
+                     exit_action_name(decision.action), decision.instead);
+        else
+            log_info("supervise: %s; action %s", decision.reason,
+                     exit_action_name(decision.action));
         if (decision.action != ExitAction::kRestart) end_guest(boot, decision);
         log_info("supervise: restarting QEMU in %llu ms",
                  static_cast<unsigned long long>(decision.delay_ms));

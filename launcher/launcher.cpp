@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "base/image_layout.hpp"
+#include "config/schema.hpp"
 #include "launcher/disk_arguments.hpp"
 #include "launcher/network_arguments.hpp"
 #include "platform/firmware_tables.hpp"
@@ -182,13 +183,54 @@ void add_identity(const PlatformFacts& facts, Argv& argv) {
 // The devices a key adds, after every other one. The guest's watchdog last, so that every
 // other device keeps its PCI slot; QEMU only reports its expiry and the supervisor ends the
 // hung guest.
-// The machine's own functions, bound to vfio-pci; each keeps its place in the guest's slot order.
-void add_passed_devices(const PassedDevices& devices, Argv& argv) {
-    for (size_t i = 0; i < devices.count; ++i) {
+bool same_slot(const PciAddress& a, const PciAddress& b) {
+    return a.domain == b.domain && a.bus == b.bus && a.device == b.device;
+}
+
+// The functions of one PCIe slot behind a root port of their own (`port`), at the function
+// numbers they had: a GPU and its HDMI audio stay one multifunction device.
+void add_slot_behind_port(const PassedDevices& devices, size_t first, unsigned port, bool* placed,
+                          Argv& argv) {
+    const PciAddress slot = devices.devices[first].address;
+    size_t functions = 0;
+    for (size_t j = first; j < devices.count; ++j)
+        functions += devices.devices[j].pcie && same_slot(devices.devices[j].address, slot);
+    argv.add("-device");
+    argv.add_format("pcie-root-port,id=hal-port%u,chassis=%u", port, port + 1);
+    for (size_t j = first; j < devices.count; ++j) {
+        const PassedDevice& member = devices.devices[j];
+        if (!member.pcie || !same_slot(member.address, slot)) continue;
+        placed[j] = true;
         char address[16];
-        format_pci_address(devices.addresses[i], address);
+        format_pci_address(member.address, address);
+        argv.add("-device");
+        argv.add_format("vfio-pci,host=%s,bus=hal-port%u,addr=0.%u%s", address, port,
+                        member.address.function,
+                        functions > 1 && member.address.function == 0 ? ",multifunction=on" : "");
+    }
+}
+
+// The machine's own functions, bound to vfio-pci: on q35 each PCIe slot behind a root port, as
+// on the machine; conventional PCI functions, and all of them on pc, on the root bus. A guest
+// reboot ends QEMU when one of them has no reset method (the exit policy reboots the machine),
+// rather than resetting the guest on a device left as it was.
+void add_passed_devices(const LaunchPlan& plan, const PassedDevices& devices, Argv& argv) {
+    bool placed[kMaxPassed] = {};
+    unsigned ports = 0;
+    for (size_t i = 0; i < devices.count; ++i) {
+        if (placed[i]) continue;
+        if (plan.machine == Machine::kQ35 && devices.devices[i].pcie) {
+            add_slot_behind_port(devices, i, ports++, placed, argv);
+            continue;
+        }
+        char address[16];
+        format_pci_address(devices.devices[i].address, address);
         argv.add("-device");
         argv.add_format("vfio-pci,host=%s", address);
+    }
+    if (devices.needs_machine_reset) {
+        argv.add("-action");
+        argv.add("reboot=shutdown");
     }
 }
 
@@ -216,6 +258,12 @@ LaunchPlan plan_launch(const Config& config, const HostFacts& facts) {
     plan.machine = config.platform.machine;
     plan.disks = plan_disks(facts.disks, config.disks);
     choose_firmware(config, facts, plan);
+    // PCIe devices want PCIe slots: q35, unless hal.conf or the command line named the machine.
+    if (facts.passthrough.any_pcie() && plan.machine != Machine::kQ35 &&
+        !set_by_user(config, "machine")) {
+        plan.machine = Machine::kQ35;
+        plan.machine_reason = "a PCI Express device goes to the guest (passthrough)";
+    }
     plan.guest_os =
         decide_guest_os(config.platform.guest_os,
                         plan.disks.count > 0 ? plan.disks.disks[0].host.boot : DiskBootSigns{});
@@ -293,7 +341,7 @@ Status build_qemu_argv(const Config& config, const LaunchPlan& plan, const HostF
     }
     add_disk_arguments(plan.disks, argv);
     add_network_arguments(config, facts, plan.disks.count, argv);
-    add_passed_devices(facts.passthrough, argv);
+    add_passed_devices(plan, facts.passthrough, argv);
     add_optional_devices(config, argv);
     config.qemu_args.for_each([&](std::string_view word) { argv.add(word); });
     if (argv.overflowed()) return Error{"build QEMU argv", EOVERFLOW};

@@ -70,6 +70,7 @@ struct LaunchPlan {
     uint32_t memory_mib = 0;
     std::optional<CpuTopology> topology;  // mirrored host topology (identity = host, cpus = auto)
     Machine machine = Machine::kPc;       // uefi-secure needs q35
+    const char* machine_reason = "";      // why not the configured machine, for the log
     BootDecision boot;
     GuestOsDecision guest_os;
     bool hyperv = false;  // the vCPUs carry the Hyper-V enlightenments (Windows under KVM)

@@ -20,6 +20,7 @@ struct PciFunction {
     uint32_t class_code = 0;  // 0xCCSSPP
     int iommu_group = -1;     // -1: in no IOMMU group
     FixedString<32> driver;   // bound driver; "" for none
+    bool pcie = false;        // a PCI Express function (it has a link)
 };
 
 // Why a function goes to the guest.
@@ -44,9 +45,22 @@ struct PassthroughPlan {
 };
 
 // The functions bound to vfio-pci for the guest: QEMU's vfio-pci devices.
+struct PassedDevice {
+    PciAddress address;
+    bool pcie = false;
+};
+
 struct PassedDevices {
-    PciAddress addresses[kMaxPassed];
+    PassedDevice devices[kMaxPassed];
     size_t count = 0;
+    bool any_pcie() const {
+        for (size_t i = 0; i < count; ++i)
+            if (devices[i].pcie) return true;
+        return false;
+    }
+    // One of them has no reset method: only the machine's reset puts it back in a known
+    // state, so a guest reboot or a QEMU restart becomes the machine's reboot.
+    bool needs_machine_reset = false;
 };
 
 // Host bridges, ISA/LPC bridges, SMBus, the IOMMU and other system functions: never the

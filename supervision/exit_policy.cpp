@@ -24,6 +24,14 @@ ExitDecision decide_exit(const ExitPolicy& policy, const QemuEnding& ending,
         return decision;  // power off: that is what the power button means
     }
     const bool clean = ending.exited && ending.exit_status == 0;
+    constexpr const char* kMachineReset =
+        "a device handed to the guest has no reset method: the machine's reboot resets it";
+    if (clean && ending.guest_reset) {
+        decision.action = ExitAction::kReboot;
+        decision.reason = "the guest rebooted";
+        decision.instead = kMachineReset;
+        return decision;
+    }
     if (ending.never_started) {
         // Nothing ran, nothing is lost: starting again is safe whatever on_failure says,
         // and bounded by the same restart limit.
@@ -40,6 +48,12 @@ ExitDecision decide_exit(const ExitPolicy& policy, const QemuEnding& ending,
         decision.reason = ending.exited ? "QEMU failed" : "QEMU was killed by a signal";
     }
     if (decision.action != ExitAction::kRestart) return decision;
+    // Nothing ran on the device when the guest never started: QEMU may start again.
+    if (policy.machine_reset_only && !ending.never_started) {
+        decision.action = ExitAction::kReboot;
+        decision.instead = kMachineReset;
+        return decision;
+    }
     const uint64_t window_start =
         now_ms > policy.restart_window_ms ? now_ms - policy.restart_window_ms : 0;
     const unsigned recent = history.count_since(window_start);

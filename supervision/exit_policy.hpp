@@ -15,6 +15,9 @@ struct ExitPolicy {
     unsigned restart_limit = 3;                     // restarts allowed within the window
     uint64_t restart_window_ms = 300000;
     uint64_t restart_backoff_ms = 1000;  // doubled for each recent restart
+    // A device handed to the guest has no reset method: a guest reboot and a restart of QEMU
+    // become the machine's reboot.
+    bool machine_reset_only = false;
 };
 
 struct QemuEnding {
@@ -25,6 +28,7 @@ struct QemuEnding {
     bool guest_initiated = false;  // ... with guest = true
     bool never_started = false;    // killed because the guest made no progress (guest_start.hpp)
     bool guest_watchdog = false;   // ended because the guest's watchdog expired (QMP WATCHDOG)
+    bool guest_reset = false;      // QMP SHUTDOWN with reason guest-reset (-action reboot=shutdown)
 };
 
 struct ExitDecision {
@@ -32,6 +36,7 @@ struct ExitDecision {
     uint64_t delay_ms = 0;  // for kRestart: the backoff
     bool restarts_exhausted = false;
     const char* reason = "";
+    const char* instead = "";  // why the action is not the one the settings name; "" when it is
 };
 
 // Remembers restart times to bound a crash loop.

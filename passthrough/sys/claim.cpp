@@ -88,8 +88,13 @@ bool bind_passthrough(const PassthroughClaim& claim, PassedDevices& devices,
             address, function.vendor, function.device, class_label(function.class_code),
             reason_text(reserved.reason), function.iommu_group,
             function.driver.empty() ? "none" : function.driver.c_str(), reset.c_str());
-        devices.addresses[devices.count++] = function.address;
+        devices.devices[devices.count++] = {function.address, function.pcie};
+        devices.needs_machine_reset = devices.needs_machine_reset || reset.view() == "none";
     }
+    if (devices.needs_machine_reset)
+        log_info(
+            "passthrough: a device without a reset method goes to the guest: a guest reboot "
+            "or a restart of QEMU reboots the machine instead, which resets it");
     return true;
 }
 

@@ -159,6 +159,7 @@ void QemuSupervisor::on_qmp_message(const QmpMessage& message, uint64_t now_ms) 
     if (message.event == "SHUTDOWN") {
         ending_.shutdown_event = true;
         ending_.guest_initiated = message.has_guest && message.guest;
+        ending_.guest_reset = message.reason == "guest-reset";
         log_info("qmp: SHUTDOWN (%s, reason %.*s)", ending_.guest_initiated ? "guest" : "host",
                  static_cast<int>(message.reason.size()), message.reason.data());
     }

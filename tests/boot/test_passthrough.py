@@ -2,8 +2,10 @@
 a q35 PC with an Intel IOMMU (intel-iommu, intel_iommu=on): the HAL inside it reserves the
 functions its list names for vfio-pci before any driver loads, and the guest, under nested KVM,
 drives them as themselves: devices the HAL's QEMU does not even have (a MegaRAID SAS
-controller, an Intel HD Audio function) and a NIC it would not have chosen, which takes a lease
-with the machine's MAC."""
+controller, an Intel HD Audio function), a NIC it would not have chosen, which takes a lease
+with the machine's MAC, and a PCIe NIC, for which the guest's machine becomes a q35 with the
+NIC behind a PCIe root port. None of the outer VM's emulated devices has a reset method, so the
+guest's reboot reboots the machine."""
 import re
 
 from guestos import bios_disk
@@ -12,6 +14,7 @@ from test_real_guests import GUEST_TIMEOUT, modaliases, packed_with
 
 RAID_SERIAL = "PASSED-RAID-0"
 PASSED_MAC = "52:54:00:aa:bb:01"
+PCIE_MAC = "52:54:00:aa:bb:02"
 
 
 def outer_devices(raid_disk) -> list[str]:
@@ -21,17 +24,19 @@ def outer_devices(raid_disk) -> list[str]:
             "-device", "megasas,id=raid,addr=0x5",
             "-device", f"scsi-hd,drive=raid-disk,bus=raid.0,serial={RAID_SERIAL}",
             "-netdev", "user,id=passed", "-device", f"rtl8139,netdev=passed,mac={PASSED_MAC},addr=0x6",
-            "-device", "intel-hda,addr=0x7", "-device", "hda-duplex"]
+            "-device", "intel-hda,addr=0x7", "-device", "hda-duplex",
+            "-netdev", "user,id=pcie", "-device", f"e1000e,netdev=pcie,mac={PCIE_MAC},addr=0x8"]
 
 
 def test_named_devices_reach_the_guest_as_themselves(kernel, guest_initramfs, tmp_path, figures):
-    disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=facts,modaliases,net")
+    disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=facts,modaliases,net,reboot")
     raid = make_disk(tmp_path / "raid.img", "RAID-DISK")
     # By ID, by address and by kind; then what cannot go: an AHCI controller whose IOMMU group
     # holds the chipset's LPC bridge and SMBus, the SMBus itself, an ID and a kind no device has.
     image = packed_with(kernel, tmp_path,
                         "disk = /dev/vda\nnetwork = none\nmemory = 256\n"
-                        "passthrough = 1000:0060, 0000:00:06.0, audio, 0000:00:1f.2, 00:1f.3, dead:beef, gpu\n")
+                        "passthrough = 1000:0060, 0000:00:06.0, audio, 8086:10d3, 0000:00:1f.2, 00:1f.3, dead:beef, "
+                        "gpu\n")
     result = boot(kernel, image, tmp_path / "console.log", disks=[disk], machine="q35", append="intel_iommu=on",
                   extra=outer_devices(raid), timeout=GUEST_TIMEOUT)
     result.assert_no_panic()
@@ -46,14 +51,23 @@ def test_named_devices_reach_the_guest_as_themselves(kernel, guest_initramfs, tm
     # Reserved before any driver loaded: none had one.
     for address, ids, why in [("0000:00:05.0", "1000:0060, storage, named", ""),
                               ("0000:00:06.0", "10ec:8139, nic, named", ""),
-                              ("0000:00:07.0", "8086:2668, audio, of a kind named", "")]:
+                              ("0000:00:07.0", "8086:2668, audio, of a kind named", ""),
+                              ("0000:00:08.0", "8086:10d3, nic, named", "")]:
         assert re.search(rf"hal-init: passthrough: {re.escape(address)} \({re.escape(ids)}\) to the guest: "
                          r"IOMMU group \d+, driver before none, reset method \S+", console), console[-6000:]
-    result.assert_in_order("hal-init: launch: accel=kvm", "GUEST-FIRMWARE bios", "GUEST-DONE", "reboot: Power down")
+    result.assert_in_order("hal-init: passthrough: a device without a reset method goes to the guest",
+                           "hal-init: machine: q35: a PCI Express device goes to the guest (passthrough)",
+                           "hal-init: launch: accel=kvm", "GUEST-FIRMWARE bios", "GUEST-REBOOT",
+                           "hal-init: supervise: the guest rebooted; action reboot: a device handed to the guest has "
+                           "no reset method: the machine's reboot resets it",
+                           "reboot: Restarting system")
+    assert "GUEST-DONE" not in console
     devices = modaliases(console)
-    assert {"1000:0060", "10ec:8139", "8086:2668"} <= devices, devices
+    # Its own: MegaRAID, rtl8139, HDA, e1000e; and the q35 root port the e1000e sits behind.
+    assert {"1000:0060", "10ec:8139", "8086:2668", "8086:10d3", "1b36:000c"} <= devices, devices
     assert re.search(rf"GUEST-DISK sd\w serial={RAID_SERIAL} ", console), console[-4000:]
-    assert f"GUEST-NIC eth0 mac={PASSED_MAC}" in console, console[-4000:]
+    nics = dict(re.findall(r"GUEST-NIC (\S+) mac=(\S+)", console))
+    assert sorted(nics.values()) == [PASSED_MAC, PCIE_MAC], nics
     assert re.search(r"GUEST-LEASE 10\.0\.2\.\d+/24", console), console[-4000:]
     figures.append(f"passthrough (q35 + intel-iommu outer VM, TCG): outer start -> guest up "
                    f"{result.arrival('GUEST-BOOT') - result.arrivals[0][0]:.1f} s")

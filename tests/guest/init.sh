@@ -10,7 +10,7 @@
 #                      "Hypervisor detected" line and its clock sources), tpm (its TPM's
 #                      version and manufacturer), secureboot (the SecureBoot variable and
 #                      the kernel's lockdown line), hang (arms its watchdog for 3 s, never
-#                      pets it again, and hangs)
+#                      pets it again, and hangs), reboot (reboots; the steps after it never run)
 #   guest.efivar=TEXT  the value the efivar step writes when the variable is absent
 #   guest.paint=R,G,B  the colour the paint step fills the screen with
 #   guest.input=SECS   how long the input step reports events
@@ -170,6 +170,11 @@ for step in $(echo "$steps" | tr ',' ' '); do
             echo c > /proc/sysrq-trigger
             ;;
         wait) stop_on_power_button ;;
+        reboot)
+            echo "GUEST-REBOOT"
+            sync
+            reboot -f
+            ;;
         roms)
             # PCI devices with an expansion ROM (a NIC's PXE ROM is there only with nic_boot).
             for device in /sys/bus/pci/devices/*; do

@@ -448,12 +448,49 @@ TEST_CASE("launcher: functions bound for passthrough -> one vfio-pci device each
     Config config = base_config();
     config.platform.rng = hal::GuestRng::kVirtio;
     HostFacts facts = host(true, true);
-    facts.passthrough.addresses[0] = hal::parse_pci_address("0000:00:05.0").value();
-    facts.passthrough.addresses[1] = hal::parse_pci_address("0000:03:00.1").value();
+    facts.passthrough.devices[0].address = hal::parse_pci_address("0000:00:05.0").value();
+    facts.passthrough.devices[1].address = hal::parse_pci_address("0000:03:00.1").value();
     facts.passthrough.count = 2;
     const auto argv = argv_of(config, facts);
     CHECK(value_after(argv, "-device", 2) == "vfio-pci,host=0000:00:05.0");
     CHECK(value_after(argv, "-device", 3) == "vfio-pci,host=0000:03:00.1");
     CHECK(value_after(argv, "-device", 4) == "virtio-rng-pci");
+    CHECK_FALSE(contains(argv, "reboot=shutdown"));
     CHECK_FALSE(contains(argv_of(config, host(true, true)), "vfio-pci,host=0000:00:05.0"));
+    // One without a reset method: a guest reboot ends QEMU, and the machine reboots.
+    facts.passthrough.needs_machine_reset = true;
+    CHECK(value_after(argv_of(config, facts), "-action") == "reboot=shutdown");
+}
+
+TEST_CASE("launcher: a PCIe device passed -> q35, each slot behind its own root port") {
+    Config config = base_config();
+    HostFacts facts = host(true, true);
+    const char* addresses[] = {"0000:00:05.0", "0000:01:00.0", "0000:01:00.1", "0000:02:00.0"};
+    for (size_t i = 0; i < 4; ++i) {
+        facts.passthrough.devices[i].address = hal::parse_pci_address(addresses[i]).value();
+        facts.passthrough.devices[i].pcie = i > 0;  // 00:05.0 is conventional PCI
+    }
+    facts.passthrough.count = 4;
+    const auto plan = hal::plan_launch(config, facts);
+    CHECK(plan.machine == hal::Machine::kQ35);
+    CHECK(std::string(plan.machine_reason).find("PCI Express") != std::string::npos);
+    const auto argv = argv_of(config, facts);
+    CHECK(value_after(argv, "-machine") == "q35");
+    std::vector<std::string> passed;
+    for (size_t i = 0; i + 1 < argv.size(); ++i)
+        if (argv[i] == "-device" &&
+            (argv[i + 1].rfind("vfio", 0) == 0 || argv[i + 1].rfind("pcie-root-port", 0) == 0))
+            passed.push_back(argv[i + 1]);
+    CHECK(passed == std::vector<std::string>{
+                        "vfio-pci,host=0000:00:05.0", "pcie-root-port,id=hal-port0,chassis=1",
+                        "vfio-pci,host=0000:01:00.0,bus=hal-port0,addr=0.0,multifunction=on",
+                        "vfio-pci,host=0000:01:00.1,bus=hal-port0,addr=0.1",
+                        "pcie-root-port,id=hal-port1,chassis=2",
+                        "vfio-pci,host=0000:02:00.0,bus=hal-port1,addr=0.0"});
+    // The user's machine stands: on pc, every function on the root bus.
+    REQUIRE(hal::apply_setting(config, "machine", "pc").ok());
+    const auto on_pc = argv_of(config, facts);
+    CHECK(value_after(on_pc, "-machine") == "pc");
+    CHECK(contains(on_pc, "vfio-pci,host=0000:01:00.1"));
+    CHECK_FALSE(contains(on_pc, "pcie-root-port,id=hal-port0,chassis=1"));
 }

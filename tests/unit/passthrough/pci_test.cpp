@@ -49,6 +49,7 @@ TEST_CASE("passthrough sysfs: functions in address order with group and driver")
     FixtureTree tree;
     add_function(tree, "0000:00:06.0", "0x10ec", "0x8139", "0x020000", 4, "8139cp");
     add_function(tree, "0000:00:01.0", "0x1af4", "0x1001", "0x010000", -1, nullptr);
+    tree.file("/sys/devices/pci0000:00/0000:00:06.0/current_link_speed", "2.5 GT/s PCIe\n");
     hal::PciFunction functions[4];
     REQUIRE(hal::read_pci_functions(functions) == 2);
     CHECK(functions[0].address.device == 1);
@@ -58,6 +59,8 @@ TEST_CASE("passthrough sysfs: functions in address order with group and driver")
     CHECK(functions[1].device == 0x8139);
     CHECK(functions[1].class_code == 0x020000);
     CHECK(functions[1].iommu_group == 4);
+    CHECK(functions[1].pcie);
+    CHECK_FALSE(functions[0].pcie);
     CHECK(std::string(functions[1].driver.c_str()) == "8139cp");
     CHECK(hal::iommu_active());
 }

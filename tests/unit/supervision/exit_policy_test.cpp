@@ -102,3 +102,36 @@ TEST_CASE(
     stuck.stop_requested = true;
     CHECK(hal::decide_exit(policy, stuck, {}, 0).action == ExitAction::kPowerOff);
 }
+
+TEST_CASE(
+    "exit policy: a passed device without a reset -> a guest reboot or restart reboots the "
+    "machine") {
+    hal::ExitPolicy policy;
+    policy.on_failure = ExitAction::kRestart;
+    policy.on_guest_shutdown = ExitAction::kRestart;
+    policy.machine_reset_only = true;
+    const hal::RestartHistory history;
+    hal::QemuEnding reset = guest_shutdown();
+    reset.guest_reset = true;
+    const auto rebooted = hal::decide_exit(policy, reset, history, 0);
+    CHECK(rebooted.action == ExitAction::kReboot);
+    CHECK(std::string_view(rebooted.reason) == "the guest rebooted");
+    CHECK(std::string_view(rebooted.instead) ==
+          "a device handed to the guest has no reset method: the machine's reboot resets it");
+    for (const auto& ending : {guest_shutdown(), crashed()}) {
+        const auto decision = hal::decide_exit(policy, ending, history, 0);
+        CHECK(decision.action == ExitAction::kReboot);
+        CHECK(std::string_view(decision.instead).find("no reset method") != std::string_view::npos);
+    }
+    // Nothing ran yet: QEMU may start again.
+    hal::QemuEnding stuck = crashed();
+    stuck.never_started = true;
+    CHECK(hal::decide_exit(policy, stuck, history, 0).action == ExitAction::kRestart);
+    // Power off stays power off; and without such a device a restart is a restart.
+    policy.on_failure = ExitAction::kPowerOff;
+    CHECK(hal::decide_exit(policy, crashed(), history, 0).action == ExitAction::kPowerOff);
+    policy.machine_reset_only = false;
+    const auto restarted = hal::decide_exit(policy, guest_shutdown(), history, 0);
+    CHECK(restarted.action == ExitAction::kRestart);
+    CHECK(std::string_view(restarted.instead).empty());
+}
