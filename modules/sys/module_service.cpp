@@ -146,6 +146,18 @@ unsigned ModuleService::queue_for_modalias(std::string_view modalias) {
 // Every device on every bus (but the CPUs: KVM has its own rule above), and input devices
 // (a class, not a bus: the power button's events need evdev), whose modalias matches a
 // packed module.
+namespace {
+
+// A device whose driver_override names a driver (passthrough's vfio-pci) can be bound by that
+// driver only: loading its own drivers would be wasted.
+bool driver_overridden(std::string_view device) {
+    char value[64];
+    const auto text = sys::read_attribute(device, "driver_override", value, sizeof value);
+    return text.ok() && !text.value().empty() && text.value() != "(null)";
+}
+
+}  // namespace
+
 unsigned ModuleService::scan_sysfs() {
     static char modalias[4096];
     unsigned added = 0;
@@ -153,6 +165,7 @@ unsigned ModuleService::scan_sysfs() {
         (void)sys::for_each_entry(directory, [&](const char* device) {
             FixedString<kPathCapacity> path;
             if (!path.assign(directory) || !path.append('/') || !path.append(device)) return;
+            if (driver_overridden(path.view())) return;
             const auto text =
                 sys::read_attribute(path.view(), "modalias", modalias, sizeof modalias);
             if (text.ok()) added += queue_for_modalias(text.value());

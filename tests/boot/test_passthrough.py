@@ -37,7 +37,7 @@ def test_named_devices_reach_the_guest_as_themselves(kernel, guest_initramfs, tm
                         "disk = /dev/vda\nnetwork = none\nmemory = 256\n"
                         "passthrough = 1000:0060, 0000:00:06.0, audio, 8086:10d3, 0000:00:1f.2, 00:1f.3, dead:beef, "
                         "gpu\n")
-    result = boot(kernel, image, tmp_path / "console.log", disks=[disk], machine="q35", append="intel_iommu=on",
+    result = boot(kernel, image, tmp_path / "console.log", disks=[disk], machine="q35", append="intel_iommu=on hal.debug loglevel=8",
                   extra=outer_devices(raid), timeout=GUEST_TIMEOUT)
     result.assert_no_panic()
     assert not result.timed_out, result.console[-4000:]
@@ -62,6 +62,12 @@ def test_named_devices_reach_the_guest_as_themselves(kernel, guest_initramfs, tm
                            "no reset method: the machine's reboot resets it",
                            "reboot: Restarting system")
     assert "GUEST-DONE" not in console
+    # Their own drivers were never loaded (the image has them), and the PCIe NIC sits behind a root port.
+    assert "hal-init: modules: virtio_net loaded" in console, console[-6000:]
+    for driver in ("megaraid_sas", "8139cp", "8139too", "snd_hda_intel", "e1000e"):
+        assert f"hal-init: modules: {driver} loaded" not in console, driver
+    assert re.search(r"hal-init: launch: argv\[\d+\] = vfio-pci,host=0000:00:08\.0,bus=hal-port0,addr=0\.0\r?$",
+                     console, re.M), console[-6000:]
     devices = modaliases(console)
     # Its own: MegaRAID, rtl8139, HDA, e1000e; and the q35 root port the e1000e sits behind.
     assert {"1000:0060", "10ec:8139", "8086:2668", "8086:10d3", "1b36:000c"} <= devices, devices

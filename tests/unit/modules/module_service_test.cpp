@@ -277,3 +277,26 @@ TEST_CASE(
         "modules: no usable module index in /lib/modules/6.1.0-test; no modules loaded"));
     CHECK(loads().empty());
 }
+
+TEST_CASE(
+    "modules: a device reserved for vfio-pci (driver_override) -> its own drivers not loaded") {
+    for (const bool reserved : {true, false}) {
+        CAPTURE(reserved);
+        Boot boot;
+        boot.tree.file(std::string(kDirectory) + "/modules.dep",
+                       std::string(kDep) + "kernel/drivers/net/ethernet/realtek/8139cp.ko:\n");
+        boot.tree.file(std::string(kDirectory) + "/modules.alias",
+                       std::string(kAlias) + "alias pci:v000010ECd00008139sv*sd*bc*sc*i* 8139cp\n");
+        boot.tree.file(std::string(kDirectory) + "/kernel/drivers/net/ethernet/realtek/8139cp.ko",
+                       "module");
+        boot.tree.file("/sys/bus/pci/devices/0000:00:06.0/modalias",
+                       "pci:v000010ECd00008139sv00001AF4sd00001100bc02sc00i00\n");
+        boot.tree.file("/sys/bus/pci/devices/0000:00:06.0/driver_override",
+                       reserved ? "vfio-pci\n" : "(null)\n");
+        boot.start();
+        boot.finish();
+        const auto names = loads();
+        CHECK(std::count(names.begin(), names.end(), "8139cp") == (reserved ? 0 : 1));
+        CHECK(std::count(names.begin(), names.end(), "virtio_pci") == 1);
+    }
+}
