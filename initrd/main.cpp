@@ -20,6 +20,7 @@
 #include "image/file_io.hpp"
 #include "image/module_file.hpp"
 #include "initrd/archive_writer.hpp"
+#include "initrd/boot_entry.hpp"
 #include "initrd/compressor.hpp"
 #include "initrd/config_reference.hpp"
 #include "initrd/image_plan.hpp"
@@ -34,6 +35,7 @@ using hal::pack::PackInputs;
 constexpr const char* kUsage =
     "usage: mkinitrd-hal [options] [OUTPUT]      (OUTPUT default /boot/hal-initrd.img-%k)\n"
     "       mkinitrd-hal --list IMAGE | --verify IMAGE | --config-reference[=markdown|conf]\n"
+    "       mkinitrd-hal --install-boot [--default] [--root DIR] | --remove-boot [--root DIR]\n"
     "  -k, --kernel KVER        kernel version (default: the running kernel)\n"
     "      --all-kernels        every kernel in MODDIR/lib/modules; %k in OUTPUT is its version\n"
     "      --moddir DIR         root holding lib/modules/KVER and lib/firmware (default: /)\n"
@@ -62,6 +64,13 @@ constexpr const char* kUsage =
     "      --list IMAGE         every file with its size, totals per top-level directory\n"
     "      --verify IMAGE       check an image; one line per problem, exit status 1 if any\n"
     "      --config-reference[=markdown|conf]  every hal.conf key with its meaning and default\n"
+    "      --install-boot       boot loader entries for the kernels with a HAL image (GRUB:\n"
+    "                           /etc/grub.d/42_mkinitrd-hal, then update-grub); skipped inside\n"
+    "                           the HAL's own guest\n"
+    "      --default            ... and the newest one the default entry\n"
+    "      --remove-boot        remove them again (and regenerate)\n"
+    "      --root DIR           for a system mounted at DIR: install there, print the entries,\n"
+    "                           regenerate nothing\n"
     "  -v, --verbose            list every file packed\n"
     "  -q, --quiet              no summary line\n"
     "  -h, --help               this text\n"
@@ -90,6 +99,10 @@ enum Option {
     kList,
     kVerify,
     kConfigReference,
+    kInstallBoot,
+    kRemoveBoot,
+    kDefault,
+    kRoot,
 };
 
 const struct option kOptions[] = {
@@ -115,6 +128,10 @@ const struct option kOptions[] = {
     {"list", required_argument, nullptr, kList},
     {"verify", required_argument, nullptr, kVerify},
     {"config-reference", optional_argument, nullptr, kConfigReference},
+    {"install-boot", no_argument, nullptr, kInstallBoot},
+    {"remove-boot", no_argument, nullptr, kRemoveBoot},
+    {"default", no_argument, nullptr, kDefault},
+    {"root", required_argument, nullptr, kRoot},
     {"verbose", no_argument, nullptr, 'v'},
     {"quiet", no_argument, nullptr, 'q'},
     {"help", no_argument, nullptr, 'h'},
@@ -132,6 +149,8 @@ struct Settings {
     bool verbose = false, quiet = false;
     std::string list, verify;
     std::string reference;  // --config-reference: markdown or conf
+    bool install_boot = false, remove_boot = false;
+    hal::pack::BootInstall boot;  // --install-boot / --remove-boot
     std::string output = "/boot/hal-initrd.img-%k";
 };
 
@@ -217,7 +236,9 @@ hal::CheckedStatus config_file_arguments(std::vector<std::string>& words) {
             const bool known = std::any_of(
                 std::begin(kOptions), std::end(kOptions), [&](const struct option& option) {
                     return option.name && name == option.name && name != "list" &&
-                           name != "verify" && name != "help" && name != "config-reference";
+                           name != "verify" && name != "help" && name != "config-reference" &&
+                           name != "install-boot" && name != "remove-boot" && name != "default" &&
+                           name != "root";
                 });
             if (!known)
                 return hal::problem(file + " line " + std::to_string(reader.number()) + ": '" +
@@ -342,6 +363,10 @@ int parse_arguments(int argc, char** argv, Settings& settings) {
                 if (settings.reference != "markdown" && settings.reference != "conf")
                     return fail("--config-reference=" + settings.reference + ": markdown or conf");
                 break;
+            case kInstallBoot: settings.install_boot = true; break;
+            case kRemoveBoot: settings.remove_boot = true; break;
+            case kDefault: settings.boot.make_default = true; break;
+            case kRoot: settings.boot.root = optarg; break;
             case 'v': settings.verbose = true; break;
             case 'q': settings.quiet = true; break;
             case 'h': std::fputs(kUsage, stdout); return 0;
@@ -465,6 +490,12 @@ int main(int argc, char** argv) {
                        .c_str(),
                    stdout);
         return 0;
+    }
+    if (settings.install_boot || settings.remove_boot) {
+        if (settings.install_boot && settings.remove_boot)
+            return fail("--install-boot and --remove-boot: one at a time");
+        settings.boot.remove = settings.remove_boot;
+        return hal::pack::run_boot_install(settings.boot, stdout);
     }
     if (!settings.list.empty()) {
         const auto listed = hal::pack::list_image(settings.list, stdout);

@@ -14,6 +14,7 @@ SECTIONS = [
     ("Generic and host-only images", "GENERIC AND HOST-ONLY IMAGES"),
     ("Inspecting images: --list and --verify", "INSPECTING IMAGES"),
     ("Installing and kernel upgrades", "FILES"),
+    ("Installing the boot entry: --install-boot, --remove-boot", "BOOT ENTRIES"),
     ("What the image contains", "IMAGE CONTENTS"),
     ("modules.list", "MODULES.LIST"),
     ("configs/hal.conf", "HAL.CONF"),

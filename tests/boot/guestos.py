@@ -251,20 +251,17 @@ def shim_disk(kernel: Kernel, initramfs: Path, output: Path, command_line: str, 
 
 
 def hal_and_os_disk(kernel: Kernel, hal_image: Path, initramfs: Path, output: Path, *, os_cmdline: str,
-                    guarded: bool) -> Path:
-    """A machine's disk with the HAL installed beside its OS: GPT, an ESP whose GRUB's first
-    (default) entry boots the kernel with the HAL image and its second the same kernel with the
-    OS (the test guest). `guarded`: the HAL's entry is skipped where the SMBIOS OEM string
-    says the machine is the HAL's own guest, as an installed entry must be."""
-    hal_entry = ('menuentry "Debian GNU/Linux, under mkinitrd-hal" {\n'
-                 '    linux /vmlinuz console=ttyS0 panic=-1 sysrq_always_enabled\n    initrd /hal.img\n}\n')
-    if guarded:
-        # The count byte at offset 4 of the only type 11 structure is 1: string 1.
-        hal_entry = ('set hal_oem=""\nsmbios --type 11 --get-string 4 --set hal_oem\n'
-                     f'if [ "$hal_oem" != "mkinitrd-hal:guest" ]; then\n{hal_entry}fi\n')
-    config = ("set timeout=0\nset default=0\nsearch --no-floppy --file --set=root /vmlinuz\n" + hal_entry +
-              f'menuentry "Debian GNU/Linux" {{\n    linux /vmlinuz {kernel_command_line(os_cmdline)}\n'
-              '    initrd /initrd.gz\n}\n')
+                    hal_entries: str) -> Path:
+    """A machine's disk with the HAL installed beside its OS: GPT, an ESP holding /boot as a
+    distribution lays it out (vmlinuz-VERSION and the HAL image hal-initrd.img-VERSION) and a
+    GRUB whose configuration has the OS's entry first, then `hal_entries` (what mkinitrd-hal
+    --install-boot makes grub-mkconfig write, or an entry written by hand), which choose the
+    default."""
+    version = kernel.release
+    config = ("set timeout=0\nset default=0\n"
+              f"search --no-floppy --file --set=root /boot/vmlinuz-{version}\n"
+              f'menuentry "Debian GNU/Linux" {{\n    linux /boot/vmlinuz-{version} {kernel_command_line(os_cmdline)}\n'
+              "    initrd /initrd.gz\n}\n" + hal_entries)
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         cfg = scratch / "grub.cfg"
@@ -275,6 +272,7 @@ def hal_and_os_disk(kernel: Kernel, hal_image: Path, initramfs: Path, output: Pa
             "--modules=part_gpt fat search search_fs_file", f"boot/grub/grub.cfg={cfg}")
         esp = scratch / "esp.img"
         fat_image(esp, 96, MIB // SECTOR, {"EFI/BOOT/BOOTX64.EFI": grub.read_bytes(),
-                                            "vmlinuz": kernel.image.read_bytes(), "hal.img": hal_image.read_bytes(),
+                                            f"boot/vmlinuz-{version}": kernel.image.read_bytes(),
+                                            f"boot/hal-initrd.img-{version}": hal_image.read_bytes(),
                                             "initrd.gz": initramfs.read_bytes()}, label="ESP")
         return assemble(output, "gpt", [(esp, ESP_TYPE, False)], None)

@@ -1,13 +1,35 @@
-"""The HAL installed on the disk it boots as its guest: the machine's firmware boots the HAL's
-GRUB entry, the HAL boots the same disk, and the guest's GRUB, seeing the SMBIOS OEM string
-every HAL guest carries, boots the OS instead of the HAL again. A HAL image booted inside its
-own guest anyway (an entry without that test) says so and starts no second guest."""
+"""The HAL installed on the disk it boots as its guest: `mkinitrd-hal --install-boot --default`
+writes the GRUB entries, the machine's firmware boots the HAL's entry, the HAL boots the same
+disk, and the guest's GRUB, seeing the SMBIOS OEM string every HAL guest carries, boots the OS
+instead of the HAL again. A HAL image booted inside its own guest anyway (an entry written by
+hand, without that test) says so and starts no second guest."""
 import shutil
+import subprocess
 
 from guestos import hal_and_os_disk
-from halvm import OVMF_CODE, OVMF_VARS, boot, pack
+from halvm import MKINITRD, OUTER_KERNEL_WORDS, OVMF_CODE, OVMF_VARS, boot, pack
 
 GUEST_TIMEOUT = 600
+
+
+def installed_entries(kernel, image, stage) -> str:
+    """What grub-mkconfig writes for mkinitrd-hal --install-boot --default on a system whose
+    /boot has this kernel and its HAL image (--root prints it)."""
+    (stage / "etc" / "grub.d").mkdir(parents=True)
+    (stage / "etc" / "default").mkdir()
+    (stage / "etc" / "default" / "grub").write_text(
+        f'GRUB_DISTRIBUTOR=Debian\nGRUB_CMDLINE_LINUX="{OUTER_KERNEL_WORDS}"\nGRUB_CMDLINE_LINUX_DEFAULT=""\n')
+    (stage / "boot").mkdir()
+    (stage / "boot" / f"vmlinuz-{kernel.release}").symlink_to(kernel.image)
+    (stage / "boot" / f"hal-initrd.img-{kernel.release}").symlink_to(image)
+    result = subprocess.run([str(MKINITRD), "--install-boot", "--default", "--root", str(stage)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (stage / "etc" / "grub.d" / "42_mkinitrd-hal").stat().st_mode & 0o111
+    output = result.stdout
+    entries = output.split("the entries grub.cfg will have:\n", 1)[1].split("mkinitrd-hal: --root:", 1)[0]
+    assert f"--id 'mkinitrd-hal-{kernel.release}'" in entries, output
+    return entries
 
 
 def booted(kernel, guest_initramfs, tmp_path, guarded: bool):
@@ -16,8 +38,15 @@ def booted(kernel, guest_initramfs, tmp_path, guarded: bool):
     image = tmp_path / "hal.img"
     packed = pack(kernel, image, config=config)
     assert packed.returncode == 0, packed.stderr
+    if guarded:
+        entries = installed_entries(kernel, image, tmp_path / "stage")
+    else:
+        (tmp_path / "stage").mkdir()
+        entries = (f'menuentry "Debian GNU/Linux, under mkinitrd-hal" {{\n'
+                   f'    linux /boot/vmlinuz-{kernel.release} {OUTER_KERNEL_WORDS}\n'
+                   f'    initrd /boot/hal-initrd.img-{kernel.release}\n}}\nset default=1\n')
     disk = hal_and_os_disk(kernel, image, guest_initramfs, tmp_path / "machine.img", os_cmdline="guest.steps=facts",
-                           guarded=guarded)
+                           hal_entries=entries)
     variables = tmp_path / "vars.fd"
     shutil.copy(OVMF_VARS, variables)
     result = boot(kernel, image, tmp_path / "console.log", disks=[disk], uefi_boot=(OVMF_CODE, variables),

@@ -1,0 +1,94 @@
+// Unit tests for --install-boot / --remove-boot on a system mounted elsewhere (--root): the
+// GRUB script installed and removed, the entries it makes from that system's /boot, refusals.
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "initrd/boot_entry.hpp"
+
+using namespace hal::pack;
+
+namespace {
+
+struct Output {
+    FILE* file = std::tmpfile();
+    ~Output() { std::fclose(file); }
+    std::string text() {
+        std::fflush(file);
+        std::rewind(file);
+        std::string all;
+        char buffer[4096];
+        while (const size_t got = std::fread(buffer, 1, sizeof buffer, file))
+            all.append(buffer, got);
+        return all;
+    }
+};
+
+std::string read(const std::string& path) {
+    std::ifstream stream(path);
+    std::ostringstream text;
+    text << stream.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("install-boot --root: the script installed, entries for kernels with a HAL image") {
+    char name[] = "/tmp/boot-entry-test-XXXXXX";
+    REQUIRE(::mkdtemp(name) != nullptr);
+    const std::string root = name;
+    REQUIRE(std::system(("mkdir -p " + root + "/etc/grub.d " + root + "/etc/default " + root +
+                         "/boot && cd " + root +
+                         "/boot && touch vmlinuz-6.1.0-9 hal-initrd.img-6.1.0-9 vmlinuz-6.1.0-10 "
+                         "hal-initrd.img-6.1.0-10 vmlinuz-6.1.0-11 hal-initrd.img-5.10-gone")
+                            .c_str()) == 0);
+    std::ofstream(root + "/etc/default/grub") << "GRUB_DISTRIBUTOR=Debian\n"
+                                                 "GRUB_CMDLINE_LINUX=\"console=ttyS0\"\n";
+    BootInstall install;
+    install.root = root;
+    install.make_default = true;
+    Output out;
+    REQUIRE(run_boot_install(install, out.file) == 0);
+    const std::string script = root + kGrubScriptPath;
+    CHECK(read(script) == grub_script(true));
+    struct stat info;
+    REQUIRE(::stat(script.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0755);
+    const std::string text = out.text();
+    CAPTURE(text);
+    // Newest first; a kernel without an image and an image without a kernel get no entry.
+    const size_t newest = text.find(
+        "menuentry 'Debian, with Linux 6.1.0-10, under mkinitrd-hal' --id 'mkinitrd-hal-6.1.0-10'");
+    const size_t older = text.find("--id 'mkinitrd-hal-6.1.0-9'");
+    CHECK(newest != std::string::npos);
+    CHECK(older > newest);
+    CHECK(text.find("6.1.0-11") == std::string::npos);
+    CHECK(text.find("5.10-gone") == std::string::npos);
+    CHECK(text.find("    linux /boot/vmlinuz-6.1.0-10 console=ttyS0") != std::string::npos);
+    CHECK(text.find("if [ \"${mkinitrd_hal_guest}\" != \"mkinitrd-hal:guest\" ]; then") < newest);
+    CHECK(text.find("if [ -z \"${boot_once}\" ]; then set default='mkinitrd-hal-6.1.0-10'; fi") !=
+          std::string::npos);
+    CHECK(text.find("grub.cfg is not regenerated here") != std::string::npos);
+    // Removing it twice is fine; the script is gone.
+    install.remove = true;
+    CHECK(run_boot_install(install, out.file) == 0);
+    CHECK(run_boot_install(install, out.file) == 0);
+    CHECK(::access(script.c_str(), F_OK) != 0);
+    REQUIRE(std::system(("rm -rf " + root).c_str()) == 0);
+}
+
+TEST_CASE("install-boot: no GRUB configuration -> refused, nothing written") {
+    BootInstall install;
+    install.root = "/nonexistent-root";
+    Output out;
+    CHECK(run_boot_install(install, out.file) == 1);
+    CHECK(out.text().empty());
+    CHECK(grub_script(false).find("make_default=no") != std::string::npos);
+}
