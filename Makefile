@@ -279,6 +279,7 @@ bench: all $(BUILD)/hal-init-test $(STATIC_QEMU_FILE) $(OUTER_QEMU_FILE) $(GUEST
 	$(TEST_ENV) $(PYTHON) tests/bench/pack_bench.py
 	$(TEST_ENV) $(PYTHON) tests/bench/lan_bench.py
 	$(TEST_ENV) $(PYTHON) tests/bench/display_bench.py
+	$(TEST_ENV) $(PYTHON) tests/bench/passthrough_bench.py
 
 # `make install` (PREFIX, DESTDIR as usual): the packer, its programs and data, the man page,
 # and the Debian kernel hooks that rebuild /boot/hal-initrd.img-KVER on a kernel upgrade.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "boot"))
 from guestos import bios_disk, build_initramfs  # noqa: E402
-from halvm import boot, find_kernel, pack, qmp_command  # noqa: E402
+from halvm import boot, find_kernel, pack_config, qmp_command  # noqa: E402
 
 SMALL_RUNS, BIG_RUNS = 50, 5
 
@@ -68,12 +68,7 @@ def main():
                  "nat + hostfwd": ("disk = auto\nnetwork = nat\nhostfwd = tcp:8080-:80\n", "10.0.2.15:8080")}
         figures = {}
         for name, (config_text, forward) in modes.items():
-            config = work / "hal.conf"
-            config.write_text(config_text)
-            image = work / "hal.img"
-            packed = pack(kernel, image, config=config)
-            if packed.returncode != 0:
-                sys.exit(packed.stderr)
+            image = pack_config(kernel, work, config_text)
             port, qmp = free_port(), work / "qmp.sock"
             results = {}
 

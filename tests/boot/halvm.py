@@ -57,6 +57,18 @@ def pack(kernel: Kernel, output: Path, *, config: Path | None = None, modules: P
     return subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})})
 
 
+def pack_config(kernel: Kernel, directory: Path, config_text: str) -> Path:
+    """directory/hal.img packed with `config_text` as its hal.conf (the benchmarks' images);
+    a packer failure stops the caller with its message."""
+    config = directory / "hal.conf"
+    config.write_text(config_text)
+    image = directory / "hal.img"
+    packed = pack(kernel, image, config=config)
+    if packed.returncode != 0:
+        raise SystemExit(packed.stderr)
+    return image
+
+
 def make_disk(output: Path, marker: str, *, loop_forever: bool = False) -> Path:
     """A raw disk whose boot sector (assembled with GNU as) prints `marker` on COM1."""
     flags = ["-DLOOP_FOREVER"] if loop_forever else []

@@ -15,7 +15,10 @@
  *   guest-tool soak DIR       writes checksummed files, fsync'd, until stopped
  *   guest-tool verify DIR     checks every file soak reported against its checksum
  *   guest-tool tpm            the TPM's version (sysfs) and manufacturer (TPM2_GetCapability)
+ *   guest-tool readbench SERIAL  the disk with that serial read with O_DIRECT: sequentially in
+ *                             1 MiB blocks (MiB/s) and in 4 KiB blocks at random offsets (IOPS)
  */
+#define _GNU_SOURCE /* O_DIRECT */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -440,6 +443,59 @@ static int verify(const char* directory) {
     return 0;
 }
 
+static double seconds_now(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+/* The whole disk (at most 256 MiB) in 1 MiB reads, then 4 KiB reads at random aligned offsets
+ * for two seconds; O_DIRECT, so the guest's page cache is not what is measured. */
+static int readbench(const char* wanted) {
+    static const char* const serial_files[] = {"serial", "device/serial", NULL};
+    struct dirent** names;
+    int count = scandir("/sys/block", &names, NULL, by_name);
+    char disk[64] = "";
+    for (int i = 0; i < count; ++i) {
+        char serial[128];
+        disk_attribute(names[i]->d_name, serial_files, serial, sizeof serial);
+        if (!strcmp(serial, "-") && vpd_serial(names[i]->d_name, serial, sizeof serial) != 0)
+            strcpy(serial, "-");
+        if (!disk[0] && !strcmp(serial, wanted) && strlen(names[i]->d_name) < sizeof disk)
+            memcpy(disk, names[i]->d_name, strlen(names[i]->d_name) + 1);
+        free(names[i]);
+    }
+    if (count >= 0) free(names);
+    char path[96];
+    snprintf(path, sizeof path, "/dev/%s", disk);
+    int fd = disk[0] ? open(path, O_RDONLY | O_DIRECT) : -1;
+    void* buffer = NULL;
+    if (fd < 0 || posix_memalign(&buffer, 4096, 1 << 20) != 0) {
+        printf("GUEST-READBENCH %s none\n", wanted);
+        return 1;
+    }
+    long long total = 0;
+    double started = seconds_now();
+    ssize_t got;
+    while (total < (256LL << 20) && (got = read(fd, buffer, 1 << 20)) > 0) total += got;
+    const double sequential = (double)total / (1 << 20) / (seconds_now() - started);
+    unsigned long long state = 88172645463325252ULL, reads = 0;
+    const long long blocks = total / 4096;
+    started = seconds_now();
+    while (blocks > 0 && seconds_now() - started < 2.0) {
+        state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+        if (pread(fd, buffer, 4096, (off_t)(state % (unsigned long long)blocks) * 4096) != 4096)
+            break;
+        ++reads;
+    }
+    const double iops = (double)reads / (seconds_now() - started);
+    close(fd);
+    free(buffer);
+    printf("GUEST-READBENCH %s disk=%s bytes=%lld seq_mib_s=%.1f rand4k_iops=%.0f\n", wanted, disk,
+           total, sequential, iops);
+    return 0;
+}
+
 /* TPM2_GetCapability(TPM_CAP_TPM_PROPERTIES, TPM_PT_MANUFACTURER, 1), no sessions: the
  * manufacturer is four ASCII characters ("IBM " for libtpms, which swtpm runs). */
 static int tpm(void) {
@@ -488,9 +544,10 @@ int main(int argc, char** argv) {
     if (argc >= 3 && !strcmp(argv[1], "soak")) return soak(argv[2]);
     if (argc >= 3 && !strcmp(argv[1], "verify")) return verify(argv[2]);
     if (argc >= 2 && !strcmp(argv[1], "tpm")) return tpm();
+    if (argc >= 3 && !strcmp(argv[1], "readbench")) return readbench(argv[2]);
     fprintf(stderr,
             "usage: guest-tool facts|efivar VALUE|paint R G B|input SECONDS|flip COUNT|storm "
             "SECONDS|powerbutton|"
-            "soak DIR|verify DIR|tpm\n");
+            "soak DIR|verify DIR|tpm|readbench SERIAL\n");
     return 2;
 }

@@ -19,6 +19,7 @@
 #   guest.flips=N      how many key presses the flip step answers with a new screen
 #   guest.scribble=DEV the disk the scribble step overwrites 1 MiB of, 40 MiB in
 #   guest.soak=HOW     how the soak step ends: button, poweroff:SECS or panic:SECS
+#   guest.readbench=SERIAL  the disk the readbench step reads (O_DIRECT: MiB/s and 4k IOPS)
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -29,7 +30,7 @@ while read -r module; do
     insmod "/lib/modules/$module" 2>/dev/null
 done < /lib/modules/load.list
 
-disks=0 steps=facts efivar_value=hal paint_colour=0,0,255 input_seconds=20 idle_seconds=10 storm_seconds=10 flips=10 scribble_disk=sda soak_stop=button
+disks=0 steps=facts efivar_value=hal paint_colour=0,0,255 input_seconds=20 idle_seconds=10 storm_seconds=10 flips=10 scribble_disk=sda soak_stop=button readbench_serial=-
 for word in $(cat /proc/cmdline); do
     case "$word" in
         guest.disks=*) disks=${word#guest.disks=} ;;
@@ -42,6 +43,7 @@ for word in $(cat /proc/cmdline); do
         guest.flips=*) flips=${word#guest.flips=} ;;
         guest.scribble=*) scribble_disk=${word#guest.scribble=} ;;
         guest.soak=*) soak_stop=${word#guest.soak=} ;;
+        guest.readbench=*) readbench_serial=${word#guest.readbench=} ;;
     esac
 done
 
@@ -170,6 +172,7 @@ for step in $(echo "$steps" | tr ',' ' '); do
             echo c > /proc/sysrq-trigger
             ;;
         wait) stop_on_power_button ;;
+        readbench) guest-tool readbench "$readbench_serial" ;;
         reboot)
             echo "GUEST-REBOOT"
             sync
