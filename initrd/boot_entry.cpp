@@ -42,7 +42,8 @@ for version in $versions; do
         echo 'smbios --type 11 --get-string 4 --set mkinitrd_hal_guest'
         echo 'if [ "${mkinitrd_hal_guest}" != "mkinitrd-hal:guest" ]; then'
     fi
-    echo "menuentry '${GRUB_DISTRIBUTOR:-Linux}, with Linux $version, under mkinitrd-hal' --id 'mkinitrd-hal-$version' {"
+    title="${GRUB_DISTRIBUTOR:-Linux}, with Linux $version, under mkinitrd-hal"
+    echo "menuentry '$title' --id 'mkinitrd-hal-$version' {"
     echo "    search --no-floppy --file --set=root ${prefix}hal-initrd.img-$version"
     echo "    linux ${prefix}vmlinuz-$version ${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT}"
     echo "    initrd ${prefix}hal-initrd.img-$version"
