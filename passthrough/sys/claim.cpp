@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "base/sys/attribute.hpp"
+#include "base/setting_text.hpp"
 #include "base/sys/log.hpp"
 #include "passthrough/sys/pci.hpp"
 
@@ -13,23 +13,14 @@ namespace {
 
 PciFunction g_functions[kMaxPciFunctions];  // 16 KiB: kept off PID 1's stack
 
-const char* reason_text(PassReason reason) {
-    switch (reason) {
-        case PassReason::kNamed: return "named";
-        case PassReason::kKind: return "of a kind named";
-        case PassReason::kGroup: return "in the same IOMMU group";
-    }
-    return "";
-}
+using namespace std::string_view_literals;
+// Why a function goes to the guest, in PassReason's order.
+constexpr std::string_view kReasons = "named\0of a kind named\0in the same IOMMU group"sv;
 
 // vfio-pci's own alias for the function (its modalias with vfio_ in front).
 void set_vfio_alias(const PciAddress& address, FixedString<112>& alias) {
-    char directory[48], buffer[96];
-    char text[16];
-    format_pci_address(address, text);
-    std::snprintf(directory, sizeof directory, "/sys/bus/pci/devices/%s", text);
-    const auto modalias = sys::read_attribute(directory, "modalias", buffer, sizeof buffer);
-    if (!alias.assign("vfio_") || !alias.append(modalias.ok() ? modalias.value() : "pci:v"))
+    char modalias[96];
+    if (!alias.assign("vfio_") || !alias.append(read_modalias(address, modalias, sizeof modalias)))
         alias.assign("vfio_pci:v");
 }
 
@@ -86,7 +77,7 @@ bool bind_passthrough(const PassthroughClaim& claim, PassedDevices& devices,
             "passthrough: %s (%04x:%04x, %s, %s) to the guest: IOMMU group %d, driver "
             "before %s, reset method %s",
             address, function.vendor, function.device, class_label(function.class_code),
-            reason_text(reserved.reason), function.iommu_group,
+            enum_name(reserved.reason, kReasons), function.iommu_group,
             function.driver.empty() ? "none" : function.driver.c_str(), reset.c_str());
         devices.devices[devices.count++] = {function.address, function.pcie};
         devices.needs_machine_reset = devices.needs_machine_reset || reset.view() == "none";

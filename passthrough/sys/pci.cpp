@@ -118,6 +118,13 @@ bool bind_to_vfio(const PciAddress& address) {
            std::strcmp(driver, "vfio-pci") == 0;
 }
 
+std::string_view read_modalias(const PciAddress& address, char* buffer, size_t capacity) {
+    char directory[96];
+    device_path(address, "", directory);
+    const auto text = sys::read_attribute(directory, "modalias", buffer, capacity);
+    return text.ok() ? text.value() : std::string_view();
+}
+
 void read_reset_method(const PciAddress& address, FixedString<32>& method) {
     char directory[96], buffer[64];
     device_path(address, "", directory);

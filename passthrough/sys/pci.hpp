@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <span>
+#include <string_view>
 
 #include "base/result.hpp"
 #include "base/text.hpp"
@@ -27,6 +28,9 @@ Status reserve_for_vfio(const PciFunction& function);
 // Once vfio-pci is loaded: asks the kernel to probe `address` again when vfio-pci does not
 // hold it yet; true when it does.
 bool bind_to_vfio(const PciAddress& address);
+
+// The function's modalias ("pci:v..."), read into `buffer`; empty when it cannot be read.
+std::string_view read_modalias(const PciAddress& address, char* buffer, size_t capacity);
 
 // The first reset method the kernel has for `address` (reset_method: flr, pm, bus...); "none".
 void read_reset_method(const PciAddress& address, FixedString<32>& method);
