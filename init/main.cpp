@@ -127,6 +127,7 @@ void start_modules(Boot& boot) {
     needs.network = config.net.required || config.net.mode == NetworkMode::kAuto ||
                     config.net.mode == NetworkMode::kBridge;
     needs.display = config.display.mode != DisplayMode::kNone;
+    needs.reserved_devices = boot.passthrough.count > 0;
     const CpuIdentity cpu = read_cpu_identity();
     boot.modules.start(directory.view(), config.modules, needs,
                        {cpu.vendor.view(), cpu.virtualization}, sys::monotonic_ms());

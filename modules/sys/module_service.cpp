@@ -165,7 +165,7 @@ unsigned ModuleService::scan_sysfs() {
         (void)sys::for_each_entry(directory, [&](const char* device) {
             FixedString<kPathCapacity> path;
             if (!path.assign(directory) || !path.append('/') || !path.append(device)) return;
-            if (driver_overridden(path.view())) return;
+            if (needs_.reserved_devices && driver_overridden(path.view())) return;
             const auto text =
                 sys::read_attribute(path.view(), "modalias", modalias, sizeof modalias);
             if (text.ok()) added += queue_for_modalias(text.value());

@@ -32,6 +32,9 @@ struct ModuleSummary {
 struct ModuleNeeds {
     bool network = false;  // a bridged guest's NIC (or net.required): wired NIC drivers, macvtap
     bool display = false;  // the host monitor's mode goes into the guest's EDID: DRM drivers
+    // Devices were reserved for vfio-pci (passthrough): coldplug skips those whose
+    // driver_override names a driver, which alone can bind them. Off: no extra sysfs reads.
+    bool reserved_devices = false;
 };
 
 // The CPU as the KVM module choice sees it (/proc/cpuinfo).

@@ -293,7 +293,9 @@ TEST_CASE(
                        "pci:v000010ECd00008139sv00001AF4sd00001100bc02sc00i00\n");
         boot.tree.file("/sys/bus/pci/devices/0000:00:06.0/driver_override",
                        reserved ? "vfio-pci\n" : "(null)\n");
-        boot.start();
+        ModuleNeeds needs;
+        needs.reserved_devices = true;
+        boot.start(needs);
         boot.finish();
         const auto names = loads();
         CHECK(std::count(names.begin(), names.end(), "8139cp") == (reserved ? 0 : 1));
