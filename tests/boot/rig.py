@@ -263,6 +263,10 @@ BACKTRACE_ASKED = "sysrq: Show backtrace of all active CPUs"
 NMI_SENT = re.compile(r"Sending NMI from CPU (\d+) to CPUs ([\d,-]+):")
 NMI_ANSWER = re.compile(r"NMI backtrace for cpu (\d+)")
 LOCKUP = re.compile(r"soft lockup - CPU#(\d+) stuck for (\d+)s!")
+# RCU's own report of a CPU that has not scheduled: its grace-period kthread, last on that CPU,
+# got no time for so many jiffies (the test kernel is Debian's, CONFIG_HZ=250).
+STARVED = re.compile(r"rcu_\w+ kthread starved for (\d+) jiffies!.*->cpu=(\d+)")
+KERNEL_HZ = 250
 # An interrupted kernel frame's instruction pointer and, two lines on at most, its code bytes
 # with the byte at RIP in <..>.
 FRAME = re.compile(r"RIP: 0010:(\S+)\+0x([0-9a-f]+)/\S+.*\n(?:.*\n)?.*Code: (?:[0-9a-f]{2} )*([0-9a-f]{2}) <")
@@ -295,7 +299,7 @@ def backtraces_complete(reply: str) -> bool:
 def held_cpu(console: str, reply: str) -> str:
     """Check 4, on the console up to the probe's SysRq and the reply after it: a CPU that takes
     no NMI (a halted or running CPU always takes one: only the emulator can lose it), or a CPU
-    stuck in a soft lockup whose NMI backtrace shows it entering the breakpoint handler from an
+    stuck (a soft lockup, or RCU's kthread starved on it) whose NMI backtrace shows it entering the breakpoint handler from an
     instruction that is not a breakpoint (int3 is 0xcc; the kernel's text patching removes its
     int3 within microseconds: an emulator running a stale translation of patched code keeps
     trapping on it). "" when neither."""
@@ -306,7 +310,9 @@ def held_cpu(console: str, reply: str) -> str:
     if missing:
         return (f"the outer kernel's CPU {', '.join(map(str, missing))} takes no NMI: "
                 f"{sent.group(0)!r} stays unanswered")
-    stuck = {int(m.group(1)): int(m.group(2)) for m in LOCKUP.finditer(console)}
+    stuck = {int(m.group(2)): int(m.group(1)) // KERNEL_HZ for m in STARVED.finditer(console)}
+    for lockup in LOCKUP.finditer(console):
+        stuck[int(lockup.group(1))] = max(stuck.get(int(lockup.group(1)), 0), int(lockup.group(2)))
     # Every CPU's backtrace, the one that handled the SysRq first.
     answers = list(NMI_ANSWER.finditer(reply, reply.find(BACKTRACE_ASKED)))
     for number, answer in enumerate(answers):

@@ -94,6 +94,20 @@ def test_the_outer_kernels_backtraces_name_a_cpu_trapping_on_a_breakpoint_it_pat
     assert rig.held_cpu(console.replace("soft lockup - CPU#0", "soft lockup - CPU#7"), reply) == ""
 
 
+def test_a_cpu_that_starves_rcu_while_trapping_on_a_patched_breakpoint_is_held():
+    """Recorded in CI: no soft lockup yet when the probe ran (it came at 60 s), but RCU's
+    grace-period kthread, last on CPU 0, starved 5,252 jiffies (21 s) and CPU 0's NMI catches it
+    entering the int3 handler from finish_task_switch+0x9f, which reads eb (a patched jump)."""
+    console, reply = console_and_reply("starved-int3.log")
+    assert rig.backtraces_complete(reply)
+    assert rig.held_cpu(console, reply) == ("the outer kernel's CPU 0, stuck 21 s, traps on a breakpoint no "
+                                            "longer in its code (int3 at finish_task_switch.isra.0+0x9f, "
+                                            "which reads eb)")
+    # Starved on another CPU, or not long enough, proves nothing about CPU 0.
+    assert rig.held_cpu(console.replace("->cpu=0", "->cpu=1"), reply) == ""
+    assert rig.held_cpu(console.replace("for 5252 jiffies", "for 2000 jiffies"), reply) == ""
+
+
 def test_a_healthy_outer_kernels_backtraces_name_no_cpu():
     """Recorded in a product-hang test: CPU 0 idles and answers; the rig is alive."""
     console, reply = console_and_reply("healthy.log")
