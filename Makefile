@@ -32,7 +32,7 @@ TEST_LIBS := $(HOST_LIBS)
 # planners, state machines: no system calls) beside its system half in CAPABILITY/sys/, over
 # the ground floor base/ (base/sys/: the syscall wrappers). config/ and launcher/ are pure;
 # init/ is hal-init's boot plan, display/main.cpp hal-display's, initrd/ the packer's.
-CAPABILITIES := devices modules disks platform net display supervision passthrough
+CAPABILITIES := devices modules disks platform net display supervision passthrough fallback
 PURE_SOURCES := $(wildcard base/*.cpp) $(foreach dir,$(CAPABILITIES) config launcher,$(filter-out display/main.cpp,$(wildcard $(dir)/*.cpp)))
 BASE_SYSTEM_SOURCES := $(wildcard base/sys/*.cpp)
 # hal-display's own devices (DRM, fbdev, evdev); the rest of display/sys/ is hal-init's side.

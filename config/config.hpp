@@ -13,6 +13,7 @@
 #include "devices/settings.hpp"
 #include "disks/settings.hpp"
 #include "display/settings.hpp"
+#include "fallback/settings.hpp"
 #include "modules/settings.hpp"
 #include "net/settings.hpp"
 #include "passthrough/settings.hpp"
@@ -51,6 +52,7 @@ struct Config {
     NetSettings net;
     DisplaySettings display;
     SupervisionSettings supervision;
+    FallbackSettings fallback;
     PassthroughSettings passthrough;
     WordList<kQemuArgsCapacity> qemu_args;  // extra QEMU arguments
     bool operator==(const Config&) const = default;

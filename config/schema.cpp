@@ -39,14 +39,24 @@ Parsed<Unit> apply_platform(Config& config, Value value) {
     return Unit{};
 }
 
-Parsed<Unit> apply_uefi_vars(Config& config, Value value) {
-    config.platform.keep_uefi_vars = !value.empty();
+// An optional DEVICE:/PATH: `used` tells whether it is set, `file` holds it.
+Parsed<Unit> apply_optional_file(bool& used, FileOnDevice& file, Value value, const char* problem) {
+    used = !value.empty();
     if (value.empty()) return Unit{};
-    const auto file = parse_file_on_device(value);
-    if (!file.ok())
-        return ParseError{"uefi_vars must be DEVICE:/PATH, e.g. LABEL=HALDATA:/hal/vars.fd"};
-    config.platform.uefi_vars = file.value();
+    const auto parsed = parse_file_on_device(value);
+    if (!parsed.ok()) return ParseError{problem};
+    file = parsed.value();
     return Unit{};
+}
+
+Parsed<Unit> apply_uefi_vars(Config& config, Value value) {
+    return apply_optional_file(config.platform.keep_uefi_vars, config.platform.uefi_vars, value,
+                               "uefi_vars must be DEVICE:/PATH, e.g. LABEL=HALDATA:/hal/vars.fd");
+}
+
+Parsed<Unit> apply_grubenv(Config& config, Value value) {
+    return apply_optional_file(config.fallback.has_grubenv, config.fallback.grubenv, value,
+                               "grubenv must be DEVICE:/PATH, e.g. UUID=0123-4567:/grub/grubenv");
 }
 
 Parsed<Unit> apply_shell(Config& config, Value value) {
@@ -325,6 +335,16 @@ constexpr SettingRow kRows[] = {
     {"emergency", "poweroff",
      "for fatal setup errors and crash loops: `poweroff`, `reboot`, `shell` (then power off)",
      [](Config& c, Value v) { return store(c.supervision.emergency, parse_emergency_action(v)); }},
+    {"fallback", "bare-metal",
+     "`bare-metal`: a fatal error before the guest runs (no KVM, no disk, QEMU failing, a crash "
+     "loop) boots the machine's OS natively once, through the GRUB entries of mkinitrd-hal "
+     "--install-boot, which pass `grubenv`; without them, or with `none`, the emergency action",
+     [](Config& c, Value v) { return store(c.fallback.mode, parse_fallback_mode(v)); }},
+    {"grubenv", "",
+     "`DEVICE:/PATH` of GRUB's environment file (`UUID=0123-4567:/grub/grubenv`), which the "
+     "entries of mkinitrd-hal --install-boot pass as `hal.grubenv`: where `fallback = "
+     "bare-metal` leaves its one-boot flag; empty: no way back to the OS is known",
+     apply_grubenv},
     {"break", "",
      "`modules`, `devices` or `launch`: a rescue shell before that phase (`hal.break=devices`)",
      [](Config& c, Value v) {

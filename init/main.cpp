@@ -18,6 +18,7 @@
 #include "config/config.hpp"
 #include "devices/sys/early_mounts.hpp"
 #include "disks/sys/discovery.hpp"
+#include "fallback/sys/native_boot.hpp"
 #include "init/boot.hpp"
 #include "platform/sys/host_probe.hpp"
 #include "platform/sys/identity.hpp"
@@ -43,6 +44,13 @@ void on_menu(MenuRequest request, void* context) {
 // A new input device may be a power button.
 void on_uevents(const UeventBatch& batch, void* context) {
     if (batch.input_added) (void)static_cast<Boot*>(context)->buttons.open_new();
+}
+
+Boot* g_boot = nullptr;
+
+// fallback = bare-metal: before the emergency action, the OS natively when it can be done.
+void fall_back(const char* what) {
+    boot_os_natively_next(g_boot->storage, g_boot->config.fallback, what);
 }
 
 [[noreturn]] void fail(const char* format, const char* a = "", const char* b = "") {
@@ -238,6 +246,8 @@ void prepare_network(Boot& boot) {
             "this HAL image was booted inside its own guest (SMBIOS OEM string "
             "mkinitrd-hal:guest): no second guest is started; the guest's boot loader must boot "
             "the OS itself (README: \"A HAL inside its own guest\")");
+    g_boot = &boot;
+    set_before_emergency(fall_back);
     // The machine's own devices for the guest: reserved for vfio-pci before any driver loads.
     boot.passthrough = reserve_passthrough(boot.config.passthrough);
 

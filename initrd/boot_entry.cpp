@@ -29,6 +29,21 @@ boot=$root/boot
 # Paths as GRUB sees them: from the top of the filesystem that holds /boot.
 prefix=/boot/
 if [ -z "$root" ] && mountpoint -q /boot 2>/dev/null; then prefix=/; fi
+# fallback = bare-metal: hal-init, unable to run the OS, leaves mkinitrd_hal_fallback in GRUB's
+# environment (grubenv, on the filesystem of /boot); the next boot clears it and boots the OS
+# natively, skipping these entries that once. The entries tell hal-init where grubenv is.
+env_dir=grub
+[ -d "$boot/grub2" ] && [ ! -d "$boot/grub" ] && env_dir=grub2
+env_uuid=
+if [ -f "$boot/$env_dir/grubenv" ]; then
+    env_uuid=${GRUB_DEVICE_BOOT_UUID:-}
+    if [ -z "$env_uuid" ] && [ -z "$root" ]; then
+        env_uuid=$(grub-probe --target=fs_uuid /boot 2>/dev/null) || env_uuid=
+    fi
+fi
+env_file=${prefix}$env_dir/grubenv
+hal_env=
+[ -n "$env_uuid" ] && hal_env=" hal.grubenv=UUID=$env_uuid:$env_file"
 versions=$(cd "$boot" 2>/dev/null && ls -1 hal-initrd.img-* 2>/dev/null |
     sed 's/^hal-initrd\.img-//' | sort -r -V) || true
 first=
@@ -40,12 +55,29 @@ for version in $versions; do
         echo 'insmod smbios'
         echo 'set mkinitrd_hal_guest=""'
         echo 'smbios --type 11 --get-string 4 --set mkinitrd_hal_guest'
-        echo 'if [ "${mkinitrd_hal_guest}" != "mkinitrd-hal:guest" ]; then'
+        echo 'set mkinitrd_hal_fallback=""'
+        if [ -n "$env_uuid" ]; then
+            echo 'insmod loadenv'
+            echo 'set mkinitrd_hal_env=""'
+            echo "search --no-floppy --fs-uuid --set=mkinitrd_hal_env $env_uuid"
+            echo 'if [ -n "${mkinitrd_hal_env}" ]; then'
+            echo "    load_env --file (\${mkinitrd_hal_env})$env_file mkinitrd_hal_fallback"
+            echo 'fi'
+            echo 'if [ -n "${mkinitrd_hal_fallback}" ]; then'
+            echo '    echo "mkinitrd-hal could not run the OS: ${mkinitrd_hal_fallback}"'
+            echo '    echo "This boot is the OS on its own; the next one is mkinitrd-hal again."'
+            echo '    set mkinitrd_hal_fallback=""'
+            echo "    save_env --file (\${mkinitrd_hal_env})$env_file mkinitrd_hal_fallback"
+            echo 'elif [ "${mkinitrd_hal_guest}" != "mkinitrd-hal:guest" ]; then'
+        else
+            echo 'if [ "${mkinitrd_hal_guest}" != "mkinitrd-hal:guest" ]; then'
+        fi
     fi
     title="${GRUB_DISTRIBUTOR:-Linux}, with Linux $version, under mkinitrd-hal"
     echo "menuentry '$title' --id 'mkinitrd-hal-$version' {"
     echo "    search --no-floppy --file --set=root ${prefix}hal-initrd.img-$version"
-    echo "    linux ${prefix}vmlinuz-$version ${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT}"
+    words="${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT}$hal_env"
+    echo "    linux ${prefix}vmlinuz-$version $words"
     echo "    initrd ${prefix}hal-initrd.img-$version"
     echo "}"
 done

@@ -80,6 +80,16 @@ void choose_accel(const Config& config, const HostFacts& facts, LaunchPlan& plan
         return;
     }
     plan.accel = Accel::kTcg;
+    // Booted from the entries --install-boot wrote: the machine's own OS, natively, beats the
+    // same OS emulated a hundred times slower.
+    if (config.fallback.native_boot_possible()) {
+        plan.fatal = !facts.platform.kvm_device
+                         ? "no usable /dev/kvm, and fallback = bare-metal boots the OS natively "
+                           "rather than under TCG"
+                         : "no vmx/svm CPU flag, and fallback = bare-metal boots the OS natively "
+                           "rather than under TCG";
+        return;
+    }
     plan.accel_warning = true;
     plan.accel_reason = !facts.platform.kvm_device
                             ? "no usable /dev/kvm; falling back to TCG (slow)"

@@ -15,6 +15,7 @@ SECTIONS = [
     ("Inspecting images: --list and --verify", "INSPECTING IMAGES"),
     ("Installing and kernel upgrades", "FILES"),
     ("Installing the boot entry: --install-boot, --remove-boot", "BOOT ENTRIES"),
+    ("When the HAL cannot run the OS: fallback = bare-metal", "FALLBACK"),
     ("What the image contains", "IMAGE CONTENTS"),
     ("modules.list", "MODULES.LIST"),
     ("configs/hal.conf", "HAL.CONF"),

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -158,6 +159,38 @@ Result<size_t> read_at(int fd, uint64_t offset, void* buffer, size_t size) {
         done += static_cast<size_t>(got);
     }
     return done;
+}
+
+// <linux/fs.h>'s FIBMAP and FIGETBSZ (_IO(0x00, 1) and _IO(0x00, 2)), without its clashes.
+constexpr unsigned long kMapBlock = 1;
+constexpr unsigned long kGetBlockSize = 2;
+
+Status write_at_and_sync(int fd, uint64_t offset, const void* data, size_t size) {
+    size_t done = 0;
+    while (done < size) {
+        const ssize_t put = ::pwrite(fd, static_cast<const char*>(data) + done, size - done,
+                                     static_cast<off_t>(offset + done));
+        if (put < 0) {
+            if (errno == EINTR) continue;
+            return error_from_errno("pwrite");
+        }
+        done += static_cast<size_t>(put);
+    }
+    if (::fdatasync(fd) != 0) return error_from_errno("fdatasync");
+    return ok_status();
+}
+
+Result<uint32_t> filesystem_block_size(int fd) {
+    int size = 0;
+    if (::ioctl(fd, kGetBlockSize, &size) != 0) return error_from_errno("ioctl(FIGETBSZ)");
+    if (size <= 0) return Error{"ioctl(FIGETBSZ)", EINVAL};
+    return static_cast<uint32_t>(size);
+}
+
+Result<uint64_t> physical_block(int fd, uint64_t logical) {
+    int block = static_cast<int>(logical);
+    if (::ioctl(fd, kMapBlock, &block) != 0) return error_from_errno("ioctl(FIBMAP)");
+    return static_cast<uint64_t>(static_cast<unsigned>(block));
 }
 
 Result<int> open_read_only(const char* path, bool direct) {

@@ -37,6 +37,12 @@ bool is_directory(const char* path);
 
 // pread(2) until `size` bytes or end of file; returns how many were read.
 Result<size_t> read_at(int fd, uint64_t offset, void* buffer, size_t size);
+// pwrite(2) of all `size` bytes, then fdatasync(2).
+Status write_at_and_sync(int fd, uint64_t offset, const void* data, size_t size);
+// A file's filesystem block size (ioctl FIGETBSZ) and where its `logical` block lies on the
+// device, in those blocks (ioctl FIBMAP; 0: a hole). Both need root.
+Result<uint32_t> filesystem_block_size(int fd);
+Result<uint64_t> physical_block(int fd, uint64_t logical);
 // Opens a block device or file read-only, with O_DIRECT when `direct` (EINVAL: not supported).
 Result<int> open_read_only(const char* path, bool direct);
 // A symbolic link's target (readlink(2)) into `buffer`, NUL-terminated.

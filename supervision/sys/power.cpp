@@ -30,12 +30,15 @@ void reboot_host(const char* reason) { end_host(reason, false); }
 
 namespace {
 ExitAction g_emergency = ExitAction::kPowerOff;
+BeforeEmergency g_before_emergency = nullptr;
+const char* g_fatal_what = nullptr;  // fail_boot's text, for the hook
 char* g_shell_environment[] = {const_cast<char*>("PATH=/bin:/usr/bin"),
                                const_cast<char*>("HOME=/root"), const_cast<char*>("TERM=linux"),
                                nullptr};
 }  // namespace
 
 void set_emergency_action(ExitAction action) { g_emergency = action; }
+void set_before_emergency(BeforeEmergency hook) { g_before_emergency = hook; }
 
 bool run_rescue_shell(const char* why) {
     if (!sys::path_exists("/bin/sh")) {
@@ -63,6 +66,11 @@ bool run_rescue_shell(const char* why) {
 }
 
 void run_emergency_action(const char* reason) {
+    // Once: a fatal error inside the hook ends in the emergency action itself.
+    if (const BeforeEmergency hook = g_before_emergency) {
+        g_before_emergency = nullptr;
+        hook(g_fatal_what ? g_fatal_what : reason);
+    }
     switch (g_emergency) {
         case ExitAction::kReboot: reboot_host(reason);
         case ExitAction::kShell: run_rescue_shell(reason); break;
@@ -74,6 +82,7 @@ void run_emergency_action(const char* reason) {
 
 void fail_boot(const char* what) {
     log_error("fatal: %s", what);
+    g_fatal_what = what;
     run_emergency_action("fatal setup error");
 }
 

@@ -16,6 +16,10 @@ namespace hal {
 // power off (default), reboot, or the rescue shell then power off.
 void set_emergency_action(ExitAction action);
 [[noreturn]] void run_emergency_action(const char* reason);
+// Called first by the emergency action with what went wrong (fail_boot's text, else the
+// reason): fallback = bare-metal boots the OS natively from there, or returns.
+using BeforeEmergency = void (*)(const char* what);
+void set_before_emergency(BeforeEmergency hook);
 
 // Runs /bin/sh on the console (images built with --rescue-shell) and waits for it; false
 // when the image has no shell.

@@ -115,9 +115,12 @@ class Partition:
     kind: str = ""
 
 
-def fat_image(path: Path, size_mib: int, hidden_sectors: int, files: dict, label: str = "GUESTBOOT"):
+def fat_image(path: Path, size_mib: int, hidden_sectors: int, files: dict, label: str = "GUESTBOOT",
+              volume_id: str = ""):
+    """A FAT32 image holding `files`; `volume_id` (8 hex digits) makes its UUID XXXX-XXXX."""
     run("truncate", "-s", f"{size_mib}M", path)
-    run("mkfs.vfat", "-F", "32", "-n", label, "-h", str(hidden_sectors), path)
+    run("mkfs.vfat", "-F", "32", "-n", label, "-h", str(hidden_sectors), *(["-i", volume_id] if volume_id else []),
+        path)
     directories = sorted({str(Path(name).parent) for name in files if str(Path(name).parent) != "."},
                          key=lambda name: name.count("/"))
     for directory in directories:
@@ -215,7 +218,9 @@ def uefi_disk(kernel: Kernel, initramfs: Path, output: Path, *, cmdline: str = "
         esp = scratch / "esp.img"
         fat_image(esp, esp_size_mib, MIB // SECTOR, {"EFI/BOOT/BOOTX64.EFI": grub.read_bytes(),
                                                     "vmlinuz": kernel.image.read_bytes(),
-                                                    "initrd.gz": initramfs.read_bytes()}, label="ESP")
+                                                    "boot/grub/grubenv": EMPTY_GRUBENV,
+                                            "initrd.gz": initramfs.read_bytes()},
+                  label="ESP", volume_id=ESP_UUID.replace("-", ""))
         images = [(esp, ESP_TYPE, False)]
         for number, partition in enumerate(extra):
             image = scratch / f"part{number}.img"
@@ -250,11 +255,18 @@ def shim_disk(kernel: Kernel, initramfs: Path, output: Path, command_line: str, 
         return assemble(output, "gpt", [(esp, ESP_TYPE, False)], None)
 
 
+# The ESP of hal_and_os_disk: its FAT UUID, which grub-mkconfig would export as
+# GRUB_DEVICE_BOOT_UUID, and GRUB's environment file on it, as grub-editenv creates it.
+ESP_UUID = "4841-4C31"
+EMPTY_GRUBENV = b"# GRUB Environment Block\n".ljust(1024, b"#")
+
+
 def hal_and_os_disk(kernel: Kernel, hal_image: Path, initramfs: Path, output: Path, *, os_cmdline: str,
                     hal_entries: str) -> Path:
-    """A machine's disk with the HAL installed beside its OS: GPT, an ESP holding /boot as a
-    distribution lays it out (vmlinuz-VERSION and the HAL image hal-initrd.img-VERSION) and a
-    GRUB whose configuration has the OS's entry first, then `hal_entries` (what mkinitrd-hal
+    """A machine's disk with the HAL installed beside its OS: GPT, an ESP (UUID ESP_UUID)
+    holding /boot as a distribution lays it out (vmlinuz-VERSION, the HAL image
+    hal-initrd.img-VERSION, GRUB's environment in boot/grub/grubenv) and a GRUB whose
+    configuration has the OS's entry first, then `hal_entries` (what mkinitrd-hal
     --install-boot makes grub-mkconfig write, or an entry written by hand), which choose the
     default."""
     version = kernel.release
@@ -268,11 +280,14 @@ def hal_and_os_disk(kernel: Kernel, hal_image: Path, initramfs: Path, output: Pa
         cfg.write_text(config)
         grub = scratch / "BOOTX64.EFI"
         run("grub-mkstandalone", "-O", "x86_64-efi", "-o", grub, "--locales=", "--fonts=", "--themes=",
-            "--install-modules=linux normal search search_fs_file part_gpt fat smbios test echo configfile",
+            "--install-modules=linux normal search search_fs_file search_fs_uuid part_gpt fat smbios test echo "
+            "configfile loadenv",
             "--modules=part_gpt fat search search_fs_file", f"boot/grub/grub.cfg={cfg}")
         esp = scratch / "esp.img"
         fat_image(esp, 96, MIB // SECTOR, {"EFI/BOOT/BOOTX64.EFI": grub.read_bytes(),
                                             f"boot/vmlinuz-{version}": kernel.image.read_bytes(),
                                             f"boot/hal-initrd.img-{version}": hal_image.read_bytes(),
-                                            "initrd.gz": initramfs.read_bytes()}, label="ESP")
+                                            "boot/grub/grubenv": EMPTY_GRUBENV,
+                                            "initrd.gz": initramfs.read_bytes()},
+                  label="ESP", volume_id=ESP_UUID.replace("-", ""))
         return assemble(output, "gpt", [(esp, ESP_TYPE, False)], None)

@@ -213,7 +213,7 @@ def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: st
          when: list | None = None, console_input: tuple[str, bytes] | None = None,
          extra: list[str] | None = None, user_net: str = "",
          rig_probe: tuple[float, float] | None = None, rig_tries: int = 3,
-         before_try=None, uefi_boot: tuple[Path, Path] | None = None) -> Boot:
+         before_try=None, uefi_boot: tuple[Path, Path] | None = None, reboots: bool = False) -> Boot:
     """Boots the outer VM under TCG with `disks`; waits for QEMU to exit. The console is the
     outer VM's first serial port on QEMU's stdio, copied to `console_log` as it arrives, with
     host timestamps. `when` is a list of (console text, action[, occurrence]): each action
@@ -227,9 +227,10 @@ def boot(kernel: Kernel, image: Path, console_log: Path, *, disks=(), append: st
     gathers what its actions saw starts afresh there). `uefi_boot` (OVMF code, a copy of a
     variable store): the outer VM boots its first disk with that firmware instead of
     -kernel/-initrd (OVMF_SECURE_CODE needs machine="q35,smm=on"); the disk's boot loader
-    passes OUTER_KERNEL_WORDS and `image` itself."""
+    passes OUTER_KERNEL_WORDS and `image` itself. `reboots`: the outer machine's reboot starts
+    it again (its firmware, then its disk) instead of ending QEMU."""
     command = [OUTER_QEMU, "-machine", machine, "-accel", "tcg", "-smp", "2", "-m", str(memory_mib),
-               "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+               "-nodefaults", "-no-user-config", "-display", "none", *([] if reboots else ["-no-reboot"]),
                "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console"]
     if uefi_boot:
         # The outer machine's own UEFI firmware boots its first disk (its boot loader, the

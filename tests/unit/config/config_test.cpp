@@ -108,6 +108,8 @@ TEST_CASE("config: bad lines -> error naming line, key and reason") {
         {"disk = auto\nfirmware = coreboot\n", 2, "firmware", "auto, bios, uefi or uefi-secure"},
         {"disk = auto\nuefi_vars = /hal/vars.fd\n", 2, "uefi_vars", "DEVICE:/PATH"},
         {"disk = auto\nidentity = fake\n", 2, "identity", "host or generic"},
+        {"disk = auto\nfallback = poweroff\n", 2, "fallback", "bare-metal or none"},
+        {"disk = auto\ngrubenv = /boot/grub/grubenv\n", 2, "grubenv", "DEVICE:/PATH"},
         {"disk = auto\nsnapshot_size = 1\n", 2, "snapshot_size", "MiB"},
         {"disk = auto\ndisk_bus = sata\n", 2, "disk_bus", "auto, virtio, ide, ahci, nvme or scsi"},
         {"disk = /dev/vda\njust some words\n", 2, "just some words", "key = value"},
@@ -146,6 +148,19 @@ TEST_CASE("config: kernel command line hal.* words -> override, others ignored")
     CHECK(config.net.ip.mode == hal::NetMode::kStatic);
     CHECK(config.net.ip.device.view() == "eth0");
     CHECK(rejected == std::vector<std::string>{"bogus", "memory"});
+}
+
+TEST_CASE("config: fallback defaults to bare-metal; the installed entry names grubenv") {
+    Config config = parse_ok("disk = auto\n");
+    CHECK(config.fallback.mode == hal::FallbackMode::kBareMetal);
+    CHECK_FALSE(config.fallback.native_boot_possible());
+    hal::apply_cmdline_overrides(config, "hal.grubenv=UUID=1A2B-3C4D:/boot/grub/grubenv",
+                                 [](std::string_view, std::string_view, const char*) { FAIL(""); });
+    CHECK(config.fallback.native_boot_possible());
+    CHECK(config.fallback.grubenv.device.kind == hal::DeviceNameKind::kUuid);
+    CHECK(config.fallback.grubenv.device.value.view() == "1A2B-3C4D");
+    CHECK(config.fallback.grubenv.path.view() == "/boot/grub/grubenv");
+    CHECK_FALSE(parse_ok("disk = auto\nfallback = none\n").fallback.native_boot_possible());
 }
 
 TEST_CASE("config: supervision keys -> stored; emergency restart rejected without effect") {

@@ -92,3 +92,45 @@ TEST_CASE("install-boot: no GRUB configuration -> refused, nothing written") {
     CHECK(out.text().empty());
     CHECK(grub_script(false).find("make_default=no") != std::string::npos);
 }
+
+TEST_CASE("install-boot --root: with grubenv on /boot, the entries carry the way back") {
+    char name[] = "/tmp/boot-entry-test-XXXXXX";
+    REQUIRE(::mkdtemp(name) != nullptr);
+    const std::string root = name;
+    REQUIRE(std::system(("mkdir -p " + root + "/etc/grub.d " + root + "/boot/grub && cd " + root +
+                         "/boot && touch vmlinuz-6.1.0-9 hal-initrd.img-6.1.0-9 grub/grubenv")
+                            .c_str()) == 0);
+    // What grub-mkconfig exports: the filesystem UUID of /boot.
+    ::setenv("GRUB_DEVICE_BOOT_UUID", "1A2B-3C4D", 1);
+    BootInstall install;
+    install.root = root;
+    Output out;
+    const int status = run_boot_install(install, out.file);
+    ::unsetenv("GRUB_DEVICE_BOOT_UUID");
+    REQUIRE(status == 0);
+    const std::string text = out.text();
+    CAPTURE(text);
+    CHECK(
+        text.find(
+            "    linux /boot/vmlinuz-6.1.0-9   hal.grubenv=UUID=1A2B-3C4D:/boot/grub/grubenv\n") !=
+        std::string::npos);
+    const size_t load = text.find(
+        "    load_env --file (${mkinitrd_hal_env})/boot/grub/grubenv mkinitrd_hal_fallback\n");
+    const size_t clear = text.find(
+        "    save_env --file (${mkinitrd_hal_env})/boot/grub/grubenv mkinitrd_hal_fallback\n");
+    const size_t guarded =
+        text.find("elif [ \"${mkinitrd_hal_guest}\" != \"mkinitrd-hal:guest\" ]; then");
+    const size_t entry = text.find("menuentry '");
+    CHECK(text.find("search --no-floppy --fs-uuid --set=mkinitrd_hal_env 1A2B-3C4D") < load);
+    CHECK(load < clear);
+    CHECK(clear < guarded);
+    CHECK(guarded < entry);
+    CHECK(entry != std::string::npos);
+    // Without grubenv, no way back is named.
+    REQUIRE(std::system(("rm " + root + "/boot/grub/grubenv").c_str()) == 0);
+    Output again;
+    REQUIRE(run_boot_install(install, again.file) == 0);
+    CHECK(again.text().find("hal.grubenv") == std::string::npos);
+    CHECK(again.text().find("load_env") == std::string::npos);
+    REQUIRE(std::system(("rm -r " + root).c_str()) == 0);
+}

@@ -78,6 +78,24 @@ TEST_CASE("launcher: accel auto table -> kvm only with device and vmx/svm") {
     }
 }
 
+TEST_CASE("launcher: booted from the installed entry, no KVM is fatal so the OS boots natively") {
+    Config config = base_config();
+    config.fallback.has_grubenv = true;  // hal.grubenv from mkinitrd-hal --install-boot's entry
+    CHECK(std::string(hal::plan_launch(config, host(false, true)).fatal) ==
+          "no usable /dev/kvm, and fallback = bare-metal boots the OS natively rather than under "
+          "TCG");
+    CHECK(std::string(hal::plan_launch(config, host(true, false)).fatal) ==
+          "no vmx/svm CPU flag, and fallback = bare-metal boots the OS natively rather than under "
+          "TCG");
+    CHECK(hal::plan_launch(config, host(true, true)).fatal == nullptr);
+    // fallback = none, or accel = tcg asked for: TCG as before.
+    config.fallback.mode = hal::FallbackMode::kNone;
+    CHECK(hal::plan_launch(config, host(false, false)).fatal == nullptr);
+    config.fallback.mode = hal::FallbackMode::kBareMetal;
+    config.platform.accel = Accel::kTcg;
+    CHECK(hal::plan_launch(config, host(false, false)).fatal == nullptr);
+}
+
 TEST_CASE("launcher: kvm usable -> -accel kvm -cpu host") {
     const auto argv = argv_of(base_config(), host(true, true));
     CHECK(value_after(argv, "-accel") == "kvm");
