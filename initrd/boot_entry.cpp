@@ -16,7 +16,8 @@ namespace {
 constexpr const char* kScript = R"SCRIPT(#!/bin/sh
 # mkinitrd-hal's boot entries: installed by `mkinitrd-hal --install-boot`, removed by
 # `mkinitrd-hal --remove-boot`. One entry per kernel in /boot with a HAL image
-# (hal-initrd.img-VERSION), newest first, booting that kernel with the HAL image as its initrd.
+# (hal-initrd.img-VERSION, host-only from the kernel hook), newest first, booting that kernel
+# with the HAL image as its initrd; then one per generic image (hal-initrd-generic.img-VERSION).
 # GRUB skips them inside the HAL's own guest, whose SMBIOS carries the OEM string
 # mkinitrd-hal:guest, so that the guest's GRUB boots the OS itself.
 set -e
@@ -46,6 +47,17 @@ hal_env=
 [ -n "$env_uuid" ] && hal_env=" hal.grubenv=UUID=$env_uuid:$env_file"
 versions=$(cd "$boot" 2>/dev/null && ls -1 hal-initrd.img-* 2>/dev/null |
     sed 's/^hal-initrd\.img-//' | sort -r -V) || true
+# entry VERSION TITLE_SUFFIX IMAGE_NAME: one menu entry booting that kernel with that image.
+entry() {
+    title="${GRUB_DISTRIBUTOR:-Linux}, with Linux $1, under mkinitrd-hal$2"
+    id=mkinitrd-hal-$1
+    [ -z "$2" ] || id=mkinitrd-hal-generic-$1
+    echo "menuentry '$title' --id '$id' {"
+    echo "    search --no-floppy --file --set=root ${prefix}$3-$1"
+    echo "    linux ${prefix}vmlinuz-$1 ${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT}$hal_env"
+    echo "    initrd ${prefix}$3-$1"
+    echo "}"
+}
 first=
 for version in $versions; do
     [ -f "$boot/vmlinuz-$version" ] || continue
@@ -73,13 +85,12 @@ for version in $versions; do
             echo 'if [ "${mkinitrd_hal_guest}" != "mkinitrd-hal:guest" ]; then'
         fi
     fi
-    title="${GRUB_DISTRIBUTOR:-Linux}, with Linux $version, under mkinitrd-hal"
-    echo "menuentry '$title' --id 'mkinitrd-hal-$version' {"
-    echo "    search --no-floppy --file --set=root ${prefix}hal-initrd.img-$version"
-    words="${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT}$hal_env"
-    echo "    linux ${prefix}vmlinuz-$version $words"
-    echo "    initrd ${prefix}hal-initrd.img-$version"
-    echo "}"
+    entry "$version" "" hal-initrd.img
+done
+# The generic images (every module), after: for a machine whose hardware changed.
+for version in $versions; do
+    [ -f "$boot/vmlinuz-$version" ] && [ -f "$boot/hal-initrd-generic.img-$version" ] || continue
+    entry "$version" " (generic image)" hal-initrd-generic.img
 done
 [ -n "$first" ] || exit 0
 if [ "$make_default" = yes ]; then

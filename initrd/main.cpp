@@ -42,6 +42,7 @@ constexpr const char* kUsage =
     "      --modules FILE       module list (default: the shipped modules.list)\n"
     "      --config FILE        hal.conf to pack (default: the shipped configs/hal.conf)\n"
     "      --hostonly           only the modules this machine's devices need (and the HAL's own)\n"
+    "      --no-hostonly        every module of the list (the default; undoes a conf file's)\n"
     "      --hostonly-modaliases FILE  a recorded device list instead of this machine's /sys\n"
     "      --compress ALGO[:LEVEL]  gzip (default, level 6), zstd, xz, lz4 or none\n"
     "      --module-compress zstd[:LEVEL]|none  each module its own zstd frame, stored\n"
@@ -89,6 +90,7 @@ enum Option {
     kDisplay,
     kAllKernels,
     kHostonly,
+    kNoHostonly,
     kHostonlyModaliases,
     kCompress,
     kModuleCompress,
@@ -112,6 +114,7 @@ const struct option kOptions[] = {
     {"modules", required_argument, nullptr, kModules},
     {"config", required_argument, nullptr, kConfig},
     {"hostonly", no_argument, nullptr, kHostonly},
+    {"no-hostonly", no_argument, nullptr, kNoHostonly},
     {"hostonly-modaliases", required_argument, nullptr, kHostonlyModaliases},
     {"compress", required_argument, nullptr, kCompress},
     {"module-compress", required_argument, nullptr, kModuleCompress},
@@ -331,6 +334,7 @@ int parse_arguments(int argc, char** argv, Settings& settings) {
             case kModules: inputs.modules_list = optarg; break;
             case kConfig: inputs.config = optarg; break;
             case kHostonly: inputs.hostonly = true; break;
+            case kNoHostonly: inputs.hostonly = false; break;
             case kHostonlyModaliases: inputs.hostonly_record = optarg; break;
             case kCompress:
             case kModuleCompress:

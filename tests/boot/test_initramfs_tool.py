@@ -496,10 +496,18 @@ def test_make_install_with_kernel_hooks_and_man_page(kernel, tmp_path):
     result = subprocess.run(["sh", str(local_hook), kernel.release, str(boot_dir / f"vmlinuz-{kernel.release}")],
                             capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
+    # Two images: host-only (this machine's devices), which the boot entries boot, and the
+    # generic one beside it.
     built = boot_dir / f"hal-initrd.img-{kernel.release}"
-    listing = subprocess.run([str(tool), "--list", str(built)], capture_output=True, text=True, check=True).stdout
-    assert "usr/bin/qemu-system-x86_64" in listing and "init\n" in listing
+    generic = boot_dir / f"hal-initrd-generic.img-{kernel.release}"
+    listings = [subprocess.run([str(tool), "--list", str(path)], capture_output=True, text=True, check=True).stdout
+                for path in (built, generic)]
+    for listing in listings:
+        assert "usr/bin/qemu-system-x86_64" in listing and "init\n" in listing
+    modules = [listing.count(".ko") for listing in listings]
+    assert 0 < modules[0] < modules[1], modules
+    assert "building" in result.stdout and "(host-only)" in result.stdout, result.stdout
     subprocess.run(["sh", str(destdir / "etc/kernel/postrm.d/zz-mkinitrd-hal"), kernel.release,
                     str(boot_dir / f"vmlinuz-{kernel.release}")], check=True)
-    assert not built.exists()
+    assert not built.exists() and not generic.exists()
     shutil.rmtree(destdir)

@@ -47,7 +47,8 @@ TEST_CASE("install-boot --root: the script installed, entries for kernels with a
     REQUIRE(std::system(("mkdir -p " + root + "/etc/grub.d " + root + "/etc/default " + root +
                          "/boot && cd " + root +
                          "/boot && touch vmlinuz-6.1.0-9 hal-initrd.img-6.1.0-9 vmlinuz-6.1.0-10 "
-                         "hal-initrd.img-6.1.0-10 vmlinuz-6.1.0-11 hal-initrd.img-5.10-gone")
+                         "hal-initrd.img-6.1.0-10 hal-initrd-generic.img-6.1.0-10 vmlinuz-6.1.0-11 "
+                         "hal-initrd.img-5.10-gone")
                             .c_str()) == 0);
     std::ofstream(root + "/etc/default/grub") << "GRUB_DISTRIBUTOR=Debian\n"
                                                  "GRUB_CMDLINE_LINUX=\"console=ttyS0\"\n";
@@ -69,6 +70,15 @@ TEST_CASE("install-boot --root: the script installed, entries for kernels with a
     const size_t older = text.find("--id 'mkinitrd-hal-6.1.0-9'");
     CHECK(newest != std::string::npos);
     CHECK(older > newest);
+    // The generic image's entry comes after every host-only one, and is not the default.
+    const size_t generic = text.find(
+        "menuentry 'Debian, with Linux 6.1.0-10, under mkinitrd-hal (generic image)' --id "
+        "'mkinitrd-hal-generic-6.1.0-10' {\n    search --no-floppy --file --set=root "
+        "/boot/hal-initrd-generic.img-6.1.0-10\n    linux /boot/vmlinuz-6.1.0-10 console=ttyS0");
+    CHECK(generic != std::string::npos);
+    CHECK(generic > older);
+    CHECK(text.find("initrd /boot/hal-initrd-generic.img-6.1.0-10\n") > generic);
+    CHECK(text.find("--id 'mkinitrd-hal-generic-6.1.0-9'") == std::string::npos);
     CHECK(text.find("6.1.0-11") == std::string::npos);
     CHECK(text.find("5.10-gone") == std::string::npos);
     CHECK(text.find("    linux /boot/vmlinuz-6.1.0-10 console=ttyS0") != std::string::npos);
