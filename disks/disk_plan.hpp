@@ -39,6 +39,14 @@ struct FoundDisks {
     HostDisk disks[kMaxGuestDisks];
     size_t count = 0;
     bool boot_disk_first = false;
+    // The boot disk went to the guest with its controller (passthrough): not emulated, but its
+    // boot signs still choose the firmware and tell Windows.
+    bool boot_disk_passed = false;
+    DiskBootSigns passed_boot;
+    // The boot disk's signs, emulated or passed; none without a disk.
+    DiskBootSigns boot_signs() const {
+        return boot_disk_passed ? passed_boot : count > 0 ? disks[0].boot : DiskBootSigns{};
+    }
 };
 
 struct GuestDisk {

@@ -77,8 +77,7 @@ void plan_run(Boot& boot) {
     if (boot.plan.accel_warning)
         log_warning("launch: accel %s: %s", accel_name(boot.plan.accel), boot.plan.accel_reason);
     const BootDecision& firmware = boot.plan.boot;
-    const DiskBootSigns& signs =
-        boot.plan.disks.count > 0 ? boot.plan.disks.disks[0].host.boot : DiskBootSigns{};
+    const DiskBootSigns signs = boot.facts.disks.boot_signs();
     if (*firmware.secure_boot)
         log_info("firmware: %s: %s; %s%s%s%s", boot_firmware_name(firmware.firmware),
                  firmware.reason, firmware.secure_boot, signs.signed_loader() ? " (" : "",

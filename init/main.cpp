@@ -174,6 +174,11 @@ void prepare_disks(Boot& boot) {
                  disk.boot.bios ? ", BIOS boot code" : "",
                  static_cast<unsigned long long>(sys::monotonic_ms() - started));
     }
+    // Storage controllers for the guest, now that their disks were read.
+    FixedString<192> fatal;
+    if (!hand_over_storage(boot.passthrough, vars_disk, boot.facts.disks, boot.facts.passthrough,
+                           fatal))
+        fail_boot(fatal.c_str());
 }
 
 // snapshot = yes: QEMU keeps each disk's overlay in its TMPDIR, a tmpfs capped at

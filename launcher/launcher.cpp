@@ -108,9 +108,8 @@ void choose_cpus(const Config& config, const HostFacts& facts, LaunchPlan& plan)
 // Firmware: the boot disk decides (disks/boot_mode.hpp); UEFI needs OVMF in the image, and
 // Secure Boot its secure build, SMM and so q35.
 void choose_firmware(const Config& config, const HostFacts& facts, LaunchPlan& plan) {
-    const DiskBootSigns signs =
-        plan.disks.count > 0 ? plan.disks.disks[0].host.boot : DiskBootSigns{};
-    plan.boot = decide_boot_firmware(config.platform.firmware, signs, facts.platform);
+    plan.boot =
+        decide_boot_firmware(config.platform.firmware, facts.disks.boot_signs(), facts.platform);
     switch (plan.boot.firmware) {
         case BootFirmware::kBios: return;
         case BootFirmware::kUefi:
@@ -274,9 +273,7 @@ LaunchPlan plan_launch(const Config& config, const HostFacts& facts) {
         plan.machine = Machine::kQ35;
         plan.machine_reason = "a PCI Express device goes to the guest (passthrough)";
     }
-    plan.guest_os =
-        decide_guest_os(config.platform.guest_os,
-                        plan.disks.count > 0 ? plan.disks.disks[0].host.boot : DiskBootSigns{});
+    plan.guest_os = decide_guest_os(config.platform.guest_os, facts.disks.boot_signs());
     plan.hyperv = plan.guest_os.os == GuestOs::kWindows && plan.accel == Accel::kKvm;
     plan.tpm = decide_tpm(config.platform.tpm, facts.platform.tpm);
     if (plan.tpm.fatal && !plan.fatal)

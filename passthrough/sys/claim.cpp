@@ -1,10 +1,12 @@
 // The passthrough plan carried out through sysfs, with its log lines.
 #include "passthrough/sys/claim.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
 #include "base/setting_text.hpp"
+#include "base/sys/fs.hpp"
 #include "base/sys/log.hpp"
 #include "passthrough/sys/pci.hpp"
 
@@ -24,6 +26,8 @@ void set_vfio_alias(const PciAddress& address, FixedString<112>& alias) {
         alias.assign("vfio_pci:v");
 }
 
+constexpr uint32_t kStorageClass = 0x01;  // PCI base class: mass storage controller
+
 }  // namespace
 
 PassthroughClaim reserve_passthrough(const PassthroughSettings& settings) {
@@ -39,7 +43,15 @@ PassthroughClaim reserve_passthrough(const PassthroughSettings& settings) {
         const PciFunction& function = g_functions[plan.passed[i].index];
         char address[16];
         format_pci_address(function.address, address);
-        if (const Status reserved = reserve_for_vfio(function); !reserved.ok()) {
+        if (function.class_code >> 16 == kStorageClass) {
+            log_info(
+                "passthrough: %s (%04x:%04x, %s): its driver reads its disks first; handed "
+                "over after the disk search",
+                address, function.vendor, function.device, class_label(function.class_code));
+            claim.reserved[claim.count++] = {function, plan.passed[i].reason, true};
+            continue;
+        }
+        if (const Status reserved = reserve_for_vfio(function.address); !reserved.ok()) {
             log_warning(
                 "passthrough: %s: cannot reserve it for vfio-pci (%s: %s): the host "
                 "keeps it",
@@ -52,40 +64,137 @@ PassthroughClaim reserve_passthrough(const PassthroughSettings& settings) {
     return claim;
 }
 
+namespace {
+
+// Binds one reserved function and logs it; false only when its failure is fatal.
+bool bind_one(const ReservedFunction& reserved, const char* driver_before, PassedDevices& devices,
+              FixedString<192>& fatal) {
+    const PciFunction& function = reserved.function;
+    char address[16];
+    format_pci_address(function.address, address);
+    if (!bind_to_vfio(function.address)) {
+        char line[192];
+        std::snprintf(line, sizeof line, "passthrough: %s (%04x:%04x) did not bind to vfio-pci",
+                      address, function.vendor, function.device);
+        if (reserved.reason == PassReason::kNamed) {
+            fatal.assign(line);
+            return false;
+        }
+        log_warning("%s: the guest starts without it", line);
+        return true;
+    }
+    FixedString<32> reset;
+    read_reset_method(function.address, reset);
+    log_info(
+        "passthrough: %s (%04x:%04x, %s, %s) to the guest: IOMMU group %d, driver "
+        "before %s, reset method %s",
+        address, function.vendor, function.device, class_label(function.class_code),
+        enum_name(reserved.reason, kReasons), function.iommu_group, driver_before, reset.c_str());
+    devices.devices[devices.count++] = {function.address, function.pcie};
+    if (reset.view() == "none" && !devices.needs_machine_reset)
+        log_info(
+            "passthrough: a device without a reset method goes to the guest: a guest reboot "
+            "or a restart of QEMU reboots the machine instead, which resets it");
+    devices.needs_machine_reset = devices.needs_machine_reset || reset.view() == "none";
+    return true;
+}
+
+}  // namespace
+
 bool bind_passthrough(const PassthroughClaim& claim, PassedDevices& devices,
                       FixedString<192>& fatal) {
     devices.count = 0;
     for (size_t i = 0; i < claim.count; ++i) {
         const ReservedFunction& reserved = claim.reserved[i];
-        const PciFunction& function = reserved.function;
-        char address[16];
-        format_pci_address(function.address, address);
-        if (!bind_to_vfio(function.address)) {
-            char line[192];
-            std::snprintf(line, sizeof line, "passthrough: %s (%04x:%04x) did not bind to vfio-pci",
-                          address, function.vendor, function.device);
-            if (reserved.reason == PassReason::kNamed) {
-                fatal.assign(line);
-                return false;
-            }
-            log_warning("%s: the guest starts without it", line);
+        if (reserved.deferred) continue;
+        const char* before =
+            reserved.function.driver.empty() ? "none" : reserved.function.driver.c_str();
+        if (!bind_one(reserved, before, devices, fatal)) return false;
+    }
+    return true;
+}
+
+namespace {
+
+// The function's address as it appears inside a sysfs path: "/0000:03:00.0/".
+void path_part(const PciAddress& address, char (&out)[20]) {
+    char text[16];
+    format_pci_address(address, text);
+    std::snprintf(out, sizeof out, "/%s/", text);
+}
+
+// The block device `name` (vdb, nvme0n1p2) sits below the function whose path part is `part`.
+bool block_device_behind(std::string_view name, const char* part) {
+    char link[96], resolved[256];
+    std::snprintf(link, sizeof link, "/sys/class/block/%.*s", static_cast<int>(name.size()),
+                  name.data());
+    return sys::resolve_path(link, resolved, sizeof resolved).ok() &&
+           std::strstr(resolved, part) != nullptr;
+}
+
+// A filesystem the HAL has mounted on a block device behind the function (an image file's).
+bool holds_mounted_filesystem(const char* part) {
+    static char mounts[16 * 1024];
+    if (!sys::read_file("/proc/self/mounts", mounts, sizeof mounts).ok()) return false;
+    for (std::string_view rest = mounts; !rest.empty();) {
+        const std::string_view line = rest.substr(0, rest.find('\n'));
+        rest.remove_prefix(std::min(rest.size(), line.size() + 1));
+        if (line.substr(0, 5) != "/dev/") continue;
+        if (block_device_behind(line.substr(5, line.find(' ') - 5), part)) return true;
+    }
+    return false;
+}
+
+// Drops the disks behind `part` from `disks`; their names into `names` for the log.
+void drop_disks_behind(const char* part, FoundDisks& disks, FixedString<128>& names) {
+    size_t kept = 0;
+    for (size_t i = 0; i < disks.count; ++i) {
+        if (std::strstr(disks.disks[i].order_key.c_str(), part) == nullptr) {
+            if (kept != i) disks.disks[kept] = disks.disks[i];
+            ++kept;
             continue;
         }
-        FixedString<32> reset;
-        read_reset_method(function.address, reset);
-        log_info(
-            "passthrough: %s (%04x:%04x, %s, %s) to the guest: IOMMU group %d, driver "
-            "before %s, reset method %s",
-            address, function.vendor, function.device, class_label(function.class_code),
-            enum_name(reserved.reason, kReasons), function.iommu_group,
-            function.driver.empty() ? "none" : function.driver.c_str(), reset.c_str());
-        devices.devices[devices.count++] = {function.address, function.pcie};
-        devices.needs_machine_reset = devices.needs_machine_reset || reset.view() == "none";
+        if (i == 0 && !disks.boot_disk_passed) {
+            disks.boot_disk_passed = true;
+            disks.passed_boot = disks.disks[0].boot;
+        }
+        if (!names.empty()) names.append(", ");
+        names.append(disks.disks[i].name.view());
     }
-    if (devices.needs_machine_reset)
-        log_info(
-            "passthrough: a device without a reset method goes to the guest: a guest reboot "
-            "or a restart of QEMU reboots the machine instead, which resets it");
+    disks.count = kept;
+}
+
+}  // namespace
+
+bool hand_over_storage(const PassthroughClaim& claim, std::string_view kept_disk, FoundDisks& disks,
+                       PassedDevices& devices, FixedString<192>& fatal) {
+    for (size_t i = 0; i < claim.count; ++i) {
+        const ReservedFunction& reserved = claim.reserved[i];
+        if (!reserved.deferred) continue;
+        char part[20], address[16];
+        path_part(reserved.function.address, part);
+        format_pci_address(reserved.function.address, address);
+        const bool vars = !kept_disk.empty() && block_device_behind(kept_disk, part);
+        if (vars || holds_mounted_filesystem(part)) {
+            log_warning("passthrough: %s: the host keeps it: %s is on a disk behind it", address,
+                        vars ? "the uefi_vars file" : "a filesystem hal-init uses");
+            continue;
+        }
+        FixedString<128> names;
+        drop_disks_behind(part, disks, names);
+        char before[32] = "none";
+        (void)current_driver(reserved.function.address, before, sizeof before);
+        if (const Status released = reserve_for_vfio(reserved.function.address); !released.ok()) {
+            log_warning("passthrough: %s: cannot release it from %s (%s: %s): the host keeps it",
+                        address, before, released.error().operation,
+                        std::strerror(released.error().code));
+            continue;
+        }
+        if (!names.empty())
+            log_info("passthrough: %s: the guest reaches %s through it, not emulated", address,
+                     names.c_str());
+        if (!bind_one(reserved, before, devices, fatal)) return false;
+    }
     return true;
 }
 

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 
 #include "base/text.hpp"
+#include "disks/disk_plan.hpp"
 #include "passthrough/plan.hpp"
 #include "passthrough/settings.hpp"
 
@@ -14,6 +16,9 @@ namespace hal {
 struct ReservedFunction {
     PciFunction function;  // as found: its driver is the one it had before
     PassReason reason = PassReason::kNamed;
+    // A storage controller: left to its driver until the disk search has read its disks (the
+    // boot disk may be behind it), then handed over (hand_over_storage).
+    bool deferred = false;
 };
 
 struct PassthroughClaim {
@@ -33,5 +38,13 @@ PassthroughClaim reserve_passthrough(const PassthroughSettings& settings);
 // false.
 bool bind_passthrough(const PassthroughClaim& claim, PassedDevices& devices,
                       FixedString<192>& fatal);
+
+// After the disk search (step 4): each deferred storage controller is unbound from its driver
+// and bound to vfio-pci, as bind_passthrough does. The disks behind it leave `disks` (the
+// guest reaches them through their controller); when the boot disk does, `disks` keeps its
+// boot signs. A controller holding a disk the HAL still needs (`kept_disk`, the uefi_vars
+// partition's, or a mounted filesystem: an image file's) stays with the host, with one line.
+bool hand_over_storage(const PassthroughClaim& claim, std::string_view kept_disk, FoundDisks& disks,
+                       PassedDevices& devices, FixedString<192>& fatal);
 
 }  // namespace hal

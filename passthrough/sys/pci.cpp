@@ -94,15 +94,24 @@ const char* missing_iommu_reason() {
     return "the firmware has no DMAR or IVRS table: turn on VT-d or AMD-Vi (IOMMU) in its setup";
 }
 
-Status reserve_for_vfio(const PciFunction& function) {
-    char path[96];
-    device_path(function.address, "driver_override", path);
+Status reserve_for_vfio(const PciAddress& address) {
+    char path[96], directory[96], driver[32];
+    device_path(address, "driver_override", path);
     TRY(sys::write_file(path, "vfio-pci"));
-    if (function.driver.empty() || function.driver.view() == "vfio-pci") return ok_status();
-    char address[16];
-    format_pci_address(function.address, address);
-    device_path(function.address, "driver/unbind", path);
-    return sys::write_file(path, address);
+    device_path(address, "", directory);
+    if (!link_name(directory, "driver", driver, sizeof driver) ||
+        std::strcmp(driver, "vfio-pci") == 0)
+        return ok_status();
+    char text[16];
+    format_pci_address(address, text);
+    device_path(address, "driver/unbind", path);
+    return sys::write_file(path, text);
+}
+
+bool current_driver(const PciAddress& address, char* out, size_t capacity) {
+    char directory[96];
+    device_path(address, "", directory);
+    return link_name(directory, "driver", out, capacity);
 }
 
 bool bind_to_vfio(const PciAddress& address) {

@@ -21,9 +21,12 @@ bool iommu_active();
 // what the kernel command line says.
 const char* missing_iommu_reason();
 
-// Makes vfio-pci the only driver that may take `function` (driver_override), then unbinds
-// the driver it has, if any; before the drivers load, none does.
-Status reserve_for_vfio(const PciFunction& function);
+// Makes vfio-pci the only driver that may take `address` (driver_override), then unbinds the
+// driver it has now, if any (before the drivers load, none does).
+Status reserve_for_vfio(const PciAddress& address);
+
+// The driver bound to `address` now, into `out`; false when none is.
+bool current_driver(const PciAddress& address, char* out, size_t capacity);
 
 // Once vfio-pci is loaded: asks the kernel to probe `address` again when vfio-pci does not
 // hold it yet; true when it does.

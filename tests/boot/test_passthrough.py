@@ -4,12 +4,14 @@ functions its list names for vfio-pci before any driver loads, and the guest, un
 drives them as themselves: devices the HAL's QEMU does not even have (a MegaRAID SAS
 controller, an Intel HD Audio function), a NIC it would not have chosen, which takes a lease
 with the machine's MAC, and a PCIe NIC, for which the guest's machine becomes a q35 with the
-NIC behind a PCIe root port. None of the outer VM's emulated devices has a reset method, so the
-guest's reboot reboots the machine."""
+NIC behind a PCIe root port. The machine's only disk, the OS's, is behind the MegaRAID: the HAL
+lets its driver find and read it (the firmware choice), then hands the controller over, and the
+guest's firmware boots the OS from it. None of the outer VM's emulated devices has a reset
+method, so the guest's reboot reboots the machine."""
 import re
 
 from guestos import bios_disk
-from halvm import boot, make_disk
+from halvm import boot
 from test_real_guests import GUEST_TIMEOUT, modaliases, packed_with
 
 RAID_SERIAL = "PASSED-RAID-0"
@@ -29,15 +31,14 @@ def outer_devices(raid_disk) -> list[str]:
 
 
 def test_named_devices_reach_the_guest_as_themselves(kernel, guest_initramfs, tmp_path, figures):
-    disk = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=facts,modaliases,net,reboot")
-    raid = make_disk(tmp_path / "raid.img", "RAID-DISK")
+    raid = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=facts,modaliases,net,reboot")
     # By ID, by address and by kind; then what cannot go: an AHCI controller whose IOMMU group
     # holds the chipset's LPC bridge and SMBus, the SMBus itself, an ID and a kind no device has.
     image = packed_with(kernel, tmp_path,
-                        "disk = /dev/vda\nnetwork = none\nmemory = 256\n"
+                        "disk = auto\nnetwork = none\nmemory = 256\n"
                         "passthrough = 1000:0060, 0000:00:06.0, audio, 8086:10d3, 0000:00:1f.2, 00:1f.3, dead:beef, "
                         "gpu\n")
-    result = boot(kernel, image, tmp_path / "console.log", disks=[disk], machine="q35", append="intel_iommu=on hal.debug loglevel=8",
+    result = boot(kernel, image, tmp_path / "console.log", machine="q35", append="intel_iommu=on hal.debug loglevel=8",
                   extra=outer_devices(raid), timeout=GUEST_TIMEOUT)
     result.assert_no_panic()
     assert not result.timed_out, result.console[-4000:]
@@ -48,13 +49,22 @@ def test_named_devices_reach_the_guest_as_themselves(kernel, guest_initramfs, tm
         assert line in console, console[-6000:]
     assert re.search(r"hal-init: passthrough: 0000:00:1f\.2 \(8086:2922, storage\): its IOMMU group \d+ also holds "
                      r"0000:00:1f\.0 ISA bridge, 0000:00:1f\.3 SMBus, which the host keeps", console), console[-6000:]
-    # Reserved before any driver loaded: none had one.
-    for address, ids, why in [("0000:00:05.0", "1000:0060, storage, named", ""),
-                              ("0000:00:06.0", "10ec:8139, nic, named", ""),
-                              ("0000:00:07.0", "8086:2668, audio, of a kind named", ""),
-                              ("0000:00:08.0", "8086:10d3, nic, named", "")]:
+    # Reserved before any driver loaded: none had one; but the storage controller, whose driver
+    # found the boot disk first.
+    for address, ids, before in [("0000:00:05.0", "1000:0060, storage, named", "megaraid_sas"),
+                                 ("0000:00:06.0", "10ec:8139, nic, named", "none"),
+                                 ("0000:00:07.0", "8086:2668, audio, of a kind named", "none"),
+                                 ("0000:00:08.0", "8086:10d3, nic, named", "none")]:
         assert re.search(rf"hal-init: passthrough: {re.escape(address)} \({re.escape(ids)}\) to the guest: "
-                         r"IOMMU group \d+, driver before none, reset method \S+", console), console[-6000:]
+                         rf"IOMMU group \d+, driver before {before}, reset method \S+", console), console[-6000:]
+    result.assert_in_order("hal-init: passthrough: 0000:00:05.0 (1000:0060, storage): its driver reads its disks "
+                           "first; handed over after the disk search",
+                           "hal-init: modules: megaraid_sas loaded",
+                           f"hal-init: devices: disk auto is /dev/sda (scsi, serial {RAID_SERIAL}",
+                           "hal-init: passthrough: 0000:00:05.0: the guest reaches sda through it, not emulated",
+                           "hal-init: passthrough: 0000:00:05.0 (1000:0060, storage, named) to the guest",
+                           "hal-init: firmware: bios: the boot disk has BIOS boot code")
+    assert "hal-init: launch: guest disk" not in console
     result.assert_in_order("hal-init: passthrough: a device without a reset method goes to the guest",
                            "hal-init: machine: q35: a PCI Express device goes to the guest (passthrough)",
                            "hal-init: launch: accel=kvm", "GUEST-FIRMWARE bios", "GUEST-REBOOT",
@@ -64,14 +74,15 @@ def test_named_devices_reach_the_guest_as_themselves(kernel, guest_initramfs, tm
     assert "GUEST-DONE" not in console
     # Their own drivers were never loaded (the image has them), and the PCIe NIC sits behind a root port.
     assert "hal-init: modules: virtio_net loaded" in console, console[-6000:]
-    for driver in ("megaraid_sas", "8139cp", "8139too", "snd_hda_intel", "e1000e"):
+    for driver in ("8139cp", "8139too", "snd_hda_intel", "e1000e"):
         assert f"hal-init: modules: {driver} loaded" not in console, driver
     assert re.search(r"hal-init: launch: argv\[\d+\] = vfio-pci,host=0000:00:08\.0,bus=hal-port0,addr=0\.0\r?$",
                      console, re.M), console[-6000:]
     devices = modaliases(console)
     # Its own: MegaRAID, rtl8139, HDA, e1000e; and the q35 root port the e1000e sits behind.
     assert {"1000:0060", "10ec:8139", "8086:2668", "8086:10d3", "1b36:000c"} <= devices, devices
-    assert re.search(rf"GUEST-DISK sd\w serial={RAID_SERIAL} ", console), console[-4000:]
+    # Its disk, through its own controller, and no other: nothing emulated.
+    assert re.findall(r"GUEST-DISK (\S+) serial=(\S+)", console) == [("sda", RAID_SERIAL)], console[-4000:]
     nics = dict(re.findall(r"GUEST-NIC (\S+) mac=(\S+)", console))
     assert sorted(nics.values()) == [PASSED_MAC, PCIE_MAC], nics
     assert re.search(r"GUEST-LEASE 10\.0\.2\.\d+/24", console), console[-4000:]

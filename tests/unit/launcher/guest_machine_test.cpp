@@ -146,6 +146,19 @@ TEST_CASE("firmware: a UEFI boot disk -> OVMF code read-only and the private var
     CHECK(drives[1] == "if=pflash,format=raw,unit=1,file=/run/hal/vars.fd");
 }
 
+TEST_CASE("firmware: a boot disk passed with its controller still chooses, and is not emulated") {
+    HostFacts facts = facts_with({nvme_disk()});  // a second disk, emulated
+    facts.disks.boot_disk_passed = true;
+    facts.disks.passed_boot = sata_disk().boot;  // UEFI
+    const LaunchPlan plan = plan_launch(base(), facts);
+    CHECK(plan.boot.firmware == BootFirmware::kUefi);
+    CHECK(plan.disks.count == 1);
+    facts.disks.count = 0;
+    const auto drives = values_after(argv_for(base(), facts), "-drive");
+    REQUIRE(drives.size() == 2);  // the firmware's two, no disk
+    CHECK(drives[1] == "if=pflash,format=raw,unit=1,file=/run/hal/vars.fd");
+}
+
 TEST_CASE("firmware: BIOS boot disk -> no pflash; UEFI without OVMF in the image -> fatal reason") {
     HostDisk bios = sata_disk();
     bios.boot = {};

@@ -93,14 +93,41 @@ TEST_CASE("passthrough sysfs: reserve -> driver_override vfio-pci, the bound dri
     settings.selectors[1].device = 0x0060;
     const hal::PassthroughClaim claim = hal::reserve_passthrough(settings);
     REQUIRE(claim.count == 2);
-    CHECK(read(tree, "/sys/devices/pci0000:00/0000:00:05.0/driver_override") == "vfio-pci");
+    // The storage controller is left to its driver until the disk search has read its disks.
+    CHECK(claim.reserved[0].deferred);
+    CHECK_FALSE(claim.reserved[1].deferred);
+    CHECK(read(tree, "/sys/devices/pci0000:00/0000:00:05.0/driver_override") == "(null)\n");
     CHECK(read(tree, "/sys/devices/pci0000:00/0000:00:06.0/driver_override") == "vfio-pci");
     CHECK(read(tree, "/sys/bus/pci/drivers/8139cp/unbind") == "0000:00:06.0");
     CHECK(std::string(claim.vfio_alias.c_str()).rfind("vfio_pci:v00001000d00000060", 0) == 0);
-    // Neither is bound to vfio-pci in a fixture: the one named by ID is fatal, the other dropped.
+    // Not bound to vfio-pci in a fixture: the NIC, chosen by kind, is dropped.
     hal::PassedDevices devices;
     hal::FixedString<192> fatal;
-    CHECK_FALSE(hal::bind_passthrough(claim, devices, fatal));
+    CHECK(hal::bind_passthrough(claim, devices, fatal));
+    CHECK(devices.count == 0);
+
+    // The disk search found the boot disk behind the controller and another behind virtio.
+    hal::FoundDisks disks;
+    disks.count = 2;
+    disks.disks[0].name.assign("sda");
+    disks.disks[0].order_key.assign("/sys/devices/pci0000:00/0000:00:05.0/host0/block/sda");
+    disks.disks[0].boot.bios = true;
+    disks.disks[1].name.assign("vda");
+    disks.disks[1].order_key.assign("/sys/devices/pci0000:00/0000:00:04.0/virtio1/block/vda");
+    // The uefi_vars partition's disk behind it: the host keeps the controller.
+    tree.directory("/sys/devices/pci0000:00/0000:00:05.0/host0/block/sda");
+    tree.symlink("/sys/class/block/sda", "../../devices/pci0000:00/0000:00:05.0/host0/block/sda");
+    CHECK(hal::hand_over_storage(claim, "sda", disks, devices, fatal));
+    CHECK(disks.count == 2);
+    CHECK(read(tree, "/sys/devices/pci0000:00/0000:00:05.0/driver_override") == "(null)\n");
+    // Otherwise its disk leaves the emulated list, its boot signs kept; named by ID, a
+    // controller that does not bind is fatal.
+    CHECK_FALSE(hal::hand_over_storage(claim, "", disks, devices, fatal));
+    CHECK(read(tree, "/sys/devices/pci0000:00/0000:00:05.0/driver_override") == "vfio-pci");
+    CHECK(disks.count == 1);
+    CHECK(std::string(disks.disks[0].name.c_str()) == "vda");
+    CHECK(disks.boot_disk_passed);
+    CHECK(disks.boot_signs().bios);
     CHECK(std::string(fatal.c_str()) ==
           "passthrough: 0000:00:05.0 (1000:0060) did not bind to vfio-pci");
 }
