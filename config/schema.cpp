@@ -147,11 +147,12 @@ constexpr SettingRow kRows[] = {
      [](Config& c, Value v) { return store(c.platform.rng, parse_guest_rng(v)); }},
     {"passthrough", "none",
      "the machine's own PCI devices for the guest through VFIO (an IOMMU must be active: VT-d "
-     "or AMD-Vi on in the firmware, `intel_iommu=on` on Intel): `none` (everything emulated), or "
-     "a comma-separated list of PCI addresses (`0000:03:00.0`), `vendor:device` IDs "
-     "(`10de:2204`) and the kinds `gpu`, `audio`, `usb`, `nic`, `storage`; each IOMMU group goes "
-     "whole or stays with the host, chipset functions always stay; a named device that does not "
-     "bind is the emergency action",
+     "or AMD-Vi on in the firmware, `intel_iommu=on` on Intel): `none` (everything emulated), "
+     "`auto` (every device that can go, but the console's GPU and, with `net.manage`, the NICs), "
+     "`all` (the same, each as if named), or a comma-separated list of PCI addresses "
+     "(`0000:03:00.0`), `vendor:device` IDs (`10de:2204`) and the kinds `gpu`, `audio`, `usb`, "
+     "`nic`, `storage`; each IOMMU group goes whole or stays with the host, chipset functions "
+     "always stay; a named device that does not bind is the emergency action",
      [](Config& c, Value v) { return store(c.passthrough, parse_passthrough(v)); }},
     {"memory", "auto",
      "the guest's memory in MiB, or `auto`: host memory − `memory_reserve` − 1/16",

@@ -254,7 +254,8 @@ void prepare_network(Boot& boot) {
     g_boot = &boot;
     set_before_emergency(fall_back);
     // The machine's own devices for the guest: reserved for vfio-pci before any driver loads.
-    boot.passthrough = reserve_passthrough(boot.config.passthrough);
+    boot.passthrough =
+        reserve_passthrough(boot.config.passthrough, boot.config.net.manage.mode != NetMode::kOff);
 
     // 3. Kernel modules: the packer's early list and what present devices need.
     maybe_break(boot, BreakPoint::kModules);

@@ -55,6 +55,7 @@ struct Wishes {
     bool wanted[kMaxPciFunctions] = {};
     PassReason reason[kMaxPciFunctions] = {};
     bool decided[kMaxPciFunctions] = {};
+    bool kept[kMaxPciFunctions] = {};  // the host uses it: its group stays (auto and all)
 };
 
 void match_selectors(const PassthroughSettings& settings, std::span<const PciFunction> functions,
@@ -82,6 +83,34 @@ void match_selectors(const PassthroughSettings& settings, std::span<const PciFun
     }
 }
 
+// auto and all: every endpoint in an IOMMU group, but the console's GPU (releasing it from
+// the console is not done yet) and, when the host keeps its own address, the NICs.
+void wish_everything(const PassthroughSettings& settings, std::span<const PciFunction> functions,
+                     bool host_keeps_nics, Wishes& wishes, PassthroughPlan& plan) {
+    const PassReason reason =
+        settings.scope == PassthroughScope::kAll ? PassReason::kNamed : PassReason::kAuto;
+    for (size_t i = 0; i < functions.size(); ++i) {
+        const PciFunction& function = functions[i];
+        if (is_chipset_function(function.class_code) || is_pci_bridge(function.class_code) ||
+            function.iommu_group < 0)
+            continue;
+        char what[64];
+        describe(function, what);
+        if (function.boot_vga) {
+            note(plan, "%s shows the host's console: the host keeps it", what);
+            wishes.kept[i] = true;
+            continue;
+        }
+        if (host_keeps_nics && is_kind(function.class_code, DeviceKind::kNic)) {
+            note(plan, "%s: the host keeps its NICs (net.manage)", what);
+            wishes.kept[i] = true;
+            continue;
+        }
+        wishes.wanted[i] = true;
+        wishes.reason[i] = reason;
+    }
+}
+
 // The group of `functions[first]` as a whole: every endpoint in it goes, or none does.
 void take_group(std::span<const PciFunction> functions, size_t first, Wishes& wishes,
                 PassthroughPlan& plan) {
@@ -91,7 +120,7 @@ void take_group(std::span<const PciFunction> functions, size_t first, Wishes& wi
     for (size_t i = 0; i < functions.size(); ++i) {
         if (functions[i].iommu_group != group) continue;
         wishes.decided[i] = true;
-        if (!is_chipset_function(functions[i].class_code)) continue;
+        if (!is_chipset_function(functions[i].class_code) && !wishes.kept[i]) continue;
         char address[16];
         format_pci_address(functions[i].address, address);
         const size_t used = std::strlen(keepers);
@@ -164,16 +193,19 @@ const char* class_label(uint32_t code) {
 
 PassthroughPlan plan_passthrough(const PassthroughSettings& settings,
                                  std::span<const PciFunction> functions, bool iommu,
-                                 const char* no_iommu_reason) {
+                                 const char* no_iommu_reason, bool host_keeps_nics) {
     PassthroughPlan plan;
-    if (settings.count == 0) return plan;
+    if (!settings.any()) return plan;
     if (!iommu) {
         note(plan, "no IOMMU is active (%s): every device is emulated", no_iommu_reason);
         return plan;
     }
     if (functions.size() > kMaxPciFunctions) functions = functions.first(kMaxPciFunctions);
     Wishes wishes;
-    match_selectors(settings, functions, wishes, plan);
+    if (settings.scope == PassthroughScope::kList)
+        match_selectors(settings, functions, wishes, plan);
+    else
+        wish_everything(settings, functions, host_keeps_nics, wishes, plan);
     for (size_t i = 0; i < functions.size(); ++i) {
         if (!wishes.wanted[i] || wishes.decided[i]) continue;
         if (functions[i].iommu_group < 0) {

@@ -21,10 +21,12 @@ struct PciFunction {
     int iommu_group = -1;     // -1: in no IOMMU group
     FixedString<32> driver;   // bound driver; "" for none
     bool pcie = false;        // a PCI Express function (it has a link)
+    bool boot_vga = false;    // the GPU the firmware and the console use (boot_vga)
 };
 
-// Why a function goes to the guest.
-enum class PassReason { kNamed, kKind, kGroup };
+// Why a function goes to the guest. kAuto: passthrough = auto; passthrough = all counts as
+// naming each function.
+enum class PassReason { kNamed, kKind, kGroup, kAuto };
 
 struct PassedFunction {
     size_t index = 0;  // into the functions planned over
@@ -73,9 +75,10 @@ bool is_kind(uint32_t class_code, DeviceKind kind);
 const char* class_label(uint32_t class_code);
 
 // `iommu`: /sys/kernel/iommu_groups is populated; without it nothing is passed and one note
-// gives `no_iommu_reason`.
+// gives `no_iommu_reason`. `host_keeps_nics`: the host has its own address on the LAN
+// (net.manage), so auto and all leave the NICs to it.
 PassthroughPlan plan_passthrough(const PassthroughSettings& settings,
                                  std::span<const PciFunction> functions, bool iommu,
-                                 const char* no_iommu_reason);
+                                 const char* no_iommu_reason, bool host_keeps_nics = false);
 
 }  // namespace hal

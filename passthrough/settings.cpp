@@ -12,8 +12,8 @@ using namespace std::string_view_literals;
 constexpr std::string_view kKinds = "gpu\0audio\0usb\0nic\0storage"sv;
 
 constexpr const char* kListMessage =
-    "passthrough must be none or a comma-separated list of PCI addresses (0000:03:00.0), "
-    "vendor:device IDs (10de:2204) and gpu, audio, usb, nic, storage";
+    "passthrough must be none, auto, all or a comma-separated list of PCI addresses "
+    "(0000:03:00.0), vendor:device IDs (10de:2204) and gpu, audio, usb, nic, storage";
 
 // Exactly `digits` hex digits; nullopt on anything else.
 std::optional<uint32_t> parse_hex(std::string_view text, size_t digits) {
@@ -86,10 +86,12 @@ Parsed<PassthroughSettings> parse_passthrough(std::string_view text) {
         settings.text.assign("none");
         return settings;
     }
-    if (text == "auto" || text == "all")
-        return ParseError{
-            "passthrough = auto and all are not built yet: name the devices "
-            "(PCI addresses, vendor:device IDs, gpu, audio, usb, nic, storage)"};
+    if (text == "auto" || text == "all") {
+        settings.scope = text == "auto" ? PassthroughScope::kAuto : PassthroughScope::kAll;
+        settings.text.assign(text);
+        return settings;
+    }
+    settings.scope = PassthroughScope::kList;
     if (!settings.text.assign(text)) return ParseError{"passthrough is too long"};
     for (bool more = true; more;) {
         const size_t comma = text.find(',');

@@ -36,12 +36,19 @@ struct PciSelector {
 
 inline constexpr size_t kMaxSelectors = 16;
 
-// passthrough: none (everything emulated), or a comma-separated list of selectors.
+// none: everything emulated; a list of selectors; auto: every endpoint that can be isolated,
+// but what the host itself uses (the console's GPU, the NICs of net.manage); all: the same,
+// each of them required as if named.
+enum class PassthroughScope { kNone, kList, kAuto, kAll };
+
+// passthrough: none (everything emulated), auto, all, or a comma-separated list of selectors.
 struct PassthroughSettings {
+    PassthroughScope scope = PassthroughScope::kNone;
     PciSelector selectors[kMaxSelectors];
-    size_t count = 0;               // 0: none
+    size_t count = 0;               // the list's selectors
     FixedString<256> text{"none"};  // as written, for the log
     bool operator==(const PassthroughSettings&) const = default;
+    bool any() const { return scope != PassthroughScope::kNone; }
 };
 
 // "0000:03:00.0" or "03:00.0" (domain 0).

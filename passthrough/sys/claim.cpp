@@ -17,7 +17,8 @@ PciFunction g_functions[kMaxPciFunctions];  // 16 KiB: kept off PID 1's stack
 
 using namespace std::string_view_literals;
 // Why a function goes to the guest, in PassReason's order.
-constexpr std::string_view kReasons = "named\0of a kind named\0in the same IOMMU group"sv;
+constexpr std::string_view kReasons =
+    "named\0of a kind named\0in the same IOMMU group\0passthrough = auto"sv;
 
 // vfio-pci's own alias for the function (its modalias with vfio_ in front).
 void set_vfio_alias(const PciAddress& address, FixedString<112>& alias) {
@@ -30,13 +31,14 @@ constexpr uint32_t kStorageClass = 0x01;  // PCI base class: mass storage contro
 
 }  // namespace
 
-PassthroughClaim reserve_passthrough(const PassthroughSettings& settings) {
+PassthroughClaim reserve_passthrough(const PassthroughSettings& settings, bool host_keeps_nics) {
     PassthroughClaim claim;
-    if (settings.count == 0) return claim;
+    if (!settings.any()) return claim;
     const size_t count = read_pci_functions(g_functions);
     const bool iommu = iommu_active();
-    const PassthroughPlan plan = plan_passthrough(settings, {g_functions, count}, iommu,
-                                                  iommu ? "" : missing_iommu_reason());
+    const PassthroughPlan plan =
+        plan_passthrough(settings, {g_functions, count}, iommu, iommu ? "" : missing_iommu_reason(),
+                         host_keeps_nics);
     for (size_t i = 0; i < plan.note_count; ++i)
         log_warning("passthrough: %s", plan.notes[i].c_str());
     for (size_t i = 0; i < plan.count; ++i) {

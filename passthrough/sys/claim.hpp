@@ -30,7 +30,9 @@ struct PassthroughClaim {
 
 // Plans `settings` over the machine's PCI functions (one warning per note of the plan) and
 // reserves each chosen function for vfio-pci. Nothing for `passthrough = none`.
-PassthroughClaim reserve_passthrough(const PassthroughSettings& settings);
+// `host_keeps_nics`: net.manage gives the host its own address (auto and all keep the NICs).
+PassthroughClaim reserve_passthrough(const PassthroughSettings& settings,
+                                     bool host_keeps_nics = false);
 
 // After the vfio-pci module loaded: binds each reserved function and logs one line for it
 // (its IOMMU group, driver before, reset method). A function that does not bind is dropped

@@ -48,6 +48,7 @@ bool read_function(const char* name, PciFunction& function) {
     function.device = static_cast<uint16_t>(hex_attribute(directory, "device"));
     function.class_code = hex_attribute(directory, "class");
     function.pcie = sys::attribute_exists(directory, "current_link_speed");
+    function.boot_vga = hex_attribute(directory, "boot_vga") == 1;  // VGA devices only
     char text[32];
     function.iommu_group = link_name(directory, "iommu_group", text, sizeof text)
                                ? static_cast<int>(std::strtol(text, nullptr, 10))

@@ -88,3 +88,29 @@ def test_named_devices_reach_the_guest_as_themselves(kernel, guest_initramfs, tm
     assert re.search(r"GUEST-LEASE 10\.0\.2\.\d+/24", console), console[-4000:]
     figures.append(f"passthrough (q35 + intel-iommu outer VM, TCG): outer start -> guest up "
                    f"{result.arrival('GUEST-BOOT') - result.arrivals[0][0]:.1f} s")
+
+
+def test_auto_hands_over_every_device_that_can_go(kernel, guest_initramfs, tmp_path):
+    """passthrough = auto on the same machine, without naming anything: every endpoint goes but
+    the chipset's group (its AHCI controller with the LPC bridge and SMBus), the storage
+    controller with the OS disk after the HAL read it; the guest finds its disk, both NICs with
+    their MACs, and its sound card."""
+    raid = bios_disk(kernel, guest_initramfs, tmp_path / "bios.img", cmdline="guest.steps=facts,modaliases,net")
+    image = packed_with(kernel, tmp_path, "disk = auto\nnetwork = none\nmemory = 256\npassthrough = auto\n")
+    result = boot(kernel, image, tmp_path / "console.log", machine="q35", append="intel_iommu=on", nic=None,
+                  extra=outer_devices(raid), timeout=GUEST_TIMEOUT)
+    result.assert_no_panic()
+    assert not result.timed_out, result.console[-4000:]
+    console = result.console
+    passed = re.findall(r"hal-init: passthrough: (\S+) \((\S+), \S+, passthrough = auto\) to the guest", console)
+    assert passed == [("0000:00:06.0", "10ec:8139"), ("0000:00:07.0", "8086:2668"), ("0000:00:08.0", "8086:10d3"),
+                      ("0000:00:05.0", "1000:0060")], console[-6000:]
+    assert re.search(r"hal-init: passthrough: 0000:00:1f\.2 \(8086:2922, storage\): its IOMMU group \d+ also holds",
+                     console), console[-6000:]
+    result.assert_in_order("hal-init: passthrough: 0000:00:05.0: the guest reaches sda through it, not emulated",
+                           "GUEST-BOOT", "GUEST-DONE", "hal-init: supervise: the guest shut down; action poweroff",
+                           "reboot: Power down")
+    assert {"1000:0060", "10ec:8139", "8086:2668", "8086:10d3"} <= modaliases(console)
+    assert re.findall(r"GUEST-DISK (\S+) serial=(\S+)", console) == [("sda", RAID_SERIAL)], console[-4000:]
+    assert sorted(dict(re.findall(r"GUEST-NIC (\S+) mac=(\S+)", console)).values()) == [PASSED_MAC, PCIE_MAC]
+    assert re.search(r"GUEST-LEASE 10\.0\.2\.\d+/24", console), console[-4000:]

@@ -386,5 +386,5 @@ TEST_CASE("config: passthrough -> the list typed; a bad word names the choices")
     CHECK(Config{}.passthrough.count == 0);
     const ConfigError error = parse_error("disk = auto\npassthrough = soundcard\n");
     CHECK(error.line == 2);
-    CHECK(std::string(error.message).find("passthrough must be none or") == 0);
+    CHECK(std::string(error.message).find("passthrough must be none, auto, all or") == 0);
 }

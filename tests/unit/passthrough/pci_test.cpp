@@ -85,6 +85,7 @@ TEST_CASE("passthrough sysfs: reserve -> driver_override vfio-pci, the bound dri
     add_function(tree, "0000:00:06.0", "0x10ec", "0x8139", "0x020000", 4, "8139cp");
     add_function(tree, "0000:00:05.0", "0x1000", "0x0060", "0x010400", 3, nullptr);
     hal::PassthroughSettings settings;
+    settings.scope = hal::PassthroughScope::kList;
     settings.count = 2;
     settings.selectors[0].kind = hal::SelectorKind::kKind;
     settings.selectors[0].device_kind = hal::DeviceKind::kNic;

@@ -46,15 +46,16 @@ struct Planned {
     std::vector<std::string> notes;
 };
 
-Planned plan(const char* list, bool iommu = true) {
+Planned plan(const char* list, bool iommu = true, std::vector<PciFunction> machine = kMachine,
+             bool host_keeps_nics = false) {
     const auto settings = value_of(hal::parse_passthrough(list));
     const hal::PassthroughPlan result =
-        hal::plan_passthrough(settings, kMachine, iommu, "no DMAR or IVRS table");
+        hal::plan_passthrough(settings, machine, iommu, "no DMAR or IVRS table", host_keeps_nics);
     Planned planned;
     for (size_t i = 0; i < result.count; ++i) {
         char address[16];
-        hal::format_pci_address(kMachine[result.passed[i].index].address, address);
-        static const char* const kReasons[] = {"named", "kind", "group"};
+        hal::format_pci_address(machine[result.passed[i].index].address, address);
+        static const char* const kReasons[] = {"named", "kind", "group", "auto"};
         planned.passed.push_back(std::string(address) + " " +
                                  kReasons[static_cast<int>(result.passed[i].reason)]);
     }
@@ -83,10 +84,36 @@ TEST_CASE("passthrough: list words -> addresses, IDs and kinds; none -> empty") 
     CHECK(std::string(address) == "0001:0a:1f.3");
 }
 
+TEST_CASE("passthrough: auto -> every endpoint that can go; all -> the same, each required") {
+    CHECK(value_of(hal::parse_passthrough("auto")).scope == hal::PassthroughScope::kAuto);
+    CHECK(value_of(hal::parse_passthrough(" all ")).scope == hal::PassthroughScope::kAll);
+    const Planned automatic = plan("auto");
+    CHECK(automatic.passed == std::vector<std::string>{"0000:00:01.0 auto", "0000:00:02.0 auto",
+                                                       "0000:00:02.1 auto", "0000:00:05.0 auto",
+                                                       "0000:00:06.0 auto"});
+    // The chipset's group keeps the AHCI controller in it: one line.
+    REQUIRE(automatic.notes.size() == 1);
+    CHECK(automatic.notes[0].rfind("0000:00:1f.2 (8086:2922, storage): its IOMMU group 6", 0) == 0);
+    CHECK(plan("all").passed[0] == "0000:00:01.0 named");
+    // The console's GPU stays, and with it its group; net.manage keeps the NICs.
+    std::vector<PciFunction> machine = kMachine;
+    machine[2].boot_vga = true;
+    const Planned kept = plan("auto", true, machine, true);
+    CHECK(kept.passed == std::vector<std::string>{"0000:00:01.0 auto", "0000:00:05.0 auto"});
+    CHECK(kept.notes[0] ==
+          "0000:00:02.0 (10de:2204, gpu) shows the host's console: the host keeps it");
+    CHECK(kept.notes[1] == "0000:00:06.0 (10ec:8139, nic): the host keeps its NICs (net.manage)");
+    CHECK(kept.notes[2] ==
+          "0000:00:02.1 (10de:1aef, audio): its IOMMU group 2 also holds 0000:00:02.0 gpu, which "
+          "the host keeps: the group stays with the host");
+    // No IOMMU: one line, nothing passed.
+    CHECK(plan("auto", false).passed.empty());
+}
+
 TEST_CASE("passthrough: bad words -> one message naming what is wrong") {
     const std::string list_message =
-        "passthrough must be none or a comma-separated list of PCI addresses (0000:03:00.0), "
-        "vendor:device IDs (10de:2204) and gpu, audio, usb, nic, storage";
+        "passthrough must be none, auto, all or a comma-separated list of PCI addresses "
+        "(0000:03:00.0), vendor:device IDs (10de:2204) and gpu, audio, usb, nic, storage";
     for (const std::string text : {"sound", "10de:22", "10de:2204x", "gpu,,usb", "gpu,", ",gpu",
                                    "10dg:2204", "0000:03:00"}) {
         CAPTURE(text);
@@ -98,8 +125,7 @@ TEST_CASE("passthrough: bad words -> one message naming what is wrong") {
         CHECK(std::string(hal::parse_passthrough(text).error().message) ==
               "a PCI address is DDDD:BB:DD.F or BB:DD.F, e.g. 0000:03:00.0");
     }
-    CHECK(std::string(hal::parse_passthrough("auto").error().message).find("not built yet") !=
-          std::string::npos);
+    CHECK(std::string(hal::parse_passthrough("auto, usb").error().message) == list_message);
     std::string many;
     for (int i = 0; i < 17; ++i) many += "usb,";
     many += "usb";
