@@ -166,6 +166,55 @@ void drop_disks_behind(const char* part, FoundDisks& disks, FixedString<128>& na
     disks.count = kept;
 }
 
+// A member of the group that keeps it from being the guest's: bound to a host driver. QEMU
+// could not open the group. "" when every member is free, vfio-pci's, or a bridge's port.
+bool group_blocked(int group, char (&member)[16], char (&driver)[32]) {
+    char directory[64];
+    std::snprintf(directory, sizeof directory, "/sys/kernel/iommu_groups/%d/devices", group);
+    bool blocked = false;
+    (void)sys::for_each_entry(directory, [&](const char* name) {
+        const auto address = parse_pci_address(name);
+        if (blocked || !address.ok() || !current_driver(address.value(), driver, sizeof driver))
+            return;
+        if (std::strcmp(driver, "vfio-pci") == 0 || std::strcmp(driver, "pcieport") == 0 ||
+            std::strcmp(driver, "pci-stub") == 0)
+            return;
+        blocked = true;
+        std::snprintf(member, sizeof member, "%s", name);
+    });
+    return blocked;
+}
+
+// Drops each device whose IOMMU group a host driver still holds (a storage controller the
+// host kept, say): one line, or `fatal` when the list named it.
+bool drop_unviable_groups(const PassthroughClaim& claim, PassedDevices& devices,
+                          FixedString<192>& fatal) {
+    size_t kept = 0;
+    for (size_t i = 0; i < devices.count; ++i) {
+        const ReservedFunction* reserved = nullptr;
+        for (size_t r = 0; r < claim.count; ++r)
+            if (claim.reserved[r].function.address == devices.devices[i].address)
+                reserved = &claim.reserved[r];
+        char member[16], driver[32], line[192], address[16];
+        if (reserved && group_blocked(reserved->function.iommu_group, member, driver)) {
+            format_pci_address(devices.devices[i].address, address);
+            std::snprintf(line, sizeof line,
+                          "passthrough: %s: its IOMMU group %d is not free for the guest: %s is "
+                          "bound to %s",
+                          address, reserved->function.iommu_group, member, driver);
+            if (reserved->reason == PassReason::kNamed) {
+                fatal.assign(line);
+                return false;
+            }
+            log_warning("%s: the guest starts without it", line);
+            continue;
+        }
+        devices.devices[kept++] = devices.devices[i];
+    }
+    devices.count = kept;
+    return true;
+}
+
 }  // namespace
 
 bool hand_over_storage(const PassthroughClaim& claim, std::string_view kept_disk, FoundDisks& disks,
@@ -182,8 +231,6 @@ bool hand_over_storage(const PassthroughClaim& claim, std::string_view kept_disk
                         vars ? "the uefi_vars file" : "a filesystem hal-init uses");
             continue;
         }
-        FixedString<128> names;
-        drop_disks_behind(part, disks, names);
         char before[32] = "none";
         (void)current_driver(reserved.function.address, before, sizeof before);
         if (const Status released = reserve_for_vfio(reserved.function.address); !released.ok()) {
@@ -192,12 +239,22 @@ bool hand_over_storage(const PassthroughClaim& claim, std::string_view kept_disk
                         std::strerror(released.error().code));
             continue;
         }
+        FixedString<128> names;
+        drop_disks_behind(part, disks, names);
         if (!names.empty())
             log_info("passthrough: %s: the guest reaches %s through it, not emulated", address,
                      names.c_str());
+        const size_t passed = devices.count;
         if (!bind_one(reserved, before, devices, fatal)) return false;
+        // Its disks left the host with its driver: without the controller the guest has none.
+        if (devices.count == passed && !names.empty()) {
+            fatal.assign("passthrough: ");
+            fatal.append(address);
+            fatal.append(" did not bind to vfio-pci, and its disks left the host with its driver");
+            return false;
+        }
     }
-    return true;
+    return drop_unviable_groups(claim, devices, fatal);
 }
 
 }  // namespace hal

@@ -132,3 +132,37 @@ TEST_CASE("passthrough sysfs: reserve -> driver_override vfio-pci, the bound dri
     CHECK(std::string(fatal.c_str()) ==
           "passthrough: 0000:00:05.0 (1000:0060) did not bind to vfio-pci");
 }
+
+TEST_CASE("passthrough sysfs: a group the host still holds a member of -> its devices dropped") {
+    FixtureTree tree;
+    // A NIC and a SATA controller in one IOMMU group; the uefi_vars file is on the SATA disk.
+    add_function(tree, "0000:00:06.0", "0x8086", "0x10d3", "0x020000", 4, "vfio-pci");
+    add_function(tree, "0000:00:06.1", "0x8086", "0x2922", "0x010601", 4, "ahci");
+    for (const char* member : {"0000:00:06.0", "0000:00:06.1"})
+        tree.symlink(std::string("/sys/kernel/iommu_groups/4/devices/") + member,
+                     std::string("../../../../devices/pci0000:00/") + member);
+    tree.directory("/sys/devices/pci0000:00/0000:00:06.1/ata1/block/sda");
+    tree.symlink("/sys/class/block/sda", "../../devices/pci0000:00/0000:00:06.1/ata1/block/sda");
+    const auto settings = hal::parse_passthrough("nic, storage");
+    REQUIRE(settings.ok());
+    const hal::PassthroughClaim claim = hal::reserve_passthrough(settings.value());
+    REQUIRE(claim.count == 2);
+    hal::PassedDevices devices;
+    hal::FixedString<192> fatal;
+    REQUIRE(hal::bind_passthrough(claim, devices, fatal));
+    CHECK(devices.count == 1);  // the NIC, already vfio-pci's in the fixture
+    hal::FoundDisks disks;
+    // The host keeps the controller (uefi_vars), so QEMU could not open the NIC's group: the
+    // NIC, chosen by kind, is dropped with one line.
+    CHECK(hal::hand_over_storage(claim, "sda", disks, devices, fatal));
+    CHECK(devices.count == 0);
+    CHECK(fatal.empty());
+    // Named by its address, the same is fatal.
+    const auto named = hal::parse_passthrough("0000:00:06.0, storage");
+    const hal::PassthroughClaim claim2 = hal::reserve_passthrough(named.value());
+    REQUIRE(hal::bind_passthrough(claim2, devices, fatal));
+    CHECK_FALSE(hal::hand_over_storage(claim2, "sda", disks, devices, fatal));
+    CHECK(std::string(fatal.c_str()) ==
+          "passthrough: 0000:00:06.0: its IOMMU group 4 is not free for the guest: 0000:00:06.1 is "
+          "bound to ahci");
+}
