@@ -262,13 +262,14 @@ EMPTY_GRUBENV = b"# GRUB Environment Block\n".ljust(1024, b"#")
 
 
 def hal_and_os_disk(kernel: Kernel, hal_image: Path, initramfs: Path, output: Path, *, os_cmdline: str,
-                    hal_entries: str) -> Path:
+                    hal_entries: str, secure: bool = False) -> Path:
     """A machine's disk with the HAL installed beside its OS: GPT, an ESP (UUID ESP_UUID)
     holding /boot as a distribution lays it out (vmlinuz-VERSION, the HAL image
     hal-initrd.img-VERSION, GRUB's environment in boot/grub/grubenv) and a GRUB whose
     configuration has the OS's entry first, then `hal_entries` (what mkinitrd-hal
     --install-boot makes grub-mkconfig write, or an entry written by hand), which choose the
-    default."""
+    default. `secure`: the GRUB is Debian's signed one behind Microsoft-signed shim, as a
+    Debian installation boots under Secure Boot, with the configuration where it reads it."""
     version = kernel.release
     config = ("set timeout=0\nset default=0\n"
               f"search --no-floppy --file --set=root /boot/vmlinuz-{version}\n"
@@ -278,13 +279,21 @@ def hal_and_os_disk(kernel: Kernel, hal_image: Path, initramfs: Path, output: Pa
         scratch = Path(scratch)
         cfg = scratch / "grub.cfg"
         cfg.write_text(config)
-        grub = scratch / "BOOTX64.EFI"
-        run("grub-mkstandalone", "-O", "x86_64-efi", "-o", grub, "--locales=", "--fonts=", "--themes=",
-            "--install-modules=linux normal search search_fs_file search_fs_uuid part_gpt fat smbios test echo "
-            "configfile loadenv",
-            "--modules=part_gpt fat search search_fs_file", f"boot/grub/grub.cfg={cfg}")
+        if secure:
+            signed = secure_boot_root()
+            loader = {"EFI/BOOT/BOOTX64.EFI": (signed / "usr/lib/shim/shimx64.efi.signed").read_bytes(),
+                      "EFI/BOOT/grubx64.efi":
+                          (signed / "usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed").read_bytes(),
+                      "EFI/debian/grub.cfg": config.encode()}
+        else:
+            grub = scratch / "BOOTX64.EFI"
+            run("grub-mkstandalone", "-O", "x86_64-efi", "-o", grub, "--locales=", "--fonts=", "--themes=",
+                "--install-modules=linux normal search search_fs_file search_fs_uuid part_gpt fat smbios test "
+                "echo configfile loadenv",
+                "--modules=part_gpt fat search search_fs_file", f"boot/grub/grub.cfg={cfg}")
+            loader = {"EFI/BOOT/BOOTX64.EFI": grub.read_bytes()}
         esp = scratch / "esp.img"
-        fat_image(esp, 96, MIB // SECTOR, {"EFI/BOOT/BOOTX64.EFI": grub.read_bytes(),
+        fat_image(esp, 96, MIB // SECTOR, {**loader,
                                             f"boot/vmlinuz-{version}": kernel.image.read_bytes(),
                                             f"boot/hal-initrd.img-{version}": hal_image.read_bytes(),
                                             "boot/grub/grubenv": EMPTY_GRUBENV,

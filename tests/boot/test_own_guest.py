@@ -9,7 +9,7 @@ import shutil
 import subprocess
 
 from guestos import ESP_UUID, EMPTY_GRUBENV, hal_and_os_disk
-from halvm import MKINITRD, OUTER_KERNEL_WORDS, OVMF_CODE, OVMF_VARS, boot, pack
+from halvm import MKINITRD, OUTER_KERNEL_WORDS, OVMF_CODE, OVMF_SECURE_CODE, OVMF_SECURE_VARS, OVMF_VARS, boot, pack
 
 GUEST_TIMEOUT = 600
 
@@ -37,13 +37,14 @@ def installed_entries(kernel, image, stage) -> str:
     return entries
 
 
-def installed_disk(kernel, guest_initramfs, tmp_path, guarded: bool = True, os_steps: str = "facts"):
+def installed_disk(kernel, guest_initramfs, tmp_path, guarded: bool = True, os_steps: str = "facts",
+                   secure: bool = False):
     """The machine's disk with the HAL image packed for it and its entries, and a fresh copy
-    of the machine's UEFI variable store."""
+    of the machine's UEFI variable store (with Microsoft's keys and Secure Boot on: `secure`)."""
     config = tmp_path / "hal.conf"
     config.write_text("disk = auto\n")
     image = tmp_path / "hal.img"
-    packed = pack(kernel, image, config=config)
+    packed = pack(kernel, image, config=config, extra=["--secure-boot", "on" if secure else "off"])
     assert packed.returncode == 0, packed.stderr
     if guarded:
         entries = installed_entries(kernel, image, tmp_path / "stage")
@@ -53,9 +54,9 @@ def installed_disk(kernel, guest_initramfs, tmp_path, guarded: bool = True, os_s
                    f'    linux /boot/vmlinuz-{kernel.release} {OUTER_KERNEL_WORDS}\n'
                    f'    initrd /boot/hal-initrd.img-{kernel.release}\n}}\nset default=1\n')
     disk = hal_and_os_disk(kernel, image, guest_initramfs, tmp_path / "machine.img",
-                           os_cmdline=f"guest.steps={os_steps}", hal_entries=entries)
+                           os_cmdline=f"guest.steps={os_steps}", hal_entries=entries, secure=secure)
     variables = tmp_path / "vars.fd"
-    shutil.copy(OVMF_VARS, variables)
+    shutil.copy(OVMF_SECURE_VARS if secure else OVMF_VARS, variables)
     return image, disk, variables
 
 
@@ -72,6 +73,27 @@ def test_the_guest_boots_the_os_not_the_hal_again(kernel, guest_initramfs, tmp_p
     result = booted(kernel, guest_initramfs, tmp_path, guarded=True)
     result.assert_in_order("hal-init starting", "hal-init: firmware: uefi: the boot disk has an EFI System Partition",
                            "GUEST-BOOT", "GUEST-DMI", "GUEST-DONE",
+                           "hal-init: supervise: the guest shut down; action poweroff", "reboot: Power down")
+    assert result.console.count("hal-init starting") == 1, result.console[-4000:]
+    assert result.console.count("GUEST-BOOT") == 1, result.console[-4000:]
+
+
+def test_under_secure_boot_shim_and_signed_grub_boot_the_hal_then_the_guest_the_os(kernel, guest_initramfs,
+                                                                                   tmp_path):
+    """The same installation on a machine with Secure Boot on (Microsoft's keys in its
+    firmware): Microsoft-signed shim, Debian-signed GRUB (whose built-in modules have smbios and
+    loadenv) and Debian-signed kernel boot the HAL's entry; the guest, under Secure Boot too,
+    runs the same chain and boots the OS."""
+    image, disk, variables = installed_disk(kernel, guest_initramfs, tmp_path, os_steps="facts,secureboot",
+                                            secure=True)
+    result = boot(kernel, image, tmp_path / "console.log", disks=[disk], machine="q35,smm=on",
+                  uefi_boot=(OVMF_SECURE_CODE, variables), timeout=GUEST_TIMEOUT)
+    result.assert_no_panic()
+    assert not result.timed_out, result.console[-4000:]
+    result.assert_in_order("Kernel is locked down from EFI Secure Boot;", "hal-init starting",
+                           "hal-init: firmware: uefi-secure: the boot disk has an EFI System Partition; the host booted "
+                           "with Secure Boot on and the ESP's loader is signed (EFI/BOOT/BOOTX64.EFI)",
+                           "GUEST-BOOT", "GUEST-SECUREBOOT 1", "GUEST-DONE",
                            "hal-init: supervise: the guest shut down; action poweroff", "reboot: Power down")
     assert result.console.count("hal-init starting") == 1, result.console[-4000:]
     assert result.console.count("GUEST-BOOT") == 1, result.console[-4000:]
