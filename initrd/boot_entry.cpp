@@ -41,6 +41,12 @@ if [ -f "$boot/$env_dir/grubenv" ]; then
     if [ -z "$env_uuid" ] && [ -z "$root" ]; then
         env_uuid=$(grub-probe --target=fs_uuid /boot 2>/dev/null) || env_uuid=
     fi
+    # GRUB cannot save_env there (btrfs, ZFS, LVM, RAID, encryption): a flag it could not
+    # clear would boot the OS natively every time, so no flag at all.
+    if [ -z "$root" ]; then
+        case "$(grub-probe --target=fs /boot 2>/dev/null)" in btrfs | zfs) env_uuid= ;; esac
+        [ -z "$(grub-probe --target=abstraction /boot 2>/dev/null)" ] || env_uuid=
+    fi
 fi
 env_file=${prefix}$env_dir/grubenv
 hal_env=
