@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "disks/boot_signs.hpp"
 #include "disks/disk_identity.hpp"
@@ -41,11 +42,10 @@ struct FoundDisks {
     bool boot_disk_first = false;
     // The boot disk went to the guest with its controller (passthrough): not emulated, but its
     // boot signs still choose the firmware and tell Windows.
-    bool boot_disk_passed = false;
-    DiskBootSigns passed_boot;
+    std::optional<DiskBootSigns> passed_boot;
     // The boot disk's signs, emulated or passed; none without a disk.
     DiskBootSigns boot_signs() const {
-        return boot_disk_passed ? passed_boot : count > 0 ? disks[0].boot : DiskBootSigns{};
+        return passed_boot ? *passed_boot : count > 0 ? disks[0].boot : DiskBootSigns{};
     }
 };
 

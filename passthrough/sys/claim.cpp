@@ -156,10 +156,7 @@ void drop_disks_behind(const char* part, FoundDisks& disks, FixedString<128>& na
             ++kept;
             continue;
         }
-        if (i == 0 && !disks.boot_disk_passed) {
-            disks.boot_disk_passed = true;
-            disks.passed_boot = disks.disks[0].boot;
-        }
+        if (i == 0 && !disks.passed_boot) disks.passed_boot = disks.disks[0].boot;
         if (!names.empty()) names.append(", ");
         names.append(disks.disks[i].name.view());
     }

@@ -148,8 +148,7 @@ TEST_CASE("firmware: a UEFI boot disk -> OVMF code read-only and the private var
 
 TEST_CASE("firmware: a boot disk passed with its controller still chooses, and is not emulated") {
     HostFacts facts = facts_with({nvme_disk()});  // a second disk, emulated
-    facts.disks.boot_disk_passed = true;
-    facts.disks.passed_boot = sata_disk().boot;  // UEFI
+    facts.disks.passed_boot = sata_disk().boot;   // UEFI
     const LaunchPlan plan = plan_launch(base(), facts);
     CHECK(plan.boot.firmware == BootFirmware::kUefi);
     CHECK(plan.disks.count == 1);

@@ -127,7 +127,7 @@ TEST_CASE("passthrough sysfs: reserve -> driver_override vfio-pci, the bound dri
     CHECK(read(tree, "/sys/devices/pci0000:00/0000:00:05.0/driver_override") == "vfio-pci");
     CHECK(disks.count == 1);
     CHECK(std::string(disks.disks[0].name.c_str()) == "vda");
-    CHECK(disks.boot_disk_passed);
+    CHECK(disks.passed_boot.has_value());
     CHECK(disks.boot_signs().bios);
     CHECK(std::string(fatal.c_str()) ==
           "passthrough: 0000:00:05.0 (1000:0060) did not bind to vfio-pci");
